@@ -1,0 +1,35 @@
+/**
+ * The one error class every backend throws. `code` is stable and meant for programs (the server
+ * maps it to an HTTP status); `message` is for people; `details` carries structured context
+ * (for MEMORY_OUT_OF_RANGE: `{ minKiB, maxKiB, requestedKiB }`; for LIBXL_ERROR: `{ libxlError }`,
+ * libxl's negative error number, and `libxlErrorName`, e.g. "ERROR_INVAL").
+ */
+export type HypervisorErrorCode =
+  /** No Xen here: no /dev/xen, or libxl_ctx_alloc / xs_open failed. */
+  | 'XEN_UNAVAILABLE'
+  /** The native addon was not built (no libxen-dev headers at install time) or failed to load. */
+  | 'NATIVE_UNAVAILABLE'
+  | 'DOMAIN_NOT_FOUND'
+  | 'DOMAIN_EXISTS'
+  | 'INVALID_STATE'
+  | 'MEMORY_OUT_OF_RANGE'
+  | 'CONFIG_NOT_FOUND'
+  | 'CREATE_FAILED'
+  | 'INVALID_ARGUMENT'
+  /** Any other libxl failure; details.libxlError holds the libxl error number. */
+  | 'LIBXL_ERROR';
+
+export class HypervisorError extends Error {
+  override readonly name = 'HypervisorError';
+  constructor(
+    readonly code: HypervisorErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isHypervisorError(e: unknown): e is HypervisorError {
+  return e instanceof HypervisorError;
+}

@@ -1,0 +1,12 @@
+/**
+ * @xendeck/hypervisor: typed access to a Xen host.
+ *
+ * - {@link openLibxlHost}: the real backend (N-API addon over libxenlight/libxenstore).
+ * - {@link createSimulatedHost}: an in-memory host with the same interface, for tests and UI work.
+ * - {@link xenPresent}: whether this machine looks like a Xen dom0 (`/dev/xen/privcmd` or `/proc/xen/privcmd`).
+ */
+export * from './types.js';
+export * from './errors.js';
+export { createSimulatedHost, type SimulatedHostOptions } from './simulated-host.js';
+export { openLibxlHost, type LibxlHostOptions } from './libxl-host.js';
+export { xenPresent } from './xen-present.js';

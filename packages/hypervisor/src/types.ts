@@ -1,0 +1,182 @@
+/**
+ * The one contract every hypervisor backend implements: the libxl backend (real Xen, through the
+ * N-API addon over libxenlight/libxenstore) and the simulated in-memory host (tests and UI work).
+ *
+ * Units are in the names: `...KiB`, `...MiB`, `...Ns`. libxl mixes units (libxl_dominfo memory is
+ * KiB, physinfo memory is pages of 4 KiB, cpu_time is ns); this interface does not.
+ */
+
+/** Which implementation is behind a {@link Hypervisor}. The UI shows a banner for `simulated`. */
+export type BackendKind = 'libxl' | 'simulated';
+
+/** Guest type as libxl names it (`libxl_domain_type`: LIBXL_DOMAIN_TYPE_PV/PVH/HVM). */
+export type DomainType = 'pv' | 'pvh' | 'hvm';
+
+/**
+ * One state per domain, derived from `libxl_dominfo` flags the way `xl list` shows them
+ * (r/b/p/s/c/d), reduced to one word by precedence: dying > crashed > shutdown > paused >
+ * running > blocked. A domain that is runnable but not on a pCPU right now (xl shows `------`)
+ * is reported as `running`.
+ */
+export type DomainState = 'running' | 'blocked' | 'paused' | 'shutdown' | 'crashed' | 'dying';
+
+/** Virtualisation capabilities as `xl info` prints them in `virt_caps` (from libxl_physinfo cap_*). */
+export type VirtCap =
+  | 'pv'
+  | 'hvm'
+  | 'hvm_directio'
+  | 'pv_directio'
+  | 'hap'
+  | 'shadow'
+  | 'iommu_hap_pt_share'
+  | 'vmtrace'
+  | 'vpmu'
+  | 'gnttab-v1'
+  | 'gnttab-v2';
+
+/** Host facts. Source: libxl_get_physinfo, libxl_get_version_info, gethostname(2). */
+export interface HostInfo {
+  /** Host name of dom0 (uname nodename). */
+  hostname: string;
+  /** Xen version as `xl info` prints xen_version: `${major}.${minor}${extra}`, e.g. "4.17.7". */
+  xenVersion: string;
+  /** Physical CPUs (libxl_physinfo.nr_cpus). */
+  nrCpus: number;
+  /** CPU frequency in MHz (libxl_physinfo.cpu_khz / 1000). */
+  cpuMhz: number;
+  /** Total host memory in MiB (libxl_physinfo.total_pages × 4 KiB). */
+  totalMemoryMiB: number;
+  /** Memory free in Xen's heap, in MiB (libxl_physinfo.free_pages × 4 KiB). */
+  freeMemoryMiB: number;
+  /** Capabilities, in `xl info` order. */
+  virtCaps: VirtCap[];
+}
+
+/**
+ * dom0's memory and the limits a new balloon target must respect.
+ * Sources: libxl_domain_info(0) and xenstore `/local/domain/0/memory/{target,static-max}`.
+ */
+export interface Dom0Memory {
+  /** Memory dom0 holds now, in KiB, as `xl list` shows it (current_memkb + outstanding_memkb). */
+  currentKiB: number;
+  /** Balloon target in KiB (xenstore /local/domain/0/memory/target). */
+  targetKiB: number;
+  /**
+   * Largest target libxl accepts, in KiB (xenstore /local/domain/0/memory/static-max, which
+   * libxl_set_memory_target enforces; set by Xen's `dom0_mem=...,max:` option).
+   */
+  maxKiB: number;
+  /**
+   * Smallest target allowed, in KiB: the larger of libxl's LIBXL_MIN_DOM0_MEM (128 MiB) and the
+   * safety floor this backend was configured with (a dom0 below it would starve the toolstack).
+   */
+  minKiB: number;
+}
+
+/** One domain as `xl list` shows it. Source: libxl_list_domain / libxl_domain_info, libxl_domid_to_name. */
+export interface DomainInfo {
+  /** Domain id (0 is dom0). */
+  domid: number;
+  /** Domain name (libxl_domid_to_name; xenstore /local/domain/<domid>/name). */
+  name: string;
+  /** Domain UUID, lowercase canonical form. */
+  uuid: string;
+  type: DomainType;
+  state: DomainState;
+  /** Memory in KiB as `xl list` shows it (libxl_dominfo.current_memkb + outstanding_memkb). */
+  memoryKiB: number;
+  /** Maximum memory in KiB (libxl_dominfo.max_memkb). */
+  maxMemoryKiB: number;
+  /** Online vCPUs (libxl_dominfo.vcpu_online). */
+  vcpus: number;
+  /** Highest vCPU id + 1 (libxl_dominfo.vcpu_max_id + 1). */
+  maxVcpus: number;
+  /** Total CPU time consumed, in ns (libxl_dominfo.cpu_time). */
+  cpuTimeNs: number;
+}
+
+/**
+ * A change seen by the backend. The libxl backend learns of changes from xenstore watches on
+ * `@introduceDomain` and `@releaseDomain` (no polling), then diffs the domain list; changes
+ * xenstore does not announce (pause/unpause from a shell) are found by {@link Hypervisor.refresh}.
+ */
+export type DomainEvent =
+  | { kind: 'added'; domain: DomainInfo }
+  | { kind: 'removed'; domid: number; name: string }
+  | { kind: 'changed'; domain: DomainInfo; previousState: DomainState };
+
+/** A domain lifecycle operation, as the `xl` sub-command of the same name. */
+export type DomainOperation = 'shutdown' | 'reboot' | 'destroy' | 'pause' | 'unpause';
+
+/** Result of starting a domain from a config file (`xl create FILE`). */
+export interface CreateResult {
+  /** The new domain's id. */
+  domid: number;
+  /** The domain's name. */
+  name: string;
+  /** What `xl create` printed (stdout and stderr), for the log. */
+  output: string;
+}
+
+/**
+ * A Xen host. Every method may throw a {@link HypervisorError}; the codes each method can throw
+ * are listed on it. `XEN_UNAVAILABLE` may come from any of them on the libxl backend.
+ */
+export interface Hypervisor {
+  readonly kind: BackendKind;
+
+  /** Host facts. Throws XEN_UNAVAILABLE. */
+  hostInfo(): Promise<HostInfo>;
+
+  /** dom0 memory and its limits. Throws XEN_UNAVAILABLE. */
+  dom0Memory(): Promise<Dom0Memory>;
+
+  /**
+   * Sets a domain's balloon target (libxl_set_memory_target, absolute, enforce=1), in KiB.
+   * The domain reaches it over seconds; read `memoryKiB` to see progress.
+   * Throws DOMAIN_NOT_FOUND, MEMORY_OUT_OF_RANGE (below the minimum or above static-max:
+   * `details` carries `minKiB` and `maxKiB`), LIBXL_ERROR.
+   */
+  setMemoryTarget(domid: number, targetKiB: number): Promise<void>;
+
+  /** All domains, dom0 first, ordered by domid. */
+  listDomains(): Promise<DomainInfo[]>;
+
+  /** One domain by domid. Throws DOMAIN_NOT_FOUND. */
+  domainInfo(domid: number): Promise<DomainInfo>;
+
+  /**
+   * Looks up a domain id by name (libxl_name_to_domid). Returns undefined when no domain has it.
+   */
+  domidByName(name: string): Promise<number | undefined>;
+
+  /**
+   * Runs a lifecycle operation. Throws DOMAIN_NOT_FOUND, INVALID_STATE (for example unpause of a
+   * running domain, or any operation on dom0 other than none: dom0 is refused with
+   * INVALID_STATE), LIBXL_ERROR.
+   */
+  domainOperation(domid: number, op: DomainOperation): Promise<void>;
+
+  /**
+   * Starts a domain from an xl config file, as `xl create FILE` (the libxl backend spawns xl with
+   * an argument array: xl's monitor process is what honours on_reboot/on_crash).
+   * Throws CONFIG_NOT_FOUND, DOMAIN_EXISTS, CREATE_FAILED (message carries xl's error text).
+   */
+  createDomain(configPath: string): Promise<CreateResult>;
+
+  /**
+   * Subscribes to domain changes. Returns an unsubscribe function. Events for changes made outside
+   * this process arrive within a second on the libxl backend.
+   */
+  onDomainEvent(listener: (event: DomainEvent) => void): () => void;
+
+  /**
+   * Re-reads the domain list now and emits events for any difference with the last one seen.
+   * The server calls this after its own operations and on a slow timer, to catch changes that
+   * xenstore does not announce (pause/unpause made in a shell).
+   */
+  refresh(): Promise<void>;
+
+  /** Releases watches, threads and the libxl context. */
+  close(): Promise<void>;
+}
