@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * `pnpm test`: every test Xendeck has, in order, on this machine.
+ *
+ *   1. lint (Biome) and build (turbo: addon, packages, server bundle, web app)
+ *   2. typecheck of the packages without a build step (e2e, lab)
+ *   3. unit and component tests (Vitest, all workspace projects in one run)
+ *   4. end-to-end tests against the simulated host (Playwright + Debian's chromium)
+ *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
+ *      contract suite inside dom0 against real libxl, run the end-to-end lab suite through the
+ *      browser, then stop the lab.
+ *
+ * XENDECK_SKIP_LAB=1 skips step 5 (for a quick local run; CI never sets it).
+ * Exit status: 0 when every step passed. The last line counts the tests that ran.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const skipLab = process.env.XENDECK_SKIP_LAB === '1';
+const results = [];
+const counts = { passed: 0, failed: 0, skipped: 0 };
+
+/** Runs a command (argument array, no shell), streams and captures its output. */
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd ?? root,
+      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (stream) => (chunk) => {
+      out += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', onData(process.stdout));
+    child.stderr.on('data', onData(process.stderr));
+    child.on('error', (err) => resolve({ code: 127, out: `${out}\n${err.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+/** Adds test counts found in a Vitest or Playwright summary to the totals. */
+function count(out) {
+  // Vitest:      "Tests  12 passed | 1 failed | 2 skipped (15)"
+  for (const m of out.matchAll(/^\s*Tests\s+(.*)\(\d+\)\s*$/gm)) {
+    for (const part of m[1].split('|')) {
+      const p = part.trim().match(/^(\d+) (passed|failed|skipped|todo)/);
+      if (p) counts[p[2] === 'todo' ? 'skipped' : p[2]] += Number(p[1]);
+    }
+  }
+  // Playwright:  "  5 passed (20.1s)", "  1 failed", "  2 skipped"
+  for (const m of out.matchAll(/^\s+(\d+) (passed|failed|skipped|flaky)(?: \(.*\))?\s*$/gm)) {
+    counts[m[2] === 'flaky' ? 'passed' : m[2]] += Number(m[1]);
+  }
+}
+
+async function step(name, cmd, args, opts) {
+  const started = Date.now();
+  console.log(`\n━━ ${name}`);
+  const { code, out } = await run(cmd, args, opts);
+  if (opts?.count !== false) count(out);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  results.push({ name, ok: code === 0, seconds });
+  console.log(`━━ ${name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds} s`);
+  return code === 0;
+}
+
+const pnpm = 'pnpm';
+let ok = true;
+ok = (await step('lint (biome)', pnpm, ['exec', 'biome', 'check', '.'], { count: false })) && ok;
+const built = await step('build (turbo)', pnpm, ['exec', 'turbo', 'run', 'build'], { count: false });
+ok = built && ok;
+if (built) {
+  ok = (await step('typecheck', pnpm, ['exec', 'turbo', 'run', 'typecheck'], { count: false })) && ok;
+  ok = (await step('unit and component tests (vitest)', pnpm, ['exec', 'vitest', 'run'])) && ok;
+  ok = (await step('e2e, simulated host (playwright)', pnpm, ['--filter', '@xendeck/e2e', 'test:sim'])) && ok;
+
+  if (skipLab) {
+    console.log('\n━━ Xen lab: skipped (XENDECK_SKIP_LAB=1)');
+    results.push({ name: 'Xen lab', ok: true, seconds: '0', skipped: true });
+  } else {
+    const started = await step('Xen lab: start (real Xen 4.17 under QEMU)', pnpm, ['lab', 'start'], {
+      count: false,
+    });
+    ok = started && ok;
+    if (started) {
+      try {
+        ok =
+          (await step('Xen lab: hypervisor contract suite in dom0 (real libxl)', pnpm, [
+            'lab',
+            'exec',
+            '--',
+            'sh',
+            '-c',
+            `cd '${root}/packages/hypervisor' && XENDECK_LAB_TESTS=1 node scripts/lab-contract.mjs`,
+          ])) && ok;
+        ok = (await step('Xen lab: e2e through the browser (playwright)', pnpm, ['--filter', '@xendeck/e2e', 'test:lab'])) && ok;
+      } finally {
+        await step('Xen lab: stop', pnpm, ['lab', 'stop'], { count: false });
+      }
+    } else if (existsSync(join(root, 'lab'))) {
+      await step('Xen lab: stop after failed start', pnpm, ['lab', 'stop'], { count: false });
+    }
+  }
+}
+
+console.log('\n━━ Summary');
+for (const r of results) {
+  console.log(`  ${r.ok ? (r.skipped ? 'skip' : ' ok ') : 'FAIL'}  ${r.name} (${r.seconds} s)`);
+}
+const skipped = counts.skipped ? `, ${counts.skipped} skipped` : '';
+console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed${skipped}`);
+process.exit(ok && counts.failed === 0 ? 0 : 1);
