@@ -5,8 +5,9 @@
  * - {@link createSimulatedHost}: an in-memory host with the same interface, for tests and UI work.
  * - {@link xenPresent}: whether this machine looks like a Xen dom0 (`/dev/xen/privcmd` or `/proc/xen/privcmd`).
  */
-export * from './types.js';
+
 export * from './errors.js';
+export { type LibxlHostOptions, openLibxlHost } from './libxl-host.js';
 export { createSimulatedHost, type SimulatedHostOptions } from './simulated-host.js';
-export { openLibxlHost, type LibxlHostOptions } from './libxl-host.js';
+export * from './types.js';
 export { xenPresent } from './xen-present.js';

@@ -1,0 +1,589 @@
+/**
+ * The simulated host: an in-memory Xen host with the {@link Hypervisor} contract, for fast tests
+ * and UI work. Nothing here touches Xen; every `hostInfo()` says `hostname: "simulated"` by
+ * default and `kind` is `'simulated'` so the UI can say so.
+ *
+ * Behaviour mirrors the libxl backend: events come from the same list diff
+ * ({@link DomainEventHub}); changes xenstore would announce (a domain appearing or going away)
+ * are diffed by themselves within ~20 ms, while pause/unpause made "outside" show up at the next
+ * `refresh()`, as on real Xen.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { ConfigScanError, type ScannedValue, scanXlConfig } from './config-scan.js';
+import { DomainEventHub } from './domain-events.js';
+import { HypervisorError } from './errors.js';
+import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import type {
+  CreateResult,
+  Dom0Memory,
+  DomainEvent,
+  DomainInfo,
+  DomainOperation,
+  DomainState,
+  DomainType,
+  HostInfo,
+  Hypervisor,
+  VirtCap,
+} from './types.js';
+
+/** A domain to start the simulated host with, or to create "outside" with `external.create`. */
+export interface SimulatedDomainSpec {
+  /** Domain name; `Domain-0` is dom0 and always gets domid 0. */
+  name: string;
+  /** Guest type; default `pv`. */
+  type?: DomainType;
+  /** Memory the domain holds and its balloon target, MiB; default 512. */
+  memoryMiB?: number;
+  /** Static maximum (maxmem), MiB; default = memoryMiB. */
+  maxMemoryMiB?: number;
+  /** Online vCPUs; default 1. */
+  vcpus?: number;
+  /** vCPUs the domain was built with; default = vcpus. */
+  maxVcpus?: number;
+  /** Initial state; default `running`. */
+  state?: 'running' | 'blocked' | 'paused';
+}
+
+/** Options of {@link createSimulatedHost}. */
+export interface SimulatedHostOptions {
+  /** Safety floor for dom0's balloon target, MiB (min target = max(128, this)); default 512. */
+  dom0MinMiB?: number;
+  /** How fast a domain's memory moves toward its balloon target, MiB per second; default 512. */
+  balloonMiBPerSecond?: number;
+  /**
+   * Domains present at start. Default: Domain-0 (1536 MiB, static-max 1536 MiB, 4 vCPUs) and a few
+   * guests of mixed types and states. Without an entry named `Domain-0`, the default dom0 is added.
+   */
+  initialDomains?: SimulatedDomainSpec[];
+  /** Host name; default "simulated". */
+  hostname?: string;
+  /** Xen version string; default "4.17.7". */
+  xenVersion?: string;
+  /** Physical CPUs; default 8. */
+  nrCpus?: number;
+  /** CPU frequency, MHz; default 2400. */
+  cpuMhz?: number;
+  /** Host memory, MiB; default 16384. */
+  totalMemoryMiB?: number;
+  /** Capabilities; default `pv hvm hap shadow`. */
+  virtCaps?: VirtCap[];
+  /** How long `createDomain` takes, ms; default 300. */
+  createDelayMs?: number;
+  /** How long a domain stays in `shutdown` before it goes away (or reboots), ms; default 1000. */
+  shutdownDelayMs?: number;
+}
+
+/** The simulated host: a {@link Hypervisor} plus hooks that act like someone using `xl` in a shell. */
+export interface SimulatedHost extends Hypervisor {
+  readonly kind: 'simulated';
+  /**
+   * Changes made "outside Xendeck" (as `xl destroy NAME` in a shell would). Each throws
+   * DOMAIN_NOT_FOUND for an unknown name and INVALID_STATE for dom0. Creation and removal are
+   * announced to listeners within ~20 ms (like the real backend's xenstore watch); pause/unpause
+   * only at the next `refresh()` (xenstore does not announce them).
+   */
+  readonly external: {
+    destroy(name: string): void;
+    pause(name: string): void;
+    unpause(name: string): void;
+    /** Starts a clean shutdown: the domain shows `shutdown`, then goes away. */
+    shutdown(name: string): void;
+    /** Creates a domain; returns its domid. Throws DOMAIN_EXISTS. */
+    create(spec: SimulatedDomainSpec): number;
+  };
+}
+
+/** Memory Xen itself keeps on the simulated host (heap, frame tables), MiB. */
+const SIM_XEN_OVERHEAD_MiB = 160;
+/** Delay before the simulated "xenstore watch" fires and the list is diffed, ms. */
+const WATCH_DELAY_MS = 20;
+
+interface SimDomain {
+  domid: number;
+  name: string;
+  uuid: string;
+  type: DomainType;
+  state: DomainState;
+  /** Memory held now at time `updatedAt`, KiB (fractional while ballooning). */
+  memoryKiB: number;
+  targetKiB: number;
+  maxMemoryKiB: number;
+  vcpus: number;
+  maxVcpus: number;
+  cpuTimeNs: number;
+  updatedAt: number;
+  /** What a reboot recreates the domain from. */
+  spec: Required<SimulatedDomainSpec>;
+}
+
+const DEFAULT_DOM0: SimulatedDomainSpec = {
+  name: 'Domain-0',
+  type: 'pv',
+  memoryMiB: 1536,
+  maxMemoryMiB: 1536,
+  vcpus: 4,
+  state: 'running',
+};
+
+const DEFAULT_GUESTS: SimulatedDomainSpec[] = [
+  { name: 'web-01', type: 'pvh', memoryMiB: 1024, maxMemoryMiB: 2048, vcpus: 2, state: 'blocked' },
+  { name: 'db-01', type: 'hvm', memoryMiB: 4096, maxMemoryMiB: 4096, vcpus: 4, state: 'running' },
+  { name: 'build-pv', type: 'pv', memoryMiB: 512, maxMemoryMiB: 1024, vcpus: 1, state: 'paused' },
+];
+
+function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
+  const memoryMiB = s.memoryMiB ?? 512;
+  const vcpus = s.vcpus ?? 1;
+  return {
+    name: s.name,
+    type: s.type ?? 'pv',
+    memoryMiB,
+    maxMemoryMiB: s.maxMemoryMiB ?? memoryMiB,
+    vcpus,
+    maxVcpus: s.maxVcpus ?? vcpus,
+    state: s.state ?? 'running',
+  };
+}
+
+/** Fraction of its vCPUs' time a domain in each state burns (cpuTimeNs growth). */
+const CPU_LOAD: Record<DomainState, number> = {
+  running: 0.6,
+  blocked: 0.02,
+  paused: 0,
+  shutdown: 0,
+  crashed: 0,
+  dying: 0,
+};
+
+/**
+ * Creates a simulated host. See {@link SimulatedHostOptions} for the defaults. Operations are
+ * instant except `createDomain` (`createDelayMs`), and shutdown/reboot, which pass through the
+ * `shutdown` state for `shutdownDelayMs`.
+ */
+export function createSimulatedHost(options: SimulatedHostOptions = {}): SimulatedHost {
+  const balloonKiBPerMs = ((options.balloonMiBPerSecond ?? 512) * 1024) / 1000;
+  const minDom0KiB = dom0MinKiB(options.dom0MinMiB ?? DEFAULT_DOM0_MIN_MiB);
+  const createDelayMs = options.createDelayMs ?? 300;
+  const shutdownDelayMs = options.shutdownDelayMs ?? 1000;
+  const totalMemoryMiB = options.totalMemoryMiB ?? 16384;
+  const hub = new DomainEventHub();
+  const domains = new Map<number, SimDomain>();
+  const timers = new Set<NodeJS.Timeout>();
+  let nextDomid = 1;
+  let closed = false;
+  let watchTimer: NodeJS.Timeout | undefined;
+
+  function later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!closed) fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  }
+
+  function addDomain(spec: SimulatedDomainSpec, domid: number): SimDomain {
+    const s = fullSpec(spec);
+    const d: SimDomain = {
+      domid,
+      name: s.name,
+      uuid: domid === 0 ? '00000000-0000-0000-0000-000000000000' : randomUUID(),
+      type: s.type,
+      state: s.state,
+      memoryKiB: s.memoryMiB * 1024,
+      targetKiB: s.memoryMiB * 1024,
+      maxMemoryKiB: s.maxMemoryMiB * 1024,
+      vcpus: s.vcpus,
+      maxVcpus: s.maxVcpus,
+      cpuTimeNs: 0,
+      updatedAt: Date.now(),
+      spec: s,
+    };
+    domains.set(domid, d);
+    return d;
+  }
+
+  /** Moves every domain's memory and CPU time forward to now. */
+  function advance(): void {
+    const now = Date.now();
+    for (const d of domains.values()) {
+      const elapsed = Math.max(0, now - d.updatedAt);
+      d.updatedAt = now;
+      d.cpuTimeNs += elapsed * 1e6 * d.vcpus * CPU_LOAD[d.state];
+      if (d.state === 'paused' || d.state === 'shutdown') continue;
+      const step = balloonKiBPerMs * elapsed;
+      if (d.memoryKiB < d.targetKiB) d.memoryKiB = Math.min(d.targetKiB, d.memoryKiB + step);
+      else if (d.memoryKiB > d.targetKiB) d.memoryKiB = Math.max(d.targetKiB, d.memoryKiB - step);
+    }
+  }
+
+  function snapshot(d: SimDomain): DomainInfo {
+    return {
+      domid: d.domid,
+      name: d.name,
+      uuid: d.uuid,
+      type: d.type,
+      state: d.state,
+      memoryKiB: Math.round(d.memoryKiB),
+      maxMemoryKiB: d.maxMemoryKiB,
+      vcpus: d.vcpus,
+      maxVcpus: d.maxVcpus,
+      cpuTimeNs: Math.round(d.cpuTimeNs),
+    };
+  }
+
+  function list(): DomainInfo[] {
+    advance();
+    return [...domains.values()].sort((a, b) => a.domid - b.domid).map(snapshot);
+  }
+
+  function diffNow(): void {
+    if (closed) return;
+    hub.update(list());
+  }
+
+  /** Like a xenstore watch firing: diff shortly, coalescing bursts. */
+  function watchFired(): void {
+    if (watchTimer || closed) return;
+    watchTimer = setTimeout(() => {
+      watchTimer = undefined;
+      diffNow();
+    }, WATCH_DELAY_MS);
+    watchTimer.unref();
+  }
+
+  function byDomid(domid: number): SimDomain {
+    if (!Number.isInteger(domid) || domid < 0) {
+      throw new HypervisorError(
+        'INVALID_ARGUMENT',
+        `domid must be a non-negative integer, got ${domid}`,
+        { domid },
+      );
+    }
+    const d = domains.get(domid);
+    if (!d)
+      throw new HypervisorError('DOMAIN_NOT_FOUND', `no domain with domid ${domid}`, { domid });
+    return d;
+  }
+
+  function byName(name: string): SimDomain {
+    for (const d of domains.values()) if (d.name === name) return d;
+    throw new HypervisorError('DOMAIN_NOT_FOUND', `no domain named "${name}"`, { name });
+  }
+
+  function notDom0(d: SimDomain, op: string): void {
+    if (d.domid === 0) {
+      throw new HypervisorError('INVALID_STATE', `${op} is not allowed on dom0 (Domain-0)`, {
+        domid: 0,
+        op,
+      });
+    }
+  }
+
+  function startShutdown(d: SimDomain, reboot: boolean): void {
+    advance();
+    d.state = 'shutdown';
+    later(shutdownDelayMs, () => {
+      if (domains.get(d.domid) !== d) return;
+      domains.delete(d.domid);
+      if (reboot) addDomain({ ...d.spec, state: 'running' }, nextDomid++);
+      watchFired();
+    });
+  }
+
+  function create(spec: SimulatedDomainSpec): SimDomain {
+    for (const d of domains.values()) {
+      if (d.name === spec.name) {
+        throw new HypervisorError(
+          'DOMAIN_EXISTS',
+          `a domain named "${spec.name}" already exists (domid ${d.domid})`,
+          {
+            name: spec.name,
+            domid: d.domid,
+          },
+        );
+      }
+    }
+    return addDomain(spec, nextDomid++);
+  }
+
+  // Initial domains.
+  const initial = options.initialDomains ?? [DEFAULT_DOM0, ...DEFAULT_GUESTS];
+  const dom0Spec = initial.find((s) => s.name === 'Domain-0') ?? DEFAULT_DOM0;
+  addDomain({ ...dom0Spec, state: 'running' }, 0);
+  for (const s of initial) if (s.name !== 'Domain-0') create(s);
+  hub.update(list());
+
+  const host: SimulatedHost = {
+    kind: 'simulated',
+
+    async hostInfo(): Promise<HostInfo> {
+      const usedMiB = list().reduce((sum, d) => sum + d.memoryKiB / 1024, 0);
+      return {
+        hostname: options.hostname ?? 'simulated',
+        xenVersion: options.xenVersion ?? '4.17.7',
+        nrCpus: options.nrCpus ?? 8,
+        cpuMhz: options.cpuMhz ?? 2400,
+        totalMemoryMiB,
+        freeMemoryMiB: Math.max(0, Math.floor(totalMemoryMiB - SIM_XEN_OVERHEAD_MiB - usedMiB)),
+        virtCaps: options.virtCaps ?? ['pv', 'hvm', 'hap', 'shadow'],
+      };
+    },
+
+    async dom0Memory(): Promise<Dom0Memory> {
+      advance();
+      const d0 = byDomid(0);
+      return {
+        currentKiB: Math.round(d0.memoryKiB),
+        targetKiB: d0.targetKiB,
+        maxKiB: d0.maxMemoryKiB,
+        minKiB: minDom0KiB,
+      };
+    },
+
+    async setMemoryTarget(domid: number, targetKiB: number): Promise<void> {
+      const d = byDomid(domid);
+      if (!Number.isInteger(targetKiB)) {
+        throw new HypervisorError(
+          'INVALID_ARGUMENT',
+          `targetKiB must be an integer (KiB), got ${targetKiB}`,
+          {
+            targetKiB,
+          },
+        );
+      }
+      const minKiB = domid === 0 ? minDom0KiB : DOMU_MIN_TARGET_KiB;
+      const maxKiB = d.maxMemoryKiB;
+      if (targetKiB < minKiB || targetKiB > maxKiB) {
+        throw new HypervisorError(
+          'MEMORY_OUT_OF_RANGE',
+          `memory target ${targetKiB} KiB for domid ${domid} is outside ${minKiB}–${maxKiB} KiB`,
+          { minKiB, maxKiB, requestedKiB: targetKiB, domid },
+        );
+      }
+      advance();
+      d.targetKiB = targetKiB;
+    },
+
+    async listDomains(): Promise<DomainInfo[]> {
+      return list();
+    },
+
+    async domainInfo(domid: number): Promise<DomainInfo> {
+      advance();
+      return snapshot(byDomid(domid));
+    },
+
+    async domidByName(name: string): Promise<number | undefined> {
+      for (const d of domains.values()) if (d.name === name) return d.domid;
+      return undefined;
+    },
+
+    async domainOperation(domid: number, op: DomainOperation): Promise<void> {
+      const d = byDomid(domid);
+      notDom0(d, op);
+      advance();
+      switch (op) {
+        case 'pause':
+          if (d.state === 'paused')
+            throw new HypervisorError('INVALID_STATE', `domid ${domid} is already paused`, {
+              domid,
+              op,
+              state: d.state,
+            });
+          if (d.state !== 'running' && d.state !== 'blocked')
+            throw new HypervisorError(
+              'INVALID_STATE',
+              `cannot pause domid ${domid} in state ${d.state}`,
+              { domid, op, state: d.state },
+            );
+          d.state = 'paused';
+          break;
+        case 'unpause':
+          if (d.state !== 'paused')
+            throw new HypervisorError(
+              'INVALID_STATE',
+              `domid ${domid} is not paused (${d.state})`,
+              { domid, op, state: d.state },
+            );
+          d.state = 'running';
+          break;
+        case 'shutdown':
+        case 'reboot':
+          if (d.state === 'shutdown' || d.state === 'dying')
+            throw new HypervisorError('INVALID_STATE', `domid ${domid} is already shutting down`, {
+              domid,
+              op,
+              state: d.state,
+            });
+          if (d.state === 'paused')
+            throw new HypervisorError(
+              'INVALID_STATE',
+              `domid ${domid} is paused: a paused guest cannot act on a ${op} request`,
+              { domid, op, state: d.state },
+            );
+          startShutdown(d, op === 'reboot');
+          break;
+        case 'destroy':
+          domains.delete(domid);
+          break;
+        default:
+          throw new HypervisorError(
+            'INVALID_ARGUMENT',
+            `unknown domain operation "${String(op)}"`,
+            { op },
+          );
+      }
+      diffNow();
+    },
+
+    async createDomain(configPath: string): Promise<CreateResult> {
+      const spec = await readSimConfig(configPath);
+      await new Promise<void>((resolve) => setTimeout(resolve, createDelayMs));
+      const d = create(spec);
+      diffNow();
+      const warn =
+        spec.type === 'pv' && !spec.explicitType ? 'xl: no type given, assuming PV\n' : '';
+      return { domid: d.domid, name: d.name, output: `${warn}Parsing config from ${configPath}\n` };
+    },
+
+    onDomainEvent(listener: (event: DomainEvent) => void): () => void {
+      return hub.subscribe(listener);
+    },
+
+    async refresh(): Promise<void> {
+      diffNow();
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      if (watchTimer) clearTimeout(watchTimer);
+      hub.clear();
+    },
+
+    external: {
+      destroy(name) {
+        const d = byName(name);
+        notDom0(d, 'destroy');
+        domains.delete(d.domid);
+        watchFired();
+      },
+      pause(name) {
+        const d = byName(name);
+        notDom0(d, 'pause');
+        advance();
+        d.state = 'paused';
+      },
+      unpause(name) {
+        const d = byName(name);
+        notDom0(d, 'unpause');
+        advance();
+        d.state = 'running';
+      },
+      shutdown(name) {
+        const d = byName(name);
+        notDom0(d, 'shutdown');
+        startShutdown(d, false);
+        watchFired();
+      },
+      create(spec) {
+        const d = create(spec);
+        watchFired();
+        return d.domid;
+      },
+    },
+  };
+  return host;
+}
+
+function str(v: ScannedValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(v: ScannedValue | undefined, key: string, path: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  throw new HypervisorError('CREATE_FAILED', `${path}: "${key}" must be a positive integer`, {
+    path,
+    key,
+  });
+}
+
+/**
+ * Reads what the simulated host needs from a config file with the tiny scanner: `name`,
+ * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `type`
+ * (`pv`/`pvh`/`hvm`) or the older `builder` (`hvm`/`generic`); PV when neither is given.
+ */
+async function readSimConfig(
+  path: string,
+): Promise<SimulatedDomainSpec & { explicitType: boolean }> {
+  if (typeof path !== 'string' || !isAbsolute(path)) {
+    throw new HypervisorError(
+      'CONFIG_NOT_FOUND',
+      `config path must be absolute, got "${String(path)}"`,
+      { path },
+    );
+  }
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+  } catch (err) {
+    throw new HypervisorError(
+      'CONFIG_NOT_FOUND',
+      `config file ${path} not found or not a regular file`,
+      {
+        path,
+        cause: err instanceof Error ? err.message : String(err),
+      },
+    );
+  }
+  let cfg: Map<string, ScannedValue>;
+  try {
+    cfg = scanXlConfig(await readFile(path, 'utf8'));
+  } catch (err) {
+    if (err instanceof ConfigScanError) {
+      throw new HypervisorError('CREATE_FAILED', `Failed to parse config ${path}: ${err.message}`, {
+        path,
+        line: err.line,
+      });
+    }
+    throw err;
+  }
+  const name = str(cfg.get('name'));
+  if (!name)
+    throw new HypervisorError(
+      'CREATE_FAILED',
+      `${path}: domain name must be specified (name = "...")`,
+      { path },
+    );
+  const typeText = str(cfg.get('type')) ?? (str(cfg.get('builder')) === 'hvm' ? 'hvm' : undefined);
+  if (typeText !== undefined && typeText !== 'pv' && typeText !== 'pvh' && typeText !== 'hvm') {
+    throw new HypervisorError(
+      'CREATE_FAILED',
+      `${path}: unknown type "${typeText}" (pv, pvh or hvm)`,
+      { path },
+    );
+  }
+  const memoryMiB = num(cfg.get('memory'), 'memory', path) ?? 128;
+  const maxMemoryMiB = num(cfg.get('maxmem'), 'maxmem', path) ?? memoryMiB;
+  if (maxMemoryMiB < memoryMiB) {
+    throw new HypervisorError(
+      'CREATE_FAILED',
+      `${path}: maxmem (${maxMemoryMiB}) is below memory (${memoryMiB})`,
+      { path },
+    );
+  }
+  return {
+    name,
+    type: typeText ?? 'pv',
+    explicitType: typeText !== undefined,
+    memoryMiB,
+    maxMemoryMiB,
+    vcpus: num(cfg.get('vcpus'), 'vcpus', path) ?? 1,
+    state: 'running',
+  };
+}

@@ -1,0 +1,376 @@
+/**
+ * The one contract suite every {@link Hypervisor} backend must pass: the simulated host everywhere
+ * (`test/simulated.test.ts`), the libxl backend inside the Xen lab (`test/libxl.lab.test.ts`).
+ * Imported as `@xendeck/hypervisor/contract`; it uses vitest's `describe`/`it`/`expect`, so only
+ * call it from a vitest test file.
+ *
+ * The cases run in order and share one guest: create → pause/unpause → outside pause → memory
+ * target → destroy → create again → outside destroy. The guest config must describe a small
+ * domain whose balloon driver works (a Linux PV guest with 128 MiB is what the lab uses).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHypervisorError } from '../errors.js';
+import type { DomainEvent, DomainInfo, Hypervisor } from '../types.js';
+
+/** What a backend's test file hands to {@link describeHypervisorContract}. */
+export interface ContractSetup {
+  host: Hypervisor;
+  /** Absolute path of an xl config file for a small guest. */
+  guestConfigPath: string;
+  /** The `name` in that file. */
+  guestName: string;
+  /** Acts on the guest the way an admin with a shell would (`xl destroy`, `xl pause`). */
+  outside: {
+    destroy(name: string): Promise<void>;
+    pause(name: string): Promise<void>;
+  };
+  /** Called once after all cases (close the host, remove temp files). */
+  teardown(): Promise<void>;
+}
+
+/** Timeouts for slow hosts (Xen under QEMU TCG creates a PV guest in ~11 s). */
+export interface ContractOptions {
+  /** Per-case timeout, ms; default 180000. */
+  caseTimeoutMs?: number;
+  /** How long to wait for a guest's memory to approach a new target, ms; default 60000. */
+  balloonDeadlineMs?: number;
+}
+
+/** Resolves with the first event matching `pred` seen from now on (or already in `seen` after `from`). */
+async function waitForEvent(
+  seen: DomainEvent[],
+  from: number,
+  pred: (e: DomainEvent) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<DomainEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = seen.slice(from).find(pred);
+    if (hit) return hit;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no ${what} event within ${timeoutMs} ms; events seen: ${JSON.stringify(seen.slice(from))}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Awaits `p` and returns the HypervisorError it rejects with; fails if it resolves or throws something else. */
+async function rejection(
+  p: Promise<unknown>,
+): Promise<{ code: string; details: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    if (isHypervisorError(err)) return { code: err.code, details: err.details };
+    throw new Error(`expected a HypervisorError, got ${String(err)}`);
+  }
+  throw new Error('expected a rejection, but the call succeeded');
+}
+
+const UP: readonly string[] = ['running', 'blocked'];
+
+/**
+ * Declares the contract suite for one backend. `setup` runs once before the cases; its guest
+ * must not be running when the suite starts (a leftover one is destroyed first).
+ */
+export function describeHypervisorContract(
+  name: string,
+  setup: () => Promise<ContractSetup>,
+  options: ContractOptions = {},
+): void {
+  const caseTimeout = options.caseTimeoutMs ?? 180_000;
+  const balloonDeadline = options.balloonDeadlineMs ?? 60_000;
+
+  describe(`Hypervisor contract: ${name}`, () => {
+    let ctx: ContractSetup;
+    let host: Hypervisor;
+    const events: DomainEvent[] = [];
+    let unsubscribe: (() => void) | undefined;
+    let guest: DomainInfo | undefined;
+
+    const guestDomid = (): number => {
+      if (!guest) throw new Error('the guest was not created by an earlier case');
+      return guest.domid;
+    };
+
+    beforeAll(async () => {
+      ctx = await setup();
+      host = ctx.host;
+      const leftover = await host.domidByName(ctx.guestName);
+      if (leftover !== undefined) await host.domainOperation(leftover, 'destroy');
+      await host.refresh();
+      unsubscribe = host.onDomainEvent((e) => events.push(e));
+    }, caseTimeout);
+
+    afterAll(async () => {
+      unsubscribe?.();
+      if (ctx) {
+        const left = await ctx.host.domidByName(ctx.guestName).catch(() => undefined);
+        if (left !== undefined) await ctx.host.domainOperation(left, 'destroy').catch(() => {});
+        await ctx.teardown();
+      }
+    }, caseTimeout);
+
+    it('hostInfo is sane', async () => {
+      const info = await host.hostInfo();
+      expect(info.nrCpus).toBeGreaterThanOrEqual(1);
+      expect(info.totalMemoryMiB).toBeGreaterThan(0);
+      expect(info.freeMemoryMiB).toBeGreaterThanOrEqual(0);
+      expect(info.totalMemoryMiB).toBeGreaterThanOrEqual(info.freeMemoryMiB);
+      expect(info.cpuMhz).toBeGreaterThan(0);
+      expect(info.virtCaps).toContain('pv');
+      expect(info.xenVersion).toMatch(/^\d+\.\d+/);
+      expect(info.hostname.length).toBeGreaterThan(0);
+    });
+
+    it('listDomains puts Domain-0 (domid 0) first, ordered by domid', async () => {
+      const list = await host.listDomains();
+      expect(list.length).toBeGreaterThanOrEqual(1);
+      expect(list[0]?.domid).toBe(0);
+      expect(list[0]?.name).toBe('Domain-0');
+      const ids = list.map((d) => d.domid);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      for (const d of list) {
+        expect(d.memoryKiB).toBeGreaterThan(0);
+        expect(d.vcpus).toBeGreaterThanOrEqual(1);
+        expect(d.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      }
+    });
+
+    it('dom0Memory: min ≤ target ≤ max and current > 0', async () => {
+      const m = await host.dom0Memory();
+      expect(m.currentKiB).toBeGreaterThan(0);
+      expect(m.minKiB).toBeGreaterThanOrEqual(128 * 1024);
+      expect(m.minKiB).toBeLessThanOrEqual(m.targetKiB);
+      expect(m.targetKiB).toBeLessThanOrEqual(m.maxKiB);
+    });
+
+    it('setMemoryTarget(0, above max) → MEMORY_OUT_OF_RANGE with min/max in details', async () => {
+      const m = await host.dom0Memory();
+      const e = await rejection(host.setMemoryTarget(0, m.maxKiB + 1024));
+      expect(e.code).toBe('MEMORY_OUT_OF_RANGE');
+      expect(e.details).toMatchObject({
+        minKiB: m.minKiB,
+        maxKiB: m.maxKiB,
+        requestedKiB: m.maxKiB + 1024,
+      });
+      expect((await host.dom0Memory()).targetKiB).toBe(m.targetKiB);
+    });
+
+    it('setMemoryTarget(0, below min) → MEMORY_OUT_OF_RANGE with min/max in details', async () => {
+      const m = await host.dom0Memory();
+      const e = await rejection(host.setMemoryTarget(0, m.minKiB - 1024));
+      expect(e.code).toBe('MEMORY_OUT_OF_RANGE');
+      expect(e.details).toMatchObject({
+        minKiB: m.minKiB,
+        maxKiB: m.maxKiB,
+        requestedKiB: m.minKiB - 1024,
+      });
+    });
+
+    it('an unused domid → DOMAIN_NOT_FOUND', async () => {
+      const list = await host.listDomains();
+      const unused = Math.max(...list.map((d) => d.domid)) + 1000;
+      expect((await rejection(host.domainInfo(unused))).code).toBe('DOMAIN_NOT_FOUND');
+      expect((await rejection(host.domainOperation(unused, 'pause'))).code).toBe(
+        'DOMAIN_NOT_FOUND',
+      );
+      expect((await rejection(host.setMemoryTarget(unused, 256 * 1024))).code).toBe(
+        'DOMAIN_NOT_FOUND',
+      );
+      expect(await host.domidByName('xendeck-no-such-domain')).toBeUndefined();
+    });
+
+    it('lifecycle operations on dom0 → INVALID_STATE', async () => {
+      for (const op of ['pause', 'destroy', 'shutdown', 'reboot'] as const) {
+        expect((await rejection(host.domainOperation(0, op))).code).toBe('INVALID_STATE');
+      }
+      expect((await host.domainInfo(0)).state).toMatch(/^(running|blocked)$/);
+    });
+
+    it(
+      'createDomain starts the guest and emits `added`',
+      async () => {
+        const from = events.length;
+        const result = await host.createDomain(ctx.guestConfigPath);
+        expect(result.name).toBe(ctx.guestName);
+        expect(result.domid).toBeGreaterThan(0);
+        const ev = await waitForEvent(
+          events,
+          from,
+          (e) => e.kind === 'added' && e.domain.name === ctx.guestName,
+          5_000,
+          `added(${ctx.guestName})`,
+        );
+        expect(ev.kind === 'added' && ev.domain.domid).toBe(result.domid);
+        guest = await host.domainInfo(result.domid);
+        expect(guest.name).toBe(ctx.guestName);
+        expect(UP).toContain(guest.state);
+        expect(await host.domidByName(ctx.guestName)).toBe(result.domid);
+      },
+      caseTimeout,
+    );
+
+    it(
+      'createDomain of a running name → DOMAIN_EXISTS',
+      async () => {
+        guestDomid();
+        expect((await rejection(host.createDomain(ctx.guestConfigPath))).code).toBe(
+          'DOMAIN_EXISTS',
+        );
+        expect((await host.listDomains()).filter((d) => d.name === ctx.guestName)).toHaveLength(1);
+      },
+      caseTimeout,
+    );
+
+    it('createDomain of a missing file → CONFIG_NOT_FOUND', async () => {
+      const e = await rejection(host.createDomain('/nonexistent/xendeck-contract.cfg'));
+      expect(e.code).toBe('CONFIG_NOT_FOUND');
+    });
+
+    it(
+      'pause → `changed` to paused; pausing again → INVALID_STATE',
+      async () => {
+        const domid = guestDomid();
+        const from = events.length;
+        await host.domainOperation(domid, 'pause');
+        const ev = await waitForEvent(
+          events,
+          from,
+          (e) => e.kind === 'changed' && e.domain.domid === domid && e.domain.state === 'paused',
+          5_000,
+          'changed(paused)',
+        );
+        expect(ev.kind === 'changed' && UP.includes(ev.previousState)).toBe(true);
+        expect((await host.domainInfo(domid)).state).toBe('paused');
+        expect((await rejection(host.domainOperation(domid, 'pause'))).code).toBe('INVALID_STATE');
+      },
+      caseTimeout,
+    );
+
+    it(
+      'unpause → running/blocked; unpausing again → INVALID_STATE',
+      async () => {
+        const domid = guestDomid();
+        const from = events.length;
+        await host.domainOperation(domid, 'unpause');
+        await waitForEvent(
+          events,
+          from,
+          (e) => e.kind === 'changed' && e.domain.domid === domid && e.previousState === 'paused',
+          5_000,
+          'changed(from paused)',
+        );
+        expect(UP).toContain((await host.domainInfo(domid)).state);
+        expect((await rejection(host.domainOperation(domid, 'unpause'))).code).toBe(
+          'INVALID_STATE',
+        );
+      },
+      caseTimeout,
+    );
+
+    it(
+      'a pause made outside is seen after refresh()',
+      async () => {
+        const domid = guestDomid();
+        await ctx.outside.pause(ctx.guestName);
+        const from = events.length;
+        await host.refresh();
+        await waitForEvent(
+          events,
+          from,
+          (e) => e.kind === 'changed' && e.domain.domid === domid && e.domain.state === 'paused',
+          5_000,
+          'changed(paused) after refresh',
+        );
+        await host.domainOperation(domid, 'unpause');
+        expect(UP).toContain((await host.domainInfo(domid)).state);
+      },
+      caseTimeout,
+    );
+
+    it(
+      "a guest's memory target change shows in domainInfo",
+      async () => {
+        const domid = guestDomid();
+        const before = await host.domainInfo(domid);
+        const tooHigh = await rejection(
+          host.setMemoryTarget(domid, before.maxMemoryKiB + 1024 * 1024),
+        );
+        expect(tooHigh.code).toBe('MEMORY_OUT_OF_RANGE');
+        const target = before.memoryKiB - 32 * 1024;
+        await host.setMemoryTarget(domid, target);
+        const deadline = Date.now() + balloonDeadline;
+        let now = before;
+        while (Date.now() < deadline) {
+          now = await host.domainInfo(domid);
+          if (now.memoryKiB <= target + 2048) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(now.memoryKiB).toBeLessThanOrEqual(target + 2048);
+        expect(now.memoryKiB).toBeLessThan(before.memoryKiB);
+      },
+      caseTimeout,
+    );
+
+    it(
+      'cpuTimeNs grows while the guest runs',
+      async () => {
+        const domid = guestDomid();
+        const a = (await host.domainInfo(domid)).cpuTimeNs;
+        const deadline = Date.now() + 10_000;
+        let b = a;
+        while (b <= a && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          b = (await host.domainInfo(domid)).cpuTimeNs;
+        }
+        expect(b).toBeGreaterThan(a);
+      },
+      caseTimeout,
+    );
+
+    it(
+      'destroy through the API removes the guest and emits `removed`',
+      async () => {
+        const domid = guestDomid();
+        const from = events.length;
+        await host.domainOperation(domid, 'destroy');
+        await waitForEvent(
+          events,
+          from,
+          (e) => e.kind === 'removed' && e.domid === domid && e.name === ctx.guestName,
+          10_000,
+          'removed',
+        );
+        expect((await rejection(host.domainInfo(domid))).code).toBe('DOMAIN_NOT_FOUND');
+        expect(await host.domidByName(ctx.guestName)).toBeUndefined();
+        guest = undefined;
+      },
+      caseTimeout,
+    );
+
+    it(
+      'a destroy made outside emits `removed` within 1 s, without refresh()',
+      async () => {
+        const created = await host.createDomain(ctx.guestConfigPath);
+        guest = await host.domainInfo(created.domid);
+        const from = events.length;
+        await ctx.outside.destroy(ctx.guestName);
+        const doneAt = Date.now();
+        await waitForEvent(
+          events,
+          from,
+          (e) => e.kind === 'removed' && e.domid === created.domid,
+          1_000,
+          'removed (no refresh)',
+        );
+        expect(Date.now() - doneAt).toBeLessThanOrEqual(1_100);
+        guest = undefined;
+      },
+      caseTimeout,
+    );
+  });
+}
