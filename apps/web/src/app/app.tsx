@@ -1,0 +1,39 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { NoticesProvider } from '@/components/notices';
+import { createQueryClient } from '@/lib/query-client';
+import { AppLayout } from './layout';
+import { ConfigsRoute } from './routes/configs';
+import { DomainsRoute } from './routes/domains';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
+import { OverviewRoute } from './routes/overview';
+
+/**
+ * Routes: `/login`; behind the session: `/` (host overview and dom0 memory), `/domains`,
+ * `/configs`. The server answers unknown paths with index.html, so deep links work.
+ */
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginRoute /> },
+  {
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <OverviewRoute /> },
+      { path: 'domains', element: <DomainsRoute /> },
+      { path: 'configs', element: <ConfigsRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+]);
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <NoticesProvider>
+        <RouterProvider router={router} />
+      </NoticesProvider>
+    </QueryClientProvider>
+  );
+}

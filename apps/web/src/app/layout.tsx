@@ -1,0 +1,88 @@
+import { NavLink, Outlet } from 'react-router';
+import { Button } from '@/components/button';
+import { NoticesRegion, useNotices } from '@/components/notices';
+import { RequireSession, useLogout } from '@/features/auth';
+import { LiveIndicator, useDomainEvents } from '@/features/events';
+import { SimulatedBanner, useHost } from '@/features/host';
+
+const navItems = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/domains', label: 'Domains', end: false },
+  { to: '/configs', label: 'Config files', end: false },
+];
+
+/** The logged-in frame: simulated banner, top bar, left nav, notices, page. */
+export function AppLayout() {
+  return (
+    <RequireSession>
+      {(session) => <Frame username={session.username} role={session.role} />}
+    </RequireSession>
+  );
+}
+
+function Frame({ username, role }: { username: string; role: string }) {
+  const host = useHost();
+  const live = useDomainEvents();
+  const logout = useLogout();
+  const notices = useNotices();
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <SimulatedBanner backend={host.data?.backend} />
+      <header className="flex h-11 items-center gap-4 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <span className="font-semibold tracking-tight">Xendeck</span>
+        <span
+          className="truncate font-mono text-sm text-zinc-600 dark:text-zinc-300"
+          title="Host name"
+        >
+          {host.data?.hostname ?? '…'}
+        </span>
+        <LiveIndicator status={live} />
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <span className="text-zinc-600 dark:text-zinc-300">
+            {username} <span className="text-xs text-zinc-400">({role})</span>
+          </span>
+          <Button
+            size="sm"
+            disabled={logout.isPending}
+            onClick={() =>
+              logout.mutate(undefined, { onError: (error) => notices.error('Log out', error) })
+            }
+          >
+            Log out
+          </Button>
+        </div>
+      </header>
+      <div className="flex flex-1">
+        <nav
+          aria-label="Main"
+          className="w-44 shrink-0 border-r border-zinc-200 bg-zinc-100/60 p-2 dark:border-zinc-800 dark:bg-zinc-900/40"
+        >
+          <ul className="flex flex-col gap-0.5">
+            {navItems.map((item) => (
+              <li key={item.to}>
+                <NavLink
+                  to={item.to}
+                  end={item.end}
+                  className={({ isActive }) =>
+                    `block rounded-md px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-600 ${
+                      isActive
+                        ? 'bg-white font-medium text-zinc-900 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-zinc-50 dark:ring-zinc-700'
+                        : 'text-zinc-600 hover:bg-zinc-200/70 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100'
+                    }`
+                  }
+                >
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="flex min-w-0 flex-1 flex-col gap-4 p-4">
+          <NoticesRegion />
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import type { Domain } from '@xendeck/api';
+import { QueryState } from '@/components/panel';
+import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
+import { useDomains } from '../api/get-domains';
+import { DomainActions } from './domain-actions';
+import { StateBadge } from './state-badge';
+
+const th = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
+const td = 'px-3 py-1.5';
+
+/** The domains table, as `xl list` plus actions; fed by `['domains','list']`. */
+export function DomainsTable() {
+  const domains = useDomains();
+  if (!domains.data) {
+    return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
+  }
+  return <DomainsTableView domains={domains.data} />;
+}
+
+/** Presentational half of {@link DomainsTable}. */
+export function DomainsTableView({ domains }: { domains: Domain[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full border-collapse text-sm">
+        <caption className="sr-only">Domains, as xl list shows them</caption>
+        <thead className="border-b border-zinc-200 dark:border-zinc-800">
+          <tr>
+            <th scope="col" className={th}>
+              Name
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              ID
+            </th>
+            <th scope="col" className={th}>
+              State
+            </th>
+            <th scope="col" className={th}>
+              Type
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Memory
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              vCPUs
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              CPU time (s)
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
+          {domains.length === 0 ? (
+            <tr>
+              <td colSpan={8} className={`${td} py-4 text-center text-zinc-500`}>
+                No domains.
+              </td>
+            </tr>
+          ) : null}
+          {domains.map((d) => (
+            <tr
+              key={d.domid}
+              data-testid={`domain-row-${d.name}`}
+              className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
+            >
+              <th scope="row" className={`${td} text-left font-medium`}>
+                <span className="font-mono" title={`UUID ${d.uuid}`}>
+                  {d.name}
+                </span>
+              </th>
+              <td className={`${td} text-right tabular-nums`}>{d.domid}</td>
+              <td className={td}>
+                <StateBadge state={d.state} />
+              </td>
+              <td className={`${td} uppercase text-xs text-zinc-600 dark:text-zinc-300`}>
+                {d.type}
+              </td>
+              <td
+                className={`${td} text-right tabular-nums`}
+                data-testid="domain-memory"
+                title={`${d.memoryKiB} KiB (max ${d.maxMemoryKiB} KiB)`}
+              >
+                {formatKiBAsMiB(d.memoryKiB)}
+              </td>
+              <td className={`${td} text-right tabular-nums`}>
+                {d.vcpus}
+                {d.maxVcpus !== d.vcpus ? (
+                  <span className="text-zinc-400">/{d.maxVcpus}</span>
+                ) : null}
+              </td>
+              <td className={`${td} text-right tabular-nums`}>
+                {formatCpuTimeSeconds(d.cpuTimeNs)}
+              </td>
+              <td className={`${td} text-right`}>
+                <DomainActions domain={d} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

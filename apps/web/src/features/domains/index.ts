@@ -1,0 +1,14 @@
+export {
+  allowedOperations,
+  runDomainOperation,
+  useDomainOperation,
+  xlOperationCommand,
+} from './api/domain-operation';
+export {
+  domainsListQueryKey,
+  domainsQueryOptions,
+  getDomains,
+  useDomains,
+} from './api/get-domains';
+export { DomainsTable, DomainsTableView } from './components/domains-table';
+export { StateBadge } from './components/state-badge';
