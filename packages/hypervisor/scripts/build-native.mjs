@@ -25,7 +25,16 @@ if (!existsSync(join(root, 'binding.gyp'))) {
   process.exit(0);
 }
 
+// Node's own headers: npm passes its `nodedir` config as npm_config_nodedir; otherwise use the
+// headers installed beside this node binary (PREFIX/include/node) so no download is needed.
+const args = ['rebuild'];
+const prefix = dirname(dirname(process.execPath));
+const nodedir =
+  process.env.npm_config_nodedir ||
+  (existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined);
+if (nodedir) args.push(`--nodedir=${nodedir}`);
+
 const require = createRequire(import.meta.url);
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-const r = spawnSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [nodeGyp, ...args], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

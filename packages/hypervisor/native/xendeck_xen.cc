@@ -1,0 +1,833 @@
+// xendeck_xen: the N-API addon over libxenlight (libxl), libxenstore and libxentoollog.
+//
+// The one JS file that loads it is src/native.ts; its surface is typed by src/native-types.ts.
+// Rules followed here:
+//  - every exported function checks its arguments and throws TypeError with a usage line;
+//  - every call that may block (libxl, xenstore) runs in a Napi::AsyncWorker with a named
+//    resource and returns a Promise;
+//  - a failed libxl call rejects with an Error carrying `libxlError` (libxl's negative error
+//    number) and `call` (the C function); src/libxl-errors.ts turns that into HypervisorError;
+//  - SIGCHLD: libxl is put in libxl_sigchld_owner_mainloop mode and a libuv signal watcher
+//    forwards SIGCHLD to libxl_childproc_sigchld_occurred (libxl forks hotplug scripts);
+//  - the xenstore watch on @introduceDomain/@releaseDomain runs on its own thread with its own
+//    xenstore connection and reports to JS through an unref'd ThreadSafeFunction.
+#include <napi.h>
+#include <uv.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+// The Xen headers are C and carry no extern "C" guards of their own.
+extern "C" {
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <xenstore.h>
+#include <xentoollog.h>
+#include <xenstat.h>
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Results carried from a worker thread back to JS.
+
+struct Failure {
+  enum Kind { kNone, kLibxl, kErrno, kMessage } kind = kNone;
+  int code = 0;  // libxl error number (negative) or errno
+  std::string call;
+  std::string message;
+
+  static Failure Libxl(int rc, const char* call) {
+    Failure f;
+    f.kind = kLibxl;
+    f.code = rc;
+    f.call = call;
+    return f;
+  }
+  static Failure Errno(int err, const char* call) {
+    Failure f;
+    f.kind = kErrno;
+    f.code = err;
+    f.call = call;
+    return f;
+  }
+  static Failure Message(const std::string& msg, const char* call) {
+    Failure f;
+    f.kind = kMessage;
+    f.call = call;
+    f.message = msg;
+    return f;
+  }
+
+  Napi::Error ToError(Napi::Env env) const {
+    std::string msg;
+    switch (kind) {
+      case kLibxl:
+        msg = call + " failed: " + (libxl_error_to_string(static_cast<libxl_error>(code))
+                                        ? libxl_error_to_string(static_cast<libxl_error>(code))
+                                        : "unknown libxl error") +
+              " (" + std::to_string(code) + ")";
+        break;
+      case kErrno:
+        msg = call + " failed: " + std::strerror(code);
+        break;
+      default:
+        msg = call + " failed: " + message;
+    }
+    Napi::Error e = Napi::Error::New(env, msg);
+    e.Set("call", Napi::String::New(env, call));
+    if (kind == kLibxl) e.Set("libxlError", Napi::Number::New(env, code));
+    if (kind == kErrno) e.Set("errno", Napi::Number::New(env, code));
+    return e;
+  }
+};
+
+// One blocking call on the libuv thread pool, settling a Promise. `exec` runs on the worker
+// thread and returns a Failure (kind kNone on success); `done` builds the resolved value on the
+// main thread. `keep` holds the JS object whose native state `exec` uses.
+class CallWorker : public Napi::AsyncWorker {
+ public:
+  using Exec = std::function<Failure()>;
+  using Done = std::function<Napi::Value(Napi::Env)>;
+
+  CallWorker(Napi::Env env, const char* resource, Napi::Object keep, Exec exec, Done done,
+             std::atomic<int>* inflight)
+      : Napi::AsyncWorker(env, resource),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        keep_(Napi::Persistent(keep)),
+        exec_(std::move(exec)),
+        done_(std::move(done)),
+        inflight_(inflight) {
+    if (inflight_) inflight_->fetch_add(1);
+  }
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { failure_ = exec_(); }
+
+  void OnOK() override {
+    if (inflight_) inflight_->fetch_sub(1);
+    Napi::Env env = Env();
+    if (failure_.kind != Failure::kNone) {
+      deferred_.Reject(failure_.ToError(env).Value());
+      return;
+    }
+    deferred_.Resolve(done_ ? done_(env) : env.Undefined());
+  }
+
+  void OnError(const Napi::Error& e) override {
+    if (inflight_) inflight_->fetch_sub(1);
+    deferred_.Reject(e.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference keep_;
+  Exec exec_;
+  Done done_;
+  Failure failure_;
+  std::atomic<int>* inflight_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Argument checks.
+
+bool CheckDomid(const Napi::CallbackInfo& info, size_t i, const char* usage, uint32_t* out) {
+  Napi::Env env = info.Env();
+  if (info.Length() <= i || !info[i].IsNumber()) {
+    Napi::TypeError::New(env, std::string("usage: ") + usage).ThrowAsJavaScriptException();
+    return false;
+  }
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  // DOMID_FIRST_RESERVED is 0x7FF0: ids from there up are not domains.
+  if (!(d >= 0 && d < 0x7FF0) || d != static_cast<double>(static_cast<uint32_t>(d))) {
+    Napi::TypeError::New(env, std::string("domid must be an integer 0..32751; usage: ") + usage)
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = static_cast<uint32_t>(d);
+  return true;
+}
+
+bool CheckArgc(const Napi::CallbackInfo& info, size_t n, const char* usage) {
+  if (info.Length() != n) {
+    Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+bool CheckString(const Napi::CallbackInfo& info, size_t i, const char* usage, std::string* out) {
+  if (info.Length() <= i || !info[i].IsString()) {
+    Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = info[i].As<Napi::String>().Utf8Value();
+  if (out->empty() || out->size() > 4096 || out->find('\0') != std::string::npos) {
+    Napi::TypeError::New(info.Env(),
+                         std::string("string argument must be 1..4096 bytes without NUL; usage: ") + usage)
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversions.
+
+struct DomInfo {
+  uint32_t domid;
+  std::string uuid;
+  std::string name;  // empty when libxl_domid_to_name found none
+  bool running, blocked, paused, shutdown, dying;
+  int shutdownReason;
+  uint64_t currentMemKiB, outstandingMemKiB, maxMemKiB, cpuTimeNs;
+  uint32_t vcpuOnline, vcpuMaxId;
+  int domainType;
+};
+
+DomInfo CopyDomInfo(libxl_ctx* ctx, const libxl_dominfo& d, bool withName) {
+  DomInfo o;
+  o.domid = d.domid;
+  char uuid[LIBXL_UUID_FMTLEN + 1];
+  std::snprintf(uuid, sizeof uuid, LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d.uuid));
+  o.uuid = uuid;
+  if (withName) {
+    char* name = libxl_domid_to_name(ctx, d.domid);
+    if (name) {
+      o.name = name;
+      std::free(name);
+    }
+  }
+  o.running = d.running;
+  o.blocked = d.blocked;
+  o.paused = d.paused;
+  o.shutdown = d.shutdown;
+  o.dying = d.dying;
+  o.shutdownReason = static_cast<int>(d.shutdown_reason);
+  o.currentMemKiB = d.current_memkb;
+  o.outstandingMemKiB = d.outstanding_memkb;
+  o.maxMemKiB = d.max_memkb;
+  o.cpuTimeNs = d.cpu_time;
+  o.vcpuOnline = d.vcpu_online;
+  o.vcpuMaxId = d.vcpu_max_id;
+  o.domainType = static_cast<int>(d.domain_type);
+  return o;
+}
+
+Napi::Object DomInfoToJs(Napi::Env env, const DomInfo& d) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("domid", d.domid);
+  o.Set("uuid", d.uuid);
+  o.Set("name", d.name.empty() ? env.Null() : Napi::String::New(env, d.name));
+  o.Set("running", d.running);
+  o.Set("blocked", d.blocked);
+  o.Set("paused", d.paused);
+  o.Set("shutdown", d.shutdown);
+  o.Set("dying", d.dying);
+  o.Set("shutdownReason", d.shutdownReason);
+  // KiB and ns as doubles: exact below 2^53 (8 PiB of memory, 104 days of CPU time).
+  o.Set("currentMemKiB", static_cast<double>(d.currentMemKiB));
+  o.Set("outstandingMemKiB", static_cast<double>(d.outstandingMemKiB));
+  o.Set("maxMemKiB", static_cast<double>(d.maxMemKiB));
+  o.Set("cpuTimeNs", static_cast<double>(d.cpuTimeNs));
+  o.Set("vcpuOnline", d.vcpuOnline);
+  o.Set("vcpuMaxId", d.vcpuMaxId);
+  o.Set("domainType", d.domainType);
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The xenstore watch thread.
+
+class Watcher {
+ public:
+  // Starts a thread with its own xenstore connection watching @introduceDomain and
+  // @releaseDomain. Returns an empty string on success, else why it failed.
+  std::string Start(Napi::Env env, Napi::Function callback) {
+    xs_ = xs_open(0);
+    if (!xs_) return std::string("xs_open failed: ") + std::strerror(errno);
+    if (!xs_watch(xs_, "@introduceDomain", "introduce") ||
+        !xs_watch(xs_, "@releaseDomain", "release")) {
+      std::string err = std::string("xs_watch failed: ") + std::strerror(errno);
+      xs_close(xs_);
+      xs_ = nullptr;
+      return err;
+    }
+    if (pipe(stop_) != 0) {
+      std::string err = std::string("pipe failed: ") + std::strerror(errno);
+      xs_close(xs_);
+      xs_ = nullptr;
+      return err;
+    }
+    tsfn_ = Napi::ThreadSafeFunction::New(env, callback, "xendeck:xenstore-watch", 0, 1);
+    tsfn_.Unref(env);  // a watch alone does not keep the process alive
+    thread_ = std::thread([this] { Run(); });
+    running_ = true;
+    return "";
+  }
+
+  void Stop() {
+    if (!running_) return;
+    running_ = false;
+    char b = 'x';
+    ssize_t w = write(stop_[1], &b, 1);
+    (void)w;
+    thread_.join();
+    xs_unwatch(xs_, "@introduceDomain", "introduce");
+    xs_unwatch(xs_, "@releaseDomain", "release");
+    xs_close(xs_);
+    xs_ = nullptr;
+    close(stop_[0]);
+    close(stop_[1]);
+    tsfn_.Release();
+  }
+
+  bool running() const { return running_; }
+
+ private:
+  void Run() {
+    for (;;) {
+      struct pollfd fds[2] = {{xs_fileno(xs_), POLLIN, 0}, {stop_[0], POLLIN, 0}};
+      int n = poll(fds, 2, -1);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return;
+      }
+      if (fds[1].revents) return;
+      if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+        Deliver("!error");
+        return;
+      }
+      for (;;) {
+        char** vec = xs_check_watch(xs_);
+        if (!vec) break;  // EAGAIN: drained
+        Deliver(vec[0]);
+        std::free(vec);
+      }
+    }
+  }
+
+  void Deliver(const char* path) {
+    auto* copy = new std::string(path);
+    napi_status s = tsfn_.NonBlockingCall(copy, [](Napi::Env env, Napi::Function fn, std::string* p) {
+      if (env != nullptr && fn != nullptr) fn.Call({Napi::String::New(env, *p)});
+      delete p;
+    });
+    if (s != napi_ok) delete copy;
+  }
+
+  struct xs_handle* xs_ = nullptr;
+  int stop_[2] = {-1, -1};
+  std::thread thread_;
+  Napi::ThreadSafeFunction tsfn_;
+  bool running_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The context object.
+
+struct Handles {
+  libxl_ctx* ctx = nullptr;
+  xentoollog_logger_stdiostream* logger = nullptr;
+  struct xs_handle* xs = nullptr;  // for reads; xs_open(0) handles are thread-safe
+};
+
+class Context : public Napi::ObjectWrap<Context> {
+ public:
+  static Napi::FunctionReference* constructor;
+
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(
+        env, "LibxlContext",
+        {
+            InstanceMethod<&Context::Physinfo>("physinfo"),
+            InstanceMethod<&Context::VersionInfo>("versionInfo"),
+            InstanceMethod<&Context::ListDomains>("listDomains"),
+            InstanceMethod<&Context::DomainInfo>("domainInfo"),
+            InstanceMethod<&Context::DomidToName>("domidToName"),
+            InstanceMethod<&Context::NameToDomid>("nameToDomid"),
+            InstanceMethod<&Context::DomainOp>("domainOp"),
+            InstanceMethod<&Context::SetMemoryTarget>("setMemoryTarget"),
+            InstanceMethod<&Context::XsRead>("xsRead"),
+            InstanceMethod<&Context::StartWatch>("startWatch"),
+            InstanceMethod<&Context::StopWatch>("stopWatch"),
+            InstanceMethod<&Context::Close>("close"),
+        });
+  }
+
+  // Only constructed by openContext() with an External<Handles>.
+  explicit Context(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Context>(info) {
+    if (info.Length() != 1 || !info[0].IsExternal()) {
+      Napi::TypeError::New(info.Env(), "LibxlContext is created by openContext(), not new")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    Handles* h = info[0].As<Napi::External<Handles>>().Data();
+    h_ = *h;
+    delete h;
+    // Forward SIGCHLD to libxl (it was put in libxl_sigchld_owner_mainloop mode at alloc).
+    uv_loop_t* loop = nullptr;
+    napi_get_uv_event_loop(info.Env(), &loop);
+    sigchld_ = new uv_signal_t;
+    uv_signal_init(loop, sigchld_);
+    sigchld_->data = this;
+    uv_signal_start(
+        sigchld_,
+        [](uv_signal_t* s, int) {
+          auto* self = static_cast<Context*>(s->data);
+          if (self && self->h_.ctx) libxl_childproc_sigchld_occurred(self->h_.ctx);
+        },
+        SIGCHLD);
+    uv_unref(reinterpret_cast<uv_handle_t*>(sigchld_));
+  }
+
+  ~Context() override {
+    // close() is the orderly path; this only covers a context garbage-collected unclosed.
+    watcher_.Stop();
+    StopSigchld();
+    if (inflight_.load() == 0) FreeHandles(h_);
+  }
+
+  static void FreeHandles(Handles& h) {
+    if (h.xs) xs_close(h.xs);
+    if (h.ctx) libxl_ctx_free(h.ctx);
+    if (h.logger) xtl_logger_destroy(reinterpret_cast<xentoollog_logger*>(h.logger));
+    h = Handles{};
+  }
+
+ private:
+  void StopSigchld() {
+    if (!sigchld_) return;
+    uv_signal_stop(sigchld_);
+    sigchld_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(sigchld_),
+             [](uv_handle_t* hd) { delete reinterpret_cast<uv_signal_t*>(hd); });
+    sigchld_ = nullptr;
+  }
+
+  bool Open(Napi::Env env) {
+    if (!h_.ctx) {
+      Napi::Error e = Napi::Error::New(env, "the libxl context is closed");
+      e.Set("call", Napi::String::New(env, "closed"));
+      e.ThrowAsJavaScriptException();
+      return false;
+    }
+    return true;
+  }
+
+  Napi::Value Run(const Napi::CallbackInfo& info, const char* resource, CallWorker::Exec exec,
+                  CallWorker::Done done) {
+    auto* w = new CallWorker(info.Env(), resource, info.This().As<Napi::Object>(), std::move(exec),
+                             std::move(done), &inflight_);
+    Napi::Promise p = w->Promise();
+    w->Queue();
+    return p;
+  }
+
+  // physinfo(): Promise<RawPhysinfo>
+  Napi::Value Physinfo(const Napi::CallbackInfo& info) {
+    if (!CheckArgc(info, 0, "ctx.physinfo()") || !Open(info.Env())) return info.Env().Undefined();
+    auto out = std::make_shared<libxl_physinfo>();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_get_physinfo",
+        [ctx, out]() {
+          libxl_physinfo_init(out.get());
+          int rc = libxl_get_physinfo(ctx, out.get());
+          return rc < 0 ? Failure::Libxl(rc, "libxl_get_physinfo") : Failure{};
+        },
+        [out](Napi::Env env) {
+          const libxl_physinfo& p = *out;
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("nrCpus", p.nr_cpus);
+          o.Set("cpuKhz", p.cpu_khz);
+          o.Set("totalPages", static_cast<double>(p.total_pages));
+          o.Set("freePages", static_cast<double>(p.free_pages));
+          o.Set("scrubPages", static_cast<double>(p.scrub_pages));
+          o.Set("outstandingPages", static_cast<double>(p.outstanding_pages));
+          o.Set("capHvm", p.cap_hvm);
+          o.Set("capPv", p.cap_pv);
+          o.Set("capHvmDirectio", p.cap_hvm_directio);
+          o.Set("capHap", p.cap_hap);
+          o.Set("capShadow", p.cap_shadow);
+          o.Set("capIommuHapPtShare", p.cap_iommu_hap_pt_share);
+          o.Set("capVmtrace", p.cap_vmtrace);
+          o.Set("capVpmu", p.cap_vpmu);
+          o.Set("capGnttabV1", p.cap_gnttab_v1);
+          o.Set("capGnttabV2", p.cap_gnttab_v2);
+          libxl_physinfo_dispose(out.get());
+          return o;
+        });
+  }
+
+  // versionInfo(): Promise<RawVersionInfo>
+  Napi::Value VersionInfo(const Napi::CallbackInfo& info) {
+    if (!CheckArgc(info, 0, "ctx.versionInfo()") || !Open(info.Env())) return info.Env().Undefined();
+    struct V {
+      int major = 0, minor = 0, pagesize = 0;
+      std::string extra, capabilities, commandline;
+    };
+    auto out = std::make_shared<V>();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_get_version_info",
+        [ctx, out]() {
+          const libxl_version_info* v = libxl_get_version_info(ctx);
+          if (!v) return Failure::Message("no version information", "libxl_get_version_info");
+          out->major = v->xen_version_major;
+          out->minor = v->xen_version_minor;
+          out->pagesize = v->pagesize;
+          out->extra = v->xen_version_extra ? v->xen_version_extra : "";
+          out->capabilities = v->capabilities ? v->capabilities : "";
+          out->commandline = v->commandline ? v->commandline : "";
+          return Failure{};
+        },
+        [out](Napi::Env env) {
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("major", out->major);
+          o.Set("minor", out->minor);
+          o.Set("extra", out->extra);
+          o.Set("pagesize", out->pagesize);
+          o.Set("capabilities", out->capabilities);
+          o.Set("commandline", out->commandline);
+          return o;
+        });
+  }
+
+  // listDomains(): Promise<RawDominfo[]> (with names, from libxl_domid_to_name)
+  Napi::Value ListDomains(const Napi::CallbackInfo& info) {
+    if (!CheckArgc(info, 0, "ctx.listDomains()") || !Open(info.Env())) return info.Env().Undefined();
+    auto out = std::make_shared<std::vector<DomInfo>>();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_list_domain",
+        [ctx, out]() {
+          int n = 0;
+          libxl_dominfo* list = libxl_list_domain(ctx, &n);
+          if (!list) return Failure::Libxl(ERROR_FAIL, "libxl_list_domain");
+          for (int i = 0; i < n; i++) out->push_back(CopyDomInfo(ctx, list[i], true));
+          libxl_dominfo_list_free(list, n);
+          return Failure{};
+        },
+        [out](Napi::Env env) {
+          Napi::Array a = Napi::Array::New(env, out->size());
+          for (size_t i = 0; i < out->size(); i++) a.Set(i, DomInfoToJs(env, (*out)[i]));
+          return a;
+        });
+  }
+
+  // domainInfo(domid): Promise<RawDominfo>
+  Napi::Value DomainInfo(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.domainInfo(domid: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 1, usage) || !CheckDomid(info, 0, usage, &domid) || !Open(info.Env()))
+      return info.Env().Undefined();
+    auto out = std::make_shared<DomInfo>();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_domain_info",
+        [ctx, out, domid]() {
+          libxl_dominfo d;
+          libxl_dominfo_init(&d);
+          int rc = libxl_domain_info(ctx, &d, domid);
+          if (rc < 0) {
+            libxl_dominfo_dispose(&d);
+            return Failure::Libxl(rc, "libxl_domain_info");
+          }
+          *out = CopyDomInfo(ctx, d, true);
+          libxl_dominfo_dispose(&d);
+          return Failure{};
+        },
+        [out](Napi::Env env) { return DomInfoToJs(env, *out); });
+  }
+
+  // domidToName(domid): Promise<string | null>
+  Napi::Value DomidToName(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.domidToName(domid: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 1, usage) || !CheckDomid(info, 0, usage, &domid) || !Open(info.Env()))
+      return info.Env().Undefined();
+    auto out = std::make_shared<std::string>();
+    auto found = std::make_shared<bool>(false);
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_domid_to_name",
+        [ctx, out, found, domid]() {
+          char* n = libxl_domid_to_name(ctx, domid);
+          if (n) {
+            *out = n;
+            *found = true;
+            std::free(n);
+          }
+          return Failure{};
+        },
+        [out, found](Napi::Env env) -> Napi::Value {
+          return *found ? Napi::String::New(env, *out) : env.Null();
+        });
+  }
+
+  // nameToDomid(name): Promise<number | null>
+  Napi::Value NameToDomid(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.nameToDomid(name: string)";
+    std::string name;
+    if (!CheckArgc(info, 1, usage) || !CheckString(info, 0, usage, &name) || !Open(info.Env()))
+      return info.Env().Undefined();
+    auto out = std::make_shared<int64_t>(-1);
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_name_to_domid",
+        [ctx, out, name]() {
+          uint32_t domid = 0;
+          int rc = libxl_name_to_domid(ctx, name.c_str(), &domid);
+          if (rc == 0) *out = domid;
+          // A name that matches nothing is not an error here (ERROR_INVAL from libxl).
+          return Failure{};
+        },
+        [out](Napi::Env env) -> Napi::Value {
+          return *out >= 0 ? Napi::Number::New(env, static_cast<double>(*out)) : env.Null();
+        });
+  }
+
+  // domainOp(domid, op): Promise<void>; op is pause|unpause|shutdown|reboot|destroy
+  Napi::Value DomainOp(const Napi::CallbackInfo& info) {
+    const char* usage =
+        "ctx.domainOp(domid: number, op: 'pause'|'unpause'|'shutdown'|'reboot'|'destroy')";
+    uint32_t domid;
+    std::string op;
+    if (!CheckArgc(info, 2, usage) || !CheckDomid(info, 0, usage, &domid) ||
+        !CheckString(info, 1, usage, &op) || !Open(info.Env()))
+      return info.Env().Undefined();
+    int (*fn)(libxl_ctx*, uint32_t, const libxl_asyncop_how*) = nullptr;
+    const char* call = nullptr;
+    const char* resource = nullptr;
+    if (op == "pause") {
+      fn = libxl_domain_pause;
+      call = "libxl_domain_pause";
+      resource = "xendeck:libxl_domain_pause";
+    } else if (op == "unpause") {
+      fn = libxl_domain_unpause;
+      call = "libxl_domain_unpause";
+      resource = "xendeck:libxl_domain_unpause";
+    } else if (op == "shutdown") {
+      fn = libxl_domain_shutdown;
+      call = "libxl_domain_shutdown";
+      resource = "xendeck:libxl_domain_shutdown";
+    } else if (op == "reboot") {
+      fn = libxl_domain_reboot;
+      call = "libxl_domain_reboot";
+      resource = "xendeck:libxl_domain_reboot";
+    } else if (op == "destroy") {
+      fn = libxl_domain_destroy;
+      call = "libxl_domain_destroy";
+      resource = "xendeck:libxl_domain_destroy";
+    } else {
+      Napi::TypeError::New(info.Env(), std::string("unknown op \"") + op + "\"; usage: " + usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, resource,
+        [ctx, fn, call, domid]() {
+          int rc = fn(ctx, domid, nullptr);  // NULL ao_how: synchronous, on this worker thread
+          return rc < 0 ? Failure::Libxl(rc, call) : Failure{};
+        },
+        nullptr);
+  }
+
+  // setMemoryTarget(domid, targetKiB): Promise<void>; absolute, enforce=1
+  Napi::Value SetMemoryTarget(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.setMemoryTarget(domid: number, targetKiB: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 2, usage) || !CheckDomid(info, 0, usage, &domid)) return info.Env().Undefined();
+    if (!info[1].IsNumber()) {
+      Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    double t = info[1].As<Napi::Number>().DoubleValue();
+    if (!(t > 0 && t < 9007199254740992.0) || t != static_cast<double>(static_cast<int64_t>(t))) {
+      Napi::TypeError::New(info.Env(), std::string("targetKiB must be a positive integer; usage: ") + usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    if (!Open(info.Env())) return info.Env().Undefined();
+    int64_t target = static_cast<int64_t>(t);
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_set_memory_target",
+        [ctx, domid, target]() {
+          int rc = libxl_set_memory_target(ctx, domid, target, /*relative*/ 0, /*enforce*/ 1);
+          return rc < 0 ? Failure::Libxl(rc, "libxl_set_memory_target") : Failure{};
+        },
+        nullptr);
+  }
+
+  // xsRead(path): Promise<string | null> (null when the node does not exist)
+  Napi::Value XsRead(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.xsRead(path: string)";
+    std::string path;
+    if (!CheckArgc(info, 1, usage) || !CheckString(info, 0, usage, &path) || !Open(info.Env()))
+      return info.Env().Undefined();
+    if (path[0] != '/') {
+      Napi::TypeError::New(info.Env(), std::string("path must be absolute; usage: ") + usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    struct R {
+      bool found = false;
+      std::string value;
+    };
+    auto out = std::make_shared<R>();
+    struct xs_handle* xs = h_.xs;
+    return Run(
+        info, "xendeck:xs_read",
+        [xs, out, path]() {
+          unsigned int len = 0;
+          void* v = xs_read(xs, XBT_NULL, path.c_str(), &len);
+          if (!v) return errno == ENOENT ? Failure{} : Failure::Errno(errno, "xs_read");
+          out->found = true;
+          out->value.assign(static_cast<char*>(v), len);
+          std::free(v);
+          return Failure{};
+        },
+        [out](Napi::Env env) -> Napi::Value {
+          return out->found ? Napi::String::New(env, out->value) : env.Null();
+        });
+  }
+
+  // startWatch(callback: (path: string) => void): void
+  Napi::Value StartWatch(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.startWatch(callback: (path: string) => void)";
+    if (!CheckArgc(info, 1, usage) || !info[0].IsFunction()) {
+      Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    if (!Open(info.Env())) return info.Env().Undefined();
+    if (watcher_.running()) {
+      Napi::Error::New(info.Env(), "the xenstore watch is already running").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    std::string err = watcher_.Start(info.Env(), info[0].As<Napi::Function>());
+    if (!err.empty()) {
+      Napi::Error e = Napi::Error::New(info.Env(), err);
+      e.Set("call", Napi::String::New(info.Env(), "xs_watch"));
+      e.ThrowAsJavaScriptException();
+    }
+    return info.Env().Undefined();
+  }
+
+  // stopWatch(): void (joins the watch thread; it only blocks in poll, woken by a pipe)
+  Napi::Value StopWatch(const Napi::CallbackInfo& info) {
+    if (!CheckArgc(info, 0, "ctx.stopWatch()")) return info.Env().Undefined();
+    watcher_.Stop();
+    return info.Env().Undefined();
+  }
+
+  // close(): Promise<void>. Refused while calls are in flight (the TS layer awaits them first).
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!CheckArgc(info, 0, "ctx.close()")) return env.Undefined();
+    if (inflight_.load() != 0) {
+      Napi::Error::New(env, "ctx.close(): calls are still in flight").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    watcher_.Stop();
+    StopSigchld();
+    auto h = std::make_shared<Handles>(h_);
+    h_ = Handles{};
+    return Run(
+        info, "xendeck:libxl_ctx_free",
+        [h]() {
+          FreeHandles(*h);
+          return Failure{};
+        },
+        nullptr);
+  }
+
+  Handles h_;
+  uv_signal_t* sigchld_ = nullptr;
+  Watcher watcher_;
+  std::atomic<int> inflight_{0};
+};
+
+Napi::FunctionReference* Context::constructor = nullptr;
+
+// openContext(): Promise<LibxlContext>
+// libxl_ctx_alloc with an xtl stdio logger at warning level, libxl_childproc_setmode(mainloop),
+// and a xenstore connection for reads.
+Napi::Value OpenContext(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckArgc(info, 0, "openContext()")) return env.Undefined();
+  auto h = std::make_shared<Handles>();
+  auto* w = new CallWorker(
+      env, "xendeck:libxl_ctx_alloc", Napi::Object::New(env),
+      [h]() {
+        h->logger = xtl_createlogger_stdiostream(stderr, XTL_WARN, 0);
+        if (!h->logger) return Failure::Message("cannot create the xentoollog logger", "xtl_createlogger_stdiostream");
+        int rc = libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0, reinterpret_cast<xentoollog_logger*>(h->logger));
+        if (rc < 0 || !h->ctx) {
+          Context::FreeHandles(*h);
+          return Failure::Libxl(rc < 0 ? rc : ERROR_FAIL, "libxl_ctx_alloc");
+        }
+        // Node (libuv) owns SIGCHLD: tell libxl the main loop reaps and reports its children.
+        static const libxl_childproc_hooks hooks = {libxl_sigchld_owner_mainloop, nullptr, nullptr};
+        libxl_childproc_setmode(h->ctx, &hooks, nullptr);
+        h->xs = xs_open(0);
+        if (!h->xs) {
+          int err = errno;
+          Context::FreeHandles(*h);
+          return Failure::Errno(err, "xs_open");
+        }
+        return Failure{};
+      },
+      [h](Napi::Env env) -> Napi::Value {
+        auto* copy = new Handles(*h);
+        return Context::constructor->New({Napi::External<Handles>::New(env, copy)});
+      },
+      nullptr);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+// linkedLibraries(): string[]: proves libxenstat is linked (used by later metrics work).
+Napi::Value LinkedLibraries(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckArgc(info, 0, "linkedLibraries()")) return env.Undefined();
+  Napi::Array a = Napi::Array::New(env);
+  uint32_t i = 0;
+  a.Set(i++, "xenlight");
+  a.Set(i++, "xenstore");
+  a.Set(i++, "xentoollog");
+  // Refer to a xenstat symbol so the linker keeps the dependency (checked with ldd).
+  static void* volatile xenstat_symbol = reinterpret_cast<void*>(&xenstat_init);
+  if (xenstat_symbol != nullptr) a.Set(i++, "xenstat");
+  return a;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = Context::Init(env);
+  Context::constructor = new Napi::FunctionReference(Napi::Persistent(ctor));
+  exports.Set("LibxlContext", ctor);
+  exports.Set("openContext", Napi::Function::New(env, OpenContext, "openContext"));
+  exports.Set("linkedLibraries", Napi::Function::New(env, LinkedLibraries, "linkedLibraries"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(xendeck_xen, Init)
