@@ -67,7 +67,8 @@ export function parseDeb822Sources(text: string, file = '<text>'): AptSource[] {
       continue;
     }
     if (/^\s/.test(raw)) {
-      if (lastKey !== undefined) current.set(lastKey, `${current.get(lastKey) ?? ''} ${raw.trim()}`);
+      if (lastKey !== undefined)
+        current.set(lastKey, `${current.get(lastKey) ?? ''} ${raw.trim()}`);
       continue;
     }
     const colon = raw.indexOf(':');
@@ -77,8 +78,7 @@ export function parseDeb822Sources(text: string, file = '<text>'): AptSource[] {
   }
   if (current.size > 0) stanzas.push(current);
 
-  const words = (v: string | undefined): string[] =>
-    (v ?? '').split(/\s+/).filter((w) => w !== '');
+  const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter((w) => w !== '');
   for (const s of stanzas) {
     if ((s.get('enabled') ?? 'yes').toLowerCase() === 'no') continue;
     if (!words(s.get('types')).includes('deb')) continue;

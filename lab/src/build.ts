@@ -209,7 +209,8 @@ export async function ensureImage(paths: LabPaths, log: (s: string) => void): Pr
       const pick = (re: RegExp, what: string): string => {
         const f = files.filter((n) => re.test(n)).sort();
         const last = f[f.length - 1];
-        if (last === undefined) throw new Error(`no ${what} in ${boot} (found: ${files.join(' ')})`);
+        if (last === undefined)
+          throw new Error(`no ${what} in ${boot} (found: ${files.join(' ')})`);
         return join(boot, last);
       };
       const xenGz = pick(/^xen-4\.17.*\.gz$/, 'xen-4.17*.gz');
@@ -271,4 +272,3 @@ export async function ensureImage(paths: LabPaths, log: (s: string) => void): Pr
   log(`image ${key} built in ${formatDuration(elapsedMs)}`);
   return { image, reused: false, elapsedMs };
 }
-

@@ -3,8 +3,22 @@
  * booted under QEMU TCG, with Xendeck's server running in dom0 against real libxl.
  */
 import { ensureImage } from './build.js';
+import { exec, start, status, stop } from './lab.js';
 import { labPaths } from './paths.js';
 import { installInterruptHandlers } from './proc.js';
+
+const USAGE = `usage: pnpm lab [COMMAND]
+  (none)            start the lab in the foreground, stream dom0's serial console; Ctrl-C stops it
+  start             start the lab in the background; returns once Xendeck answers
+  stop              power dom0 off (ssh), then stop QEMU
+  status            is it running? pid, url, ssh port
+  exec -- CMD ...   run CMD as root in dom0 (ssh); exits with its exit code
+  build             build (or reuse) the cached dom0 image only
+
+environment: XENDECK_LAB_PORT (8080), XENDECK_LAB_SSH_PORT (2222), XENDECK_ADMIN_PASSWORD (first
+start only), XENDECK_LAB_SERVER_ENTRY (server script instead of apps/server/dist/main.js),
+XDG_CACHE_HOME (cache root; the lab uses $XDG_CACHE_HOME/xendeck/lab)
+`;
 
 const log = (s: string) => process.stdout.write(`lab: ${s}\n`);
 
@@ -15,11 +29,34 @@ async function main(argv: string[]): Promise<number> {
     case 'build': {
       installInterruptHandlers();
       const r = await ensureImage(paths, log);
-      log(r.reused ? `image ${r.image.key} is cached: ${r.image.dir}` : `image ready: ${r.image.dir}`);
+      log(
+        r.reused ? `image ${r.image.key} is cached: ${r.image.dir}` : `image ready: ${r.image.dir}`,
+      );
       return 0;
     }
+    case 'run':
+    case 'start':
+      installInterruptHandlers();
+      return start(paths, { foreground: sub === 'run' }, log);
+    case 'stop':
+      return stop(paths, log);
+    case 'status':
+      return status(paths);
+    case 'exec': {
+      const cmd = rest[0] === '--' ? rest.slice(1) : rest;
+      if (cmd.length === 0) {
+        process.stderr.write('lab exec: no command (usage: pnpm lab exec -- CMD ARGS...)\n');
+        return 2;
+      }
+      return exec(paths, cmd);
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
     default:
-      process.stderr.write(`lab: unknown command '${sub}' ${rest.join(' ')}\n`);
+      process.stderr.write(`lab: unknown command '${sub}'\n${USAGE}`);
       return 2;
   }
 }

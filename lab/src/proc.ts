@@ -61,7 +61,11 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<str
   const spawnOpts: SpawnOptions = {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
-    stdio: [opts.input !== undefined ? 'pipe' : 'ignore', output === 'inherit' ? 'inherit' : 'pipe', output === 'inherit' ? 'inherit' : 'pipe'],
+    stdio: [
+      opts.input !== undefined ? 'pipe' : 'ignore',
+      output === 'inherit' ? 'inherit' : 'pipe',
+      output === 'inherit' ? 'inherit' : 'pipe',
+    ],
   };
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, spawnOpts);
@@ -84,7 +88,10 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<str
     child.on('close', (code, signal) => {
       live.delete(child);
       if (code === 0) resolve(stdout);
-      else reject(new CommandError(argv, code, signal, stderr.trim().split('\n').slice(-15).join('\n')));
+      else
+        reject(
+          new CommandError(argv, code, signal, stderr.trim().split('\n').slice(-15).join('\n')),
+        );
     });
   });
 }

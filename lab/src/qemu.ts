@@ -43,7 +43,8 @@ export function dom0Cmdline(repo: string): string {
 
 /** Rejects values QEMU's option parser would split (`,`) and that break kernel command lines. */
 function plain(value: string, what: string): string {
-  if (/[,\s]/.test(value)) throw new Error(`${what} '${value}' must not contain commas or whitespace`);
+  if (/[,\s]/.test(value))
+    throw new Error(`${what} '${value}' must not contain commas or whitespace`);
   return value;
 }
 
@@ -52,7 +53,8 @@ export function qemuArgs(c: QemuConfig): string[] {
   const mem = c.memoryMiB ?? 3072;
   const dom0 = c.dom0MemMiB ?? 1536;
   for (const port of [c.httpPort, c.sshPort]) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error(`invalid port ${port}`);
   }
   return [
     '-name',

@@ -34,7 +34,8 @@ export interface SshOptions {
  * `--` and the quoted remote command as ONE word.
  */
 export function sshArgs(opts: SshOptions, argv: readonly string[]): string[] {
-  if (argv.length === 0) throw new Error('lab exec: no command given (usage: pnpm lab exec -- CMD ARGS...)');
+  if (argv.length === 0)
+    throw new Error('lab exec: no command given (usage: pnpm lab exec -- CMD ARGS...)');
   return [
     '-i',
     opts.keyFile,

@@ -1,0 +1,456 @@
+/**
+ * Starting, stopping and reaching the lab. One lab per cache directory: its state lives in
+ * `<cache>/run/` (overlay, vg.img, serial.log, qemu.pid, lab.json, share/).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { basename, join, relative } from 'node:path';
+import { ensureImage } from './build.js';
+import { assertPlainPath, imageFiles, type LabPaths, REPO_ROOT } from './paths.js';
+import { alive, formatDuration, interruption, run, sleep } from './proc.js';
+import { qemuArgs } from './qemu.js';
+import { sshArgs } from './ssh.js';
+
+/** Boot-to-ready timeout (TCG boots Xen + systemd in ~80 s; node adds a few seconds). */
+const READY_TIMEOUT_MS = 10 * 60 * 1000;
+/** Where the run share is mounted in dom0 (see recipe/rootfs/etc/systemd/system-generators). */
+const DOM0_RUN_MOUNT = '/var/lib/xendeck-lab/run';
+
+/** Contents of `run/lab.json`, written at start. */
+export interface LabState {
+  pid: number;
+  httpPort: number;
+  sshPort: number;
+  imageKey: string;
+  startedAt: string;
+  /** Server entry as seen in dom0. */
+  serverEntry: string;
+}
+
+export type Log = (s: string) => void;
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new Error(`${name}='${raw}' is not a TCP port (1-65535)`);
+  }
+  return n;
+}
+
+/** Fails with a clear message when something already listens on 127.0.0.1:port. */
+async function assertPortFree(port: number, envName: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `127.0.0.1:${port} is not available (${e.code ?? e.message}); ` +
+            `stop what uses it or choose another port with ${envName}=...`,
+        ),
+      ),
+    );
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+  });
+}
+
+/** The lab's admin password: from the cache, else `XENDECK_ADMIN_PASSWORD`, else random. */
+export async function adminPassword(paths: LabPaths): Promise<string> {
+  if (existsSync(paths.adminPassword)) {
+    const p = readFileSync(paths.adminPassword, 'utf8').replace(/\n$/, '');
+    if (p !== '') return p;
+  }
+  const fromEnv = process.env.XENDECK_ADMIN_PASSWORD;
+  const pw =
+    fromEnv !== undefined && fromEnv !== '' ? fromEnv : randomBytes(12).toString('base64url');
+  if (/[\n\r\0]/.test(pw))
+    throw new Error('XENDECK_ADMIN_PASSWORD must not contain newlines or NUL');
+  await mkdir(paths.cache, { recursive: true });
+  writeFileSync(paths.adminPassword, `${pw}\n`, { mode: 0o600 });
+  await chmod(paths.adminPassword, 0o600);
+  return pw;
+}
+
+/** A value for a systemd EnvironmentFile line, double-quoted. */
+export function envFileValue(v: string): string {
+  if (/[\n\r\0]/.test(v)) throw new Error('environment values must not contain newlines or NUL');
+  return `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Reads run/lab.json; undefined when missing or unreadable. */
+export function readState(paths: LabPaths): LabState | undefined {
+  try {
+    return JSON.parse(readFileSync(paths.stateFile, 'utf8')) as LabState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid of the lab's QEMU if it runs (checked against /proc/<pid>/cmdline). */
+export function runningPid(paths: LabPaths): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(paths.pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes('qemu-system') || !cmdline.includes(paths.run)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return pid;
+}
+
+/** Last `lines` lines of a file ('' when missing). */
+export function tail(file: string, lines = 40): string {
+  try {
+    const size = statSync(file).size;
+    const len = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(len);
+    const fd = openSync(file, 'r');
+    readSync(fd, buf, 0, len, size - len);
+    closeSync(fd);
+    return buf.toString('utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Resolves true when anything answers HTTP at the URL (any status). */
+function httpAnswers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'GET', timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Follows a growing file, writing new bytes to `out`; returns a stop function. */
+function follow(file: string, out: NodeJS.WritableStream): () => void {
+  let pos = 0;
+  const timer = setInterval(() => {
+    try {
+      const size = statSync(file).size;
+      if (size <= pos) return;
+      const buf = Buffer.alloc(size - pos);
+      const fd = openSync(file, 'r');
+      readSync(fd, buf, 0, buf.length, pos);
+      closeSync(fd);
+      pos = size;
+      out.write(buf);
+    } catch {}
+  }, 300);
+  return () => clearInterval(timer);
+}
+
+/** Milestones seen in the serial log, for phase timings. */
+const MILESTONES: [string, RegExp][] = [
+  ['Xen started', /\(XEN\) Xen version/],
+  ['dom0 kernel started', /Linux version|Booting paravirtualized kernel/],
+  ['dom0 systemd started', /Welcome to .*Debian|systemd\[1\]/],
+  ['dom0 login prompt', /xendeck-lab login:/],
+];
+
+function resolveServerEntry(): { host: string; copy: boolean } {
+  const override = process.env.XENDECK_LAB_SERVER_ENTRY;
+  if (override !== undefined && override !== '') {
+    if (!override.startsWith('/'))
+      throw new Error(`XENDECK_LAB_SERVER_ENTRY must be absolute: '${override}'`);
+    if (!existsSync(override))
+      throw new Error(`XENDECK_LAB_SERVER_ENTRY '${override}' does not exist`);
+    const rel = relative(REPO_ROOT, override);
+    return { host: override, copy: rel.startsWith('..') };
+  }
+  const entry = join(REPO_ROOT, 'apps', 'server', 'dist', 'main.js');
+  if (!existsSync(entry)) {
+    throw new Error(
+      `${entry} is missing: the lab runs the built server in dom0. Run \`pnpm build\` at the repository root first.`,
+    );
+  }
+  return { host: entry, copy: false };
+}
+
+export interface StartOptions {
+  foreground: boolean;
+}
+
+/**
+ * Starts the lab: builds or reuses the image, makes a fresh overlay and vg disk, boots QEMU and
+ * waits until Xendeck answers on `http://127.0.0.1:<port>/api/v1/host` (any HTTP status).
+ * @throws Error when already running, the server is not built, a port is taken, QEMU exits, or
+ *   the 10-minute readiness timeout passes (the error carries the serial log's tail).
+ */
+export async function start(paths: LabPaths, opts: StartOptions, log: Log): Promise<number> {
+  const t0 = Date.now();
+  const existing = runningPid(paths);
+  if (existing !== undefined) {
+    const st = readState(paths);
+    throw new Error(
+      `the lab already runs (pid ${existing}, http://127.0.0.1:${st?.httpPort ?? '?'}); \`pnpm lab stop\` first`,
+    );
+  }
+  assertPlainPath(REPO_ROOT, 'repository path');
+  assertPlainPath(paths.run, 'lab run directory');
+  const server = resolveServerEntry();
+  const httpPort = portFromEnv('XENDECK_LAB_PORT', 8080);
+  const sshPort = portFromEnv('XENDECK_LAB_SSH_PORT', 2222);
+  await assertPortFree(httpPort, 'XENDECK_LAB_PORT');
+  await assertPortFree(sshPort, 'XENDECK_LAB_SSH_PORT');
+
+  const built = await ensureImage(paths, log);
+  log(
+    built.reused
+      ? `image ${built.image.key}: cached (${formatDuration(built.elapsedMs)})`
+      : `image ${built.image.key}: built in ${formatDuration(built.elapsedMs)}`,
+  );
+  const image = imageFiles(paths.images, built.image.key);
+  const password = await adminPassword(paths);
+
+  // A fresh run directory: every start is a clean host.
+  const t1 = Date.now();
+  await rm(paths.run, { recursive: true, force: true });
+  await mkdir(paths.share, { recursive: true, mode: 0o700 });
+  const overlay = join(paths.run, 'dom0.qcow2');
+  const vgDisk = join(paths.run, 'vg.img');
+  await run([
+    'qemu-img',
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-b',
+    image.rootImage,
+    '-F',
+    'raw',
+    overlay,
+  ]);
+  await writeFile(vgDisk, '');
+  await run(['truncate', '-s', '8G', vgDisk]);
+  await copyFile(process.execPath, join(paths.share, 'node'));
+  await chmod(join(paths.share, 'node'), 0o755);
+  let dom0Entry = server.host;
+  if (server.copy) {
+    await mkdir(join(paths.share, 'server'), { recursive: true });
+    await copyFile(server.host, join(paths.share, 'server', basename(server.host)));
+    dom0Entry = `${DOM0_RUN_MOUNT}/server/${basename(server.host)}`;
+    log(`server entry override: ${server.host} (copied into the run share as ${dom0Entry})`);
+  }
+  const env: Record<string, string> = {
+    XENDECK_ADMIN_PASSWORD: password,
+    XENDECK_PORT: '8080',
+    XENDECK_HOST: '0.0.0.0',
+    XENDECK_STATE_DIR: '/var/lib/xendeck',
+    XENDECK_BACKEND: 'libxl',
+    XENDECK_CONFIG_DIR: '/etc/xen',
+    NODE_ENV: 'production',
+    XENDECK_LAB_SERVER_ENTRY: dom0Entry,
+  };
+  const envText = Object.entries(env)
+    .map(([k, v]) => `${k}=${envFileValue(v)}`)
+    .join('\n');
+  writeFileSync(join(paths.share, 'xendeck.env'), `${envText}\n`, { mode: 0o600 });
+  writeFileSync(paths.serialLog, '');
+  log(`run directory ready: ${formatDuration(Date.now() - t1)}`);
+
+  const args = qemuArgs({
+    xen: image.xen,
+    vmlinuz: image.vmlinuz,
+    initrd: image.initrd,
+    overlay,
+    vgDisk,
+    repo: REPO_ROOT,
+    share: paths.share,
+    serialLog: paths.serialLog,
+    pidFile: paths.pidFile,
+    httpPort,
+    sshPort,
+  });
+  const qlog = openSync(paths.qemuLog, 'w');
+  const child: ChildProcess = spawn('qemu-system-x86_64', args, {
+    detached: !opts.foreground,
+    stdio: ['ignore', qlog, qlog],
+  });
+  closeSync(qlog);
+  let exited: string | undefined;
+  child.on('exit', (code, sig) => {
+    exited = sig !== null ? `signal ${sig}` : `exit code ${code}`;
+  });
+  child.on('error', (e) => {
+    exited = e.message;
+  });
+  const pid = child.pid;
+  if (pid === undefined)
+    throw new Error('could not start qemu-system-x86_64 (is qemu-system-x86 installed?)');
+  if (!opts.foreground) child.unref();
+  writeFileSync(paths.pidFile, `${pid}\n`);
+  const state: LabState = {
+    pid,
+    httpPort,
+    sshPort,
+    imageKey: image.key,
+    startedAt: new Date().toISOString(),
+    serverEntry: dom0Entry,
+  };
+  writeFileSync(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  log(`QEMU started (pid ${pid}); serial log: ${paths.serialLog}`);
+
+  const stopFollow = opts.foreground ? follow(paths.serialLog, process.stdout) : () => {};
+  const url = `http://127.0.0.1:${httpPort}`;
+  const tBoot = Date.now();
+  const seen = new Set<string>();
+  try {
+    for (;;) {
+      if (interruption() !== undefined) throw new Error(`interrupted by ${interruption()}`);
+      if (exited !== undefined) {
+        throw new Error(
+          `QEMU exited (${exited}) before Xendeck answered.\n--- qemu.log:\n${tail(paths.qemuLog, 20)}\n--- serial.log (tail):\n${tail(paths.serialLog)}`,
+        );
+      }
+      const serial = tail(paths.serialLog, 400);
+      for (const [name, re] of MILESTONES) {
+        if (!seen.has(name) && re.test(serial)) {
+          seen.add(name);
+          log(`  ${name}: +${formatDuration(Date.now() - tBoot)}`);
+        }
+      }
+      if (await httpAnswers(`${url}/api/v1/host`)) break;
+      if (Date.now() - tBoot > READY_TIMEOUT_MS) {
+        throw new Error(
+          `Xendeck did not answer on ${url}/api/v1/host within ${READY_TIMEOUT_MS / 60000} minutes.\n` +
+            `--- serial.log (tail, full log: ${paths.serialLog}):\n${tail(paths.serialLog)}`,
+        );
+      }
+      await sleep(2000);
+    }
+  } catch (e) {
+    stopFollow();
+    if (alive(pid)) {
+      log(`stopping QEMU (pid ${pid})`);
+      process.kill(pid, 'SIGTERM');
+    }
+    throw e;
+  }
+  log(`boot to Xendeck answering: ${formatDuration(Date.now() - tBoot)}`);
+  log(`total: ${formatDuration(Date.now() - t0)}`);
+  process.stdout.write(`url: ${url}\nadmin password: ${password}\n`);
+  process.stdout.write(`ssh: pnpm lab exec -- CMD   (127.0.0.1:${sshPort}, key ${image.sshKey})\n`);
+
+  if (!opts.foreground) return 0;
+  log('running in the foreground; Ctrl-C stops the lab');
+  await new Promise<void>((resolve) => {
+    if (exited !== undefined) resolve();
+    child.on('exit', () => resolve());
+    const onSig = () => {
+      if (alive(pid)) process.kill(pid, 'SIGTERM');
+    };
+    process.on('SIGINT', onSig);
+    process.on('SIGTERM', onSig);
+    if (interruption() !== undefined) onSig();
+  });
+  stopFollow();
+  await rm(paths.pidFile, { force: true });
+  log(`QEMU exited (${exited ?? 'unknown'})`);
+  return 0;
+}
+
+/** Runs a command as root in dom0 over ssh; resolves with its exit code (255: ssh failed). */
+export async function exec(paths: LabPaths, argv: string[]): Promise<number> {
+  const pid = runningPid(paths);
+  const st = readState(paths);
+  if (pid === undefined || st === undefined)
+    throw new Error('the lab is not running (`pnpm lab start`)');
+  const key = imageFiles(paths.images, st.imageKey).sshKey;
+  const args = sshArgs({ keyFile: key, port: st.sshPort, tty: process.stdin.isTTY === true }, argv);
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', args, { stdio: 'inherit' });
+    child.on('error', (e) => reject(new Error(`cannot run ssh: ${e.message}`)));
+    child.on('exit', (code, sig) => resolve(code ?? (sig !== null ? 128 + 15 : 255)));
+  });
+}
+
+/**
+ * Stops the lab: `systemctl poweroff` in dom0 over ssh (10 s), waits up to 30 s for QEMU to exit,
+ * then SIGTERM, then SIGKILL. The overlay is thrown away at the next start anyway.
+ */
+export async function stop(paths: LabPaths, log: Log): Promise<number> {
+  const pid = runningPid(paths);
+  if (pid === undefined) {
+    log('the lab is not running');
+    await rm(paths.pidFile, { force: true });
+    return 0;
+  }
+  const st = readState(paths);
+  const t0 = Date.now();
+  if (st !== undefined) {
+    const key = imageFiles(paths.images, st.imageKey).sshKey;
+    const args = sshArgs({ keyFile: key, port: st.sshPort, tty: false, connectTimeout: 5 }, [
+      'systemctl',
+      'poweroff',
+    ]);
+    await run(['timeout', '10', 'ssh', ...args], { output: 'capture' }).catch(() => undefined);
+  }
+  const waitExit = async (ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (!alive(pid)) return true;
+      await sleep(500);
+    }
+    return !alive(pid);
+  };
+  if (await waitExit(30_000)) {
+    log(`dom0 powered off, QEMU exited (${formatDuration(Date.now() - t0)})`);
+  } else {
+    process.kill(pid, 'SIGTERM');
+    if (!(await waitExit(5_000))) {
+      process.kill(pid, 'SIGKILL');
+      await waitExit(5_000);
+    }
+    log(`QEMU (pid ${pid}) terminated (${formatDuration(Date.now() - t0)})`);
+  }
+  await rm(paths.pidFile, { force: true });
+  return 0;
+}
+
+/** Prints whether the lab runs, its pid, url and ssh port. */
+export function status(paths: LabPaths): number {
+  const pid = runningPid(paths);
+  const st = readState(paths);
+  if (pid === undefined || st === undefined) {
+    process.stdout.write('status: stopped\n');
+    return 3;
+  }
+  process.stdout.write(
+    [
+      'status: running',
+      `pid: ${pid}`,
+      `url: http://127.0.0.1:${st.httpPort}`,
+      `ssh: 127.0.0.1:${st.sshPort}`,
+      `image: ${st.imageKey}`,
+      `started: ${st.startedAt}`,
+      `server entry: ${st.serverEntry}`,
+      `serial log: ${paths.serialLog}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
