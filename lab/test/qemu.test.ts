@@ -15,40 +15,40 @@ const cfg: QemuConfig = {
   sshPort: 2222,
 };
 
-const after = (args: string[], flag: string): string[] =>
+const valuesOf = (args: string[], flag: string): string[] =>
   args.flatMap((a, i) => (a === flag && args[i + 1] !== undefined ? [args[i + 1] as string] : []));
 
 describe('qemuArgs', () => {
   const args = qemuArgs(cfg);
 
   it('runs TCG with no display, no monitor, serial to the log file', () => {
-    expect(after(args, '-accel')).toEqual(['tcg']);
-    expect(after(args, '-display')).toEqual(['none']);
-    expect(after(args, '-monitor')).toEqual(['none']);
-    expect(after(args, '-serial')).toEqual(['file:/c/run/serial.log']);
+    expect(valuesOf(args, '-accel')).toEqual(['tcg']);
+    expect(valuesOf(args, '-display')).toEqual(['none']);
+    expect(valuesOf(args, '-monitor')).toEqual(['none']);
+    expect(valuesOf(args, '-serial')).toEqual(['file:/c/run/serial.log']);
     expect(args).not.toContain('-nographic');
     expect(args).not.toContain('-enable-kvm');
   });
 
   it('boots Xen with dom0 kernel + cmdline and initrd as multiboot modules', () => {
-    expect(after(args, '-kernel')).toEqual(['/c/img/xen.elf']);
-    expect(after(args, '-append')[0]).toContain('smap=0 smep=0');
-    expect(after(args, '-append')[0]).toContain('dom0_mem=1536M,max:1536M');
-    expect(after(args, '-initrd')).toEqual([
+    expect(valuesOf(args, '-kernel')).toEqual(['/c/img/xen.elf']);
+    expect(valuesOf(args, '-append')[0]).toContain('smap=0 smep=0');
+    expect(valuesOf(args, '-append')[0]).toContain('dom0_mem=1536M,max:1536M');
+    expect(valuesOf(args, '-initrd')).toEqual([
       '/c/img/vmlinuz root=/dev/vda ro console=hvc0 quiet xendeck.repo=/work/main,/c/img/initrd.img',
     ]);
   });
 
   it('forwards only 127.0.0.1 ports and shares repo and run dir read-only', () => {
-    const net = after(args, '-netdev')[0] ?? '';
+    const net = valuesOf(args, '-netdev')[0] ?? '';
     expect(net).toContain('hostfwd=tcp:127.0.0.1:8080-:8080');
     expect(net).toContain('hostfwd=tcp:127.0.0.1:2222-:22');
     expect(net).not.toMatch(/hostfwd=tcp::/);
-    expect(after(args, '-virtfs')).toEqual([
+    expect(valuesOf(args, '-virtfs')).toEqual([
       'local,path=/work/main,mount_tag=xendeck-repo,security_model=none,readonly=on',
       'local,path=/c/run/share,mount_tag=xendeck-run,security_model=none,readonly=on',
     ]);
-    expect(after(args, '-drive')).toEqual([
+    expect(valuesOf(args, '-drive')).toEqual([
       'file=/c/run/dom0.qcow2,if=virtio,format=qcow2',
       'file=/c/run/vg.img,if=virtio,format=raw',
     ]);

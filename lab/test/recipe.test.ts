@@ -15,8 +15,9 @@ describe('recipeKey', () => {
 
   it('changes when a file is edited, renamed, added, or the format is bumped', () => {
     const k = recipeKey(base);
-    expect(recipeKey([f('recipe/a.sh', 'echo A\n'), base[1]!])).not.toBe(k);
-    expect(recipeKey([f('recipe/c.sh', 'echo a\n'), base[1]!])).not.toBe(k);
+    const b = f('recipe/b.txt', 'b\n');
+    expect(recipeKey([f('recipe/a.sh', 'echo A\n'), b])).not.toBe(k);
+    expect(recipeKey([f('recipe/c.sh', 'echo a\n'), b])).not.toBe(k);
     expect(recipeKey([...base, f('recipe/new', '')])).not.toBe(k);
     expect(recipeKey(base, 999)).not.toBe(k);
   });
