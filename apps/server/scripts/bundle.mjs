@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * Bundles the server (src/main.ts) into one ESM file, dist/main.js, so it starts fast under QEMU
+ * TCG from a 9p share (one file to read instead of hundreds of modules). Native addons
+ * (better-sqlite3, argon2) and @xendeck/hypervisor (which loads its own addon) stay external and
+ * are resolved from node_modules at run time; a createRequire banner lets bundled CommonJS
+ * dependencies call require() for Node built-ins.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+const result = await build({
+  entryPoints: [join(root, 'src/main.ts')],
+  outfile: join(root, 'dist/main.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  external: [
+    'better-sqlite3',
+    'argon2',
+    '@xendeck/hypervisor',
+    // Optional native speed-ups of ws, required inside try/catch.
+    'bufferutil',
+    'utf-8-validate',
+  ],
+  banner: {
+    js: "import { createRequire as __xendeckCreateRequire } from 'node:module';\nconst require = __xendeckCreateRequire(import.meta.url);",
+  },
+});
+
+const out = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('main.js'));
+if (out) {
+  console.log(`bundle: dist/main.js ${(out[1].bytes / 1024).toFixed(0)} KiB`);
+}

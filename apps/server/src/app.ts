@@ -1,0 +1,174 @@
+/**
+ * Builds the Express app, its route table and websocket routes from injected dependencies, so
+ * tests can build it with the simulated host and a temp state dir. `main.ts` owns the process:
+ * listening, signals, opening and closing the database and the hypervisor.
+ */
+import type { Server } from 'node:http';
+import type { Hypervisor } from '@xendeck/hypervisor';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { createAudit } from './audit.js';
+import { authenticate, requireRole } from './auth/access.js';
+import { Sessions } from './auth/sessions.js';
+import { LoginThrottle } from './auth/throttle.js';
+import { Users } from './auth/users.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import type { Db } from './db.js';
+import { apiNotFound, errorMiddleware } from './errors.js';
+import { requireJsonForMutations, securityHeaders } from './http/security.js';
+import { webApp } from './http/static.js';
+import { configRoutes } from './routes/configs.js';
+import { domainRoutes } from './routes/domains.js';
+import { hostRoutes } from './routes/host.js';
+import { sessionRoutes } from './routes/session.js';
+import type { RouteDef } from './routes/types.js';
+import { EventHub } from './ws/events.js';
+import { createUpgradeHandler, type WsRoute } from './ws/router.js';
+
+/** Prefix of every REST route. */
+export const API_PREFIX = '/api/v1';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  hypervisor: Hypervisor;
+  logger: Logger;
+  /** Test hooks: clock for sessions and throttling, websocket ping period (ms). */
+  options?: { now?: () => number; pingMs?: number; maxBufferedBytes?: number };
+}
+
+export interface XendeckApp {
+  app: Express;
+  /** Every REST route, as mounted (paths under {@link API_PREFIX}). */
+  routes: readonly RouteDef[];
+  /** Every websocket route. */
+  wsRoutes: readonly WsRoute[];
+  context: AppContext;
+  events: EventHub;
+  /** Routes websocket upgrades of `httpServer` (auth before upgrade). */
+  attachWebsockets: (httpServer: Server) => void;
+  /** Closes event sockets and timers (not the database nor the hypervisor, which the caller owns). */
+  close: () => Promise<void>;
+}
+
+/** Logs each request at info once it finished: method, URL, status, duration, user. */
+function requestLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const user = (res.locals.user as { username?: string } | undefined)?.username;
+      logger.info(
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          user,
+          remoteAddr: req.socket.remoteAddress,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+export function createApp(deps: AppDeps): XendeckApp {
+  const { config, db, hypervisor, logger } = deps;
+  const now = deps.options?.now ?? Date.now;
+  const users = new Users(db);
+  const sessions = new Sessions(db, now);
+  const events = new EventHub(hypervisor, logger, {
+    reconcileMs: config.reconcileMs,
+    pingMs: deps.options?.pingMs,
+    maxBufferedBytes: deps.options?.maxBufferedBytes,
+  });
+  const context: AppContext = {
+    config,
+    db,
+    hypervisor,
+    logger,
+    users,
+    sessions,
+    throttle: new LoginThrottle(now),
+    audit: createAudit(logger),
+    refreshSoon: () => void events.refresh(),
+  };
+
+  const routes: RouteDef[] = [
+    ...sessionRoutes(context),
+    ...hostRoutes(context),
+    ...domainRoutes(context),
+    ...configRoutes(context),
+  ];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders());
+  app.use(requestLog(logger));
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(requireJsonForMutations);
+  api.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
+  for (const route of routes) {
+    const access = route.access;
+    api[route.method](
+      route.path,
+      (req: Request, res: Response, next: NextFunction) => {
+        if (access !== 'public') {
+          res.locals.user = requireRole(authenticate(req, sessions), access);
+        }
+        next();
+      },
+      route.handler,
+    );
+  }
+  app.use(API_PREFIX, api);
+  app.use('/api', apiNotFound);
+  app.use(webApp(config.webDir));
+  app.use(errorMiddleware(logger));
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wsRoutes: WsRoute[] = [events.route()];
+  const onUpgrade = createUpgradeHandler(context, wss, wsRoutes);
+  const servers = new Set<Server>();
+
+  const purgeTimer = setInterval(
+    () => {
+      try {
+        sessions.purgeExpired();
+      } catch (err) {
+        logger.warn({ err }, 'could not purge expired sessions');
+      }
+    },
+    60 * 60 * 1000,
+  );
+  purgeTimer.unref();
+
+  return {
+    app,
+    routes,
+    wsRoutes,
+    context,
+    events,
+    attachWebsockets: (httpServer) => {
+      servers.add(httpServer);
+      httpServer.on('upgrade', onUpgrade);
+    },
+    close: async () => {
+      clearInterval(purgeTimer);
+      for (const s of servers) s.off('upgrade', onUpgrade);
+      await events.close();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

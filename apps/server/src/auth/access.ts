@@ -1,0 +1,53 @@
+/**
+ * Who is calling, and whether they may: the one place authentication and authorization happen
+ * for REST routes and websocket upgrades alike. Per-domain rights for customers will grow here.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parseCookie } from 'cookie';
+import type { Response } from 'express';
+import { ApiError } from '../errors.js';
+import { SESSION_COOKIE, type Sessions } from './sessions.js';
+import type { Role, User } from './users.js';
+
+/** The session token in a request's `Cookie` header, if any. */
+export function sessionToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  try {
+    return parseCookie(header)[SESSION_COOKIE];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The logged-in user of a request (valid, unexpired session), or undefined. */
+export function authenticate(req: IncomingMessage, sessions: Sessions): User | undefined {
+  return sessions.lookup(sessionToken(req));
+}
+
+/**
+ * Authorization: returns the user when they hold one of `roles`.
+ * Throws ApiError UNAUTHENTICATED (401) without a user, FORBIDDEN (403) for another role.
+ */
+export function requireRole(user: User | undefined, roles: readonly Role[]): User {
+  if (!user) throw new ApiError('UNAUTHENTICATED', 'Log in first: no valid session cookie');
+  if (!roles.includes(user.role)) {
+    throw new ApiError(
+      'FORBIDDEN',
+      `This needs the ${roles.join(' or ')} role; you are ${user.role}`,
+    );
+  }
+  return user;
+}
+
+/** The user a route's access check stored on `res.locals`. Throws when the route is public. */
+export function currentUser(res: Response): User {
+  const user = res.locals.user as User | undefined;
+  if (!user) throw new Error('currentUser() called on a route without authentication');
+  return user;
+}
+
+/** The peer address of a request (no proxy headers are trusted). */
+export function remoteAddress(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress;
+}

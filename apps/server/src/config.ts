@@ -1,0 +1,144 @@
+/**
+ * The server's configuration: parsed once from the environment, validated with zod. A bad value
+ * fails at start with a {@link ConfigError} whose message names the variable.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Which backend to use; `auto` picks libxl on a Xen dom0 and refuses to start elsewhere. */
+export type BackendChoice = 'auto' | 'libxl' | 'simulated';
+
+/** Validated configuration. Every field comes from one `XENDECK_*` variable (see each). */
+export interface Config {
+  /** TCP port to listen on (`XENDECK_PORT`, default 8080). */
+  port: number;
+  /** Address to listen on (`XENDECK_HOST`, default 0.0.0.0). */
+  host: string;
+  /** Absolute directory for the SQLite database (`XENDECK_STATE_DIR`, default /var/lib/xendeck). */
+  stateDir: string;
+  /**
+   * Absolute directory of the xl domain config files (`XENDECK_CONFIG_DIR`, default /etc/xen).
+   * With the simulated backend and no explicit value: `<stateDir>/sim-etc-xen`, seeded with examples.
+   */
+  configDir: string;
+  /** Whether `configDir` is the seeded simulated one (true only for the simulated backend default). */
+  simulatedConfigDir: boolean;
+  /** The backend chosen after resolving `auto` (`XENDECK_BACKEND`). */
+  backend: 'libxl' | 'simulated';
+  /** The admin password for first start (`XENDECK_ADMIN_PASSWORD`); generated when unset. */
+  adminPassword: string | undefined;
+  /** Safety floor for dom0's balloon target, in MiB (`XENDECK_DOM0_MIN_MIB`, default 512). */
+  dom0MinMiB: number;
+  /** Absolute directory of the built web app (`XENDECK_WEB_DIR`, default apps/web/dist). */
+  webDir: string;
+  /** pino level (`XENDECK_LOG_LEVEL`, default info). */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Whether the session cookie carries `Secure` (`XENDECK_COOKIE_SECURE`): `auto` sets it when the
+   * request came over https or with `X-Forwarded-Proto: https`.
+   */
+  cookieSecure: 'auto' | 'true' | 'false';
+  /** Period of the domain-list reconcile (`XENDECK_RECONCILE_MS`, default 2000 ms). */
+  reconcileMs: number;
+}
+
+/** A configuration problem, with a message meant for the operator (no stack trace needed). */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Default web dir: `apps/web/dist` beside this server (same from `src/` and from `dist/`). */
+export function defaultWebDir(): string {
+  return fileURLToPath(new URL('../../web/dist/', import.meta.url));
+}
+
+const absolutePath = z
+  .string()
+  .refine((p) => isAbsolute(p), 'must be an absolute path')
+  .transform((p) => resolve(p));
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const envSchema = z.object({
+  XENDECK_PORT: intIn(1, 65535).default(8080),
+  XENDECK_HOST: z.string().min(1).default('0.0.0.0'),
+  XENDECK_STATE_DIR: absolutePath.default('/var/lib/xendeck'),
+  XENDECK_CONFIG_DIR: absolutePath.optional(),
+  XENDECK_BACKEND: z.enum(['auto', 'libxl', 'simulated']).default('auto'),
+  XENDECK_ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .max(1024, 'must be at most 1024 characters')
+    .optional(),
+  XENDECK_DOM0_MIN_MIB: intIn(128, 1024 * 1024).default(512),
+  XENDECK_WEB_DIR: absolutePath.optional(),
+  XENDECK_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  XENDECK_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  XENDECK_RECONCILE_MS: intIn(100, 3_600_000).default(2000),
+});
+
+/** The explanation printed when no backend can run here. */
+export const NOT_A_DOM0_MESSAGE = [
+  'This machine is not a Xen dom0 (no /dev/xen/privcmd or /proc/xen/privcmd), so Xendeck has no',
+  'real Xen host to manage here.',
+  '  - run `pnpm lab start` to boot a real Xen 4.17 host in QEMU and run Xendeck in its dom0, or',
+  '  - run with `XENDECK_BACKEND=simulated` (e.g. `XENDECK_BACKEND=simulated pnpm start`) to try',
+  '    the UI on a simulated host.',
+].join('\n');
+
+/**
+ * Parses the environment. Empty variables count as unset.
+ * Throws {@link ConfigError} naming the variable for a bad value, and for `XENDECK_BACKEND=auto`
+ * (the default) on a machine where `xenPresent()` is false.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boolean }): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      const shown = name === 'XENDECK_ADMIN_PASSWORD' ? '(hidden)' : JSON.stringify(input[name]);
+      return `  ${name}=${shown}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  let backend: 'libxl' | 'simulated';
+  if (e.XENDECK_BACKEND === 'auto') {
+    if (!opts.xenPresent()) {
+      throw new ConfigError(`XENDECK_BACKEND=auto (the default): ${NOT_A_DOM0_MESSAGE}`);
+    }
+    backend = 'libxl';
+  } else {
+    backend = e.XENDECK_BACKEND;
+  }
+  const simulatedConfigDir = backend === 'simulated' && e.XENDECK_CONFIG_DIR === undefined;
+  return {
+    port: e.XENDECK_PORT,
+    host: e.XENDECK_HOST,
+    stateDir: e.XENDECK_STATE_DIR,
+    configDir: simulatedConfigDir
+      ? join(e.XENDECK_STATE_DIR, 'sim-etc-xen')
+      : (e.XENDECK_CONFIG_DIR ?? '/etc/xen'),
+    simulatedConfigDir,
+    backend,
+    adminPassword: e.XENDECK_ADMIN_PASSWORD,
+    dom0MinMiB: e.XENDECK_DOM0_MIN_MIB,
+    webDir: e.XENDECK_WEB_DIR ?? defaultWebDir(),
+    logLevel: e.XENDECK_LOG_LEVEL,
+    cookieSecure: e.XENDECK_COOKIE_SECURE,
+    reconcileMs: e.XENDECK_RECONCILE_MS,
+  };
+}

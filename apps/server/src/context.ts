@@ -1,0 +1,27 @@
+/**
+ * What routes and websocket handlers share: configuration, stores, the hypervisor, logging.
+ */
+import type { Hypervisor } from '@xendeck/hypervisor';
+import type { Logger } from 'pino';
+import type { Audit } from './audit.js';
+import type { Sessions } from './auth/sessions.js';
+import type { LoginThrottle } from './auth/throttle.js';
+import type { Users } from './auth/users.js';
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  hypervisor: Hypervisor;
+  logger: Logger;
+  users: Users;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  audit: Audit;
+  /**
+   * Re-reads the domain list after one of Xendeck's own operations, so event clients hear of it
+   * at once (`hypervisor.refresh()`; failures are logged, not thrown).
+   */
+  refreshSoon: () => void;
+}

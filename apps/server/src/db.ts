@@ -1,0 +1,57 @@
+/**
+ * The server's SQLite database (better-sqlite3): users and sessions, in
+ * `<stateDir>/xendeck.sqlite` (directory mode 0700, file mode 0600: it holds password hashes).
+ * Schema changes are numbered migrations tracked with `PRAGMA user_version`.
+ */
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: string[] = [
+  // 1: users and sessions.
+  `CREATE TABLE users (
+     id            INTEGER PRIMARY KEY,
+     username      TEXT NOT NULL UNIQUE,
+     password_hash TEXT NOT NULL,
+     role          TEXT NOT NULL CHECK (role IN ('admin', 'customer')),
+     created_at    INTEGER NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash    TEXT PRIMARY KEY,
+     user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     created_at    INTEGER NOT NULL,
+     last_seen_at  INTEGER NOT NULL,
+     remote_addr   TEXT
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);`,
+];
+
+/** Applies pending migrations in one transaction each. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    const sql = MIGRATIONS[v] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/**
+ * Opens (creating if needed) the database in `stateDir` and migrates it.
+ * Throws the fs / SQLite error when the directory cannot be created or the file opened.
+ */
+export function openDatabase(stateDir: string): Db {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const file = join(stateDir, 'xendeck.sqlite');
+  const db = new Database(file);
+  chmodSync(file, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}

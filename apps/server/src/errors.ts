@@ -1,0 +1,160 @@
+/**
+ * One error model for the whole API. Every non-2xx answer is
+ * `{ "error": { "code", "message", "details"? } }` (`apiErrorSchema` in @xendeck/api), produced
+ * by {@link errorMiddleware} from an {@link ApiError}, a `HypervisorError`, a `ZodError` or a
+ * body-parser error. Codes are stable; messages are for people.
+ */
+import type { ApiError as ApiErrorBody } from '@xendeck/api';
+import { type HypervisorErrorCode, isHypervisorError } from '@xendeck/hypervisor';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+
+/** Codes the server raises itself, besides the hypervisor's. */
+export type ServerErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_REQUESTS'
+  | 'INTERNAL';
+
+export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
+
+/**
+ * HTTP status of every code. CREATE_FAILED is 422: `xl create` ran and refused the config file
+ * or the host could not satisfy it (bad key, missing disk, not enough free memory): the request
+ * was well-formed but cannot be processed as the config stands, and xl's text in the message says
+ * why. It is not a server fault (500 stays for LIBXL_ERROR and bugs).
+ */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  DOMAIN_NOT_FOUND: 404,
+  CONFIG_NOT_FOUND: 404,
+  DOMAIN_EXISTS: 409,
+  INVALID_STATE: 409,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  INVALID_INPUT: 422,
+  INVALID_ARGUMENT: 422,
+  MEMORY_OUT_OF_RANGE: 422,
+  CREATE_FAILED: 422,
+  TOO_MANY_REQUESTS: 429,
+  LIBXL_ERROR: 500,
+  INTERNAL: 500,
+  XEN_UNAVAILABLE: 503,
+  NATIVE_UNAVAILABLE: 503,
+};
+
+/** An error the server raises on purpose; `status` follows from `code` unless given. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    status?: number,
+  ) {
+    super(message);
+    this.status = status ?? STATUS_BY_CODE[code];
+  }
+}
+
+/** One zod issue as it appears in `details.issues`: where (dotted path) and what. */
+export interface IssueDetail {
+  path: string;
+  message: string;
+}
+
+/** Turns zod issues into `details.issues` and a one-line message naming each path. */
+export function zodToApiError(err: ZodError, where: string): ApiError {
+  const issues: IssueDetail[] = err.issues.map((i) => ({
+    path: i.path.length ? i.path.map(String).join('.') : '(root)',
+    message: i.message,
+  }));
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new ApiError('INVALID_INPUT', `Invalid ${where}: ${summary}`, { where, issues });
+}
+
+/** Body of an error answer. */
+export function errorBody(
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): ApiErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return e instanceof Error && typeof (e as BodyParserError).type === 'string';
+}
+
+/**
+ * Normalises anything thrown by a route into an {@link ApiError}. Unknown errors become
+ * `INTERNAL` with a generic message (the original goes to the log, not to the client).
+ */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isHypervisorError(err)) {
+    return new ApiError(
+      err.code,
+      err.message,
+      Object.keys(err.details).length ? err.details : undefined,
+    );
+  }
+  if (err instanceof ZodError) return zodToApiError(err, 'input');
+  if (isBodyParserError(err)) {
+    if (err.type === 'entity.parse.failed') {
+      return new ApiError('INVALID_INPUT', `Malformed JSON in the request body: ${err.message}`, {
+        where: 'body',
+      });
+    }
+    if (err.type === 'entity.too.large') {
+      return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is too large (limit 64 KiB)');
+    }
+    if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE', err.message);
+    }
+    if (err.status && err.status < 500) {
+      return new ApiError('INVALID_INPUT', err.message, undefined, err.status);
+    }
+  }
+  return new ApiError('INTERNAL', 'Internal server error');
+}
+
+/** The one error middleware: logs server faults, answers `{ error: { code, message, details? } }`. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const apiErr = toApiError(err);
+    if (apiErr.status >= 500) {
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    }
+    if (
+      apiErr.code === 'TOO_MANY_REQUESTS' &&
+      typeof apiErr.details?.retryAfterSeconds === 'number'
+    ) {
+      res.setHeader('Retry-After', String(apiErr.details.retryAfterSeconds));
+    }
+    res.status(apiErr.status).json(errorBody(apiErr.code, apiErr.message, apiErr.details));
+  };
+}
+
+/** Unknown `/api/*` paths: 404 JSON, never the SPA page. */
+export const apiNotFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError('NOT_FOUND', `No API endpoint ${req.method} ${req.originalUrl.split('?')[0]}`));
+};

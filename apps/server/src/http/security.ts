@@ -1,0 +1,65 @@
+/**
+ * Security headers (helmet) and the JSON-only rule for mutating API requests.
+ */
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import { ApiError } from '../errors.js';
+
+/**
+ * CSP for the Vite-built web app: scripts and connections only from this origin (websockets to the
+ * same host match 'self'), inline styles allowed (component libraries set them), images and fonts
+ * also from data:/blob:, workers from blob: (noVNC, Vite workers), no framing, no plugins.
+ */
+export const CSP_DIRECTIVES = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'worker-src': ["'self'", 'blob:'],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/**
+ * helmet with the CSP above, `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`,
+ * `X-Content-Type-Options: nosniff`. No HSTS: Xendeck is often reached over plain http on a
+ * management network, and HSTS belongs to whatever terminates TLS in front of it.
+ */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Mutating API requests must say `Content-Type: application/json`, even without a body: a
+ * cross-site form or a "simple" fetch cannot set it without a CORS preflight, which this server
+ * never grants (defence in depth beside the SameSite=Strict cookie). Otherwise 415.
+ */
+export const requireJsonForMutations: RequestHandler = (req, _res, next) => {
+  if (!MUTATING.has(req.method)) {
+    next();
+    return;
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    next(
+      new ApiError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${req.method} requests to the API must have Content-Type: application/json (got ${type ? `"${type}"` : 'none'})`,
+      ),
+    );
+    return;
+  }
+  next();
+};

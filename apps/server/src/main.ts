@@ -1,0 +1,133 @@
+/**
+ * Xendeck's server entry point: reads the configuration, opens the backend and the database,
+ * creates the admin user on first start, listens, and shuts down cleanly on SIGTERM/SIGINT.
+ * Configuration problems and a missing Xen end the process with a message and exit status 1,
+ * never a stack trace.
+ */
+import { createServer } from 'node:http';
+import { type Hypervisor, isHypervisorError, xenPresent } from '@xendeck/hypervisor';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import { ensureAdmin, Users } from './auth/users.js';
+import { openBackend } from './backend.js';
+import { type Config, ConfigError, loadConfig, NOT_A_DOM0_MESSAGE } from './config.js';
+import { type Db, openDatabase } from './db.js';
+
+function fail(message: string): never {
+  process.stderr.write(`xendeck: ${message}\n`);
+  process.exit(1);
+}
+
+function printGeneratedPassword(password: string): void {
+  const line = '='.repeat(72);
+  process.stdout.write(
+    `\n${line}\n` +
+      '  Xendeck first start: created the user "admin" with this password:\n\n' +
+      `      ${password}\n\n` +
+      '  It is shown only this once (only a hash is stored). Log in and keep it safe.\n' +
+      '  (Set XENDECK_ADMIN_PASSWORD before the first start to choose it yourself.)\n' +
+      `${line}\n\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, { xenPresent });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'xendeck' } });
+
+  let hypervisor: Hypervisor;
+  try {
+    hypervisor = await openBackend(config);
+  } catch (err) {
+    if (isHypervisorError(err)) {
+      const hint = err.code === 'XEN_UNAVAILABLE' ? `\n${NOT_A_DOM0_MESSAGE}` : '';
+      fail(`cannot open the ${config.backend} backend (${err.code}): ${err.message}${hint}`);
+    }
+    throw err;
+  }
+
+  let db: Db;
+  try {
+    db = openDatabase(config.stateDir);
+  } catch (err) {
+    fail(
+      `cannot open the database in XENDECK_STATE_DIR=${config.stateDir}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const admin = await ensureAdmin(new Users(db), config.adminPassword);
+  if (admin.generatedPassword) printGeneratedPassword(admin.generatedPassword);
+  else if (admin.created) logger.info('created the user "admin" with XENDECK_ADMIN_PASSWORD');
+
+  const xendeck = createApp({ config, db, hypervisor, logger });
+  const server = createServer(xendeck.app);
+  xendeck.attachWebsockets(server);
+
+  await new Promise<void>((resolve) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      fail(
+        err.code === 'EADDRINUSE'
+          ? `${config.host}:${config.port} is already in use (XENDECK_HOST, XENDECK_PORT)`
+          : `cannot listen on ${config.host}:${config.port}: ${err.message}`,
+      );
+    });
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info(
+    {
+      host: config.host,
+      port: config.port,
+      backend: hypervisor.kind,
+      configDir: config.configDir,
+      webDir: config.webDir,
+      stateDir: config.stateDir,
+    },
+    `Xendeck listening on http://${config.host}:${config.port}`,
+  );
+  if (hypervisor.kind === 'simulated') {
+    logger.warn('backend is the SIMULATED host: nothing here touches Xen');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took more than 5 s: exiting');
+      process.exit(1);
+    }, 5000);
+    force.unref();
+    void (async () => {
+      await xendeck.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await hypervisor.close();
+      db.close();
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    })().catch((err: unknown) => {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `xendeck: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,171 @@
+/**
+ * `/api/v1/domains`: the domain list, one domain, lifecycle operations, balloon target, start
+ * from a config file. `:name` is validated with domainNameSchema before anything else.
+ */
+import {
+  type Domain,
+  domainMemoryRequestSchema,
+  domainOperationSchema,
+  type StartResult,
+} from '@xendeck/api';
+import type { DomainInfo, Hypervisor } from '@xendeck/hypervisor';
+import type { Request, Response } from 'express';
+import { currentUser, remoteAddress } from '../auth/access.js';
+import type { AppContext } from '../context.js';
+import { ApiError, toApiError } from '../errors.js';
+import { parseBody, parseDomainName } from '../validate.js';
+import { configPathFor } from './configs.js';
+import { checkTarget, withMiB } from './host.js';
+import { ADMIN, type RouteDef } from './types.js';
+
+/** The API shape of a domain (exactly the fields of domainSchema). */
+export function toApiDomain(d: DomainInfo): Domain {
+  return {
+    domid: d.domid,
+    name: d.name,
+    uuid: d.uuid,
+    type: d.type,
+    state: d.state,
+    memoryKiB: d.memoryKiB,
+    maxMemoryKiB: d.maxMemoryKiB,
+    vcpus: d.vcpus,
+    maxVcpus: d.maxVcpus,
+    cpuTimeNs: d.cpuTimeNs,
+  };
+}
+
+/** domid of the domain called `name`. Throws ApiError DOMAIN_NOT_FOUND (404). */
+export async function domidOf(hv: Hypervisor, name: string): Promise<number> {
+  const domid = await hv.domidByName(name);
+  if (domid === undefined) {
+    throw new ApiError('DOMAIN_NOT_FOUND', `No domain named "${name}"`, { name });
+  }
+  return domid;
+}
+
+export function domainRoutes(ctx: AppContext): RouteDef[] {
+  const hv = ctx.hypervisor;
+
+  /** Runs `fn`, writes an audit line with its result, and rethrows failures. */
+  async function audited<T>(
+    req: Request,
+    res: Response,
+    action: string,
+    target: string,
+    fn: () => Promise<T>,
+    extra: Record<string, unknown> = {},
+  ): Promise<T> {
+    const base = {
+      user: currentUser(res).username,
+      remoteAddr: remoteAddress(req),
+      action,
+      target,
+      ...extra,
+    };
+    try {
+      const out = await fn();
+      ctx.audit({ ...base, result: 'ok' });
+      return out;
+    } catch (err) {
+      ctx.audit({ ...base, result: toApiError(err).code });
+      throw err;
+    } finally {
+      ctx.refreshSoon();
+    }
+  }
+
+  const operations: RouteDef[] = domainOperationSchema.options.map((op) => ({
+    method: 'post',
+    path: `/domains/:name/${op}`,
+    access: ADMIN,
+    summary: `xl ${op} <name>; 204 (409 INVALID_STATE when the domain's state forbids it, or for dom0)`,
+    handler: async (req, res) => {
+      const name = parseDomainName(req.params.name);
+      await audited(req, res, `domain.${op}`, `domain:${name}`, async () => {
+        const domid = await domidOf(hv, name);
+        await hv.domainOperation(domid, op);
+      });
+      res.status(204).end();
+    },
+  }));
+
+  return [
+    {
+      method: 'get',
+      path: '/domains',
+      access: ADMIN,
+      summary: 'All domains, dom0 first, by domid (memory KiB, CPU time ns)',
+      handler: async (_req, res) => {
+        res.json((await hv.listDomains()).map(toApiDomain));
+      },
+    },
+    {
+      method: 'get',
+      path: '/domains/:name',
+      access: ADMIN,
+      summary: 'One domain by name; 404 DOMAIN_NOT_FOUND',
+      handler: async (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const domid = await domidOf(hv, name);
+        res.json(toApiDomain(await hv.domainInfo(domid)));
+      },
+    },
+    {
+      method: 'post',
+      path: '/domains/:name/start',
+      access: ADMIN,
+      summary: 'xl create <configDir>/<name>.cfg; 201 {domid, name, output}',
+      handler: async (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const result = await audited(req, res, 'domain.start', `domain:${name}`, async () => {
+          const path = await configPathFor(ctx.config.configDir, name);
+          const existing = await hv.domidByName(name);
+          if (existing !== undefined) {
+            throw new ApiError(
+              'DOMAIN_EXISTS',
+              `Domain "${name}" is already running (domid ${existing})`,
+              {
+                name,
+                domid: existing,
+              },
+            );
+          }
+          return hv.createDomain(path);
+        });
+        const body: StartResult = { domid: result.domid, name: result.name, output: result.output };
+        res.status(201).json(body);
+      },
+    },
+    ...operations,
+    {
+      method: 'put',
+      path: '/domains/:name/memory',
+      access: ADMIN,
+      summary: "Set a domain's balloon target {targetMiB}; 204, 422 outside its limits",
+      handler: async (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const { targetMiB } = parseBody(domainMemoryRequestSchema, req.body);
+        await audited(
+          req,
+          res,
+          'domain.memory',
+          `domain:${name}`,
+          async () => {
+            const domid = await domidOf(hv, name);
+            if (domid === 0) {
+              const dom0 = await hv.dom0Memory();
+              checkTarget('dom0', targetMiB, dom0.minKiB, dom0.maxKiB);
+            }
+            try {
+              await hv.setMemoryTarget(domid, targetMiB * 1024);
+            } catch (err) {
+              throw withMiB(err);
+            }
+          },
+          { targetMiB },
+        );
+        res.status(204).end();
+      },
+    },
+  ];
+}

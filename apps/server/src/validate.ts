@@ -1,0 +1,31 @@
+/**
+ * Validation at the edge with the zod schemas of @xendeck/api. Failures throw ApiError
+ * INVALID_INPUT (422) whose message and `details.issues` say what and where.
+ */
+import { domainNameSchema } from '@xendeck/api';
+import type { z } from 'zod';
+import { ApiError, zodToApiError } from './errors.js';
+
+/** Parses a JSON request body (a missing body counts as `{}`). */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw zodToApiError(r.error, 'request body');
+  return r.data;
+}
+
+/** Validates a domain name taken from the URL path (`:name`), before it reaches a path or libxl. */
+export function parseDomainName(raw: unknown): string {
+  const r = domainNameSchema.safeParse(raw);
+  if (!r.success) {
+    const message = r.error.issues[0]?.message ?? 'invalid domain name';
+    throw new ApiError(
+      'INVALID_INPUT',
+      `Invalid domain name ${JSON.stringify(raw)} in the path: ${message}`,
+      {
+        where: 'path',
+        issues: [{ path: 'name', message }],
+      },
+    );
+  }
+  return r.data;
+}
