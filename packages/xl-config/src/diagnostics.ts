@@ -23,6 +23,9 @@ export type XlSyntaxErrorCode =
   | 'UNTERMINATED_LIST'
   | 'ADD_TYPE_MISMATCH';
 
+/** Stable codes for things libxlutil accepts but a person would not mean. */
+export type XlSyntaxWarningCode = 'IGNORED_FINAL_CHARACTER';
+
 /** Stable codes for semantic problems found by `toDomainConfig` and the spec parsers. */
 export type XlSemanticCode =
   | 'UNKNOWN_KEY'
@@ -37,7 +40,7 @@ export type XlSemanticCode =
   | 'INVALID_VIF_SPEC';
 
 /** Every diagnostic code this package emits. */
-export type XlDiagnosticCode = XlSyntaxErrorCode | XlSemanticCode;
+export type XlDiagnosticCode = XlSyntaxErrorCode | XlSyntaxWarningCode | XlSemanticCode;
 
 /**
  * One problem, located in the source text.

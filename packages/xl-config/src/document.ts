@@ -36,7 +36,7 @@ export class XlDocument {
   private settingsMap!: Map<string, XlSetting>;
   /** Syntax errors: when non-empty, `xl create` refuses the file ("Failed to parse config"). */
   errors: XlDiagnostic[] = [];
-  /** Non-fatal findings of the parse (none at present; `toDomainConfig` adds semantic ones to its own result). */
+  /** Findings libxlutil accepts silently but that are likely mistakes (`toDomainConfig` reports semantic ones in its own result). */
   warnings: XlDiagnostic[] = [];
 
   constructor(text: string) {
@@ -47,7 +47,7 @@ export class XlDocument {
   private reparse(): void {
     this.cst = parseCst(this.text);
     this.errors = [...this.cst.errors];
-    this.warnings = [];
+    this.warnings = [...this.cst.warnings];
     this.settingsMap = new Map();
     for (const a of this.cst.assignments) {
       if (a.broken || a.value === undefined) continue;

@@ -33,6 +33,12 @@ export interface Token {
   kind: TokenKind;
   start: number;
   end: number;
+  /**
+   * For an `error` token whose bad character is the very last character of the
+   * input: flex's error state never gets to report it (no character follows to
+   * match), so libxlutil silently ignores it and the file is accepted.
+   */
+  ignoredAtEof?: boolean;
   /** For `error` tokens: why the characters are not valid. */
   errorCode?:
     | 'CRLF_LINE_ENDING'
@@ -137,6 +143,8 @@ export function tokenize(text: string): Token[] {
       tokens.push({ kind: 'error', start, end: i, errorCode: code });
     }
   }
+  const last = tokens.at(-1);
+  if (last?.kind === 'error' && last.start === n - 1) last.ignoredAtEof = true;
   return tokens;
 }
 

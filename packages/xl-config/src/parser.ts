@@ -58,6 +58,7 @@ export interface Cst {
   tokens: Token[];
   assignments: AssignmentNode[];
   errors: XlDiagnostic[];
+  warnings: XlDiagnostic[];
   lines: LineIndex;
 }
 
@@ -168,6 +169,7 @@ export function parseCst(text: string): Cst {
   const tokens = tokenize(text);
   const lines = new LineIndex(text);
   const errors: XlDiagnostic[] = [];
+  const warnings: XlDiagnostic[] = [];
   const assignments: AssignmentNode[] = [];
   const err = (code: XlSyntaxErrorCode, message: string, offset: number, key?: string) => {
     const { line, column } = lines.locate(offset);
@@ -180,6 +182,17 @@ export function parseCst(text: string): Cst {
   const sig: Token[] = [];
   for (const t of tokens) {
     if (t.kind === 'blank' || t.kind === 'comment') continue;
+    if (t.ignoredAtEof) {
+      const { line, column } = lines.locate(t.start);
+      warnings.push({
+        code: 'IGNORED_FINAL_CHARACTER',
+        message: `libxlutil silently ignores this invalid final character (${JSON.stringify(text.slice(t.start))}); remove it`,
+        line,
+        column,
+        offset: t.start,
+      });
+      continue;
+    }
     if (t.kind === 'error') err(t.errorCode ?? 'UNEXPECTED_CHARACTER', LEX_MESSAGES[t.errorCode ?? 'UNEXPECTED_CHARACTER'], t.start);
     sig.push(t);
   }
@@ -314,7 +327,7 @@ export function parseCst(text: string): Cst {
       }
     }
   }
-  return { tokens, assignments, errors, lines };
+  return { tokens, assignments, errors, warnings, lines };
 }
 
 /** The plain value of a value node. */

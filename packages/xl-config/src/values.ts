@@ -113,3 +113,43 @@ export function formatValue(v: XlValueInput, opts: FormatValueOptions = {}): str
   if (oneLine.length <= (opts.maxLineLength ?? 72) && !oneLine.includes('\n')) return oneLine;
   return `[\n${items.map((x) => `${inner}${x},\n`).join('')}${indent}]`;
 }
+
+/** errno values xl's number reading returns (Linux): 0 ok, 22 EINVAL, 34 ERANGE. */
+export type XlLongResult = { rc: 0; value: bigint } | { rc: 22 | 34; reason: string };
+
+const LONG_MAX = (1n << 63n) - 1n;
+const LONG_MIN = -(1n << 63n);
+
+/**
+ * Reads a number the way `xlu_cfg_get_long` does: C `strtol(s, &end, 0)` on a
+ * 64-bit `long` — leading white space, an optional sign, `0x` hex, leading-`0`
+ * octal, decimal otherwise; the whole string must be consumed.
+ * So `"010"` is 8, `"08"` is invalid, `" 0x400"` is 1024, `"-5"` is -5.
+ */
+export function xlStrtol(s: string): XlLongResult {
+  let i = 0;
+  while (i < s.length && ' \t\n\v\f\r'.includes(s[i] as string)) i++;
+  let neg = false;
+  if (s[i] === '+' || s[i] === '-') {
+    neg = s[i] === '-';
+    i++;
+  }
+  let base = 10n;
+  const hexDigit = (c: string | undefined) => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && hexDigit(s[i + 2])) {
+    base = 16n;
+    i += 2;
+  } else if (s[i] === '0') base = 8n;
+  const start = i;
+  let v = 0n;
+  for (; i < s.length; i++) {
+    const d = parseInt(s[i] as string, 16);
+    if (Number.isNaN(d) || BigInt(d) >= base) break;
+    v = v * base + BigInt(d);
+  }
+  if (i === start) return { rc: 22, reason: 'is not a valid number' };
+  if (neg) v = -v;
+  if (v > LONG_MAX || v < LONG_MIN) return { rc: 34, reason: 'is out of range for a C long' };
+  if (i !== s.length) return { rc: 22, reason: 'is not a valid number' };
+  return { rc: 0, value: v };
+}

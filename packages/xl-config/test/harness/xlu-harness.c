@@ -85,7 +85,7 @@ static void do_cfg(const char *data, int len) {
             if (!e) {
                 hexs(s);
                 long lv = 0; int le = xlu_cfg_get_long(cfg, key, &lv, 1);
-                printf(",\"long\":[%d,%ld]", le, le ? 0L : lv);
+                printf(",\"long\":[%d,\"%ld\"]", le, le ? 0L : lv);
             } else {
                 xlu_cfg_get_list(cfg, key, &l, &n, 1);
                 putchar('[');
