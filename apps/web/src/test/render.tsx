@@ -1,0 +1,57 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter } from 'react-router';
+import { vi } from 'vitest';
+import { NoticesProvider, NoticesRegion } from '@/components/notices';
+import { createQueryClient } from '@/lib/query-client';
+
+/** Renders `ui` with the app's providers (fresh QueryClient, notices shown under it, a router). */
+export function renderWithProviders(ui: ReactElement, queryClient = createQueryClient()) {
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <NoticesProvider>
+        <MemoryRouter>
+          {ui}
+          <NoticesRegion />
+        </MemoryRouter>
+      </NoticesProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, queryClient };
+}
+
+export function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Replaces global fetch with `handler` and records every request (method, URL, parsed JSON body,
+ * headers). The handler sees the recorded request and returns the Response.
+ */
+export function mockFetch(handler: (req: RecordedRequest) => Response | Promise<Response>) {
+  const requests: RecordedRequest[] = [];
+  const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const req: RecordedRequest = {
+      method: init?.method ?? 'GET',
+      url: String(input),
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      headers,
+    };
+    requests.push(req);
+    return handler(req);
+  });
+  vi.stubGlobal('fetch', fn);
+  return { requests, fn };
+}
