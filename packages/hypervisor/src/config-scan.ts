@@ -77,3 +77,17 @@ export function scanXlConfig(text: string): Map<string, ScannedValue> {
   }
   return out;
 }
+
+/**
+ * Finds the domain name in config text: the last `name = "..."` (or '...') line, as xl keeps the
+ * last assignment. Used by the libxl backend, which leaves the real parsing to `xl create`.
+ * Returns undefined when there is none.
+ */
+export function scanConfigName(text: string): string | undefined {
+  let name: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*name\s*=\s*(?:"([^"]*)"|'([^']*)')\s*;?\s*(?:#.*)?$/.exec(line);
+    if (m) name = m[1] ?? m[2];
+  }
+  return name;
+}

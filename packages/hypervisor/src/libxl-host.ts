@@ -1,27 +1,552 @@
+/**
+ * The real backend: libxl and xenstore through the native addon (see `native.ts`), plus `xl
+ * create` for starting domains (xl's monitor process is what honours on_reboot/on_crash).
+ *
+ * Events: a xenstore watch on `@introduceDomain` and `@releaseDomain` (a thread in the addon)
+ * triggers a re-list and diff (bursts coalesced over 50 ms); while a domain is `dying` or
+ * `shutdown`, the list is re-read every 200 ms for up to 5 s so its removal is seen without a
+ * further watch. Pause/unpause made outside are not announced by xenstore: `refresh()` finds them.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { scanConfigName } from './config-scan.js';
+import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
-import type { Hypervisor } from './types.js';
-import { xenPresent } from './xen-present.js';
+import { mapNativeError } from './libxl-errors.js';
+import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import { loadNative, type NativeContext, type RawDominfo } from './native.js';
+import type {
+  CreateResult,
+  Dom0Memory,
+  DomainEvent,
+  DomainInfo,
+  DomainOperation,
+  DomainState,
+  DomainType,
+  HostInfo,
+  Hypervisor,
+  VirtCap,
+} from './types.js';
+import { XEN_PRIVCMD_PATHS, xenPresent } from './xen-present.js';
 
 /** Options of {@link openLibxlHost}. */
 export interface LibxlHostOptions {
-  /** Safety floor for dom0's balloon target, MiB; default 512. */
+  /** Safety floor for dom0's balloon target, MiB; the minimum is max(128 MiB, this). Default 512. */
   dom0MinMiB?: number;
-  /** The xl binary; default `xl` on PATH, else /usr/sbin/xl. */
+  /** The xl binary; default `xl` found on PATH, else /usr/sbin/xl. */
   xlPath?: string;
-  /** How long `xl create` may take, ms; default 120000. */
+  /** How long `xl create` may take before it is killed, ms; default 120000 (TCG is slow). */
   createTimeoutMs?: number;
 }
 
+const OPERATIONS: readonly DomainOperation[] = [
+  'shutdown',
+  'reboot',
+  'destroy',
+  'pause',
+  'unpause',
+];
+const LIBXL_SHUTDOWN_REASON_CRASH = 3;
+const WATCH_COALESCE_MS = 50;
+const SETTLE_INTERVAL_MS = 200;
+const SETTLE_MAX_ROUNDS = 25;
+
 /**
- * Opens the real backend. Work in progress: this first version only reports XEN_UNAVAILABLE on a
- * machine without Xen and NATIVE_UNAVAILABLE elsewhere.
+ * One domain state from libxl_dominfo flags, by the precedence in types.ts:
+ * dying > crashed > shutdown > paused > running > blocked; neither running nor blocked → running.
  */
-export async function openLibxlHost(_options: LibxlHostOptions = {}): Promise<Hypervisor> {
+export function stateFromDominfo(
+  d: Pick<RawDominfo, 'dying' | 'shutdown' | 'shutdownReason' | 'paused' | 'running' | 'blocked'>,
+): DomainState {
+  if (d.dying) return 'dying';
+  if (d.shutdown) return d.shutdownReason === LIBXL_SHUTDOWN_REASON_CRASH ? 'crashed' : 'shutdown';
+  if (d.paused) return 'paused';
+  if (d.running) return 'running';
+  if (d.blocked) return 'blocked';
+  return 'running';
+}
+
+/** libxl_domain_type → DomainType (1 HVM, 2 PV, 3 PVH; anything else is reported as pv). */
+export function typeFromDominfo(t: number): DomainType {
+  return t === 1 ? 'hvm' : t === 3 ? 'pvh' : 'pv';
+}
+
+/** Converts a raw libxl_dominfo to the contract's DomainInfo (memory as `xl list`: current + outstanding). */
+export function toDomainInfo(d: RawDominfo): DomainInfo {
+  return {
+    domid: d.domid,
+    // xl list prints "(null)" for a domain without a name in xenstore (e.g. while it dies).
+    name: d.name ?? '(null)',
+    uuid: d.uuid,
+    type: typeFromDominfo(d.domainType),
+    state: stateFromDominfo(d),
+    memoryKiB: d.currentMemKiB + d.outstandingMemKiB,
+    maxMemoryKiB: d.maxMemKiB,
+    vcpus: d.vcpuOnline,
+    maxVcpus: d.vcpuMaxId + 1,
+    cpuTimeNs: d.cpuTimeNs,
+  };
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `xl` on PATH, else /usr/sbin/xl. */
+function findXl(): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, 'xl'))) return join(dir, 'xl');
+  }
+  return '/usr/sbin/xl';
+}
+
+function checkDomid(domid: number): void {
+  if (!Number.isInteger(domid) || domid < 0 || domid >= 0x7ff0) {
+    throw new HypervisorError(
+      'INVALID_ARGUMENT',
+      `domid must be an integer 0..32751, got ${domid}`,
+      { domid },
+    );
+  }
+}
+
+/**
+ * Opens the libxl backend.
+ * Throws XEN_UNAVAILABLE when this machine has no Xen (no /dev/xen/privcmd or /proc/xen/privcmd)
+ * or libxl_ctx_alloc / xs_open fail (not root, no xenstored); NATIVE_UNAVAILABLE when the addon was
+ * not built or does not load.
+ */
+export async function openLibxlHost(options: LibxlHostOptions = {}): Promise<Hypervisor> {
   if (!xenPresent()) {
     throw new HypervisorError(
       'XEN_UNAVAILABLE',
-      'Xen is not available here: no /dev/xen/privcmd or /proc/xen/privcmd',
+      `Xen is not available on this machine: none of ${XEN_PRIVCMD_PATHS.join(', ')} exists (is this a Xen dom0?)`,
+      { tried: XEN_PRIVCMD_PATHS },
     );
   }
-  throw new HypervisorError('NATIVE_UNAVAILABLE', 'the libxl backend is not implemented yet');
+  const addon = loadNative();
+  let ctx: NativeContext;
+  try {
+    ctx = await addon.openContext();
+  } catch (err) {
+    const e = err as Error & { call?: string };
+    throw new HypervisorError(
+      'XEN_UNAVAILABLE',
+      `cannot open libxl: ${e.message} (is xenstored running, and is this process root?)`,
+      { call: e.call },
+    );
+  }
+  const host = new LibxlHost(ctx, options);
+  await host.start();
+  return host;
+}
+
+class LibxlHost implements Hypervisor {
+  readonly kind = 'libxl' as const;
+  private readonly hub = new DomainEventHub();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly minDom0KiB: number;
+  private readonly xlPath: string;
+  private readonly createTimeoutMs: number;
+  private closed = false;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settleRounds = 0;
+
+  constructor(
+    private readonly ctx: NativeContext,
+    options: LibxlHostOptions,
+  ) {
+    this.minDom0KiB = dom0MinKiB(options.dom0MinMiB ?? DEFAULT_DOM0_MIN_MiB);
+    this.xlPath = options.xlPath ?? findXl();
+    this.createTimeoutMs = options.createTimeoutMs ?? 120_000;
+  }
+
+  /** Takes the first list (no events for what already runs) and starts the xenstore watch. */
+  async start(): Promise<void> {
+    this.hub.update(await this.listDomains());
+    try {
+      this.ctx.startWatch((path) => this.onWatch(path));
+    } catch (err) {
+      await this.close();
+      throw mapNativeError(err);
+    }
+  }
+
+  /** Runs a native call, tracked so close() can wait for it, and maps its failure. */
+  private call<T>(
+    fn: (ctx: NativeContext) => Promise<T>,
+    context: Record<string, unknown> = {},
+  ): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new HypervisorError('XEN_UNAVAILABLE', 'the libxl host is closed'));
+    }
+    let p: Promise<T>;
+    try {
+      p = fn(this.ctx);
+    } catch (err) {
+      return Promise.reject(mapNativeError(err, context));
+    }
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p.catch((err: unknown) => {
+      throw mapNativeError(err, context);
+    });
+  }
+
+  private onWatch(path: string): void {
+    if (this.closed) return;
+    if (path === '!error') {
+      process.emitWarning(
+        'xendeck: the xenstore watch connection failed; domain events now need refresh()',
+      );
+      return;
+    }
+    if (this.watchTimer) return;
+    this.watchTimer = setTimeout(() => {
+      this.watchTimer = undefined;
+      this.settleRounds = 0;
+      this.refresh().catch((err: unknown) =>
+        process.emitWarning(`xendeck: refresh after a xenstore watch failed: ${String(err)}`),
+      );
+    }, WATCH_COALESCE_MS);
+    this.watchTimer.unref();
+  }
+
+  async hostInfo(): Promise<HostInfo> {
+    const [p, v] = await Promise.all([
+      this.call((c) => c.physinfo()),
+      this.call((c) => c.versionInfo()),
+    ]);
+    const pageBytes = v.pagesize > 0 ? v.pagesize : 4096;
+    const caps: VirtCap[] = [];
+    if (p.capPv) caps.push('pv');
+    if (p.capHvm) caps.push('hvm');
+    if (p.capHvm && p.capHvmDirectio) caps.push('hvm_directio');
+    if (p.capPv && p.capHvmDirectio) caps.push('pv_directio');
+    if (p.capHap) caps.push('hap');
+    if (p.capShadow) caps.push('shadow');
+    if (p.capIommuHapPtShare) caps.push('iommu_hap_pt_share');
+    if (p.capVmtrace) caps.push('vmtrace');
+    if (p.capVpmu) caps.push('vpmu');
+    if (p.capGnttabV1) caps.push('gnttab-v1');
+    if (p.capGnttabV2) caps.push('gnttab-v2');
+    return {
+      hostname: hostname(),
+      xenVersion: `${v.major}.${v.minor}${v.extra}`,
+      nrCpus: p.nrCpus,
+      cpuMhz: Math.floor(p.cpuKhz / 1000),
+      totalMemoryMiB: Math.floor((p.totalPages * pageBytes) / 1048576),
+      freeMemoryMiB: Math.floor((p.freePages * pageBytes) / 1048576),
+      virtCaps: caps,
+    };
+  }
+
+  /** A xenstore number under /local/domain/<domid>/memory/, or undefined when absent. */
+  private async memoryNode(
+    domid: number,
+    node: 'target' | 'static-max' | 'videoram',
+  ): Promise<number | undefined> {
+    const path = `/local/domain/${domid}/memory/${node}`;
+    const text = await this.call((c) => c.xsRead(path), { path });
+    if (text === null) return undefined;
+    const n = Number(text.trim());
+    return Number.isFinite(n) ? n : undefined;
+  }
+
+  /** Largest target libxl accepts for a domain, KiB: static-max (+ videoram for HVM), else max_memkb. */
+  private async maxTargetKiB(domid: number, info: DomainInfo): Promise<number> {
+    const staticMax = await this.memoryNode(domid, 'static-max');
+    if (staticMax === undefined) return info.maxMemoryKiB;
+    const videoram = domid === 0 ? 0 : ((await this.memoryNode(domid, 'videoram')) ?? 0);
+    return staticMax + Math.max(0, videoram);
+  }
+
+  async dom0Memory(): Promise<Dom0Memory> {
+    const d0 = await this.domainInfo(0);
+    const [target, maxKiB] = await Promise.all([
+      this.memoryNode(0, 'target'),
+      this.maxTargetKiB(0, d0),
+    ]);
+    return {
+      currentKiB: d0.memoryKiB,
+      targetKiB: target ?? d0.memoryKiB,
+      maxKiB,
+      minKiB: this.minDom0KiB,
+    };
+  }
+
+  async setMemoryTarget(domid: number, targetKiB: number): Promise<void> {
+    checkDomid(domid);
+    if (!Number.isInteger(targetKiB) || targetKiB <= 0) {
+      throw new HypervisorError(
+        'INVALID_ARGUMENT',
+        `targetKiB must be a positive integer (KiB), got ${targetKiB}`,
+        {
+          targetKiB,
+        },
+      );
+    }
+    const info = await this.domainInfo(domid);
+    const minKiB = domid === 0 ? this.minDom0KiB : DOMU_MIN_TARGET_KiB;
+    const maxKiB = await this.maxTargetKiB(domid, info);
+    const outOfRange = () =>
+      new HypervisorError(
+        'MEMORY_OUT_OF_RANGE',
+        `memory target ${targetKiB} KiB for domid ${domid} is outside ${minKiB}–${maxKiB} KiB`,
+        { minKiB, maxKiB, requestedKiB: targetKiB, domid },
+      );
+    if (targetKiB < minKiB || targetKiB > maxKiB) throw outOfRange();
+    try {
+      await this.call((c) => c.setMemoryTarget(domid, targetKiB), { domid });
+    } catch (err) {
+      // libxl's own refusal (ERROR_INVAL: above static-max, or dom0 below LIBXL_MIN_DOM0_MEM).
+      if (err instanceof HypervisorError && err.details.libxlErrorName === 'ERROR_INVAL') {
+        const e = outOfRange();
+        Object.assign(e.details, {
+          libxlError: err.details.libxlError,
+          libxlErrorName: 'ERROR_INVAL',
+        });
+        throw e;
+      }
+      throw err;
+    }
+  }
+
+  async listDomains(): Promise<DomainInfo[]> {
+    const raw = await this.call((c) => c.listDomains());
+    return raw.map(toDomainInfo).sort((a, b) => a.domid - b.domid);
+  }
+
+  async domainInfo(domid: number): Promise<DomainInfo> {
+    checkDomid(domid);
+    return toDomainInfo(await this.call((c) => c.domainInfo(domid), { domid }));
+  }
+
+  async domidByName(name: string): Promise<number | undefined> {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 256 || name.includes('\0')) {
+      throw new HypervisorError(
+        'INVALID_ARGUMENT',
+        'a domain name is a non-empty string of at most 256 characters without NUL',
+        {
+          name,
+        },
+      );
+    }
+    const domid = await this.call((c) => c.nameToDomid(name), { name });
+    return domid ?? undefined;
+  }
+
+  async domainOperation(domid: number, op: DomainOperation): Promise<void> {
+    checkDomid(domid);
+    if (!OPERATIONS.includes(op)) {
+      throw new HypervisorError(
+        'INVALID_ARGUMENT',
+        `unknown domain operation "${String(op)}" (${OPERATIONS.join(', ')})`,
+        { op },
+      );
+    }
+    if (domid === 0) {
+      throw new HypervisorError('INVALID_STATE', `${op} is not allowed on dom0 (Domain-0)`, {
+        domid,
+        op,
+      });
+    }
+    const { state } = await this.domainInfo(domid);
+    const refuse = (why: string) =>
+      new HypervisorError('INVALID_STATE', `cannot ${op} domid ${domid}: ${why}`, {
+        domid,
+        op,
+        state,
+      });
+    if (op === 'pause' && state === 'paused') throw refuse('it is already paused');
+    if (op === 'pause' && state !== 'running' && state !== 'blocked')
+      throw refuse(`it is ${state}`);
+    if (op === 'unpause' && state !== 'paused') throw refuse(`it is not paused (${state})`);
+    if ((op === 'shutdown' || op === 'reboot') && state === 'paused')
+      throw refuse('a paused guest cannot act on the request');
+    if ((op === 'shutdown' || op === 'reboot') && (state === 'shutdown' || state === 'dying'))
+      throw refuse(`it is already ${state}`);
+    await this.call((c) => c.domainOp(domid, op), { domid, op });
+    await this.refresh();
+  }
+
+  async createDomain(configPath: string): Promise<CreateResult> {
+    if (typeof configPath !== 'string' || !isAbsolute(configPath) || configPath.includes('\0')) {
+      throw new HypervisorError(
+        'CONFIG_NOT_FOUND',
+        `config path must be an absolute path, got "${String(configPath)}"`,
+        {
+          path: configPath,
+        },
+      );
+    }
+    let text: string;
+    try {
+      const st = await stat(configPath);
+      if (!st.isFile()) throw new Error('not a regular file');
+      text = await readFile(configPath, 'utf8');
+    } catch (err) {
+      throw new HypervisorError(
+        'CONFIG_NOT_FOUND',
+        `config file ${configPath} not found or not a regular file`,
+        {
+          path: configPath,
+          cause: err instanceof Error ? err.message : String(err),
+        },
+      );
+    }
+    const name = scanConfigName(text);
+    if (!name) {
+      throw new HypervisorError(
+        'CREATE_FAILED',
+        `${configPath}: no name = "..." line (the domain name must be set)`,
+        {
+          path: configPath,
+        },
+      );
+    }
+    const existing = await this.domidByName(name);
+    if (existing !== undefined) {
+      throw new HypervisorError(
+        'DOMAIN_EXISTS',
+        `a domain named "${name}" already exists (domid ${existing})`,
+        {
+          name,
+          domid: existing,
+        },
+      );
+    }
+    const { code, output, timedOut, spawnError } = await this.runXl(['create', configPath]);
+    if (spawnError || timedOut || code !== 0) {
+      const why = spawnError
+        ? `cannot run ${this.xlPath}: ${spawnError}`
+        : timedOut
+          ? `xl create timed out after ${this.createTimeoutMs} ms`
+          : `xl create exited with ${code}`;
+      throw new HypervisorError('CREATE_FAILED', `${why}: ${output.trim()}`, {
+        path: configPath,
+        name,
+        exitCode: code,
+        output,
+      });
+    }
+    const domid = await this.domidByName(name);
+    if (domid === undefined) {
+      throw new HypervisorError(
+        'CREATE_FAILED',
+        `xl create succeeded but no domain named "${name}" exists: ${output.trim()}`,
+        {
+          path: configPath,
+          name,
+          output,
+        },
+      );
+    }
+    await this.refresh();
+    return { domid, name, output };
+  }
+
+  /**
+   * Runs xl with an argument array (never a shell). Resolves on the child's 'exit' — xl create
+   * leaves a daemonized monitor running that may hold inherited pipes, so 'close' may never come.
+   */
+  private runXl(
+    args: string[],
+  ): Promise<{ code: number | null; output: string; timedOut: boolean; spawnError?: string }> {
+    return new Promise((resolve) => {
+      let output = '';
+      let timedOut = false;
+      const child = spawn(this.xlPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (b: Buffer) => {
+        output += b.toString();
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        output += b.toString();
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, this.createTimeoutMs);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        resolve({ code: null, output, timedOut, spawnError: err.message });
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        // Let already-buffered output arrive, then stop reading (the monitor may keep the pipe).
+        setImmediate(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          resolve({ code, output, timedOut });
+        });
+      });
+    });
+  }
+
+  onDomainEvent(listener: (event: DomainEvent) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /**
+   * Re-lists and diffs. Calls made while a refresh runs are folded into one more refresh after it,
+   * so a caller always sees a list taken after its call.
+   */
+  refresh(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.refreshing) {
+      // The running refresh loops once more, so its end comes after a list taken after this call.
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          this.refreshAgain = false;
+          const list = await this.listDomains();
+          if (this.closed) return;
+          this.hub.update(list);
+          this.settleIfTransient(list);
+        } while (this.refreshAgain);
+      } finally {
+        this.refreshing = undefined;
+      }
+    };
+    this.refreshing = run();
+    return this.refreshing;
+  }
+
+  /** While a domain is dying or shut down, re-read soon: its removal may not fire another watch. */
+  private settleIfTransient(list: DomainInfo[]): void {
+    const transient = list.some((d) => d.state === 'dying' || d.state === 'shutdown');
+    if (!transient || this.settleTimer || this.settleRounds >= SETTLE_MAX_ROUNDS) return;
+    this.settleRounds++;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.refresh().catch(() => {});
+    }, SETTLE_INTERVAL_MS);
+    this.settleTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.hub.clear();
+    this.ctx.stopWatch();
+    await Promise.allSettled([...this.inflight]);
+    await this.ctx.close();
+  }
 }

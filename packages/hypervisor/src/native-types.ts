@@ -1,0 +1,113 @@
+/**
+ * The raw surface of the native addon (`build/Release/xendeck_xen.node`, source
+ * `native/xendeck_xen.cc`). Only `native.ts` loads it and only `libxl-host.ts` uses it. Values are
+ * libxl's own, unconverted: memory in KiB or pages as named, CPU time in ns, enums as numbers.
+ *
+ * Failures reject with an `Error` carrying {@link NativeErrorFields}; `libxl-errors.ts` turns them
+ * into HypervisorError. Wrong argument types throw `TypeError` with a usage line, synchronously.
+ */
+
+/** Extra fields on errors from the addon. */
+export interface NativeErrorFields {
+  /** The C function that failed, e.g. "libxl_domain_pause", or "closed". */
+  call?: string;
+  /** libxl's negative error number (enum libxl_error in libxl_types.h). */
+  libxlError?: number;
+  /** errno, for xenstore and system calls. */
+  errno?: number;
+}
+
+/** libxl_physinfo. Memory in pages (see RawVersionInfo.pagesize; 4096 bytes on x86). */
+export interface RawPhysinfo {
+  nrCpus: number;
+  cpuKhz: number;
+  totalPages: number;
+  freePages: number;
+  scrubPages: number;
+  outstandingPages: number;
+  capHvm: boolean;
+  capPv: boolean;
+  capHvmDirectio: boolean;
+  capHap: boolean;
+  capShadow: boolean;
+  capIommuHapPtShare: boolean;
+  capVmtrace: boolean;
+  capVpmu: boolean;
+  capGnttabV1: boolean;
+  capGnttabV2: boolean;
+}
+
+/** libxl_version_info (the fields Xendeck uses). */
+export interface RawVersionInfo {
+  major: number;
+  minor: number;
+  /** e.g. ".7" */
+  extra: string;
+  /** Page size in bytes. */
+  pagesize: number;
+  capabilities: string;
+  /** Xen's command line. */
+  commandline: string;
+}
+
+/** libxl_dominfo plus the name from libxl_domid_to_name (null when xenstore has none). */
+export interface RawDominfo {
+  domid: number;
+  uuid: string;
+  name: string | null;
+  running: boolean;
+  blocked: boolean;
+  paused: boolean;
+  shutdown: boolean;
+  dying: boolean;
+  /** libxl_shutdown_reason: -1 unknown, 0 poweroff, 1 reboot, 2 suspend, 3 crash, 4 watchdog, 5 soft_reset. */
+  shutdownReason: number;
+  currentMemKiB: number;
+  outstandingMemKiB: number;
+  maxMemKiB: number;
+  cpuTimeNs: number;
+  vcpuOnline: number;
+  vcpuMaxId: number;
+  /** libxl_domain_type: 1 HVM, 2 PV, 3 PVH, -1 invalid. */
+  domainType: number;
+}
+
+/** A libxl context (libxl_ctx + xenstore handle + SIGCHLD forwarding + optional watch thread). */
+export interface NativeContext {
+  physinfo(): Promise<RawPhysinfo>;
+  versionInfo(): Promise<RawVersionInfo>;
+  /** libxl_list_domain, with names. */
+  listDomains(): Promise<RawDominfo[]>;
+  /** libxl_domain_info; rejects with libxlError -21 (ERROR_DOMAIN_NOTFOUND). */
+  domainInfo(domid: number): Promise<RawDominfo>;
+  domidToName(domid: number): Promise<string | null>;
+  /** libxl_name_to_domid; null when no domain has the name. */
+  nameToDomid(name: string): Promise<number | null>;
+  /** libxl_domain_{pause,unpause,shutdown,reboot,destroy}(ctx, domid, NULL). */
+  domainOp(
+    domid: number,
+    op: 'pause' | 'unpause' | 'shutdown' | 'reboot' | 'destroy',
+  ): Promise<void>;
+  /** libxl_set_memory_target(ctx, domid, targetKiB, relative=0, enforce=1). */
+  setMemoryTarget(domid: number, targetKiB: number): Promise<void>;
+  /** xs_read; null when the node does not exist. */
+  xsRead(path: string): Promise<string | null>;
+  /**
+   * Starts the watch thread on `@introduceDomain` and `@releaseDomain`; `callback` gets the
+   * watched path each time one fires (once at registration too), or "!error" if the xenstore
+   * connection fails. The thread does not keep the process alive. Throws if already running.
+   */
+  startWatch(callback: (path: string) => void): void;
+  /** Stops and joins the watch thread (no-op when not running). */
+  stopWatch(): void;
+  /** Stops the watch and SIGCHLD forwarding, frees the context. Throws if calls are in flight. */
+  close(): Promise<void>;
+}
+
+/** The addon's exports. */
+export interface NativeAddon {
+  /** libxl_ctx_alloc (xtl stdio logger at warning level), libxl_childproc_setmode(mainloop), xs_open. */
+  openContext(): Promise<NativeContext>;
+  /** The Xen libraries the addon is linked with (xenstat included, for later metrics work). */
+  linkedLibraries(): string[];
+}

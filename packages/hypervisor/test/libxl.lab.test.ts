@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, it } from 'vitest';
+import { openLibxlHost } from '../src/libxl-host.js';
+import { describeHypervisorContract } from '../src/testing/contract.js';
+import { xenPresent } from '../src/xen-present.js';
+
+// The contract suite against real libxl. Runs only inside the Xen lab's dom0:
+//   pnpm lab exec -- sh -c 'cd /work/main/packages/hypervisor && XENDECK_LAB_TESTS=1 node ../../node_modules/vitest/vitest.mjs run test/libxl.lab.test.ts'
+const run = promisify(execFile);
+const guestConfigPath = process.env.XENDECK_LAB_GUEST_CONFIG ?? '/etc/xen/xdtest-pv.cfg';
+const guestName = process.env.XENDECK_LAB_GUEST_NAME ?? 'xdtest-pv';
+
+const reason =
+  process.env.XENDECK_LAB_TESTS !== '1'
+    ? 'XENDECK_LAB_TESTS=1 is not set'
+    : !xenPresent()
+      ? 'this machine has no /dev/xen/privcmd (not a Xen dom0)'
+      : undefined;
+
+if (reason) {
+  describe('Hypervisor contract: libxl (Xen lab)', () => {
+    it.skip(`skipped: ${reason}`, () => {});
+  });
+  console.log(`libxl lab contract suite skipped: ${reason}`);
+} else {
+  describeHypervisorContract(
+    'libxl (Xen lab)',
+    async () => {
+      const host = await openLibxlHost();
+      return {
+        host,
+        guestConfigPath,
+        guestName,
+        outside: {
+          destroy: async (name) => {
+            await run('xl', ['destroy', name]);
+          },
+          pause: async (name) => {
+            await run('xl', ['pause', name]);
+          },
+        },
+        teardown: () => host.close(),
+      };
+    },
+    { caseTimeoutMs: 240_000, balloonDeadlineMs: 90_000 },
+  );
+}
