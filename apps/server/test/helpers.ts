@@ -1,0 +1,131 @@
+/**
+ * Test fixture: the real app on the simulated host, a temp state dir and config dir, a log sink
+ * that keeps every pino line, and a logged-in supertest agent.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSimulatedHost, type SimulatedHostOptions } from '@xendeck/hypervisor';
+import { pino } from 'pino';
+import request from 'supertest';
+import { createApp, type XendeckApp } from '../src/app.js';
+import { ensureAdmin, Users } from '../src/auth/users.js';
+import type { Config } from '../src/config.js';
+import { type Db, openDatabase } from '../src/db.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+export type SimHost = ReturnType<typeof createSimulatedHost>;
+
+export interface Fixture extends XendeckApp {
+  sim: SimHost;
+  db: Db;
+  config: Config;
+  stateDir: string;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** A supertest agent holding an admin session cookie. */
+  admin: ReturnType<typeof request.agent>;
+  /** Cookie header value of the admin session. */
+  adminCookie: string;
+  /** Mutable clock used by sessions and throttling. */
+  clock: { now: number };
+  /** Starts a real HTTP server with websockets on 127.0.0.1; returns its base URL. */
+  listen: () => Promise<{ url: string; port: number }>;
+  cleanup: () => Promise<void>;
+}
+
+export interface FixtureOptions {
+  sim?: SimulatedHostOptions;
+  config?: Partial<Config>;
+  pingMs?: number;
+  maxBufferedBytes?: number;
+}
+
+export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-server-test-'));
+  const configDir = join(stateDir, 'etc-xen');
+  mkdirSync(configDir);
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    stateDir,
+    configDir,
+    simulatedConfigDir: false,
+    backend: 'simulated',
+    adminPassword: ADMIN_PASSWORD,
+    dom0MinMiB: 512,
+    webDir: join(stateDir, 'no-web-app'),
+    logLevel: 'info',
+    cookieSecure: 'auto',
+    reconcileMs: 200,
+    ...opts.config,
+  };
+  const sim = createSimulatedHost({ createDelayMs: 10, shutdownDelayMs: 50, ...opts.sim });
+  const db = openDatabase(stateDir);
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
+  );
+  const clock = { now: Date.now() };
+  const x = createApp({
+    config,
+    db,
+    hypervisor: sim,
+    logger,
+    options: { now: () => clock.now, pingMs: opts.pingMs, maxBufferedBytes: opts.maxBufferedBytes },
+  });
+  await ensureAdmin(new Users(db), ADMIN_PASSWORD);
+
+  const admin = request.agent(x.app);
+  const res = await admin
+    .post('/api/v1/session')
+    .set('Content-Type', 'application/json')
+    .send({ username: 'admin', password: ADMIN_PASSWORD });
+  if (res.status !== 204) throw new Error(`fixture login failed: ${res.status} ${res.text}`);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const adminCookie = (setCookie[0] ?? '').split(';')[0] ?? '';
+
+  const servers: Server[] = [];
+  return {
+    ...x,
+    sim,
+    db,
+    config,
+    stateDir,
+    logs,
+    admin,
+    adminCookie,
+    clock,
+    listen: async () => {
+      const server = createServer(x.app);
+      x.attachWebsockets(server);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as AddressInfo).port;
+      return { url: `http://127.0.0.1:${port}`, port };
+    },
+    cleanup: async () => {
+      await x.close();
+      for (const s of servers) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+      await sim.close();
+      db.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fills a route path's parameters with a name (`/domains/:name/start` → `/domains/web-01/start`). */
+export function concretePath(path: string, name = 'web-01'): string {
+  return `/api/v1${path.replace(':name', name)}`;
+}
