@@ -3,3 +3,4 @@ export * from './document.js';
 export { tokenize, type Token, type TokenKind } from './lexer.js';
 export { type AssignmentNode, type AtomNode, type ListNode, type ValueNode, dequote } from './parser.js';
 export * from './values.js';
+export * from './disk.js';
