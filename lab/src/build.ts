@@ -117,6 +117,7 @@ async function buildGuestInitramfs(work: string, out: string): Promise<void> {
   await chmod(join(root, 'init'), 0o755);
   await writeFile(join(root, 'etc', 'profile'), 'export PS1="xdtest-pv:\\w# "\n');
   await makeCpioGz(root, out);
+  await run(['rm', '-rf', '--one-file-system', root]);
 }
 
 export interface BuildResult {
