@@ -66,7 +66,7 @@ function ConfigRow({ config }: { config: ConfigEntry }) {
   return (
     <tr
       data-testid={`config-row-${config.name}`}
-      className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
+      className="h-10 hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
     >
       <th scope="row" className={`${td} text-left font-mono font-medium`}>
         {config.name}

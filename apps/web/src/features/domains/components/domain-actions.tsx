@@ -37,7 +37,6 @@ export function DomainActions({ domain }: { domain: Domain }) {
         <Button
           key={op}
           size="sm"
-          variant="ghost"
           disabled={busy || !allowed.has(op)}
           title={xlOperationCommand(op, domain.name)}
           aria-busy={busy && operation.variables === op}
@@ -53,8 +52,7 @@ export function DomainActions({ domain }: { domain: Domain }) {
         trigger={
           <Button
             size="sm"
-            variant="ghost"
-            className="text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950"
+            variant="danger-outline"
             disabled={busy || !allowed.has('destroy')}
             title={xlOperationCommand('destroy', domain.name)}
             aria-busy={busy && operation.variables === 'destroy'}

@@ -63,7 +63,7 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
             <tr
               key={d.domid}
               data-testid={`domain-row-${d.name}`}
-              className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
+              className="h-10 hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
             >
               <th scope="row" className={`${td} text-left font-medium`}>
                 <span className="font-mono" title={`UUID ${d.uuid}`}>

@@ -85,14 +85,14 @@ export function MemorySplit({ host }: { host: Host }) {
       <div
         className="flex h-4 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
         role="img"
-        aria-label={`Host memory ${formatMiB(total)}: ${segments.map((s) => `${s.label} ${Math.round(s.mib)} MiB`).join(', ')}`}
+        aria-label={`Host memory ${formatMiB(total)}: ${segments.map((s) => `${s.label} ${Math.floor(s.mib)} MiB`).join(', ')}`}
       >
         {segments.map((s) => (
           <div
             key={s.key}
             className={`${s.swatch} h-full border-r border-white/60 last:border-r-0 dark:border-zinc-900/60`}
             style={{ width: `${percentOf(Math.max(0, s.mib), total)}%` }}
-            title={`${s.label}: ${Math.round(s.mib)} MiB`}
+            title={`${s.label}: ${Math.floor(s.mib)} MiB`}
           />
         ))}
       </div>
@@ -115,7 +115,7 @@ export function MemorySplit({ host }: { host: Host }) {
                 />
                 {s.label}
               </th>
-              <td className="py-0.5 pr-3 text-right tabular-nums">{Math.round(s.mib)} MiB</td>
+              <td className="py-0.5 pr-3 text-right tabular-nums">{Math.floor(s.mib)} MiB</td>
               <td className="py-0.5 pr-3 text-right text-zinc-500 tabular-nums dark:text-zinc-400">
                 {percentOf(s.mib, total).toFixed(1)}%
               </td>
@@ -127,7 +127,7 @@ export function MemorySplit({ host }: { host: Host }) {
               Total
             </th>
             <td className="pt-1 pr-3 text-right font-medium tabular-nums">
-              {Math.round(total)} MiB
+              {Math.floor(total)} MiB
             </td>
             <td />
             <td className="pt-1 text-xs text-zinc-500 dark:text-zinc-400">
