@@ -451,7 +451,8 @@ export function formatDiskSpec(disk: DiskSpec): string {
   put('hidden-disk', disk.hiddenDisk);
   if (disk.target !== undefined) {
     if (disk.target.includes('\n')) throw new TypeError('disk target cannot contain a newline');
-    parts.push(`target=${disk.target}`);
+    // `target=.*` strips one trailing comma: double a final comma so it survives
+    parts.push(`target=${disk.target}${disk.target.endsWith(',') ? ',' : ''}`);
   }
   return parts.join(', ');
 }

@@ -1,11 +1,10 @@
 // Differential tests: the package against the real libxlutil (via test/harness/xlu-harness.c) on the
 // fixtures and on generated configs. Accept/reject, every value, and xlu_cfg_get_long's reading
 // of every atom must agree.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseXlConfig, xlStrtol } from '../src/index.js';
+import { fixtureTexts } from './fixtures.js';
 import { mutatedConfigText, xlConfigText } from './generators.js';
 import { decodeValue, runHarness } from './harness/harness.mjs';
 
@@ -13,10 +12,6 @@ const harness = process.env.XLU_HARNESS;
 const skipReason = process.env.XLU_HARNESS_SKIP;
 if (!harness) console.warn(`[xl-config] differential tests skipped: ${skipReason ?? 'no harness'}`);
 
-const fixturesDir = join(import.meta.dirname, 'fixtures');
-export const fixtureTexts = ['grammar', 'xen'].flatMap((d) =>
-  readdirSync(join(fixturesDir, d)).map((f) => ({ name: `${d}/${f}`, text: readFileSync(join(fixturesDir, d, f), 'utf8') })),
-);
 
 interface Disagreement {
   text: string;
