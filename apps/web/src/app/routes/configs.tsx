@@ -6,7 +6,7 @@ export function ConfigsRoute() {
   return (
     <>
       <h1 className="text-lg font-semibold tracking-tight">Config files</h1>
-      <Panel title="/etc/xen" labelledBy="configs-heading">
+      <Panel title="xl domain config files (xl create)" labelledBy="configs-heading">
         <div className="-m-4">
           <ConfigsTable />
         </div>
