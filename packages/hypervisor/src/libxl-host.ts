@@ -176,7 +176,14 @@ class LibxlHost implements Hypervisor {
   async start(): Promise<void> {
     this.hub.update(await this.listDomains());
     try {
-      this.ctx.startWatch((path) => this.onWatch(path));
+      this.ctx.startWatch((path) => {
+        // Called from the addon's ThreadSafeFunction: never let an exception escape into C++.
+        try {
+          this.onWatch(path);
+        } catch (err) {
+          process.emitWarning(`xendeck: xenstore watch handler failed: ${String(err)}`);
+        }
+      });
     } catch (err) {
       await this.close();
       throw mapNativeError(err);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, it } from 'vitest';
 import { openLibxlHost } from '../src/libxl-host.js';
@@ -8,6 +9,7 @@ import { xenPresent } from '../src/xen-present.js';
 // The contract suite against real libxl. Runs only inside the Xen lab's dom0:
 //   pnpm lab exec -- sh -c 'cd /work/main/packages/hypervisor && XENDECK_LAB_TESTS=1 node ../../node_modules/vitest/vitest.mjs run test/libxl.lab.test.ts'
 const run = promisify(execFile);
+const xl = existsSync('/usr/sbin/xl') ? '/usr/sbin/xl' : 'xl';
 const guestConfigPath = process.env.XENDECK_LAB_GUEST_CONFIG ?? '/etc/xen/xdtest-pv.cfg';
 const guestName = process.env.XENDECK_LAB_GUEST_NAME ?? 'xdtest-pv';
 
@@ -34,10 +36,10 @@ if (reason) {
         guestName,
         outside: {
           destroy: async (name) => {
-            await run('xl', ['destroy', name]);
+            await run(xl, ['destroy', name]);
           },
           pause: async (name) => {
-            await run('xl', ['pause', name]);
+            await run(xl, ['pause', name]);
           },
         },
         teardown: () => host.close(),
