@@ -86,7 +86,15 @@ interface Ctx {
   errors: string[];
 }
 
-type StrField = 'target' | 'vdev' | 'backend' | 'script' | 'coloHost' | 'coloExport' | 'activeDisk' | 'hiddenDisk';
+type StrField =
+  | 'target'
+  | 'vdev'
+  | 'backend'
+  | 'script'
+  | 'coloHost'
+  | 'coloExport'
+  | 'activeDisk'
+  | 'hiddenDisk';
 
 const isWs = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n';
 const lineEnd = (s: string, p: number) => {
@@ -95,7 +103,10 @@ const lineEnd = (s: string, p: number) => {
 };
 
 /** A scanner rule: returns [length counted for longest match, length of the matched text] or null. */
-type Rule = { match: (s: string, p: number) => [number, number] | null; act: (c: Ctx, text: string) => boolean | undefined };
+type Rule = {
+  match: (s: string, p: number) => [number, number] | null;
+  act: (c: Ctx, text: string) => boolean | undefined;
+};
 
 /** `name=[^,]*,?` */
 function kv(name: string, act: (c: Ctx, value: string) => void): Rule {
@@ -155,8 +166,14 @@ function saveString(c: Ctx, field: StrField, what: string, value: string): void 
   }
   c[field] = value;
 }
-function setEnum<K extends 'format' | 'backendtype' | 'specification'>(c: Ctx, k: K, v: NonNullable<Ctx[K]>, str: string): void {
-  if (c[k] !== undefined && c[k] !== v) err(c, str, `${k === 'backendtype' ? 'backend' : k} respecified`);
+function setEnum<K extends 'format' | 'backendtype' | 'specification'>(
+  c: Ctx,
+  k: K,
+  v: NonNullable<Ctx[K]>,
+  str: string,
+): void {
+  if (c[k] !== undefined && c[k] !== v)
+    err(c, str, `${k === 'backendtype' ? 'backend' : k} respecified`);
   else c[k] = v;
 }
 function setFormat(c: Ctx, s: string): void {
@@ -219,7 +236,8 @@ const RULES: Rule[] = [
   kv('access', (c, v) => setAccess(c, v)),
   kv('backend', (c, v) => saveString(c, 'backend', 'backend', v)),
   kv('backendtype', (c, v) => {
-    if (v === 'phy' || v === 'tap' || v === 'qdisk' || v === 'standalone') setEnum(c, 'backendtype', v, v);
+    if (v === 'phy' || v === 'tap' || v === 'qdisk' || v === 'standalone')
+      setEnum(c, 'backendtype', v, v);
     else err(c, v, 'unknown value for backendtype');
   }),
   kv('specification', (c, v) => {
@@ -378,11 +396,23 @@ function scan(c: Ctx, s: string): void {
  * to the spec string: line 1, column 1).
  */
 export function parseDiskSpec(spec: string | readonly string[]): DiskSpecResult {
-  const c: Ctx = { readwrite: true, isCdrom: false, directIoSafe: false, hadDeprPrefix: false, accessSet: false, errors: [] };
+  const c: Ctx = {
+    readwrite: true,
+    isCdrom: false,
+    directIoSafe: false,
+    hadDeprPrefix: false,
+    accessSet: false,
+    errors: [],
+  };
   const specs = typeof spec === 'string' ? [spec] : spec;
   const shown = specs.join("' `");
   const fail = (): DiskSpecResult => ({
-    errors: c.errors.map((m) => ({ code: 'INVALID_DISK_SPEC', message: `disk specification \`${shown}': ${m}`, line: 1, column: 1 })),
+    errors: c.errors.map((m) => ({
+      code: 'INVALID_DISK_SPEC',
+      message: `disk specification \`${shown}': ${m}`,
+      line: 1,
+      column: 1,
+    })),
   });
   for (const s of specs) {
     // like xlu_disk_parse, one context (prefix seen, access set...) spans all the strings
@@ -413,8 +443,22 @@ export function parseDiskSpec(spec: string | readonly string[]): DiskSpecResult 
     removable,
     directIoSafe: c.directIoSafe,
   };
-  const opt = ['target', 'backend', 'backendtype', 'specification', 'script', 'discard', 'colo', 'coloHost', 'coloPort', 'coloExport', 'activeDisk', 'hiddenDisk'] as const;
-  for (const k of opt) if (c[k] !== undefined) (disk as unknown as Record<string, unknown>)[k] = c[k];
+  const opt = [
+    'target',
+    'backend',
+    'backendtype',
+    'specification',
+    'script',
+    'discard',
+    'colo',
+    'coloHost',
+    'coloPort',
+    'coloExport',
+    'activeDisk',
+    'hiddenDisk',
+  ] as const;
+  for (const k of opt)
+    if (c[k] !== undefined) (disk as unknown as Record<string, unknown>)[k] = c[k];
   return { disk, errors: [] };
 }
 
@@ -429,7 +473,8 @@ export function formatDiskSpec(disk: DiskSpec): string {
   const parts: string[] = [];
   const put = (k: string, v: string | undefined) => {
     if (v === undefined) return;
-    if (/[,\n]/.test(v)) throw new TypeError(`disk ${k} ${JSON.stringify(v)} cannot contain ',' or a newline`);
+    if (/[,\n]/.test(v))
+      throw new TypeError(`disk ${k} ${JSON.stringify(v)} cannot contain ',' or a newline`);
     parts.push(`${k}=${v}`);
   };
   if (!disk.vdev) throw new TypeError('disk vdev is required');

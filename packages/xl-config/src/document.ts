@@ -2,7 +2,7 @@
  * `XlDocument`: a parsed xl config file that prints back byte for byte and can
  * be edited setting by setting without disturbing the rest of the text.
  */
-import { type XlDiagnostic, XlConfigError } from './diagnostics.js';
+import { XlConfigError, type XlDiagnostic } from './diagnostics.js';
 import type { Token } from './lexer.js';
 import { type AssignmentNode, type Cst, nodeValue, parseCst } from './parser.js';
 import {
@@ -70,14 +70,20 @@ export class XlDocument {
         }
         const value: XlValue =
           typeof v === 'string' ? (prev.value as string) + v : [...(prev.value as XlValue[]), ...v];
-        this.settingsMap.set(a.key, { key: a.key, value, op: '+=', line: a.line, statements: [...prev.statements, a] });
+        this.settingsMap.set(a.key, {
+          key: a.key,
+          value,
+          op: '+=',
+          line: a.line,
+          statements: [...prev.statements, a],
+        });
       } else {
         this.settingsMap.set(a.key, {
           key: a.key,
           value: v,
           op: a.op,
           line: a.line,
-          statements: [...(prev?.statements ?? []), a],
+          statements: prev ? [...prev.statements, a] : [a],
         });
       }
     }
@@ -155,13 +161,18 @@ export class XlDocument {
       const target = all[Math.max(lastAssign, 0)] as AssignmentNode;
       const indent = this.lineIndent(target.start);
       const printed = formatValue(value, { indent });
-      if (target.op === '=') edits.push({ start: target.valueStart, end: target.end, text: printed });
+      if (target.op === '=')
+        edits.push({ start: target.valueStart, end: target.end, text: printed });
       else edits.push({ start: target.start, end: target.end, text: `${key} = ${printed}` });
       for (const a of all.slice(Math.max(lastAssign, 0) + 1)) edits.push(this.removalEdit(a));
     } else {
       const printed = formatValue(value);
       const sep = this.text.length === 0 || this.text.endsWith('\n') ? '' : '\n';
-      edits.push({ start: this.text.length, end: this.text.length, text: `${sep}${key} = ${printed}\n` });
+      edits.push({
+        start: this.text.length,
+        end: this.text.length,
+        text: `${sep}${key} = ${printed}\n`,
+      });
     }
     this.apply(edits);
     const got = this.settingsMap.get(key)?.value;

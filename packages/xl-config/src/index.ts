@@ -1,8 +1,14 @@
 export * from './diagnostics.js';
-export * from './document.js';
-export { tokenize, type Token, type TokenKind } from './lexer.js';
-export { type AssignmentNode, type AtomNode, type ListNode, type ValueNode, dequote } from './parser.js';
-export * from './values.js';
 export * from './disk.js';
-export * from './vif.js';
+export * from './document.js';
+export { type Token, type TokenKind, tokenize } from './lexer.js';
 export * from './model.js';
+export {
+  type AssignmentNode,
+  type AtomNode,
+  dequote,
+  type ListNode,
+  type ValueNode,
+} from './parser.js';
+export * from './values.js';
+export * from './vif.js';

@@ -5,7 +5,7 @@
  */
 import type { XlDiagnostic, XlSemanticCode } from './diagnostics.js';
 import { type DiskSpec, formatDiskSpec, parseDiskSpec } from './disk.js';
-import { type XlDocument, parseXlConfig } from './document.js';
+import { parseXlConfig, type XlDocument } from './document.js';
 import { formatValue, type XlValue, xlStrtol } from './values.js';
 import { formatVifSpec, parseVifSpec, type VifSpec } from './vif.js';
 
@@ -18,7 +18,15 @@ export type ShutdownAction =
   | 'coredump-destroy'
   | 'coredump-restart'
   | 'soft-reset';
-const SHUTDOWN_ACTIONS: readonly ShutdownAction[] = ['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'soft-reset'];
+const SHUTDOWN_ACTIONS: readonly ShutdownAction[] = [
+  'destroy',
+  'restart',
+  'rename-restart',
+  'preserve',
+  'coredump-destroy',
+  'coredump-restart',
+  'soft-reset',
+];
 
 /**
  * The settings of xl.cfg(5) that Xendeck understands, each named after its key
@@ -172,14 +180,26 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
   const diag = (list: XlDiagnostic[], code: XlSemanticCode, key: string, message: string) => {
     const s = doc.getSetting(key);
     const a = s?.statements.at(-1);
-    list.push({ code, message, line: s?.line ?? 1, column: 1, ...(a ? { offset: a.start } : {}), key });
+    list.push({
+      code,
+      message,
+      line: s?.line ?? 1,
+      column: 1,
+      ...(a ? { offset: a.start } : {}),
+      key,
+    });
   };
 
   const str = (key: string): string | undefined => {
     const s = doc.getSetting(key);
     if (!s) return undefined;
     if (typeof s.value !== 'string') {
-      diag(warnings, 'WRONG_TYPE', key, `\`${key}' is a list but should be a single value; xl ignores it`);
+      diag(
+        warnings,
+        'WRONG_TYPE',
+        key,
+        `\`${key}' is a list but should be a single value; xl ignores it`,
+      );
       return undefined;
     }
     return s.value;
@@ -188,16 +208,31 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
     const s = doc.getSetting(key);
     if (!s) return undefined;
     if (typeof s.value !== 'string') {
-      diag(warnings, 'WRONG_TYPE', key, `\`${key}' is a list but should be a number; xl ignores it`);
+      diag(
+        warnings,
+        'WRONG_TYPE',
+        key,
+        `\`${key}' is a list but should be a number; xl ignores it`,
+      );
       return undefined;
     }
     if (s.op === '+=') {
-      diag(warnings, 'ADD_TO_NUMBER', key, `can't use += with numbers for \`${key}'; xl ignores it`);
+      diag(
+        warnings,
+        'ADD_TO_NUMBER',
+        key,
+        `can't use += with numbers for \`${key}'; xl ignores it`,
+      );
       return undefined;
     }
     const r = xlStrtol(s.value);
     if (r.rc !== 0) {
-      diag(warnings, 'INVALID_NUMBER', key, `\`${key}' = ${JSON.stringify(s.value)} ${r.reason}; xl ignores it`);
+      diag(
+        warnings,
+        'INVALID_NUMBER',
+        key,
+        `\`${key}' = ${JSON.stringify(s.value)} ${r.reason}; xl ignores it`,
+      );
       return undefined;
     }
     return Number(r.value);
@@ -207,14 +242,22 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
     return n === undefined ? undefined : n !== 0;
   };
   /** A key xl reads as a list, or as a string it treats as a one-item list / splits. */
-  const strList = (key: string, fromString: (s: string) => string[] = (s) => [s]): string[] | undefined => {
+  const strList = (
+    key: string,
+    fromString: (s: string) => string[] = (s) => [s],
+  ): string[] | undefined => {
     const s = doc.getSetting(key);
     if (!s) return undefined;
     if (typeof s.value === 'string') return fromString(s.value);
     const out: string[] = [];
     for (const v of s.value) {
       if (typeof v !== 'string') {
-        diag(warnings, 'WRONG_TYPE', key, `\`${key}' holds a nested list; xl reads only strings there`);
+        diag(
+          warnings,
+          'WRONG_TYPE',
+          key,
+          `\`${key}' holds a nested list; xl reads only strings there`,
+        );
         continue;
       }
       out.push(v);
@@ -225,7 +268,12 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
     const s = doc.getSetting(key);
     if (!s) return undefined;
     if (typeof s.value === 'string') {
-      diag(warnings, 'WRONG_TYPE', key, `\`${key}' is a single value but should be a list; xl ignores it`);
+      diag(
+        warnings,
+        'WRONG_TYPE',
+        key,
+        `\`${key}' is a single value but should be a list; xl ignores it`,
+      );
       return undefined;
     }
     // xlu_cfg_get_listitem stops at the first non-string item
@@ -242,21 +290,47 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
 
   set('name', str('name'));
   // type: xl matches a prefix of "hvm", "pv", "pvh" in that order (strncmp with the value's length)
-  const typeOf = (key: string, names: [string, 'pv' | 'pvh' | 'hvm'][]): 'pv' | 'pvh' | 'hvm' | undefined => {
+  const typeOf = (
+    key: string,
+    names: [string, 'pv' | 'pvh' | 'hvm'][],
+  ): 'pv' | 'pvh' | 'hvm' | undefined => {
     const v = str(key);
     if (v === undefined) return undefined;
     const hit = names.find(([n]) => n.startsWith(v));
     if (!hit) {
-      diag(errors, 'INVALID_VALUE', key, `invalid domain type ${JSON.stringify(v)} for \`${key}' (xl exits)`);
+      diag(
+        errors,
+        'INVALID_VALUE',
+        key,
+        `invalid domain type ${JSON.stringify(v)} for \`${key}' (xl exits)`,
+      );
       return undefined;
     }
     return hit[1];
   };
-  const type = typeOf('type', [['hvm', 'hvm'], ['pv', 'pv'], ['pvh', 'pvh']]);
-  const builder = typeOf('builder', [['hvm', 'hvm'], ['generic', 'pv']]);
-  if (builder !== undefined) diag(warnings, 'DEPRECATED_KEY', 'builder', '`builder\' is deprecated since Xen 4.10; use `type\'');
+  const type = typeOf('type', [
+    ['hvm', 'hvm'],
+    ['pv', 'pv'],
+    ['pvh', 'pvh'],
+  ]);
+  const builder = typeOf('builder', [
+    ['hvm', 'hvm'],
+    ['generic', 'pv'],
+  ]);
+  if (builder !== undefined)
+    diag(
+      warnings,
+      'DEPRECATED_KEY',
+      'builder',
+      "`builder' is deprecated since Xen 4.10; use `type'",
+    );
   if (type && builder && type !== builder)
-    diag(errors, 'CONFLICTING_SETTINGS', 'builder', `contradicting "builder" and "type" options (${builder} vs ${type}); xl exits`);
+    diag(
+      errors,
+      'CONFLICTING_SETTINGS',
+      'builder',
+      `contradicting "builder" and "type" options (${builder} vs ${type}); xl exits`,
+    );
   set('type', builder ?? type);
   set('uuid', str('uuid'));
   set('memoryMiB', long('memory'));
@@ -279,7 +353,13 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
     if (v === undefined) continue;
     const a = SHUTDOWN_ACTIONS.find((x) => x === v);
     if (a) config[field] = a;
-    else diag(errors, 'INVALID_VALUE', key, `unknown ${key} action ${JSON.stringify(v)} (one of ${SHUTDOWN_ACTIONS.join(', ')}); xl exits`);
+    else
+      diag(
+        errors,
+        'INVALID_VALUE',
+        key,
+        `unknown ${key} action ${JSON.stringify(v)} (one of ${SHUTDOWN_ACTIONS.join(', ')}); xl exits`,
+      );
   }
   for (const [key, field] of [
     ['kernel', 'kernel'],
@@ -298,8 +378,16 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
   ] as const)
     set(field, str(key));
   if (config.cmdline !== undefined && (config.root !== undefined || config.extra !== undefined))
-    diag(warnings, 'CONFLICTING_SETTINGS', 'cmdline', '`cmdline\' is set, so xl ignores `root\' and `extra\'');
-  set('bootloaderArgs', strList('bootloader_args', (s) => s.split(/[ \t\n]+/).filter(Boolean)));
+    diag(
+      warnings,
+      'CONFLICTING_SETTINGS',
+      'cmdline',
+      "`cmdline' is set, so xl ignores `root' and `extra'",
+    );
+  set(
+    'bootloaderArgs',
+    strList('bootloader_args', (s) => s.split(/[ \t\n]+/).filter(Boolean)),
+  );
 
   const disks = listOnly('disk');
   if (disks) {
@@ -307,7 +395,9 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
     for (const spec of disks) {
       const r = parseDiskSpec(spec);
       if (r.disk) config.disk.push(r.disk);
-      else for (const e of r.errors) diag(errors, 'INVALID_DISK_SPEC', 'disk', `${e.message} (xl exits)`);
+      else
+        for (const e of r.errors)
+          diag(errors, 'INVALID_DISK_SPEC', 'disk', `${e.message} (xl exits)`);
     }
   }
   const vifs = listOnly('vif');
@@ -333,20 +423,53 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
   }
   for (const k of ['acpi', 'apic', 'pae', 'hap', 'localtime', 'stdvga'] as const) set(k, bool(k));
   if (config.stdvga !== undefined && config.vga !== undefined)
-    diag(warnings, 'CONFLICTING_SETTINGS', 'stdvga', '`stdvga\' and `vga\' are both set; xl uses `vga\'');
+    diag(
+      warnings,
+      'CONFLICTING_SETTINGS',
+      'stdvga',
+      "`stdvga' and `vga' are both set; xl uses `vga'",
+    );
   set('videoramMiB', long('videoram'));
   set('deviceModelArgs', listOnly('device_model_args'));
-  if (config.maxmemMiB !== undefined && config.memoryMiB !== undefined && config.maxmemMiB < config.memoryMiB)
-    diag(errors, 'CONFLICTING_SETTINGS', 'maxmem', `maxmem (${config.maxmemMiB} MiB) is below memory (${config.memoryMiB} MiB); libxl refuses to build the domain`);
+  if (
+    config.maxmemMiB !== undefined &&
+    config.memoryMiB !== undefined &&
+    config.maxmemMiB < config.memoryMiB
+  )
+    diag(
+      errors,
+      'CONFLICTING_SETTINGS',
+      'maxmem',
+      `maxmem (${config.maxmemMiB} MiB) is below memory (${config.memoryMiB} MiB); libxl refuses to build the domain`,
+    );
   if (config.maxvcpus !== undefined && config.vcpus !== undefined && config.maxvcpus < config.vcpus)
-    diag(errors, 'CONFLICTING_SETTINGS', 'maxvcpus', `maxvcpus (${config.maxvcpus}) is below vcpus (${config.vcpus})`);
+    diag(
+      errors,
+      'CONFLICTING_SETTINGS',
+      'maxvcpus',
+      `maxvcpus (${config.maxvcpus}) is below vcpus (${config.vcpus})`,
+    );
 
   for (const s of doc.settings()) {
-    if (!KNOWN_XL_KEYS.has(s.key)) diag(warnings, 'UNKNOWN_KEY', s.key, `unknown setting \`${s.key}' (xl ignores it; misspelt?)`);
+    if (!KNOWN_XL_KEYS.has(s.key))
+      diag(
+        warnings,
+        'UNKNOWN_KEY',
+        s.key,
+        `unknown setting \`${s.key}' (xl ignores it; misspelt?)`,
+      );
     const assigns = s.statements.filter((a) => a.op === '=');
     if (assigns.length > 1)
-      diag(warnings, 'DUPLICATE_KEY', s.key, `\`${s.key}' is set ${assigns.length} times; the last one (line ${s.line}) wins`);
-    if (!MODELLED.has(s.key)) (config.other ??= {})[s.key] = s.value;
+      diag(
+        warnings,
+        'DUPLICATE_KEY',
+        s.key,
+        `\`${s.key}' is set ${assigns.length} times; the last one (line ${s.line}) wins`,
+      );
+    if (!MODELLED.has(s.key)) {
+      config.other ??= {};
+      config.other[s.key] = s.value;
+    }
   }
   const order = (d: XlDiagnostic) => d.offset ?? 0;
   errors.sort((a, b) => order(a) - order(b));
@@ -363,7 +486,10 @@ export function toDomainConfig(doc: XlDocument): DomainConfigResult {
  */
 export function formatXlConfig(model: DomainConfig): string {
   const lines: string[] = [];
-  const put = (key: string, v: string | number | boolean | readonly string[] | XlValue | undefined) => {
+  const put = (
+    key: string,
+    v: string | number | boolean | readonly string[] | XlValue | undefined,
+  ) => {
     if (v === undefined) return;
     lines.push(`${key} = ${formatValue(v as never)}`);
   };
@@ -410,7 +536,8 @@ export function formatXlConfig(model: DomainConfig): string {
   put('device_model_version', model.deviceModelVersion);
   put('device_model_args', model.deviceModelArgs);
   for (const [k, v] of Object.entries(model.other ?? {})) {
-    if (MODELLED.has(k)) throw new TypeError(`other.${k} duplicates a typed field; set the typed field instead`);
+    if (MODELLED.has(k))
+      throw new TypeError(`other.${k} duplicates a typed field; set the typed field instead`);
     put(k, v);
   }
   return `${lines.join('\n')}\n`;
@@ -427,4 +554,3 @@ export function readDomainConfig(text: string): DomainConfigResult & { doc: XlDo
   const doc = parseXlConfig(text);
   return { ...toDomainConfig(doc), doc };
 }
-

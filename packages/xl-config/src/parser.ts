@@ -69,7 +69,8 @@ const LEX_MESSAGES: Record<NonNullable<Token['errorCode']>, string> = {
     'unexpected character; values must be quoted strings, numbers or [lists] (arbitrary Python is not supported)',
   NEGATIVE_NUMBER: 'negative numbers are not valid bare values in xl config; quote them ("-1")',
   DECIMAL_NUMBER: 'decimal fractions are not valid xl numbers; quote the value or use an integer',
-  UPPERCASE_KEY: 'keys are lower case and values must be quoted: upper-case letters are not valid here',
+  UPPERCASE_KEY:
+    'keys are lower case and values must be quoted: upper-case letters are not valid here',
   UNTERMINATED_STRING: 'unterminated string: a quoted string must close on the same line',
   COMMENT_WITHOUT_NEWLINE:
     'the file ends in a comment without a final newline, which libxlutil rejects; add a newline',
@@ -84,6 +85,7 @@ const LEX_MESSAGES: Record<NonNullable<Token['errorCode']>, string> = {
  */
 export function dequote(raw: string): { value: string; errorAt?: number; message?: string } {
   const last = raw.length - 1;
+  if (raw.indexOf('\\') === -1) return { value: raw.slice(1, last) };
   let out = '';
   let p = 1;
   let runStart = 1;
@@ -164,6 +166,11 @@ function strtoulDecimalLength(s: string): number {
   return i === d ? 0 : i;
 }
 
+/** Thrown inside the parser to unwind to statement-level recovery (bison's `error NEWLINE`). */
+class Fail {
+  constructor(readonly hadLexError: boolean) {}
+}
+
 /** Parses the text into tokens and assignment nodes with their diagnostics. Never throws. */
 export function parseCst(text: string): Cst {
   const tokens = tokenize(text);
@@ -193,7 +200,12 @@ export function parseCst(text: string): Cst {
       });
       continue;
     }
-    if (t.kind === 'error') err(t.errorCode ?? 'UNEXPECTED_CHARACTER', LEX_MESSAGES[t.errorCode ?? 'UNEXPECTED_CHARACTER'], t.start);
+    if (t.kind === 'error')
+      err(
+        t.errorCode ?? 'UNEXPECTED_CHARACTER',
+        LEX_MESSAGES[t.errorCode ?? 'UNEXPECTED_CHARACTER'],
+        t.start,
+      );
     sig.push(t);
   }
   const n = sig.length;
@@ -202,9 +214,6 @@ export function parseCst(text: string): Cst {
   const describe = (t: Token | undefined) =>
     t === undefined ? 'end of file' : t.kind === 'newline' ? 'end of line' : `\`${src(t)}'`;
 
-  class Fail {
-    constructor(readonly hadLexError: boolean) {}
-  }
   const fail = (code: XlSyntaxErrorCode, message: string, t: Token | undefined, key?: string) => {
     if (t?.kind === 'error') throw new Fail(true);
     err(code, message, t ? t.start : text.length, key);
@@ -221,7 +230,8 @@ export function parseCst(text: string): Cst {
       pos++;
       const raw = src(t);
       const dq = dequote(raw);
-      if (dq.errorAt !== undefined) err('INVALID_ESCAPE', dq.message ?? 'invalid escape', t.start + dq.errorAt, key);
+      if (dq.errorAt !== undefined)
+        err('INVALID_ESCAPE', dq.message ?? 'invalid escape', t.start + dq.errorAt, key);
       return { kind: 'atom', tokenKind: 'string', start: t.start, end: t.end, value: dq.value };
     }
     if (t?.kind === 'number') {
@@ -239,7 +249,12 @@ export function parseCst(text: string): Cst {
           return { kind: 'list', start: t.start, end: u.end, items };
         }
         if (u === undefined)
-          fail('UNTERMINATED_LIST', `list opened here for \`${key}' is never closed with ]`, undefined, key);
+          fail(
+            'UNTERMINATED_LIST',
+            `list opened here for \`${key}' is never closed with ]`,
+            undefined,
+            key,
+          );
         items.push(parseValue(key));
         skipNewlines();
         const v = sig[pos];
@@ -249,17 +264,17 @@ export function parseCst(text: string): Cst {
         } else if (v?.kind !== 'rbracket') {
           if (v === undefined)
             fail('UNTERMINATED_LIST', `list for \`${key}' is never closed with ]`, undefined, key);
-          fail('EXPECTED_COMMA_OR_BRACKET', `expected , or ] in the list for \`${key}', found ${describe(v)}`, v, key);
+          fail(
+            'EXPECTED_COMMA_OR_BRACKET',
+            `expected , or ] in the list for \`${key}', found ${describe(v)}`,
+            v,
+            key,
+          );
         }
       }
     }
     if (t?.kind === 'ident')
-      fail(
-        'BARE_WORD',
-        `bare word \`${src(t)}' is not a value: quote it ("${src(t)}")`,
-        t,
-        key,
-      );
+      fail('BARE_WORD', `bare word \`${src(t)}' is not a value: quote it ("${src(t)}")`, t, key);
     return fail(
       'EXPECTED_VALUE',
       `expected a value for \`${key}' (a quoted string, a number or a [list]), found ${describe(t)}`,
@@ -279,14 +294,23 @@ export function parseCst(text: string): Cst {
     try {
       if (t.kind !== 'ident') {
         if (t.kind === 'number' || t.kind === 'string')
-          fail('EXPECTED_KEY', `expected a setting name at the start of a statement, found ${describe(t)}`, t);
+          fail(
+            'EXPECTED_KEY',
+            `expected a setting name at the start of a statement, found ${describe(t)}`,
+            t,
+          );
         fail('EXPECTED_KEY', `expected a setting name, found ${describe(t)}`, t);
       }
       const key = src(t);
       pos++;
       const op = sig[pos];
       if (op?.kind !== 'assign' && op?.kind !== 'add')
-        fail('EXPECTED_OPERATOR', `expected = or += after \`${key}', found ${describe(op)}`, op, key);
+        fail(
+          'EXPECTED_OPERATOR',
+          `expected = or += after \`${key}', found ${describe(op)}`,
+          op,
+          key,
+        );
       pos++;
       const vt = sig[pos];
       node = {
@@ -304,7 +328,12 @@ export function parseCst(text: string): Cst {
       node.end = node.value.end;
       const e = sig[pos];
       if (e !== undefined && e.kind !== 'newline' && e.kind !== 'semicolon')
-        fail('EXPECTED_END_OF_STATEMENT', `expected end of line or ; after the value of \`${key}', found ${describe(e)}`, e, key);
+        fail(
+          'EXPECTED_END_OF_STATEMENT',
+          `expected end of line or ; after the value of \`${key}', found ${describe(e)}`,
+          e,
+          key,
+        );
       node.broken = false;
       node.stmtEnd = e ? e.end : text.length;
       if (e) pos++;

@@ -22,7 +22,8 @@ export const NUMBER_TOKEN_PATTERN = /^[0-9][0-9a-fx]*$/;
 export function valuesEqual(a: XlValue, b: XlValue): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i] as XlValue, b[i] as XlValue)) return false;
+  for (let i = 0; i < a.length; i++)
+    if (!valuesEqual(a[i] as XlValue, b[i] as XlValue)) return false;
   return true;
 }
 

@@ -58,11 +58,27 @@ const STRING_KEYS = {
 } as const;
 
 const COLO_KEYS = new Set([
-  'forwarddev', 'accel', 'colo_checkpoint_host', 'colo_checkpoint_port', 'colo_compare_pri_in', 'colo_compare_sec_in',
-  'colo_compare_out', 'colo_compare_notify_dev',
-  ...['mirror', 'compare_sec_in', 'redirector0', 'redirector1', 'redirector2', 'compare_pri_in', 'compare_notify', 'sec_redirector0', 'sec_redirector1']
-    .flatMap((x) => ['id', 'ip', 'port'].map((y) => `colo_sock_${x}_${y}`)),
-  'colo_filter_mirror_queue', 'colo_filter_mirror_outdev',
+  'forwarddev',
+  'accel',
+  'colo_checkpoint_host',
+  'colo_checkpoint_port',
+  'colo_compare_pri_in',
+  'colo_compare_sec_in',
+  'colo_compare_out',
+  'colo_compare_notify_dev',
+  ...[
+    'mirror',
+    'compare_sec_in',
+    'redirector0',
+    'redirector1',
+    'redirector2',
+    'compare_pri_in',
+    'compare_notify',
+    'sec_redirector0',
+    'sec_redirector1',
+  ].flatMap((x) => ['id', 'ip', 'port'].map((y) => `colo_sock_${x}_${y}`)),
+  'colo_filter_mirror_queue',
+  'colo_filter_mirror_outdev',
   ...['redirector0', 'redirector1', 'sec_redirector0', 'sec_redirector1'].flatMap((x) =>
     ['queue', 'indev', 'outdev'].map((y) => `colo_filter_${x}_${y}`),
   ),
@@ -78,7 +94,12 @@ export function parseVifSpec(spec: string): VifSpecResult {
   const vif: VifSpec = {};
   const warnings: XlDiagnostic[] = [];
   const warn = (piece: string, why: string) =>
-    warnings.push({ code: 'INVALID_VIF_SPEC', message: `vif \`${spec}': ${why} in \`${piece}'`, line: 1, column: 1 });
+    warnings.push({
+      code: 'INVALID_VIF_SPEC',
+      message: `vif \`${spec}': ${why} in \`${piece}'`,
+      line: 1,
+      column: 1,
+    });
   for (const raw of spec.split(',')) {
     if (raw === '') continue;
     const piece = raw.replace(/^ +/, '');
@@ -198,7 +219,11 @@ export function parseVifRate(rate: string): VifRate | { error: string } {
   }
   const U64 = (1n << 64n) - 1n;
   if (usecs !== 0n && bytes > U64 / usecs) return { error: 'rate overflow' };
-  return { bytesPerSecond: bytes, intervalUsecs: Number(usecs), bytesPerInterval: ((bytes * usecs) / 1000000n) & U64 };
+  return {
+    bytesPerSecond: bytes,
+    intervalUsecs: Number(usecs),
+    bytesPerInterval: ((bytes * usecs) / 1000000n) & U64,
+  };
 }
 
 /** `strtoull(s, &end, 0)` on a string known to start with digits: value and the rest. */

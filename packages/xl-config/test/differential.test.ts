@@ -12,7 +12,6 @@ const harness = process.env.XLU_HARNESS;
 const skipReason = process.env.XLU_HARNESS_SKIP;
 if (!harness) console.warn(`[xl-config] differential tests skipped: ${skipReason ?? 'no harness'}`);
 
-
 interface Disagreement {
   text: string;
   problem: string;
@@ -46,16 +45,23 @@ function compare(texts: string[]): { disagreements: Disagreement[]; accepted: nu
       const want = decodeValue(xl.settings[k].v);
       const got = doc.get(k);
       if (JSON.stringify(want) !== JSON.stringify(got)) {
-        disagreements.push({ text, problem: `${k}: libxlutil ${JSON.stringify(want)} vs package ${JSON.stringify(got)}` });
+        disagreements.push({
+          text,
+          problem: `${k}: libxlutil ${JSON.stringify(want)} vs package ${JSON.stringify(got)}`,
+        });
         continue;
       }
       const long = xl.settings[k].long as [number, string] | undefined;
       if (long && typeof got === 'string') {
         const setting = doc.getSetting(k);
         const mine = setting?.op === '+=' ? { rc: 22 } : xlStrtol(got);
-        const mineOut: [number, string] = mine.rc === 0 && 'value' in mine ? [0, String(mine.value)] : [mine.rc, '0'];
+        const mineOut: [number, string] =
+          mine.rc === 0 && 'value' in mine ? [0, String(mine.value)] : [mine.rc, '0'];
         if (JSON.stringify(mineOut) !== JSON.stringify(long))
-          disagreements.push({ text, problem: `${k} as long: libxlutil ${long} vs package ${mineOut}` });
+          disagreements.push({
+            text,
+            problem: `${k} as long: libxlutil ${long} vs package ${mineOut}`,
+          });
       }
     }
   });
@@ -63,7 +69,10 @@ function compare(texts: string[]): { disagreements: Disagreement[]; accepted: nu
 }
 
 const show = (d: Disagreement[]) =>
-  d.slice(0, 5).map((x) => `${JSON.stringify(x.text)}\n  ${x.problem}`).join('\n');
+  d
+    .slice(0, 5)
+    .map((x) => `${JSON.stringify(x.text)}\n  ${x.problem}`)
+    .join('\n');
 
 describe.skipIf(!harness)('differential: package vs libxlutil', () => {
   it('agrees on every fixture (Xen examples and grammar corners)', () => {
@@ -74,7 +83,10 @@ describe.skipIf(!harness)('differential: package vs libxlutil', () => {
 
   it('agrees on generated well-formed configs', () => {
     const seed = Number(process.env.XL_FC_SEED ?? Date.now() % 1e9);
-    const texts = fc.sample(xlConfigText, { numRuns: Number(process.env.XL_FC_RUNS ?? 1500), seed });
+    const texts = fc.sample(xlConfigText, {
+      numRuns: Number(process.env.XL_FC_RUNS ?? 1500),
+      seed,
+    });
     const { disagreements, accepted } = compare(texts);
     expect(show(disagreements), `fast-check seed ${seed}`).toBe('');
     expect(accepted).toBeGreaterThan(texts.length / 2);
@@ -82,7 +94,10 @@ describe.skipIf(!harness)('differential: package vs libxlutil', () => {
 
   it('agrees on generated configs with one random mutation', () => {
     const seed = Number(process.env.XL_FC_SEED ?? Date.now() % 1e9);
-    const texts = fc.sample(mutatedConfigText, { numRuns: Number(process.env.XL_FC_RUNS ?? 2500), seed });
+    const texts = fc.sample(mutatedConfigText, {
+      numRuns: Number(process.env.XL_FC_RUNS ?? 2500),
+      seed,
+    });
     const { disagreements, accepted } = compare(texts);
     expect(show(disagreements), `fast-check seed ${seed}`).toBe('');
     // both outcomes are exercised

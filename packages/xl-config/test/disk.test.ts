@@ -6,7 +6,7 @@ import { decodeValue, runHarness } from './harness/harness.mjs';
 const harness = process.env.XLU_HARNESS;
 
 /** Examples from xl-disk-configuration(5) and from hosters' files. */
-export const diskSpecs = [
+const diskSpecs = [
   '/dev/vg/guest-volume,raw,xvda,rw',
   '/root/image.iso,,hdc,cdrom',
   'format=raw, vdev=xvda, access=w, target=/dev/vg0/guest1',
@@ -62,19 +62,34 @@ describe('parseDiskSpec', () => {
       removable: false,
       directIoSafe: false,
     } satisfies DiskSpec);
-    expect(parseDiskSpec('phy:/dev/vg0/a,xvda,r').disk).toMatchObject({ target: '/dev/vg0/a', vdev: 'xvda', format: 'raw', access: 'ro' });
+    expect(parseDiskSpec('phy:/dev/vg0/a,xvda,r').disk).toMatchObject({
+      target: '/dev/vg0/a',
+      vdev: 'xvda',
+      format: 'raw',
+      access: 'ro',
+    });
   });
   it('lets target= swallow commas and equals signs', () => {
-    expect(parseDiskSpec('vdev=xvdb, target=/path/with,commas,and=equals').disk?.target).toBe('/path/with,commas,and=equals');
+    expect(parseDiskSpec('vdev=xvdb, target=/path/with,commas,and=equals').disk?.target).toBe(
+      '/path/with,commas,and=equals',
+    );
   });
   it('reads hdc:cdrom and devtype=cdrom as removable read-only', () => {
     for (const s of ['file:/i.iso,hdc:cdrom,w', 'vdev=hdc,devtype=cdrom,target=/i.iso'])
-      expect(parseDiskSpec(s).disk).toMatchObject({ vdev: 'hdc', devtype: 'cdrom', removable: true, access: 'ro' });
+      expect(parseDiskSpec(s).disk).toMatchObject({
+        vdev: 'hdc',
+        devtype: 'cdrom',
+        removable: true,
+        access: 'ro',
+      });
     expect(parseDiskSpec(',hdc:cdrom,r').disk).toMatchObject({ target: '', format: 'empty' });
   });
   it('turns deprecated prefixes into format/script', () => {
     expect(parseDiskSpec('qcow2:/a.qcow2,xvda,w').disk?.format).toBe('qcow2');
-    expect(parseDiskSpec('iscsi:iqn.x,xvdc,w').disk).toMatchObject({ script: 'block-iscsi', target: 'iqn.x' });
+    expect(parseDiskSpec('iscsi:iqn.x,xvdc,w').disk).toMatchObject({
+      script: 'block-iscsi',
+      target: 'iqn.x',
+    });
   });
   it('reports errors as data with the libxlutil message', () => {
     const r = parseDiskSpec('/dev/vg/x,raw,xvda,rw,extra');
@@ -82,7 +97,9 @@ describe('parseDiskSpec', () => {
     expect(r.errors[0]).toMatchObject({ code: 'INVALID_DISK_SPEC' });
     expect(r.errors[0]?.message).toContain('too many positional parameters');
     expect(parseDiskSpec('/dev/vg/x').errors[0]?.message).toContain('no vdev specified');
-    expect(parseDiskSpec('c:/x.img,raw,hda').errors[0]?.message).toContain('unknown deprecated disk prefix');
+    expect(parseDiskSpec('c:/x.img,raw,hda').errors[0]?.message).toContain(
+      'unknown deprecated disk prefix',
+    );
   });
   it('formatDiskSpec output parses back to the same disk', () => {
     for (const s of diskSpecs) {
@@ -90,21 +107,76 @@ describe('parseDiskSpec', () => {
       if (!d) continue;
       expect(parseDiskSpec(formatDiskSpec(d)).disk, s).toEqual(d);
     }
-    expect(formatDiskSpec(parseDiskSpec('phy:/dev/vg0/a,xvda,w').disk as DiskSpec)).toBe('format=raw, vdev=xvda, access=rw, target=/dev/vg0/a');
-    expect(() => formatDiskSpec({ ...(parseDiskSpec('/x,raw,xvda').disk as DiskSpec), vdev: 'a,b' })).toThrow(TypeError);
+    expect(formatDiskSpec(parseDiskSpec('phy:/dev/vg0/a,xvda,w').disk as DiskSpec)).toBe(
+      'format=raw, vdev=xvda, access=rw, target=/dev/vg0/a',
+    );
+    expect(() =>
+      formatDiskSpec({ ...(parseDiskSpec('/x,raw,xvda').disk as DiskSpec), vdev: 'a,b' }),
+    ).toThrow(TypeError);
   });
 });
 
 const pieces = fc.constantFrom(
-  '/dev/vg/x', '/srv/a b.img', 'xvda', 'hdc', 'hdc:cdrom', 'xvdb:disk', 'sda:floppy', 'w', 'r', 'rw', 'ro', 'raw', 'qcow2', 'vhd', '',
-  'cdrom', 'devtype=cdrom', 'devtype=disk', 'devtype=x', 'format=qcow2', 'format=', 'vdev=xvdc', 'access=r', 'access=', 'target=/a,b',
-  'backendtype=phy', 'backendtype=qdisk', 'backend=dd', 'script=block-x', 'specification=virtio', 'discard', 'no-discard', 'trusted',
-  'direct-io-safe', 'colo-port=7', 'colo-port=0', 'foo=bar', 'phy:', 'file:', 'tap:', 'aio:', 'qcow2:', 'raw:', 'iscsi:', 'nbd:',
-  'c:', 'x9:', ' ', '=', 'a=', 'target=',
+  '/dev/vg/x',
+  '/srv/a b.img',
+  'xvda',
+  'hdc',
+  'hdc:cdrom',
+  'xvdb:disk',
+  'sda:floppy',
+  'w',
+  'r',
+  'rw',
+  'ro',
+  'raw',
+  'qcow2',
+  'vhd',
+  '',
+  'cdrom',
+  'devtype=cdrom',
+  'devtype=disk',
+  'devtype=x',
+  'format=qcow2',
+  'format=',
+  'vdev=xvdc',
+  'access=r',
+  'access=',
+  'target=/a,b',
+  'backendtype=phy',
+  'backendtype=qdisk',
+  'backend=dd',
+  'script=block-x',
+  'specification=virtio',
+  'discard',
+  'no-discard',
+  'trusted',
+  'direct-io-safe',
+  'colo-port=7',
+  'colo-port=0',
+  'foo=bar',
+  'phy:',
+  'file:',
+  'tap:',
+  'aio:',
+  'qcow2:',
+  'raw:',
+  'iscsi:',
+  'nbd:',
+  'c:',
+  'x9:',
+  ' ',
+  '=',
+  'a=',
+  'target=',
 );
 const generatedSpec = fc
-  .tuple(fc.array(pieces, { maxLength: 6 }), fc.array(fc.constantFrom(',', ', ', ' ,'), { minLength: 6, maxLength: 6 }))
-  .map(([ps, seps]) => ps.map((p, i) => (i === 0 || p.endsWith(':') ? p : (seps[i] ?? ',') + p)).join(''));
+  .tuple(
+    fc.array(pieces, { maxLength: 6 }),
+    fc.array(fc.constantFrom(',', ', ', ' ,'), { minLength: 6, maxLength: 6 }),
+  )
+  .map(([ps, seps]) =>
+    ps.map((p, i) => (i === 0 || p.endsWith(':') ? p : (seps[i] ?? ',') + p)).join(''),
+  );
 
 function toHarnessShape(d: DiskSpec) {
   const db = (b: boolean | undefined) => (b === undefined ? '<default>' : b ? 'True' : 'False');
@@ -140,16 +212,35 @@ describe.skipIf(!harness)('differential: parseDiskSpec vs xlu_disk_parse', () =>
       const xl = results[i];
       const ours = parseDiskSpec(s);
       if ((xl.rc === 0) !== (ours.disk !== undefined)) {
-        bad.push(`${JSON.stringify(s)}: libxlutil rc=${xl.rc} ${Buffer.from(xl.report, 'hex')} vs ${JSON.stringify(ours)}`);
+        bad.push(
+          `${JSON.stringify(s)}: libxlutil rc=${xl.rc} ${Buffer.from(xl.report, 'hex')} vs ${JSON.stringify(ours)}`,
+        );
         return;
       }
       if (!ours.disk) return;
       accepted++;
       const want = Object.fromEntries(
-        Object.entries(xl.disk).map(([k, v]) => [k, ['target', 'vdev', 'backend', 'script', 'colo_host', 'colo_export', 'active_disk', 'hidden_disk'].includes(k) ? decodeValue(v) : v]),
+        Object.entries(xl.disk).map(([k, v]) => [
+          k,
+          [
+            'target',
+            'vdev',
+            'backend',
+            'script',
+            'colo_host',
+            'colo_export',
+            'active_disk',
+            'hidden_disk',
+          ].includes(k)
+            ? decodeValue(v)
+            : v,
+        ]),
       );
       const got = toHarnessShape(ours.disk);
-      if (JSON.stringify(want) !== JSON.stringify(got)) bad.push(`${JSON.stringify(s)}:\n  libxlutil ${JSON.stringify(want)}\n  package   ${JSON.stringify(got)}`);
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        bad.push(
+          `${JSON.stringify(s)}:\n  libxlutil ${JSON.stringify(want)}\n  package   ${JSON.stringify(got)}`,
+        );
     });
     return { bad, accepted };
   };
@@ -160,7 +251,10 @@ describe.skipIf(!harness)('differential: parseDiskSpec vs xlu_disk_parse', () =>
   });
   it('agrees on generated specs', () => {
     const seed = Number(process.env.XL_FC_SEED ?? Date.now() % 1e9);
-    const specs = fc.sample(generatedSpec, { numRuns: Number(process.env.XL_FC_RUNS ?? 3000), seed });
+    const specs = fc.sample(generatedSpec, {
+      numRuns: Number(process.env.XL_FC_RUNS ?? 3000),
+      seed,
+    });
     const { bad, accepted } = check(specs);
     expect(bad.slice(0, 5).join('\n'), `seed ${seed}`).toBe('');
     expect(accepted).toBeGreaterThan(100);

@@ -9,13 +9,35 @@ describe('parseXlConfig', () => {
     for (const f of fixtureTexts) expect(parseXlConfig(f.text).toString(), f.name).toBe(f.text);
   });
   it('prints any text back byte for byte (property)', () => {
-    fc.assert(fc.property(fc.oneof(xlConfigText, mutatedConfigText, fc.string()), (t) => parseXlConfig(t).toString() === t), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.oneof(xlConfigText, mutatedConfigText, fc.string()),
+        (t) => parseXlConfig(t).toString() === t,
+      ),
+      { numRuns: 500 },
+    );
   });
   it('tokens cover the text with offsets', () => {
     const t = 'a = [ 1, "x" ] # c\n';
     const doc = parseXlConfig(t);
     expect(doc.tokens.map((k) => t.slice(k.start, k.end)).join('')).toBe(t);
-    expect(doc.tokens.map((k) => k.kind)).toEqual(['ident', 'blank', 'assign', 'blank', 'lbracket', 'blank', 'number', 'comma', 'blank', 'string', 'blank', 'rbracket', 'blank', 'comment', 'newline']);
+    expect(doc.tokens.map((k) => k.kind)).toEqual([
+      'ident',
+      'blank',
+      'assign',
+      'blank',
+      'lbracket',
+      'blank',
+      'number',
+      'comma',
+      'blank',
+      'string',
+      'blank',
+      'rbracket',
+      'blank',
+      'comment',
+      'newline',
+    ]);
   });
   it('accepts ok-* fixtures and rejects bad-* fixtures', () => {
     for (const f of fixtureTexts) {
@@ -25,15 +47,45 @@ describe('parseXlConfig', () => {
     }
   });
   it('reports errors as data with stable codes and 1-based positions', () => {
-    expect(parseXlConfig('name = "g"\r\n').errors[0]).toMatchObject({ code: 'CRLF_LINE_ENDING', line: 1, column: 11 });
-    expect(parseXlConfig('a = 1\ntype = hvm\n').errors[0]).toMatchObject({ code: 'BARE_WORD', line: 2, column: 8 });
-    expect(parseXlConfig('x = -1\n').errors[0]).toMatchObject({ code: 'NEGATIVE_NUMBER', line: 1, column: 5 });
-    expect(parseXlConfig('x = "abc\n').errors[0]).toMatchObject({ code: 'UNTERMINATED_STRING', line: 1, column: 5 });
-    expect(parseXlConfig('x = 1\n# end').errors[0]).toMatchObject({ code: 'COMMENT_WITHOUT_NEWLINE', line: 2, column: 1 });
+    expect(parseXlConfig('name = "g"\r\n').errors[0]).toMatchObject({
+      code: 'CRLF_LINE_ENDING',
+      line: 1,
+      column: 11,
+    });
+    expect(parseXlConfig('a = 1\ntype = hvm\n').errors[0]).toMatchObject({
+      code: 'BARE_WORD',
+      line: 2,
+      column: 8,
+    });
+    expect(parseXlConfig('x = -1\n').errors[0]).toMatchObject({
+      code: 'NEGATIVE_NUMBER',
+      line: 1,
+      column: 5,
+    });
+    expect(parseXlConfig('x = "abc\n').errors[0]).toMatchObject({
+      code: 'UNTERMINATED_STRING',
+      line: 1,
+      column: 5,
+    });
+    expect(parseXlConfig('x = 1\n# end').errors[0]).toMatchObject({
+      code: 'COMMENT_WITHOUT_NEWLINE',
+      line: 2,
+      column: 1,
+    });
     expect(parseXlConfig('x = [1,\n2\n').errors[0]).toMatchObject({ code: 'UNTERMINATED_LIST' });
-    expect(parseXlConfig('x = "a"\nx += [1]\n').errors[0]).toMatchObject({ code: 'ADD_TYPE_MISMATCH', line: 2, key: 'x' });
-    expect(parseXlConfig('x = "\\x41"\n').errors[0]).toMatchObject({ code: 'INVALID_ESCAPE', column: 6 });
-    expect(parseXlConfig('x = 1\nQ').warnings[0]).toMatchObject({ code: 'IGNORED_FINAL_CHARACTER', line: 2 });
+    expect(parseXlConfig('x = "a"\nx += [1]\n').errors[0]).toMatchObject({
+      code: 'ADD_TYPE_MISMATCH',
+      line: 2,
+      key: 'x',
+    });
+    expect(parseXlConfig('x = "\\x41"\n').errors[0]).toMatchObject({
+      code: 'INVALID_ESCAPE',
+      column: 6,
+    });
+    expect(parseXlConfig('x = 1\nQ').warnings[0]).toMatchObject({
+      code: 'IGNORED_FINAL_CHARACTER',
+      line: 2,
+    });
   });
   it('resolves duplicates and += as libxlutil does', () => {
     const doc = parseXlConfig('m = 1\nm = 2\ns = "a"\ns += "b"\nl = [1]\nl += [2]\nl += [[3]]\n');
@@ -44,7 +96,9 @@ describe('parseXlConfig', () => {
   });
   it('only the convenience wrapper throws', () => {
     expect(() => parseXlConfigOrThrow('type = hvm\n', '/etc/xen/a.cfg')).toThrow(XlConfigError);
-    expect(() => parseXlConfigOrThrow('type = hvm\n', '/etc/xen/a.cfg')).toThrow(/\/etc\/xen\/a.cfg:1:8: bare word/);
+    expect(() => parseXlConfigOrThrow('type = hvm\n', '/etc/xen/a.cfg')).toThrow(
+      /\/etc\/xen\/a.cfg:1:8: bare word/,
+    );
   });
 });
 
@@ -69,7 +123,12 @@ vif = [ 'bridge=xenbr0' ]
   it('set writes strings quoted and lists bracketed, elsewhere untouched', () => {
     const doc = parseXlConfig(text);
     doc.set('vif', ['bridge=xenbr0', 'bridge=xenbr1,mac=00:16:3e:00:00:01']);
-    expect(doc.toString()).toBe(text.replace("vif = [ 'bridge=xenbr0' ]", "vif = [ 'bridge=xenbr0', 'bridge=xenbr1,mac=00:16:3e:00:00:01' ]"));
+    expect(doc.toString()).toBe(
+      text.replace(
+        "vif = [ 'bridge=xenbr0' ]",
+        "vif = [ 'bridge=xenbr0', 'bridge=xenbr1,mac=00:16:3e:00:00:01' ]",
+      ),
+    );
     doc.set('name', "o'brien");
     expect(doc.get('name')).toBe("o'brien");
     expect(doc.toString()).toContain('name = "o\'brien"');
@@ -84,7 +143,11 @@ vif = [ 'bridge=xenbr0' ]
   });
   it('set on a multi-line list replaces the list', () => {
     const doc = parseXlConfig(text);
-    doc.set('disk', ['phy:/dev/vg0/web1,xvda,w', 'phy:/dev/vg0/web1-data,xvdb,w', 'file:/srv/iso/debian-12.iso,hdc:cdrom,r']);
+    doc.set('disk', [
+      'phy:/dev/vg0/web1,xvda,w',
+      'phy:/dev/vg0/web1-data,xvdb,w',
+      'file:/srv/iso/debian-12.iso,hdc:cdrom,r',
+    ]);
     expect(doc.errors).toEqual([]);
     expect(doc.get('disk')).toHaveLength(3);
     expect(doc.toString().startsWith(text.slice(0, text.indexOf('disk = ')))).toBe(true);
@@ -121,7 +184,14 @@ vif = [ 'bridge=xenbr0' ]
   });
   it('set then get round-trips any value (property)', () => {
     const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: 'small' }, fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '\\', '\n', '\t', 'é', '#', ',', ']') }), fc.nat(), fc.array(tie('v'), { maxLength: 3 })),
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({
+          unit: fc.constantFrom('a', ' ', "'", '"', '\\', '\n', '\t', 'é', '#', ',', ']'),
+        }),
+        fc.nat(),
+        fc.array(tie('v'), { maxLength: 3 }),
+      ),
     })).v;
     fc.assert(
       fc.property(xlConfigText, fc.constantFrom('memory', 'disk', 'newkey'), value, (t, k, v) => {
@@ -130,10 +200,12 @@ vif = [ 'bridge=xenbr0' ]
         doc.set(k, v as never);
         const again = parseXlConfig(doc.toString());
         expect(again.errors).toEqual([]);
-        const norm = (x: unknown): unknown => (typeof x === 'number' ? String(x) : Array.isArray(x) ? x.map(norm) : x);
+        const norm = (x: unknown): unknown =>
+          typeof x === 'number' ? String(x) : Array.isArray(x) ? x.map(norm) : x;
         expect(again.get(k)).toEqual(norm(v));
         // other keys keep their values
-        for (const other of parseXlConfig(t).keys()) if (other !== k) expect(again.get(other)).toEqual(parseXlConfig(t).get(other));
+        for (const other of parseXlConfig(t).keys())
+          if (other !== k) expect(again.get(other)).toEqual(parseXlConfig(t).get(other));
       }),
       { numRuns: 300 },
     );

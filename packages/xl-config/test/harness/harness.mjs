@@ -24,13 +24,18 @@ export function buildHarness() {
       .split(/\s+/)
       .filter(Boolean);
   } catch {
-    return { skip: 'pkg-config cannot find xlutil/xenlight (install libxen-dev to run the libxlutil differential tests)' };
+    return {
+      skip: 'pkg-config cannot find xlutil/xenlight (install libxen-dev to run the libxlutil differential tests)',
+    };
   }
-  if (!existsSync('/usr/include/libxlutil.h')) return { skip: 'libxlutil.h is absent (install libxen-dev)' };
-  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return { path: binary };
+  if (!existsSync('/usr/include/libxlutil.h'))
+    return { skip: 'libxlutil.h is absent (install libxen-dev)' };
+  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs)
+    return { path: binary };
   mkdirSync(dirname(binary), { recursive: true });
   const r = spawnSync('cc', ['-O2', '-Wall', '-o', binary, source, ...flags], { encoding: 'utf8' });
-  if (r.status !== 0) return { skip: `cc failed to build the libxlutil harness: ${r.stderr || r.error}` };
+  if (r.status !== 0)
+    return { skip: `cc failed to build the libxlutil harness: ${r.stderr || r.error}` };
   return { path: binary };
 }
 
