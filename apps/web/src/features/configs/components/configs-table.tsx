@@ -2,12 +2,13 @@ import type { ConfigEntry } from '@xendeck/api';
 import { Button } from '@/components/button';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
+import { tdClass, thClass } from '@/components/table';
 import { formatBytes } from '@/lib/format';
 import { useConfigs } from '../api/get-configs';
 import { useStartDomain, xlCreateCommand } from '../api/start-domain';
 
-const th = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
-const td = 'px-3 py-1.5';
+const th = thClass;
+const td = tdClass;
 
 /** The config files table with a Start button per file (`xl create <path>`). */
 export function ConfigsTable() {

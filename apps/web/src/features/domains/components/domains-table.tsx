@@ -1,12 +1,13 @@
 import type { Domain } from '@xendeck/api';
 import { QueryState } from '@/components/panel';
+import { tdClass, thClass } from '@/components/table';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
 import { useDomains } from '../api/get-domains';
 import { DomainActions } from './domain-actions';
 import { StateBadge } from './state-badge';
 
-const th = 'px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
-const td = 'px-3 py-1.5';
+const th = thClass;
+const td = tdClass;
 
 /** The domains table, as `xl list` plus actions; fed by `['domains','list']`. */
 export function DomainsTable() {
