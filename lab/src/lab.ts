@@ -389,8 +389,9 @@ export async function exec(paths: LabPaths, argv: string[]): Promise<number> {
 }
 
 /**
- * Stops the lab: `systemctl poweroff` in dom0 over ssh (10 s), waits up to 30 s for QEMU to exit,
- * then SIGTERM, then SIGKILL. The overlay is thrown away at the next start anyway.
+ * Stops the lab: `systemctl poweroff` in dom0 over ssh (10 s), waits up to 60 s for QEMU to exit
+ * or Xen to log "Entering ACPI S5 state", then SIGTERM, then SIGKILL. The overlay is thrown away
+ * at the next start anyway.
  */
 export async function stop(paths: LabPaths, log: Log): Promise<number> {
   const pid = runningPid(paths);
@@ -409,17 +410,21 @@ export async function stop(paths: LabPaths, log: Log): Promise<number> {
     ]);
     await run(['timeout', '10', 'ssh', ...args], { output: 'capture' }).catch(() => undefined);
   }
-  const waitExit = async (ms: number) => {
+  const waitExit = async (ms: number, untilS5 = false) => {
     const end = Date.now() + ms;
     while (Date.now() < end) {
       if (!alive(pid)) return true;
+      // Xen reached ACPI S5: dom0 is cleanly down; QEMU under TCG may sit there a while.
+      if (untilS5 && tail(paths.serialLog, 20).includes('Entering ACPI S5 state')) return false;
       await sleep(500);
     }
     return !alive(pid);
   };
-  if (await waitExit(30_000)) {
+  if (await waitExit(60_000, true)) {
     log(`dom0 powered off, QEMU exited (${formatDuration(Date.now() - t0)})`);
   } else {
+    if (tail(paths.serialLog, 20).includes('Entering ACPI S5 state'))
+      log('dom0 powered off (Xen in ACPI S5)');
     process.kill(pid, 'SIGTERM');
     if (!(await waitExit(5_000))) {
       process.kill(pid, 'SIGKILL');

@@ -14,11 +14,16 @@ export function interruption(): NodeJS.Signals | undefined {
  * so the awaiting code's `finally` blocks (unmounts, temporary directories) still run.
  */
 export function installInterruptHandlers(): void {
+  let first = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted !== undefined) {
-      process.stderr.write(`lab: second ${sig}, exiting now\n`);
+      // pnpm and tsx forward the terminal's Ctrl-C, so one keypress arrives more than once:
+      // only a later, deliberate signal skips the cleanup.
+      if (Date.now() - first < 3000) return;
+      process.stderr.write(`lab: second ${sig}, exiting without cleanup\n`);
       process.exit(130);
     }
+    first = Date.now();
     interrupted = sig;
     process.stderr.write(`\nlab: ${sig} received, stopping...\n`);
     for (const c of live) c.kill('SIGTERM');
