@@ -43,9 +43,9 @@ async function unmountAll(dir: string): Promise<void> {
     if (points.length === 0) return;
     for (const p of points) {
       try {
-        await run(['umount', p], { output: 'capture' });
+        await run(['umount', p], { output: 'capture', cleanup: true });
       } catch {
-        await run(['umount', '-l', p], { output: 'capture' }).catch(() => undefined);
+        await run(['umount', '-l', p], { output: 'capture', cleanup: true }).catch(() => undefined);
       }
     }
   }
@@ -60,7 +60,7 @@ async function unmountAll(dir: string): Promise<void> {
 async function removeBuildDir(dir: string): Promise<void> {
   if (!existsSync(dir)) return;
   await unmountAll(dir);
-  await run(['rm', '-rf', '--one-file-system', dir]);
+  await run(['rm', '-rf', '--one-file-system', dir], { cleanup: true });
 }
 
 /** Removes build directories left by interrupted builds whose process is gone. */

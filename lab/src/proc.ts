@@ -52,6 +52,8 @@ export interface RunOptions {
   /** Where the child's output goes: inherited (default), captured, or appended to a log stream. */
   output?: 'inherit' | 'capture' | NodeJS.WritableStream;
   input?: string | Buffer;
+  /** Cleanup steps (unmounts, removals) run even after Ctrl-C; other commands are refused. */
+  cleanup?: boolean;
 }
 
 /**
@@ -61,7 +63,8 @@ export interface RunOptions {
 export function run(argv: readonly string[], opts: RunOptions = {}): Promise<string> {
   const [cmd, ...args] = argv;
   if (cmd === undefined) throw new Error('run: empty argv');
-  if (interrupted !== undefined) return Promise.reject(new Error(`interrupted by ${interrupted}`));
+  if (interrupted !== undefined && opts.cleanup !== true)
+    return Promise.reject(new Error(`interrupted by ${interrupted}`));
   const output = opts.output ?? 'inherit';
   const spawnOpts: SpawnOptions = {
     cwd: opts.cwd,
