@@ -10,7 +10,7 @@ export const domainNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'a domain name is 1–64 letters, digits, "_", "." or "-", not starting with "." or "-"');
 
-/** Error body of every non-2xx answer. `code` is stable (see docs/api.md). */
+/** Error body of every non-2xx answer. `code` is stable (see apps/server/API.md). */
 export const apiErrorSchema = z.object({
   error: z.object({
     code: z.string(),
