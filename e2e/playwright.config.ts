@@ -72,7 +72,7 @@ export default defineConfig({
         url: `http://127.0.0.1:${simPort}/`,
         reuseExistingServer: false,
         timeout: 60_000,
-        stdout: 'pipe',
+        stdout: 'ignore',
         env: {
           XENDECK_BACKEND: 'simulated',
           XENDECK_STATE_DIR: SIM_STATE_DIR,

@@ -72,20 +72,33 @@ async function step(name, cmd, args, opts) {
 const pnpm = 'pnpm';
 let ok = true;
 ok = (await step('lint (biome)', pnpm, ['exec', 'biome', 'check', '.'], { count: false })) && ok;
-const built = await step('build (turbo)', pnpm, ['exec', 'turbo', 'run', 'build'], { count: false });
+const built = await step('build (turbo)', pnpm, ['exec', 'turbo', 'run', 'build'], {
+  count: false,
+});
 ok = built && ok;
 if (built) {
-  ok = (await step('typecheck', pnpm, ['exec', 'turbo', 'run', 'typecheck'], { count: false })) && ok;
+  ok =
+    (await step('typecheck', pnpm, ['exec', 'turbo', 'run', 'typecheck'], { count: false })) && ok;
   ok = (await step('unit and component tests (vitest)', pnpm, ['exec', 'vitest', 'run'])) && ok;
-  ok = (await step('e2e, simulated host (playwright)', pnpm, ['--filter', '@xendeck/e2e', 'test:sim'])) && ok;
+  ok =
+    (await step('e2e, simulated host (playwright)', pnpm, [
+      '--filter',
+      '@xendeck/e2e',
+      'test:sim',
+    ])) && ok;
 
   if (skipLab) {
     console.log('\n━━ Xen lab: skipped (XENDECK_SKIP_LAB=1)');
     results.push({ name: 'Xen lab', ok: true, seconds: '0', skipped: true });
   } else {
-    const started = await step('Xen lab: start (real Xen 4.17 under QEMU)', pnpm, ['lab', 'start'], {
-      count: false,
-    });
+    const started = await step(
+      'Xen lab: start (real Xen 4.17 under QEMU)',
+      pnpm,
+      ['lab', 'start'],
+      {
+        count: false,
+      },
+    );
     ok = started && ok;
     if (started) {
       try {
@@ -98,7 +111,12 @@ if (built) {
             '-c',
             `cd '${root}/packages/hypervisor' && XENDECK_LAB_TESTS=1 node scripts/lab-contract.mjs`,
           ])) && ok;
-        ok = (await step('Xen lab: e2e through the browser (playwright)', pnpm, ['--filter', '@xendeck/e2e', 'test:lab'])) && ok;
+        ok =
+          (await step('Xen lab: e2e through the browser (playwright)', pnpm, [
+            '--filter',
+            '@xendeck/e2e',
+            'test:lab',
+          ])) && ok;
       } finally {
         await step('Xen lab: stop', pnpm, ['lab', 'stop'], { count: false });
       }

@@ -12,7 +12,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The lab's cache directory (`$XDG_CACHE_HOME/xendeck/lab`, default `~/.cache/xendeck/lab`). */
 export function labCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'xendeck', 'lab');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'xendeck', 'lab');
 }
 
 /** The URL the lab forwards to Xendeck in dom0. */
@@ -31,7 +31,10 @@ export function labAdminPassword(): string {
 }
 
 /** Runs `pnpm lab exec -- ...args` (as root in dom0); resolves with its exit code and output. */
-export function labExec(args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export function labExec(
+  args: string[],
+  timeoutMs = 180_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       'pnpm',

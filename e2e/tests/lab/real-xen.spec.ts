@@ -41,27 +41,33 @@ test('resizing dom0 memory in the UI changes what xl list says', async ({ page }
   await expect(page.getByTestId('dom0-current')).toHaveText(String(before), { timeout: 120_000 });
 });
 
-test('start the PV guest from its config, then destroy it from the UI', async ({ page }, testInfo) => {
+test('start the PV guest from its config, then destroy it from the UI', async ({
+  page,
+}, testInfo) => {
   await login(page, testInfo);
   await openConfigs(page);
   const row = page.getByTestId(`config-row-${GUEST}`);
-  await row.getByRole('button', { name: 'Start' }).click();
+  await row.getByRole('button', { name: 'Start', exact: true }).click();
   await openDomains(page);
   const domRow = page.getByTestId(`domain-row-${GUEST}`);
-  await expect(domRow.getByTestId('domain-state')).toHaveText(/running|blocked/, { timeout: 120_000 });
+  await expect(domRow.getByTestId('domain-state')).toHaveText(/running|blocked/, {
+    timeout: 120_000,
+  });
   const listed = (await xlList()).find((r) => r.name === GUEST);
   expect(listed, `xl list shows ${GUEST}`).toBeDefined();
   await expect(domRow.getByTestId('domain-memory')).toHaveText(`${listed?.memMiB} MiB`);
   await snap(page, testInfo, 'lab-guest-running');
 
-  await domRow.getByRole('button', { name: 'Destroy' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Destroy' }).click();
+  await domRow.getByRole('button', { name: 'Destroy', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Destroy', exact: true }).click();
   await expect(domRow).toHaveCount(0, { timeout: 60_000 });
   expect((await xlList()).some((r) => r.name === GUEST)).toBe(false);
   await snap(page, testInfo, 'lab-guest-destroyed');
 });
 
-test('a guest created and destroyed in a dom0 shell shows up and goes away live', async ({ page }, testInfo) => {
+test('a guest created and destroyed in a dom0 shell shows up and goes away live', async ({
+  page,
+}, testInfo) => {
   await login(page, testInfo);
   await openDomains(page);
   const created = await labExec(['xl', 'create', `/etc/xen/${GUEST}.cfg`]);

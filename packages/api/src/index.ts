@@ -8,7 +8,10 @@ import { z } from 'zod';
 /** A domain name as xl accepts it in Xendeck: letters, digits, `-`, `_`, `.`; 1–64 chars, not starting with `.` or `-`. */
 export const domainNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'a domain name is 1–64 letters, digits, "_", "." or "-", not starting with "." or "-"');
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/,
+    'a domain name is 1–64 letters, digits, "_", "." or "-", not starting with "." or "-"',
+  );
 
 /** Error body of every non-2xx answer. `code` is stable (see apps/server/API.md). */
 export const apiErrorSchema = z.object({
@@ -35,7 +38,17 @@ export const sessionInfoSchema = z.object({
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 export const virtCapSchema = z.enum([
-  'pv', 'hvm', 'hvm_directio', 'pv_directio', 'hap', 'shadow', 'iommu_hap_pt_share', 'vmtrace', 'vpmu', 'gnttab-v1', 'gnttab-v2',
+  'pv',
+  'hvm',
+  'hvm_directio',
+  'pv_directio',
+  'hap',
+  'shadow',
+  'iommu_hap_pt_share',
+  'vmtrace',
+  'vpmu',
+  'gnttab-v1',
+  'gnttab-v2',
 ]);
 
 /**
@@ -75,7 +88,14 @@ export const dom0MemoryRequestSchema = z.object({
 });
 export type Dom0MemoryRequest = z.infer<typeof dom0MemoryRequestSchema>;
 
-export const domainStateSchema = z.enum(['running', 'blocked', 'paused', 'shutdown', 'crashed', 'dying']);
+export const domainStateSchema = z.enum([
+  'running',
+  'blocked',
+  'paused',
+  'shutdown',
+  'crashed',
+  'dying',
+]);
 export type DomainState = z.infer<typeof domainStateSchema>;
 
 /** One element of `GET /api/v1/domains`, and `GET /api/v1/domains/:name`. Memory in KiB, CPU time in ns. */
@@ -133,6 +153,10 @@ export const eventMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), domains: z.array(domainSchema) }),
   z.object({ type: z.literal('domain.added'), domain: domainSchema }),
   z.object({ type: z.literal('domain.removed'), domid: z.number().int(), name: z.string() }),
-  z.object({ type: z.literal('domain.changed'), domain: domainSchema, previousState: domainStateSchema }),
+  z.object({
+    type: z.literal('domain.changed'),
+    domain: domainSchema,
+    previousState: domainStateSchema,
+  }),
 ]);
 export type EventMessage = z.infer<typeof eventMessageSchema>;
