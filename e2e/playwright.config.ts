@@ -62,7 +62,7 @@ export default defineConfig({
       timeout: 240_000,
       expect: { timeout: 60_000 },
       use: { ...chromium, baseURL: labUrl(), actionTimeout: 60_000, navigationTimeout: 90_000 },
-      metadata: { adminPassword: isLab ? labAdminPassword() : '' },
+      metadata: { adminPassword: labAdminPassword() },
     },
   ],
   webServer: isLab

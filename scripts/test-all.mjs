@@ -109,7 +109,7 @@ if (built) {
             '--',
             'sh',
             '-c',
-            `cd '${root}/packages/hypervisor' && XENDECK_LAB_TESTS=1 node scripts/lab-contract.mjs`,
+            `cd '${root}/packages/hypervisor' && XENDECK_LAB_TESTS=1 node ../../node_modules/vitest/vitest.mjs run --configLoader runner test/libxl.lab.test.ts`,
           ])) && ok;
         ok =
           (await step('Xen lab: e2e through the browser (playwright)', pnpm, [

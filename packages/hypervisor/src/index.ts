@@ -8,6 +8,10 @@
 
 export * from './errors.js';
 export { type LibxlHostOptions, openLibxlHost } from './libxl-host.js';
-export { createSimulatedHost, type SimulatedHostOptions } from './simulated-host.js';
+export {
+  createSimulatedHost,
+  type SimulatedHost,
+  type SimulatedHostOptions,
+} from './simulated-host.js';
 export * from './types.js';
 export { xenPresent } from './xen-present.js';
