@@ -28,7 +28,7 @@ function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd ?? root,
-      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -44,7 +44,9 @@ function run(cmd, args, opts = {}) {
 }
 
 /** Adds test counts found in a Vitest or Playwright summary to the totals. */
-function count(out) {
+function count(raw) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+  const out = raw.replace(/\x1b\[[0-9;]*m/g, '');
   // Vitest:      "Tests  12 passed | 1 failed | 2 skipped (15)"
   for (const m of out.matchAll(/^\s*Tests\s+(.*)\(\d+\)\s*$/gm)) {
     for (const part of m[1].split('|')) {
