@@ -160,3 +160,273 @@ export const eventMessageSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type EventMessage = z.infer<typeof eventMessageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Config files: reading, editing losslessly, history, creating (`/api/v1/configs/...`).
+// ---------------------------------------------------------------------------------------------
+
+/** Largest config file Xendeck reads or writes: 1 MiB (1 048 576 bytes of UTF-8). */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
+
+/**
+ * One problem in a config file, from @xendeck/xl-config (`XlDiagnostic`): a syntax diagnostic of
+ * `parseXlConfig` or a semantic one of `toDomainConfig`. `code` is xl-config's stable code
+ * (`BARE_WORD`, `UNTERMINATED_STRING`, `INVALID_DISK_SPEC`, `UNKNOWN_KEY`...). `line` and `column`
+ * are 1-based, `column` in UTF-16 code units (a tab counts one); `offset` is the 0-based UTF-16
+ * offset into the text; `key` the setting concerned, if any.
+ */
+export const configDiagnosticSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  offset: z.number().int().optional(),
+  key: z.string().optional(),
+});
+export type ConfigDiagnostic = z.infer<typeof configDiagnosticSchema>;
+
+/**
+ * An ETag as the server sends it in `ETag` and expects in `If-Match`: the double-quoted first 32
+ * hex characters of the SHA-256 of the file's exact bytes, e.g. `"3f2a…"` (34 characters).
+ */
+export const configEtagSchema = z
+  .string()
+  .regex(/^"[0-9a-f]{32}"$/, 'an ETag is "<32 hex digits>"');
+
+/**
+ * `GET /api/v1/configs/:name`: one config file, its text byte for byte, and what xl makes of it.
+ * Also sent as the `ETag` header.
+ */
+export const configDocumentSchema = z.object({
+  /** File name without `.cfg` (the domain name Xendeck assumes). */
+  name: z.string(),
+  /** Absolute path, `<configDir>/<name>.cfg`. */
+  path: z.string(),
+  /** The file's content, exactly (it is valid UTF-8, or the server answered 422). */
+  text: z.string(),
+  /**
+   * What xl reads from it: `toDomainConfig(parseXlConfig(text)).config`, a `DomainConfig` of
+   * @xendeck/xl-config (memory in MiB, parsed disk and vif specs, `other` for the rest).
+   */
+  model: z.record(z.string(), z.unknown()),
+  /** What makes `xl create` refuse the file (syntax errors, then semantic errors). Empty when fine. */
+  errors: z.array(configDiagnosticSchema),
+  /** What xl accepts but warns about or ignores (unknown keys, wrong value types...). */
+  warnings: z.array(configDiagnosticSchema),
+  /** ETag of the bytes in `text`; send it back as `If-Match` to save. */
+  etag: configEtagSchema,
+  /** File modification time (ISO 8601). */
+  modifiedAt: z.string(),
+  /** Whether a domain of that name exists now. */
+  running: z.boolean(),
+  /** Its domid when running. */
+  domid: z.number().int().optional(),
+});
+export type ConfigDocument = z.infer<typeof configDocumentSchema>;
+
+/**
+ * `PUT /api/v1/configs/:name` body (with header `If-Match: <etag from GET>`): the whole new text.
+ * At most {@link CONFIG_MAX_BYTES} bytes once encoded as UTF-8 (the server checks bytes).
+ */
+export const configSaveRequestSchema = z.object({
+  text: z.string().max(CONFIG_MAX_BYTES, 'a config file is at most 1 MiB'),
+});
+export type ConfigSaveRequest = z.infer<typeof configSaveRequestSchema>;
+
+/**
+ * `PUT /api/v1/configs/:name` answer (200). `written` is false when the text equalled the file
+ * (nothing written, no history entry; `versionId` is then null).
+ */
+export const configSaveResultSchema = z.object({
+  /** ETag of the file now on disk. */
+  etag: configEtagSchema,
+  /** Warnings of the saved text (they do not block a save). */
+  warnings: z.array(configDiagnosticSchema),
+  /** History id of the version just saved (reason `edit`), or null when nothing was written. */
+  versionId: z.number().int().nullable(),
+  written: z.boolean(),
+});
+export type ConfigSaveResult = z.infer<typeof configSaveResultSchema>;
+
+/**
+ * Why a history version exists: `before-edit` = the bytes on disk just before Xendeck overwrote
+ * them (so a hand edit is never lost), `edit` = a save, `restore` = a restore, `create` = a new file.
+ */
+export const configVersionReasonSchema = z.enum(['before-edit', 'edit', 'restore', 'create']);
+export type ConfigVersionReason = z.infer<typeof configVersionReasonSchema>;
+
+/** One element of `GET /api/v1/configs/:name/history` (newest first; at most 100 per file). */
+export const configHistoryEntrySchema = z.object({
+  id: z.number().int(),
+  /** When it was recorded (ISO 8601). */
+  savedAt: z.string(),
+  /** Username of who caused it. */
+  savedBy: z.string(),
+  reason: configVersionReasonSchema,
+  /** Size of the text, bytes (UTF-8). */
+  sizeBytes: z.number().int(),
+  /** ETag of that version's bytes (equals the file's ETag when the file holds exactly them). */
+  etag: configEtagSchema,
+});
+export type ConfigHistoryEntry = z.infer<typeof configHistoryEntrySchema>;
+
+/** `GET /api/v1/configs/:name/history/:id`: one version with its full text. */
+export const configVersionSchema = configHistoryEntrySchema.extend({ text: z.string() });
+export type ConfigVersion = z.infer<typeof configVersionSchema>;
+
+/**
+ * `POST /api/v1/configs/:name/history/:id/restore` answer (200; needs `If-Match` with the file's
+ * current ETag). `versionId` is the new history entry (reason `restore`), or null when the file
+ * already held exactly that text.
+ */
+export const configRestoreResultSchema = z.object({
+  etag: configEtagSchema,
+  versionId: z.number().int().nullable(),
+  written: z.boolean(),
+});
+export type ConfigRestoreResult = z.infer<typeof configRestoreResultSchema>;
+
+/** A string that goes into a config file as one quoted value: no control characters (no newline, no NUL). */
+const configString = (what: string, max = 4096) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} is at most ${max} characters`)
+    .refine(
+      (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+      `${what} must not contain control characters (newline, tab, NUL...)`,
+    );
+
+/** libxl's shutdown actions (`libxl_action_on_shutdown`), as xl spells them in `on_*`. */
+export const shutdownActionSchema = z.enum([
+  'destroy',
+  'restart',
+  'rename-restart',
+  'preserve',
+  'coredump-destroy',
+  'coredump-restart',
+  'soft-reset',
+]);
+
+/**
+ * What the new-guest form sends: the settings of a new xl config file. Field names follow
+ * xl-config's `DomainConfig` (the xl key in each docstring). The server additionally parses each
+ * `disk` entry with xl-config's `parseDiskSpec` and each `vif` with `parseVifSpec` (422
+ * `INVALID_INPUT` naming `model.disk.<index>` and the parser's message).
+ */
+export const newConfigModelSchema = z
+  .object({
+    /** `type`: guest type. */
+    type: z.enum(['pv', 'pvh', 'hvm']),
+    /** `memory`: memory at boot (balloon target), MiB, 16 MiB – 16 TiB. */
+    memoryMiB: z
+      .number()
+      .int()
+      .min(16)
+      .max(16 * 1024 * 1024),
+    /** `maxmem`: maximum memory, MiB; at least memoryMiB. */
+    maxmemMiB: z
+      .number()
+      .int()
+      .min(16)
+      .max(16 * 1024 * 1024)
+      .optional(),
+    /** `vcpus`: vCPUs online at boot, 1–512. */
+    vcpus: z.number().int().min(1).max(512),
+    /** `maxvcpus`: hot-pluggable maximum, at least vcpus. */
+    maxvcpus: z.number().int().min(1).max(512).optional(),
+    /** `kernel`: dom0 path of the guest kernel (direct boot). */
+    kernel: configString('kernel').optional(),
+    /** `ramdisk`: dom0 path of the initrd. */
+    ramdisk: configString('ramdisk').optional(),
+    /** `extra`: appended to the kernel command line. */
+    extra: configString('extra').optional(),
+    /** `bootloader`: `pygrub` (boots the kernel found in the guest's disk; PV only). */
+    bootloader: z.literal('pygrub').optional(),
+    /** `disk`: disk specs as xl-disk-configuration(5), e.g. `phy:/dev/vg0/web1,xvda,w`. */
+    disk: z.array(configString('a disk spec', 1024)).max(64),
+    /** `vif`: vif specs as xl-network-configuration(5), e.g. `bridge=xenbr0,mac=00:16:3e:00:00:01`. */
+    vif: z.array(configString('a vif spec', 1024)).max(64),
+    /** `vnc`: QEMU VNC console (HVM only). */
+    vnc: z.boolean().optional(),
+    /** `vnclisten`: address QEMU's VNC server listens on (HVM only), e.g. `127.0.0.1`. */
+    vnclisten: configString('vnclisten', 255).optional(),
+    /** `serial`: emulated serial port, e.g. `pty` (HVM only). */
+    serial: configString('serial', 255).optional(),
+    /** `boot`: HVM boot order, letters c (disk), d (CD-ROM), n (network), e.g. `dc`. */
+    boot: z
+      .string()
+      .regex(/^[cdn]{1,3}$/, 'boot is 1–3 of the letters c (disk), d (CD-ROM), n (network)')
+      .optional(),
+    /** `on_poweroff`. */
+    onPoweroff: shutdownActionSchema.optional(),
+    /** `on_reboot`. */
+    onReboot: shutdownActionSchema.optional(),
+    /** `on_crash`. */
+    onCrash: shutdownActionSchema.optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.maxmemMiB !== undefined && m.maxmemMiB < m.memoryMiB) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxmemMiB'],
+        message: `maxmemMiB (${m.maxmemMiB}) must be at least memoryMiB (${m.memoryMiB})`,
+      });
+    }
+    if (m.maxvcpus !== undefined && m.maxvcpus < m.vcpus) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxvcpus'],
+        message: `maxvcpus (${m.maxvcpus}) must be at least vcpus (${m.vcpus})`,
+      });
+    }
+    if (m.type === 'pv' && m.kernel === undefined && m.bootloader === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kernel'],
+        message: 'a PV guest needs a kernel or bootloader "pygrub"',
+      });
+    }
+    if (m.type === 'pvh' && m.kernel === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['kernel'], message: 'a PVH guest needs a kernel' });
+    }
+    if (m.type !== 'pv' && m.bootloader !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bootloader'],
+        message: 'bootloader (pygrub) is for PV guests only',
+      });
+    }
+    if (m.type !== 'hvm') {
+      for (const k of ['vnc', 'vnclisten', 'serial', 'boot'] as const) {
+        if (m[k] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `${k} is for HVM guests only (xl ignores it for ${m.type.toUpperCase()})`,
+          });
+        }
+      }
+    }
+    if (m.ramdisk !== undefined && m.kernel === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ramdisk'], message: 'ramdisk needs a kernel' });
+    }
+  });
+export type NewConfigModel = z.infer<typeof newConfigModelSchema>;
+
+/** `POST /api/v1/configs` body: create `<configDir>/<name>.cfg` (never overwrites: 409 CONFIG_EXISTS). */
+export const createConfigRequestSchema = z.object({
+  /** Domain name and file name (`name = '...'` in the file). */
+  name: domainNameSchema,
+  model: newConfigModelSchema,
+});
+export type CreateConfigRequest = z.infer<typeof createConfigRequestSchema>;
+
+/** `POST /api/v1/configs` answer (201). */
+export const createConfigResultSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  etag: configEtagSchema,
+});
+export type CreateConfigResult = z.infer<typeof createConfigResultSchema>;
