@@ -5,7 +5,7 @@
  *   1. lint (Biome) and build (turbo: addon, packages, server bundle, web app)
  *   2. typecheck of the packages without a build step (e2e, lab)
  *   3. unit and component tests (Vitest, all workspace projects in one run)
- *   4. end-to-end tests against the simulated host (Playwright + Debian's chromium)
+ *   4. the xl-config benchmark (prints its ratio to libxlutil), and end-to-end tests against the simulated host (Playwright + Debian's chromium)
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
  *      contract suite inside dom0 against real libxl, run the end-to-end lab suite through the
  *      browser, then stop the lab.
