@@ -5,7 +5,13 @@
  */
 import type { Server } from 'node:http';
 import type { Hypervisor } from '@xendeck/hypervisor';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { createAudit } from './audit.js';
@@ -14,6 +20,7 @@ import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
 import { Users } from './auth/users.js';
 import type { Config } from './config.js';
+import type { CommitOps } from './configs/atomic.js';
 import type { AppContext } from './context.js';
 import type { Db } from './db.js';
 import { apiNotFound, errorMiddleware } from './errors.js';
@@ -27,6 +34,9 @@ import type { RouteDef } from './routes/types.js';
 import { EventHub } from './ws/events.js';
 import { createUpgradeHandler, type WsRoute } from './ws/router.js';
 
+/** Largest JSON body of a route that does not say otherwise: 64 KiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
 /** Prefix of every REST route. */
 export const API_PREFIX = '/api/v1';
 
@@ -36,7 +46,13 @@ export interface AppDeps {
   hypervisor: Hypervisor;
   logger: Logger;
   /** Test hooks: clock for sessions and throttling, websocket ping period (ms). */
-  options?: { now?: () => number; pingMs?: number; maxBufferedBytes?: number };
+  options?: {
+    now?: () => number;
+    pingMs?: number;
+    maxBufferedBytes?: number;
+    /** Replaces the rename/link that commit a config file write (to simulate failures). */
+    configCommitOps?: CommitOps;
+  };
 }
 
 export interface XendeckApp {
@@ -102,7 +118,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...sessionRoutes(context),
     ...hostRoutes(context),
     ...domainRoutes(context),
-    ...configRoutes(context),
+    ...configRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
   ];
 
   const app = express();
@@ -117,7 +133,15 @@ export function createApp(deps: AppDeps): XendeckApp {
     next();
   });
   api.use(requireJsonForMutations);
-  api.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
+  const jsonParsers = new Map<number, RequestHandler>();
+  const jsonParser = (limit: number): RequestHandler => {
+    let p = jsonParsers.get(limit);
+    if (!p) {
+      p = express.json({ limit, strict: true, type: 'application/json' });
+      jsonParsers.set(limit, p);
+    }
+    return p;
+  };
   for (const route of routes) {
     const access = route.access;
     api[route.method](
@@ -128,6 +152,8 @@ export function createApp(deps: AppDeps): XendeckApp {
         }
         next();
       },
+      // Bodies are parsed only after the access check, with the route's own size limit.
+      jsonParser(route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES),
       route.handler,
     );
   }

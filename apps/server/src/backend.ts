@@ -13,40 +13,76 @@ import type { Config } from './config.js';
  * name, type, memory, maxmem and vcpus; the rest is there to look like a real /etc/xen file.
  */
 export const SIM_CONFIGS: Record<string, string> = {
-  'demo-pv.cfg': `# A small PV guest (example written by Xendeck for the simulated host).
-# On a real host: xl create /etc/xen/demo-pv.cfg
+  'demo-pv.cfg': `# =====================================================================
+#  demo-pv — small PV guest (example written by Xendeck for the simulated host)
+#  Customer: internal / monitoring     Contract: none     Created: 2016-05-02
+#  On a real host: xl create /etc/xen/demo-pv.cfg
+# =====================================================================
+
 name    = "demo-pv"
 type    = "pv"
+
+# Kernel and initrd live in dom0 (direct boot). We used pygrub until 2021:
+#bootloader = "pygrub"
 kernel  = "/var/lib/xen/images/vmlinuz"   # dom0's path to the guest kernel
 ramdisk = "/var/lib/xen/images/initrd.img"
 extra   = "console=hvc0"
+#extra  = "console=hvc0 earlyprintk=xen loglevel=8"   # for debugging boot problems
+
 memory  = 256      # MiB at start
 maxmem  = 512      # MiB the balloon may grow to
 vcpus   = 1
+#cpus   = "2-3"    # pinning removed after the 2020 hardware move
+
+disk    = [ 'phy:/dev/vg0/demo-pv,xvda,w',
+            # 'phy:/dev/vg0/demo-pv-swap,xvdb,w',   # swap disk, removed 2019-11
+          ]
 vif     = [ 'bridge=xenbr0' ]
-on_reboot = "restart"
-on_crash  = "destroy"
+
+on_poweroff = "destroy"
+on_reboot   = "restart"
+on_crash    = "destroy"   # was "preserve" while we chased a kernel oops
 `,
-  'demo-hvm.cfg': `# An HVM guest booting from an ISO, with a VNC console
+  'demo-hvm.cfg': `# demo-hvm — an HVM guest booting from an ISO, with a VNC console
 # (example written by Xendeck for the simulated host).
+#
+# Install procedure: boot from the CD (boot = "d"), install, then switch the
+# boot order to "c" and remove the ISO from the disk list.
+
 name    = "demo-hvm"
 type    = "hvm"
 memory  = 512      # MiB
 vcpus   = 2
-disk    = [ 'file:/var/lib/xen/images/ipxe.iso,hdc:cdrom,r' ]
-boot    = "d"
+#maxvcpus = 4
+
+disk    = [ 'file:/var/lib/xen/images/ipxe.iso,hdc:cdrom,r',
+            # 'phy:/dev/vg0/demo-hvm,hda,w',
+          ]
+boot    = "d"      # d = CD-ROM first; "c" once installed
+
+# Console: VNC on the management network only.
 vnc     = 1
 vnclisten = "0.0.0.0"
+#vncpasswd = "changeme"
 serial  = "pty"
+#usbdevice = "tablet"   # better mouse tracking in VNC
 `,
-  'web-01.cfg': `# The config of the simulated host's running "web-01" guest: starting it again gives
-# DOMAIN_EXISTS until it is shut down or destroyed.
+  'web-01.cfg': `# web-01 — customer 4711 (shop frontend)
+# The simulated host runs this guest: starting it again gives DOMAIN_EXISTS
+# until it is shut down or destroyed.
+#   2018-02  created (2 vCPU / 1 GiB)
+#   2019-03  maxmem raised to 2 GiB (ticket #8812)
+#   2022-07  converted from PV to PVH
+
 name    = "web-01"
 type    = "pvh"
+#type   = "pv"         # before 2022-07
 kernel  = "/var/lib/xen/images/vmlinuz"
 memory  = 1024     # MiB
 maxmem  = 2048     # MiB
 vcpus   = 2
+#cap    = 100      # percent of one pCPU; uncomment if it misbehaves again
+# Do not change the MAC: the customer's licence server is bound to it.
 vif     = [ 'bridge=xenbr0,mac=00:16:3e:00:00:01' ]
 `,
 };

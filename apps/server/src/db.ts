@@ -1,5 +1,5 @@
 /**
- * The server's SQLite database (better-sqlite3): users and sessions, in
+ * The server's SQLite database (better-sqlite3): users, sessions and config file history, in
  * `<stateDir>/xendeck.sqlite` (directory mode 0700, file mode 0600: it holds password hashes).
  * Schema changes are numbered migrations tracked with `PRAGMA user_version`.
  */
@@ -26,6 +26,19 @@ const MIGRATIONS: string[] = [
      remote_addr   TEXT
    );
    CREATE INDEX sessions_user ON sessions(user_id);`,
+  // 2: config file history (src/configs/history.ts). saved_at in ms since the epoch; text is the
+  // exact file content (valid UTF-8), sha256 the hex digest of its bytes, size_bytes their count.
+  `CREATE TABLE config_versions (
+     id         INTEGER PRIMARY KEY AUTOINCREMENT,
+     name       TEXT NOT NULL,
+     saved_at   INTEGER NOT NULL,
+     saved_by   TEXT NOT NULL,
+     reason     TEXT NOT NULL CHECK (reason IN ('before-edit', 'edit', 'restore', 'create')),
+     sha256     TEXT NOT NULL,
+     size_bytes INTEGER NOT NULL,
+     text       TEXT NOT NULL
+   );
+   CREATE INDEX config_versions_name ON config_versions(name, id);`,
 ];
 
 /** Applies pending migrations in one transaction each. */

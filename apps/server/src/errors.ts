@@ -19,7 +19,23 @@ export type ServerErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'TOO_MANY_REQUESTS'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  /** PUT/restore without `If-Match`. */
+  | 'PRECONDITION_REQUIRED'
+  /** The config file's bytes no longer match `If-Match` (`details.currentEtag`). */
+  | 'CONFIG_CHANGED'
+  /** Creating a config file that exists. */
+  | 'CONFIG_EXISTS'
+  /** Text `xl create` would refuse (`details.errors`: diagnostics with line/column). */
+  | 'CONFIG_INVALID'
+  /** The config path is a symlink or not a regular file. */
+  | 'CONFIG_NOT_REGULAR'
+  /** The config file is over 1 MiB. */
+  | 'CONFIG_TOO_LARGE'
+  /** The config file is not valid UTF-8. */
+  | 'CONFIG_NOT_UTF8'
+  /** No history version of that id for that config. */
+  | 'VERSION_NOT_FOUND';
 
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
 
@@ -35,6 +51,14 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   DOMAIN_NOT_FOUND: 404,
   CONFIG_NOT_FOUND: 404,
+  VERSION_NOT_FOUND: 404,
+  CONFIG_CHANGED: 409,
+  CONFIG_EXISTS: 409,
+  PRECONDITION_REQUIRED: 428,
+  CONFIG_INVALID: 422,
+  CONFIG_NOT_REGULAR: 422,
+  CONFIG_TOO_LARGE: 422,
+  CONFIG_NOT_UTF8: 422,
   DOMAIN_EXISTS: 409,
   INVALID_STATE: 409,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -121,7 +145,11 @@ export function toApiError(err: unknown): ApiError {
       });
     }
     if (err.type === 'entity.too.large') {
-      return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is too large (limit 64 KiB)');
+      const limit = (err as BodyParserError & { limit?: number }).limit;
+      return new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `The request body is too large (limit ${limit ? `${Math.round(limit / 1024)} KiB` : '64 KiB'})`,
+      );
     }
     if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
       return new ApiError('UNSUPPORTED_MEDIA_TYPE', err.message);

@@ -13,6 +13,7 @@ import request from 'supertest';
 import { createApp, type XendeckApp } from '../src/app.js';
 import { ensureAdmin, Users } from '../src/auth/users.js';
 import type { Config } from '../src/config.js';
+import type { CommitOps } from '../src/configs/atomic.js';
 import { type Db, openDatabase } from '../src/db.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -42,6 +43,8 @@ export interface FixtureOptions {
   config?: Partial<Config>;
   pingMs?: number;
   maxBufferedBytes?: number;
+  /** Replaces the rename/link that commit config file writes. */
+  configCommitOps?: CommitOps;
 }
 
 export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
@@ -80,7 +83,12 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     db,
     hypervisor: sim,
     logger,
-    options: { now: () => clock.now, pingMs: opts.pingMs, maxBufferedBytes: opts.maxBufferedBytes },
+    options: {
+      now: () => clock.now,
+      pingMs: opts.pingMs,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      configCommitOps: opts.configCommitOps,
+    },
   });
   await ensureAdmin(new Users(db), ADMIN_PASSWORD);
 
@@ -125,7 +133,10 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
   };
 }
 
-/** Fills a route path's parameters with a name (`/domains/:name/start` → `/domains/web-01/start`). */
+/**
+ * Fills a route path's parameters: `:name` with a name, `:id` with 1
+ * (`/configs/:name/history/:id` → `/configs/web-01/history/1`).
+ */
 export function concretePath(path: string, name = 'web-01'): string {
-  return `/api/v1${path.replace(':name', name)}`;
+  return `/api/v1${path.replace(':name', name).replace(':id', '1')}`;
 }

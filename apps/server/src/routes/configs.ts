@@ -1,14 +1,55 @@
 /**
  * `/api/v1/configs`: the xl domain config files in the config dir (XENDECK_CONFIG_DIR, /etc/xen).
- * A config's path is always `<configDir>/<name>.cfg` for a valid domain name; symlinks are
- * followed only when they resolve to a regular file inside the config dir.
+ * A config's path is always `<configDir>/<name>.cfg` for a valid domain name.
+ *
+ * Listing and starting follow a symlink only when it resolves to a regular file inside the config
+ * dir. Reading and editing (`/configs/:name`, history, create) never follow one: the editor works
+ * on regular files only, byte for byte (see src/configs/files.ts), writes atomically
+ * (src/configs/atomic.ts) under a per-file lock with an If-Match check just before the rename, and
+ * keeps every overwritten and written text in the history table (src/configs/history.ts).
  */
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { type ConfigEntry, domainNameSchema } from '@xendeck/api';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  CONFIG_MAX_BYTES,
+  type ConfigDiagnostic,
+  type ConfigDocument,
+  type ConfigEntry,
+  type ConfigRestoreResult,
+  type ConfigSaveResult,
+  type CreateConfigResult,
+  configSaveRequestSchema,
+  createConfigRequestSchema,
+  domainNameSchema,
+  type NewConfigModel,
+} from '@xendeck/api';
+import {
+  type DiskSpec,
+  type DomainConfig,
+  formatXlConfig,
+  parseDiskSpec,
+  parseVifSpec,
+  parseXlConfig,
+  toDomainConfig,
+  type VifSpec,
+  type XlDiagnostic,
+} from '@xendeck/xl-config';
+import type { Request, Response } from 'express';
+import { currentUser, remoteAddress } from '../auth/access.js';
+import { atomicWriteFile, type CommitOps } from '../configs/atomic.js';
+import {
+  configFilePath,
+  sha256Hex as createSha,
+  etagOf,
+  KeyedLock,
+  readConfigFile,
+} from '../configs/files.js';
+import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, toApiError } from '../errors.js';
+import { parseBody, parseDomainName } from '../validate.js';
 import { ADMIN, type RouteDef } from './types.js';
 
 /**
@@ -68,7 +109,251 @@ export async function listConfigFiles(
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export function configRoutes(ctx: AppContext): RouteDef[] {
+/** JSON body limit of the config routes: a 1 MiB text can grow when JSON-escaped. */
+const CONFIG_BODY_LIMIT_BYTES = 4 * CONFIG_MAX_BYTES;
+
+/** An xl-config diagnostic in the API's shape. */
+function toApiDiagnostic(d: XlDiagnostic): ConfigDiagnostic {
+  return {
+    code: d.code,
+    message: d.message,
+    line: d.line,
+    column: d.column,
+    ...(d.offset === undefined ? {} : { offset: d.offset }),
+    ...(d.key === undefined ? {} : { key: d.key }),
+  };
+}
+
+/** What xl makes of `text`: model, blocking errors (syntax, then semantic), warnings. */
+function analyse(text: string): {
+  model: DomainConfig;
+  errors: ConfigDiagnostic[];
+  warnings: ConfigDiagnostic[];
+} {
+  const r = toDomainConfig(parseXlConfig(text));
+  return {
+    model: r.config,
+    errors: r.errors.map(toApiDiagnostic),
+    warnings: r.warnings.map(toApiDiagnostic),
+  };
+}
+
+/** 409 CONFIG_CHANGED with the file's current ETag. */
+function changedError(path: string, currentEtag: string): ApiError {
+  return new ApiError(
+    'CONFIG_CHANGED',
+    `${path} changed since you loaded it (its ETag is now ${currentEtag}); reload it, merge your edits, and save again`,
+    { path, currentEtag },
+  );
+}
+
+/** The `If-Match` ETag of a request. Throws 428 PRECONDITION_REQUIRED when absent or `*`. */
+function requireIfMatch(req: Request): string {
+  const raw = req.headers['if-match'];
+  const value = (Array.isArray(raw) ? raw.join(',') : raw)?.trim();
+  if (!value) {
+    throw new ApiError(
+      'PRECONDITION_REQUIRED',
+      'Saving a config file needs an If-Match header with the ETag from GET /api/v1/configs/:name, so a change made meanwhile is not overwritten',
+    );
+  }
+  if (value === '*') {
+    throw new ApiError(
+      'PRECONDITION_REQUIRED',
+      'If-Match: * is not accepted; send the ETag of the version you edited',
+    );
+  }
+  return value;
+}
+
+/** Whether an If-Match value (one ETag or a comma-separated list) names `etag` (strong comparison). */
+function ifMatchAccepts(ifMatch: string, etag: string): boolean {
+  return ifMatch.split(',').some((t) => t.trim() === etag);
+}
+
+/** A history id from the path. Throws 422 INVALID_INPUT when it is not a positive integer. */
+function parseVersionId(raw: unknown): number {
+  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,14}$/.test(raw)) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `Invalid version id ${JSON.stringify(raw)} in the path: a positive integer`,
+      { where: 'path', issues: [{ path: 'id', message: 'a positive integer' }] },
+    );
+  }
+  return Number(raw);
+}
+
+/** Drops undefined fields, so a model compares equal to what toDomainConfig reads back. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The xl-config model of a new-guest form: disk and vif specs parsed with xl-config's
+ * `parseDiskSpec` / `parseVifSpec`. Throws 422 INVALID_INPUT with `details.issues[].path`
+ * `model.disk.<i>` / `model.vif.<i>` and the parser's message.
+ */
+export function toNewDomainConfig(name: string, m: NewConfigModel): DomainConfig {
+  const issues: { path: string; message: string }[] = [];
+  const disk: DiskSpec[] = [];
+  m.disk.forEach((spec, i) => {
+    const r = parseDiskSpec(spec);
+    if (r.disk && r.errors.length === 0) disk.push(r.disk);
+    else {
+      issues.push({
+        path: `model.disk.${i}`,
+        message: `disk ${i} "${spec}": ${r.errors.map((e) => e.message).join('; ') || 'invalid'}`,
+      });
+    }
+  });
+  const vif: VifSpec[] = [];
+  m.vif.forEach((spec, i) => {
+    const r = parseVifSpec(spec);
+    if (r.warnings.length === 0) vif.push(r.vif);
+    else {
+      issues.push({
+        path: `model.vif.${i}`,
+        message: `vif ${i} "${spec}": ${r.warnings.map((w) => w.message).join('; ')}`,
+      });
+    }
+  });
+  if (issues.length) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `Invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { where: 'body', issues },
+    );
+  }
+  return defined<DomainConfig>({
+    name,
+    type: m.type,
+    memoryMiB: m.memoryMiB,
+    maxmemMiB: m.maxmemMiB,
+    vcpus: m.vcpus,
+    maxvcpus: m.maxvcpus,
+    onPoweroff: m.onPoweroff,
+    onReboot: m.onReboot,
+    onCrash: m.onCrash,
+    kernel: m.kernel,
+    ramdisk: m.ramdisk,
+    extra: m.extra,
+    bootloader: m.bootloader,
+    disk: disk.length ? disk : undefined,
+    vif: vif.length ? vif : undefined,
+    boot: m.boot,
+    vnc: m.vnc,
+    vnclisten: m.vnclisten,
+    serial: m.serial === undefined ? undefined : [m.serial],
+  });
+}
+
+export interface ConfigRoutesOptions {
+  /** Clock for history timestamps (ms since the epoch). */
+  now?: () => number;
+  /** Replaces rename/link of the atomic write (tests simulate failures with it). */
+  commitOps?: CommitOps;
+}
+
+export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): RouteDef[] {
+  const dir = () => ctx.config.configDir;
+  const history = new ConfigHistory(ctx.db, opts.now);
+  const lock = new KeyedLock();
+
+  /** Writes an audit line for a config action, with its result code. */
+  function audit(
+    req: Request,
+    res: Response,
+    action: string,
+    name: string,
+    result: string,
+    extra: Record<string, unknown>,
+  ) {
+    ctx.audit({
+      user: currentUser(res).username,
+      remoteAddr: remoteAddress(req),
+      action,
+      target: `config:${name}`,
+      result,
+      ...extra,
+    });
+  }
+
+  /**
+   * Replaces the file's text as PUT and restore do: validate, then under the file's lock check
+   * If-Match, keep the bytes on disk as `before-edit` (unless the newest version already holds
+   * them), write atomically re-checking the ETag just before the rename, record `reason`.
+   */
+  async function replaceText(
+    req: Request,
+    res: Response,
+    name: string,
+    text: string,
+    reason: 'edit' | 'restore',
+    extraAudit: Record<string, unknown> = {},
+  ): Promise<ConfigSaveResult> {
+    const action = reason === 'edit' ? 'config.save' : 'config.restore';
+    const path = configFilePath(dir(), name);
+    let oldEtag: string | undefined;
+    try {
+      const ifMatch = requireIfMatch(req);
+      const bytes = Buffer.from(text, 'utf8');
+      if (bytes.length > CONFIG_MAX_BYTES) {
+        throw new ApiError(
+          'CONFIG_TOO_LARGE',
+          `The text is ${bytes.length} bytes; a config file is at most ${CONFIG_MAX_BYTES} bytes (1 MiB)`,
+          { sizeBytes: bytes.length, maxBytes: CONFIG_MAX_BYTES },
+        );
+      }
+      const { errors, warnings } = analyse(text);
+      if (errors.length) {
+        const first = errors[0] as ConfigDiagnostic;
+        throw new ApiError(
+          'CONFIG_INVALID',
+          `xl would refuse this config: line ${first.line}, column ${first.column}: ${first.message}${
+            errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''
+          }. Nothing was written.`,
+          { path, errors, warnings },
+        );
+      }
+      const newEtag = etagOf(bytes);
+      const result = await lock.run(path, async (): Promise<ConfigSaveResult> => {
+        const cur = await readConfigFile(dir(), name);
+        oldEtag = cur.etag;
+        if (!ifMatchAccepts(ifMatch, cur.etag)) throw changedError(path, cur.etag);
+        if (cur.bytes.equals(bytes)) {
+          return { etag: cur.etag, warnings, versionId: null, written: false };
+        }
+        const user = currentUser(res).username;
+        if (history.newestSha(name) !== createSha(cur.bytes)) {
+          history.add(name, 'before-edit', user, cur.text, cur.bytes);
+        }
+        await atomicWriteFile(cur.path, bytes, {
+          mode: 'replace',
+          fileMode: cur.stat.mode & 0o7777,
+          uid: cur.stat.uid,
+          gid: cur.stat.gid,
+          ops: opts.commitOps,
+          beforeCommit: async () => {
+            const again = await readConfigFile(dir(), name);
+            if (again.etag !== cur.etag) throw changedError(path, again.etag);
+          },
+        });
+        const versionId = history.add(name, reason, user, text, bytes);
+        return { etag: newEtag, warnings, versionId, written: true };
+      });
+      audit(req, res, action, name, 'ok', {
+        ...extraAudit,
+        oldEtag,
+        newEtag: result.etag,
+        written: result.written,
+      });
+      return result;
+    } catch (err) {
+      audit(req, res, action, name, toApiError(err).code, { ...extraAudit, oldEtag });
+      throw err;
+    }
+  }
+
   return [
     {
       method: 'get',
@@ -86,6 +371,173 @@ export function configRoutes(ctx: AppContext): RouteDef[] {
           return domid === undefined ? { ...f, running: false } : { ...f, running: true, domid };
         });
         res.json(body);
+      },
+    },
+    {
+      method: 'post',
+      path: '/configs',
+      access: ADMIN,
+      summary: 'Create <configDir>/<name>.cfg from a new-guest model (never overwrites)',
+      handler: async (req, res) => {
+        const body = parseBody(createConfigRequestSchema, req.body);
+        const name = body.name;
+        const path = configFilePath(dir(), name);
+        try {
+          const model = toNewDomainConfig(name, body.model);
+          let generated: string;
+          try {
+            generated = formatXlConfig(model);
+          } catch (err) {
+            throw new ApiError(
+              'INVALID_INPUT',
+              `Cannot write this model as an xl config: ${(err as Error).message}`,
+              { where: 'body' },
+            );
+          }
+          const user = currentUser(res).username;
+          const text = `# ${name}: created by Xendeck (user ${user}, ${new Date(opts.now?.() ?? Date.now()).toISOString()}).\n${generated}`;
+          const back = toDomainConfig(parseXlConfig(text));
+          if (back.errors.length || !isDeepStrictEqual(back.config, model)) {
+            ctx.logger.error(
+              { model, readBack: back.config, errors: back.errors },
+              'generated config does not read back as its model',
+            );
+            throw new ApiError(
+              'INTERNAL',
+              'The generated config file did not read back as the same settings; nothing was written (the server log has both)',
+            );
+          }
+          const bytes = Buffer.from(text, 'utf8');
+          const etag = etagOf(bytes);
+          await lock.run(path, async () => {
+            const exists = await lstat(path).then(
+              () => true,
+              (err: NodeJS.ErrnoException) => {
+                if (err.code === 'ENOENT') return false;
+                throw err;
+              },
+            );
+            const existsError = () =>
+              new ApiError(
+                'CONFIG_EXISTS',
+                `${path} already exists; Xendeck never overwrites a config file on create (edit it instead)`,
+                { path },
+              );
+            if (exists) throw existsError();
+            try {
+              await atomicWriteFile(path, bytes, {
+                mode: 'create',
+                fileMode: 0o644,
+                ops: opts.commitOps,
+              });
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw existsError();
+              throw err;
+            }
+            history.add(name, 'create', user, text, bytes);
+          });
+          audit(req, res, 'config.create', name, 'ok', { newEtag: etag });
+          const answer: CreateConfigResult = { name, path, etag };
+          res.status(201).setHeader('ETag', etag).json(answer);
+        } catch (err) {
+          audit(req, res, 'config.create', name, toApiError(err).code, {});
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'get',
+      path: '/configs/:name',
+      access: ADMIN,
+      summary: 'One config file: exact text, model, errors, warnings, ETag, running/domid',
+      handler: async (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const [file, domid] = await Promise.all([
+          readConfigFile(dir(), name),
+          ctx.hypervisor.domidByName(name),
+        ]);
+        const { model, errors, warnings } = analyse(file.text);
+        const body: ConfigDocument = {
+          name,
+          path: file.path,
+          text: file.text,
+          model: model as Record<string, unknown>,
+          errors,
+          warnings,
+          etag: file.etag,
+          modifiedAt: file.stat.mtime.toISOString(),
+          running: domid !== undefined,
+          ...(domid === undefined ? {} : { domid }),
+        };
+        res.setHeader('ETag', file.etag);
+        res.json(body);
+      },
+    },
+    {
+      method: 'put',
+      path: '/configs/:name',
+      access: ADMIN,
+      summary: "Replace a config file's text (If-Match required; validated; atomic; history)",
+      bodyLimitBytes: CONFIG_BODY_LIMIT_BYTES,
+      handler: async (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const { text } = parseBody(configSaveRequestSchema, req.body);
+        const result = await replaceText(req, res, name, text, 'edit');
+        res.setHeader('ETag', result.etag);
+        res.json(result);
+      },
+    },
+    {
+      method: 'get',
+      path: '/configs/:name/history',
+      access: ADMIN,
+      summary: 'Saved versions of a config file, newest first (no text)',
+      handler: (req, res) => {
+        const name = parseDomainName(req.params.name);
+        res.json(history.list(name));
+      },
+    },
+    {
+      method: 'get',
+      path: '/configs/:name/history/:id',
+      access: ADMIN,
+      summary: 'One saved version of a config file, with its text',
+      handler: (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const id = parseVersionId(req.params.id);
+        const v = history.get(name, id);
+        if (!v) {
+          throw new ApiError('VERSION_NOT_FOUND', `No version ${id} of config "${name}"`, {
+            name,
+            id,
+          });
+        }
+        res.json(v);
+      },
+    },
+    {
+      method: 'post',
+      path: '/configs/:name/history/:id/restore',
+      access: ADMIN,
+      summary: 'Write a saved version back to the file, like a PUT (If-Match required)',
+      handler: async (req, res) => {
+        const name = parseDomainName(req.params.name);
+        const id = parseVersionId(req.params.id);
+        const v = history.get(name, id);
+        if (!v) {
+          throw new ApiError('VERSION_NOT_FOUND', `No version ${id} of config "${name}"`, {
+            name,
+            id,
+          });
+        }
+        const r = await replaceText(req, res, name, v.text, 'restore', { fromVersion: id });
+        const answer: ConfigRestoreResult = {
+          etag: r.etag,
+          versionId: r.versionId,
+          written: r.written,
+        };
+        res.setHeader('ETag', r.etag);
+        res.json(answer);
       },
     },
   ];

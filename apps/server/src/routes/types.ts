@@ -18,6 +18,8 @@ export interface RouteDef {
   access: 'public' | readonly Role[];
   /** One line for logs and docs. */
   summary: string;
+  /** Largest JSON body accepted, bytes (default 64 KiB). */
+  bodyLimitBytes?: number;
   handler: (req: Request, res: Response) => Promise<void> | void;
 }
 
