@@ -4,15 +4,19 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { NoticesProvider } from '@/components/notices';
 import { createQueryClient } from '@/lib/query-client';
 import { AppLayout } from './layout';
+import { ConfigRoute } from './routes/config';
 import { ConfigsRoute } from './routes/configs';
+import { DomainRoute } from './routes/domain';
 import { DomainsRoute } from './routes/domains';
 import { LoginRoute } from './routes/login';
+import { NewConfigRoute } from './routes/new-config';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
 
 /**
  * Routes: `/login`; behind the session: `/` (host overview and dom0 memory), `/domains`,
- * `/configs`. The server answers unknown paths with index.html, so deep links work.
+ * `/domains/:name` (Overview, Config), `/configs`, `/configs/new` (new guest config form),
+ * `/configs/:name` (Settings, Edit, History). The server answers unknown paths with index.html, so deep links work.
  */
 const router = createBrowserRouter([
   { path: '/login', element: <LoginRoute /> },
@@ -21,7 +25,10 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <OverviewRoute /> },
       { path: 'domains', element: <DomainsRoute /> },
+      { path: 'domains/:name', element: <DomainRoute /> },
       { path: 'configs', element: <ConfigsRoute /> },
+      { path: 'configs/new', element: <NewConfigRoute /> },
+      { path: 'configs/:name', element: <ConfigRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

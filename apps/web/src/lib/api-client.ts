@@ -44,6 +44,8 @@ export interface ApiFetchOptions<T> {
   /** Validates the answer's JSON body; without it the body is ignored and `undefined` returned. */
   schema?: z.ZodType<T>;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `If-Match` for a conditional save. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function apiFetch<T = undefined>(
   options: ApiFetchOptions<T> = {},
 ): Promise<T> {
   const { method = 'GET', body, schema, signal } = options;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (signal) init.signal = signal;
   if (body !== undefined) {

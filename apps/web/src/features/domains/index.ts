@@ -10,5 +10,6 @@ export {
   getDomains,
   useDomains,
 } from './api/get-domains';
+export { DomainActions } from './components/domain-actions';
 export { DomainsTable, DomainsTableView } from './components/domains-table';
 export { StateBadge } from './components/state-badge';

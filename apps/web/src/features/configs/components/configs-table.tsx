@@ -1,4 +1,5 @@
 import type { ConfigEntry } from '@xendeck/api';
+import { Link } from 'react-router';
 import { Button } from '@/components/button';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
@@ -70,7 +71,12 @@ function ConfigRow({ config }: { config: ConfigEntry }) {
       className="h-10 hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
     >
       <th scope="row" className={`${td} text-left font-mono font-medium`}>
-        {config.name}
+        <Link
+          to={`/configs/${encodeURIComponent(config.name)}`}
+          className="text-sky-800 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 dark:text-sky-300"
+        >
+          {config.name}
+        </Link>
       </th>
       <td className={`${td} font-mono text-xs text-zinc-600 dark:text-zinc-300`}>{config.path}</td>
       <td className={td}>

@@ -1,4 +1,5 @@
 import type { Domain } from '@xendeck/api';
+import { Link } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
@@ -67,9 +68,13 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
               className="h-10 hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
             >
               <th scope="row" className={`${td} text-left font-medium`}>
-                <span className="font-mono" title={`UUID ${d.uuid}`}>
+                <Link
+                  to={`/domains/${encodeURIComponent(d.name)}`}
+                  className="font-mono text-sky-800 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 dark:text-sky-300"
+                  title={`UUID ${d.uuid}`}
+                >
                   {d.name}
-                </span>
+                </Link>
               </th>
               <td className={`${td} text-right tabular-nums`}>{d.domid}</td>
               <td className={td}>

@@ -1,0 +1,131 @@
+import type { ReactNode } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { QueryState } from '@/components/panel';
+import { Tabs, tabPanelProps } from '@/components/tabs';
+import { ConfigView, useConfigs } from '@/features/configs';
+import { DomainActions, StateBadge, useDomains } from '@/features/domains';
+import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'config', label: 'Config' },
+] as const;
+type DomainTab = (typeof TABS)[number]['id'];
+
+/**
+ * `/domains/:name`: one domain. Overview (its `xl list` facts and the row's actions) and Config
+ * (the config component for `<name>.cfg`, when the config dir has that file). `?view=config`
+ * selects the tab; the config's own tabs use `?tab=`.
+ */
+export function DomainRoute() {
+  const { name = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const view: DomainTab = params.get('view') === 'config' ? 'config' : 'overview';
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500 dark:text-zinc-400">
+        <Link to="/domains" className="hover:underline">
+          Domains
+        </Link>{' '}
+        / <span className="font-mono">{name}</span>
+      </nav>
+      <h1 className="text-lg font-semibold tracking-tight">
+        Domain <span className="font-mono">{name}</span>
+      </h1>
+      <Tabs
+        label={`Domain ${name}`}
+        idPrefix="domain"
+        tabs={TABS}
+        selected={view}
+        onSelect={(id) =>
+          setParams(
+            (p) => {
+              const next = new URLSearchParams(p);
+              if (id === 'overview') {
+                next.delete('view');
+                next.delete('tab');
+              } else next.set('view', id);
+              return next;
+            },
+            { replace: true },
+          )
+        }
+      />
+      <div {...tabPanelProps('domain', view)}>
+        {view === 'overview' ? <DomainOverview name={name} /> : <DomainConfig name={name} />}
+      </div>
+    </>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-0.5">
+      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="text-sm tabular-nums">{children}</dd>
+    </div>
+  );
+}
+
+function DomainOverview({ name }: { name: string }) {
+  const domains = useDomains();
+  if (!domains.data) {
+    return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
+  }
+  const d = domains.data.find((x) => x.name === name);
+  if (!d) {
+    return (
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        No domain named <span className="font-mono">{name}</span> exists now (
+        <code className="font-mono">xl list</code> does not show it). Its config, if it has one, is
+        under the Config tab.
+      </p>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-4 pt-1">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
+        <Fact label="domid">{d.domid}</Fact>
+        <Fact label="State">
+          <StateBadge state={d.state} />
+        </Fact>
+        <Fact label="Type">
+          <span className="uppercase">{d.type}</span>
+        </Fact>
+        <Fact label="UUID">
+          <span className="font-mono text-xs">{d.uuid}</span>
+        </Fact>
+        <Fact label="Memory">{formatKiBAsMiB(d.memoryKiB)}</Fact>
+        <Fact label="Max memory">{formatKiBAsMiB(d.maxMemoryKiB)}</Fact>
+        <Fact label="vCPUs">
+          {d.vcpus}
+          {d.maxVcpus !== d.vcpus ? ` of ${d.maxVcpus}` : ''}
+        </Fact>
+        <Fact label="CPU time">{formatCpuTimeSeconds(d.cpuTimeNs)} s</Fact>
+      </dl>
+      <div className="flex justify-start">
+        <DomainActions domain={d} />
+      </div>
+    </div>
+  );
+}
+
+function DomainConfig({ name }: { name: string }) {
+  const configs = useConfigs();
+  if (!configs.data) {
+    return <QueryState isPending={configs.isPending} error={configs.error} what="config files" />;
+  }
+  if (!configs.data.some((c) => c.name === name)) {
+    return (
+      <p className="pt-2 text-sm text-zinc-600 dark:text-zinc-400">
+        No config file named <span className="font-mono">{name}.cfg</span> is in the config dir.
+        Xendeck pairs a domain with the file of the same name.
+      </p>
+    );
+  }
+  return (
+    <div className="pt-2">
+      <ConfigView name={name} />
+    </div>
+  );
+}
