@@ -230,7 +230,10 @@ function ConfigWorkspace({ doc, tabParam }: { doc: ConfigDocument; tabParam: str
             currentText={doc.text}
             currentEtag={doc.etag}
             hasUnsavedEdits={dirty}
-            onRestored={discard}
+            onRestored={() => {
+              discard();
+              setSaved(null);
+            }}
           />
         )}
       </div>

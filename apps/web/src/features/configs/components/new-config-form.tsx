@@ -336,28 +336,28 @@ export function NewConfigForm() {
               </Button>
             </div>
           ))}
-          <div className="flex flex-wrap items-end gap-2">
+          <div>
             <Button size="sm" onClick={() => disks.append({ spec: '' })}>
               Add disk spec
             </Button>
-            <span className="text-xs text-zinc-400">or an LVM volume:</span>
-            <label className="flex flex-col gap-1 text-xs font-medium">
-              Volume group
-              <input
-                className={`${inputClass} w-24 font-mono`}
-                value={vg}
-                onChange={(e) => setVg(e.target.value.trim())}
-              />
-            </label>
-            <label className="flex flex-col gap-1 text-xs font-medium">
-              Logical volume
-              <input
-                className={`${inputClass} w-36 font-mono`}
-                value={lv}
-                placeholder="web1-disk"
-                onChange={(e) => setLv(e.target.value.trim())}
-              />
-            </label>
+          </div>
+          <div className="flex flex-wrap items-center gap-1.5 rounded-md bg-zinc-50 p-2 text-sm dark:bg-zinc-950/50">
+            <span className="mr-1 text-xs font-medium">LVM volume</span>
+            <span className="font-mono text-zinc-500">/dev/</span>
+            <input
+              aria-label="Volume group"
+              className={`${inputClass} w-20 font-mono`}
+              value={vg}
+              onChange={(e) => setVg(e.target.value.trim())}
+            />
+            <span className="font-mono text-zinc-500">/</span>
+            <input
+              aria-label="Logical volume"
+              className={`${inputClass} w-36 font-mono`}
+              value={lv}
+              placeholder="web1-disk"
+              onChange={(e) => setLv(e.target.value.trim())}
+            />
             <Button
               size="sm"
               disabled={lv === '' || lvmProblem !== null}

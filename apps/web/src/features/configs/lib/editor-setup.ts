@@ -24,7 +24,13 @@ const base = {
   '&.cm-focused': { outline: 'none' },
   '.cm-gutters': { borderRight: '1px solid', minWidth: '3ch' },
   '.cm-lineNumbers .cm-gutterElement': { padding: '0 8px 0 10px' },
-  '.cm-collapsedLines': { fontFamily: 'ui-sans-serif, system-ui, sans-serif', fontSize: '12px' },
+  '.cm-collapsedLines': {
+    fontFamily: 'ui-sans-serif, system-ui, sans-serif',
+    fontSize: '12px',
+    textDecoration: 'underline dotted',
+  },
+  // The merge view frames this marker with U+299A, which many system fonts lack (a box appears).
+  '.cm-collapsedLines:before, .cm-collapsedLines:after': { content: 'none' },
 };
 
 const lightTheme = EditorView.theme(
