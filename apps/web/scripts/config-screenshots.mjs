@@ -90,6 +90,10 @@ for (const scheme of ['light', 'dark']) {
   await page.getByLabel('Disk 2').fill('/dev/vg0/data,xvdb');
   await shot('new-form');
 
+  await page.goto(`${base}/domains/web-01`);
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  await shot('domain-overview');
+
   await page.goto(`${base}/domains/web-01?view=config`);
   await page.getByTestId('quick-memory-input').waitFor();
   await shot('domain-config');

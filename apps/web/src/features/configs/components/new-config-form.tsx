@@ -18,8 +18,9 @@ import {
   toNewConfigModel,
 } from '../lib/new-config';
 
-const inputClass =
-  'h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-600 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-950';
+const inputBase =
+  'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-600 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-950';
+const inputClass = `${inputBase} w-full`;
 
 function Field({
   label,
@@ -294,7 +295,7 @@ export function NewConfigForm() {
                   >
                     <input
                       id={`${id}-vnclisten`}
-                      className={`${inputClass} w-40 font-mono`}
+                      className={`${inputBase} w-40 font-mono`}
                       aria-invalid={errors.vnclisten ? true : undefined}
                       {...register('vnclisten')}
                     />
@@ -346,14 +347,14 @@ export function NewConfigForm() {
             <span className="font-mono text-zinc-500">/dev/</span>
             <input
               aria-label="Volume group"
-              className={`${inputClass} w-20 font-mono`}
+              className={`${inputBase} w-20 font-mono`}
               value={vg}
               onChange={(e) => setVg(e.target.value.trim())}
             />
             <span className="font-mono text-zinc-500">/</span>
             <input
               aria-label="Logical volume"
-              className={`${inputClass} w-36 font-mono`}
+              className={`${inputBase} w-36 font-mono`}
               value={lv}
               placeholder="web1-disk"
               onChange={(e) => setLv(e.target.value.trim())}
@@ -390,7 +391,7 @@ export function NewConfigForm() {
         >
           <input
             id={`${id}-bridge`}
-            className={`${inputClass} w-40 font-mono`}
+            className={`${inputBase} w-40 font-mono`}
             aria-invalid={errors.bridge ? true : undefined}
             {...register('bridge')}
           />
