@@ -52,7 +52,11 @@ export function DomainRoute() {
         }
       />
       <div {...tabPanelProps('domain', view)}>
-        {view === 'overview' ? <DomainOverview name={name} /> : <DomainConfig name={name} />}
+        {view === 'overview' ? <DomainOverview name={name} /> : null}
+        {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
+        <div hidden={view !== 'config'}>
+          <DomainConfig name={name} />
+        </div>
       </div>
     </>
   );
