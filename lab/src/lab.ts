@@ -21,7 +21,7 @@ import { ensureImage } from './build.js';
 import { assertPlainPath, imageFiles, type LabPaths, REPO_ROOT } from './paths.js';
 import { alive, formatDuration, interruption, run, sleep } from './proc.js';
 import { qemuArgs } from './qemu.js';
-import { sshArgs } from './ssh.js';
+import { isPreAuthSshFailure, sshArgs } from './ssh.js';
 
 /** Boot-to-ready timeout (TCG boots Xen + systemd in ~80 s; node adds a few seconds). */
 const READY_TIMEOUT_MS = 10 * 60 * 1000;
@@ -373,19 +373,55 @@ export async function start(paths: LabPaths, opts: StartOptions, log: Log): Prom
   return 0;
 }
 
-/** Runs a command as root in dom0 over ssh; resolves with its exit code (255: ssh failed). */
+/**
+ * Runs a command as root in dom0 over ssh; resolves with its exit code (255: ssh failed).
+ * Under TCG, sshd now and then drops a connection during authentication; such a failure
+ * (see {@link isPreAuthSshFailure}) happens before the remote command starts, so it is retried
+ * (up to 4 attempts). Interactive runs (stdin a TTY) are not retried.
+ */
 export async function exec(paths: LabPaths, argv: string[]): Promise<number> {
   const pid = runningPid(paths);
   const st = readState(paths);
   if (pid === undefined || st === undefined)
     throw new Error('the lab is not running (`pnpm lab start`)');
   const key = imageFiles(paths.images, st.imageKey).sshKey;
-  const args = sshArgs({ keyFile: key, port: st.sshPort, tty: process.stdin.isTTY === true }, argv);
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', args, { stdio: 'inherit' });
-    child.on('error', (e) => reject(new Error(`cannot run ssh: ${e.message}`)));
-    child.on('exit', (code, sig) => resolve(code ?? (sig !== null ? 128 + 15 : 255)));
-  });
+  const tty = process.stdin.isTTY === true;
+  const args = sshArgs({ keyFile: key, port: st.sshPort, tty }, argv);
+  if (tty) {
+    return new Promise((resolve, reject) => {
+      const child = spawn('ssh', args, { stdio: 'inherit' });
+      child.on('error', (e) => reject(new Error(`cannot run ssh: ${e.message}`)));
+      child.on('exit', (code, sig) => resolve(code ?? (sig !== null ? 128 + 15 : 255)));
+    });
+  }
+  for (let attempt = 1; ; attempt++) {
+    const r = await new Promise<{ code: number; stderr: string; sawOutput: boolean }>(
+      (resolve, reject) => {
+        const child = spawn('ssh', args, { stdio: ['inherit', 'pipe', 'pipe'] });
+        let stderr = '';
+        let sawOutput = false;
+        child.stdout.on('data', (c: Buffer) => {
+          sawOutput = true;
+          process.stdout.write(c);
+        });
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          process.stderr.write(c);
+        });
+        child.on('error', (e) => reject(new Error(`cannot run ssh: ${e.message}`)));
+        child.on('close', (code, sig) =>
+          resolve({ code: code ?? (sig !== null ? 128 + 15 : 255), stderr, sawOutput }),
+        );
+      },
+    );
+    if (r.code !== 255 || r.sawOutput || !isPreAuthSshFailure(r.stderr) || attempt >= 4) {
+      return r.code;
+    }
+    process.stderr.write(
+      `lab exec: ssh failed before the command started; retrying (${attempt}/3)\n`,
+    );
+    await sleep(1000 * attempt);
+  }
 }
 
 /**

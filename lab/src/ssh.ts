@@ -59,3 +59,13 @@ export function sshArgs(opts: SshOptions, argv: readonly string[]): string[] {
     remoteCommand(argv),
   ];
 }
+
+/**
+ * Whether ssh's stderr says it failed before the remote command could start (authentication or
+ * key exchange), so that running it again cannot run the command twice.
+ */
+export function isPreAuthSshFailure(stderr: string): boolean {
+  return /Permission denied \(|kex_exchange_identification|Connection refused|Connection closed by [^\n]* port \d+\s*$|Connection reset by [^\n]* port \d+\s*$/m.test(
+    stderr,
+  );
+}

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { envFileValue } from '../src/lab.js';
-import { remoteCommand, shellQuote, sshArgs } from '../src/ssh.js';
+import { isPreAuthSshFailure, remoteCommand, shellQuote, sshArgs } from '../src/ssh.js';
 
 /** What a real POSIX shell makes of the remote command: one line per argv word. */
 function throughShell(argv: string[]): string[] {
@@ -69,5 +69,25 @@ describe('envFileValue', () => {
     expect(envFileValue('abc')).toBe('"abc"');
     expect(envFileValue('a"b\\c d')).toBe('"a\\"b\\\\c d"');
     expect(() => envFileValue('a\nb')).toThrow(/newlines/);
+  });
+});
+
+describe('isPreAuthSshFailure', () => {
+  it('recognises failures before the remote command starts', () => {
+    expect(isPreAuthSshFailure('root@127.0.0.1: Permission denied (publickey,password).\n')).toBe(
+      true,
+    );
+    expect(
+      isPreAuthSshFailure('kex_exchange_identification: read: Connection reset by peer\n'),
+    ).toBe(true);
+    expect(isPreAuthSshFailure('Connection closed by 127.0.0.1 port 2222\n')).toBe(true);
+    expect(
+      isPreAuthSshFailure('ssh: connect to host 127.0.0.1 port 2222: Connection refused\n'),
+    ).toBe(true);
+  });
+  it('does not retry a session that was running', () => {
+    expect(isPreAuthSshFailure('Connection to 127.0.0.1 closed by remote host.\n')).toBe(false);
+    expect(isPreAuthSshFailure('cat: /nope: No such file or directory\n')).toBe(false);
+    expect(isPreAuthSshFailure('')).toBe(false);
   });
 });
