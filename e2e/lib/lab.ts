@@ -38,7 +38,7 @@ export function labExec(
   return new Promise((resolve) => {
     execFile(
       'pnpm',
-      ['lab', 'exec', '--', ...args],
+      ['--silent', 'lab', 'exec', '--', ...args],
       { cwd: repo, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
