@@ -430,3 +430,164 @@ export const createConfigResultSchema = z.object({
   etag: configEtagSchema,
 });
 export type CreateConfigResult = z.infer<typeof createConfigResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Metrics: live samples (`WS /api/v1/metrics`), history, the Prometheus token.
+// Source of every figure: libxenstat (`hypervisor.metricsSnapshot()`), rates as xentop computes
+// them (`computeRates` of @xendeck/hypervisor). Units are in the names (Bytes, Bps = bytes per
+// second, Ps = requests per second, Percent, Seconds). Network direction is the backend's (dom0's)
+// view, as xentop's NETTX/NETRX columns: `netRx` = received by the backend = sent by the guest.
+// ---------------------------------------------------------------------------------------------
+
+/** Host part of a metrics sample. */
+export const metricsHostSampleSchema = z.object({
+  /** Physical CPUs (xenstat_node_num_cpus). */
+  nrCpus: z.number().int(),
+  /** CPU frequency, MHz (xenstat_node_cpu_hz / 1e6). */
+  cpuMhz: z.number(),
+  /** Host memory, bytes (xenstat_node_tot_mem). */
+  totalMemoryBytes: z.number(),
+  /** Free memory in Xen's heap, bytes (xenstat_node_free_mem). */
+  freeMemoryBytes: z.number(),
+  /**
+   * Sum of every domain's CPU % (dom0 included) out of nrCpus × 100, i.e. 0..100 of the whole
+   * host; null on the sampler's first tick.
+   */
+  cpuPercent: z.number().nullable(),
+});
+export type MetricsHostSample = z.infer<typeof metricsHostSampleSchema>;
+
+/**
+ * One domain in a metrics sample: the `xentop` columns plus rates. Rates are null on the first
+ * sample of a series (first tick, new domain, or a domain restarted under the same name with a
+ * new domid) and for a counter that went down (reset).
+ */
+export const metricsDomainSampleSchema = z.object({
+  domid: z.number().int(),
+  name: z.string(),
+  state: domainStateSchema,
+  /** CPU time used since the domain was built, seconds (xenstat_domain_cpu_ns / 1e9). xentop CPU(sec). */
+  cpuSeconds: z.number(),
+  /** Percent of one physical CPU (0..100 × vcpus), as xentop CPU(%). */
+  cpuPercent: z.number().nullable(),
+  /** Memory held, bytes (xenstat_domain_cur_mem). xentop MEM(k) × 1024. */
+  memoryBytes: z.number(),
+  /** Maximum memory, bytes (xenstat_domain_max_mem); null = unlimited. */
+  maxMemoryBytes: z.number().nullable(),
+  /** memoryBytes in percent of the host's total memory. xentop MEM(%). */
+  memoryPercent: z.number(),
+  /** Online vCPUs. xentop VCPUS. */
+  vcpus: z.number().int(),
+  /** Number of vifs. xentop NETS. */
+  nets: z.number().int(),
+  /** Bytes sent by the backend (= received by the guest), all vifs. xentop NETTX(k) × 1024. */
+  netTxBytes: z.number(),
+  /** Bytes received by the backend (= sent by the guest), all vifs. xentop NETRX(k) × 1024. */
+  netRxBytes: z.number(),
+  /** netTxBytes per second. */
+  netTxBps: z.number().nullable(),
+  /** netRxBytes per second. */
+  netRxBps: z.number().nullable(),
+  /** Number of vbds. xentop VBDS. */
+  vbds: z.number().int(),
+  /** Requests that found the ring full, all vbds. xentop VBD_OO. */
+  vbdOo: z.number(),
+  /** Read requests, all vbds. xentop VBD_RD. */
+  vbdRd: z.number(),
+  /** Write requests, all vbds. xentop VBD_WR. */
+  vbdWr: z.number(),
+  /** 512-byte sectors read. xentop VBD_RSECT. */
+  vbdRdSectors: z.number(),
+  /** 512-byte sectors written. xentop VBD_WSECT. */
+  vbdWrSectors: z.number(),
+  /** Read requests per second. */
+  vbdRdPs: z.number().nullable(),
+  /** Write requests per second. */
+  vbdWrPs: z.number().nullable(),
+});
+export type MetricsDomainSample = z.infer<typeof metricsDomainSampleSchema>;
+
+/**
+ * Messages on `WS /api/v1/metrics` (server → client, JSON text frames). `sample`: one per sampler
+ * tick (default every second), every domain ordered by domid, or the subscribed subset; the latest
+ * sample is also sent right after connecting. `error`: a client message the server could not
+ * accept (the socket stays open).
+ */
+export const metricsMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('sample'),
+    /** When the sample was taken, ms since the epoch. */
+    t: z.number(),
+    /** The sampler's period, ms (XENDECK_METRICS_INTERVAL_MS). */
+    intervalMs: z.number().int(),
+    host: metricsHostSampleSchema,
+    domains: z.array(metricsDomainSampleSchema),
+  }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
+export type MetricsSampleMessage = Extract<MetricsMessage, { type: 'sample' }>;
+
+/**
+ * Client → server on `WS /api/v1/metrics`: which domains (by name) this client wants in each
+ * sample; `'*'` = all (the default). The host part is always sent. At most 1000 names.
+ */
+export const metricsClientMessageSchema = z.object({
+  type: z.literal('subscribe'),
+  domains: z.union([z.literal('*'), z.array(domainNameSchema).max(1000)]),
+});
+export type MetricsClientMessage = z.infer<typeof metricsClientMessageSchema>;
+
+/**
+ * `range` of the history endpoints: `10m` = 1-second samples from memory, `1h` = the last 60
+ * 1-minute rows, `24h` = 1-minute rows, `30d` = 1-hour rows (from SQLite).
+ */
+export const metricsRangeSchema = z.enum(['10m', '1h', '24h', '30d']);
+export type MetricsRange = z.infer<typeof metricsRangeSchema>;
+
+/**
+ * One point of a history: the average (and maximum) over `stepSeconds` starting at `t`. For
+ * `10m` each point is one sample and the maxima equal the values. Rates are null where no sample
+ * of the step had one. For the host: `cpuPercent` of the whole host, `memoryBytes` used
+ * (total − free), I/O summed over all domains.
+ */
+export const metricsPointSchema = z.object({
+  /** Start of the step, ms since the epoch. */
+  t: z.number(),
+  cpuPercent: z.number().nullable(),
+  cpuPercentMax: z.number().nullable(),
+  memoryBytes: z.number(),
+  memoryBytesMax: z.number(),
+  netRxBps: z.number().nullable(),
+  netTxBps: z.number().nullable(),
+  /** vbd read requests per second. */
+  vbdRdPs: z.number().nullable(),
+  /** vbd write requests per second. */
+  vbdWrPs: z.number().nullable(),
+});
+export type MetricsPoint = z.infer<typeof metricsPointSchema>;
+
+/**
+ * `GET /api/v1/domains/:name/metrics?range=` and `GET /api/v1/host/metrics?range=`: points oldest
+ * first. 404 for a domain name with no history, 422 for a bad range.
+ */
+export const metricsHistorySchema = z.object({
+  range: metricsRangeSchema,
+  /** Seconds each point covers: 1 (10m; the sampler's period), 60 (1h, 24h), 3600 (30d). */
+  stepSeconds: z.number(),
+  points: z.array(metricsPointSchema),
+});
+export type MetricsHistory = z.infer<typeof metricsHistorySchema>;
+
+/**
+ * `GET /api/v1/settings/metrics-token` (admin) and the answer of
+ * `POST /api/v1/settings/metrics-token/rotate`: the bearer token `GET /metrics` wants.
+ */
+export const metricsTokenSchema = z.object({
+  token: z.string(),
+  /** `env` = XENDECK_METRICS_TOKEN (cannot be rotated here: 409), `generated` = stored by Xendeck. */
+  source: z.enum(['env', 'generated']),
+  /** When a generated token was made (ISO 8601); null for `env`. */
+  createdAt: z.string().nullable(),
+});
+export type MetricsToken = z.infer<typeof metricsTokenSchema>;
