@@ -23,12 +23,19 @@ import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
 import type { AppContext } from './context.js';
 import type { Db } from './db.js';
-import { apiNotFound, errorMiddleware } from './errors.js';
+import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
 import { webApp } from './http/static.js';
+import { MetricsHub } from './metrics/hub.js';
+import { createPrometheusExporter, type PrometheusExporter } from './metrics/prometheus.js';
+import { MetricsRing } from './metrics/ring.js';
+import { MetricsSampler } from './metrics/sampler.js';
+import { MetricsStore } from './metrics/store.js';
+import { MetricsTokenStore } from './metrics/token.js';
 import { configRoutes } from './routes/configs.js';
 import { domainRoutes } from './routes/domains.js';
 import { hostRoutes } from './routes/host.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
 import type { RouteDef } from './routes/types.js';
 import { EventHub } from './ws/events.js';
@@ -52,7 +59,20 @@ export interface AppDeps {
     maxBufferedBytes?: number;
     /** Replaces the rename/link that commit a config file write (to simulate failures). */
     configCommitOps?: CommitOps;
+    /** Metrics: wall clock of the sampler and history (default Date.now); whether the sampler
+     * starts its timer (default true; tests may call `metrics.sampler.tick()` themselves). */
+    metrics?: { now?: () => number; autoStart?: boolean };
   };
+}
+
+/** The metrics parts of the app (sampler, history, websocket hub, Prometheus exporter, token). */
+export interface AppMetrics {
+  sampler: MetricsSampler;
+  ring: MetricsRing;
+  store: MetricsStore;
+  hub: MetricsHub;
+  exporter: PrometheusExporter;
+  token: MetricsTokenStore;
 }
 
 export interface XendeckApp {
@@ -63,9 +83,15 @@ export interface XendeckApp {
   wsRoutes: readonly WsRoute[];
   context: AppContext;
   events: EventHub;
+  metrics: AppMetrics;
+  /** Routes outside {@link API_PREFIX}, with their own authentication (`GET /metrics`). */
+  plainRoutes: readonly { method: 'get'; path: string; summary: string }[];
   /** Routes websocket upgrades of `httpServer` (auth before upgrade). */
   attachWebsockets: (httpServer: Server) => void;
-  /** Closes event sockets and timers (not the database nor the hypervisor, which the caller owns). */
+  /**
+   * Stops the metrics sampler (writing the minute being built), closes event and metrics sockets
+   * and timers (not the database nor the hypervisor, which the caller owns).
+   */
   close: () => Promise<void>;
 }
 
@@ -114,11 +140,43 @@ export function createApp(deps: AppDeps): XendeckApp {
     refreshSoon: () => void events.refresh(),
   };
 
+  const metricsNow = deps.options?.metrics?.now ?? Date.now;
+  const ring = new MetricsRing({ intervalMs: config.metricsIntervalMs });
+  const store = new MetricsStore(db);
+  const sampler = new MetricsSampler(hypervisor, logger, {
+    intervalMs: config.metricsIntervalMs,
+    ring,
+    store,
+    now: metricsNow,
+  });
+  const exporter = createPrometheusExporter({
+    latestSnapshot: () => sampler.latest?.snapshot,
+  });
+  sampler.onTick((tick) => exporter.observeSampleDuration(tick.durationSeconds));
+  const metrics: AppMetrics = {
+    sampler,
+    ring,
+    store,
+    hub: new MetricsHub(sampler, logger, {
+      pingMs: deps.options?.pingMs,
+      maxBufferedBytes: deps.options?.maxBufferedBytes,
+    }),
+    exporter,
+    token: new MetricsTokenStore(db, config.metricsToken),
+  };
+
   const routes: RouteDef[] = [
     ...sessionRoutes(context),
     ...hostRoutes(context),
     ...domainRoutes(context),
     ...configRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
+    ...metricsRoutes(context, {
+      ring,
+      store,
+      token: metrics.token,
+      intervalMs: config.metricsIntervalMs,
+      now: metricsNow,
+    }),
   ];
 
   const app = express();
@@ -157,13 +215,27 @@ export function createApp(deps: AppDeps): XendeckApp {
       route.handler,
     );
   }
+  // Prometheus scrapes: not a session route; its own bearer token (XENDECK_METRICS_TOKEN).
+  app.get('/metrics', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!metrics.token.verify(req.headers.authorization)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="xendeck-metrics"');
+      throw new ApiError(
+        'UNAUTHENTICATED',
+        req.headers.authorization
+          ? 'Wrong token for GET /metrics'
+          : 'GET /metrics needs "Authorization: Bearer <token>" (see GET /api/v1/settings/metrics-token)',
+      );
+    }
+    res.type(exporter.registry.contentType).send(await exporter.registry.metrics());
+  });
   app.use(API_PREFIX, api);
   app.use('/api', apiNotFound);
   app.use(webApp(config.webDir));
   app.use(errorMiddleware(logger));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const wsRoutes: WsRoute[] = [events.route()];
+  const wsRoutes: WsRoute[] = [events.route(), metrics.hub.route()];
   const onUpgrade = createUpgradeHandler(context, wss, wsRoutes);
   const servers = new Set<Server>();
 
@@ -178,6 +250,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     60 * 60 * 1000,
   );
   purgeTimer.unref();
+  if (deps.options?.metrics?.autoStart !== false) sampler.start();
 
   return {
     app,
@@ -185,6 +258,10 @@ export function createApp(deps: AppDeps): XendeckApp {
     wsRoutes,
     context,
     events,
+    metrics,
+    plainRoutes: [
+      { method: 'get', path: '/metrics', summary: 'Prometheus exposition (bearer token)' },
+    ],
     attachWebsockets: (httpServer) => {
       servers.add(httpServer);
       httpServer.on('upgrade', onUpgrade);
@@ -192,6 +269,8 @@ export function createApp(deps: AppDeps): XendeckApp {
     close: async () => {
       clearInterval(purgeTimer);
       for (const s of servers) s.off('upgrade', onUpgrade);
+      await sampler.stop();
+      metrics.hub.close();
       await events.close();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -105,7 +105,10 @@ export async function seedSimulatedConfigDir(dir: string): Promise<boolean> {
 export async function openBackend(config: Config): Promise<Hypervisor> {
   if (config.backend === 'simulated') {
     if (config.simulatedConfigDir) await seedSimulatedConfigDir(config.configDir);
-    return createSimulatedHost({ dom0MinMiB: config.dom0MinMiB });
+    return createSimulatedHost({
+      dom0MinMiB: config.dom0MinMiB,
+      syntheticDomains: config.simSyntheticDomains,
+    });
   }
   return openLibxlHost({ dom0MinMiB: config.dom0MinMiB });
 }

@@ -41,6 +41,18 @@ export interface Config {
   cookieSecure: 'auto' | 'true' | 'false';
   /** Period of the domain-list reconcile (`XENDECK_RECONCILE_MS`, default 2000 ms). */
   reconcileMs: number;
+  /** Period of the metrics sampler (`XENDECK_METRICS_INTERVAL_MS`, default 1000 ms, 100–60 000). */
+  metricsIntervalMs: number;
+  /**
+   * Bearer token of `GET /metrics` (`XENDECK_METRICS_TOKEN`, 16–256 visible ASCII characters).
+   * When unset, one is generated at first start and kept in the database.
+   */
+  metricsToken: string | undefined;
+  /**
+   * Synthetic guests the simulated host starts with besides its defaults
+   * (`XENDECK_SIM_SYNTHETIC_DOMAINS`, default 0, at most 5000; load tests). Ignored by libxl.
+   */
+  simSyntheticDomains: number;
 }
 
 /** A configuration problem, with a message meant for the operator (no stack trace needed). */
@@ -83,6 +95,12 @@ const envSchema = z.object({
     .default('info'),
   XENDECK_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   XENDECK_RECONCILE_MS: intIn(100, 3_600_000).default(2000),
+  XENDECK_METRICS_INTERVAL_MS: intIn(100, 60_000).default(1000),
+  XENDECK_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 visible ASCII characters (no spaces)')
+    .optional(),
+  XENDECK_SIM_SYNTHETIC_DOMAINS: intIn(0, 5000).default(0),
 });
 
 /** The explanation printed when no backend can run here. */
@@ -109,7 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
-      const shown = name === 'XENDECK_ADMIN_PASSWORD' ? '(hidden)' : JSON.stringify(input[name]);
+      const shown =
+        name === 'XENDECK_ADMIN_PASSWORD' || name === 'XENDECK_METRICS_TOKEN'
+          ? '(hidden)'
+          : JSON.stringify(input[name]);
       return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
@@ -140,5 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
     logLevel: e.XENDECK_LOG_LEVEL,
     cookieSecure: e.XENDECK_COOKIE_SECURE,
     reconcileMs: e.XENDECK_RECONCILE_MS,
+    metricsIntervalMs: e.XENDECK_METRICS_INTERVAL_MS,
+    metricsToken: e.XENDECK_METRICS_TOKEN,
+    simSyntheticDomains: e.XENDECK_SIM_SYNTHETIC_DOMAINS,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The server's SQLite database (better-sqlite3): users, sessions and config file history, in
+ * The server's SQLite database (better-sqlite3): users, sessions, config file history, metrics
+ * history and settings, in
  * `<stateDir>/xendeck.sqlite` (directory mode 0700, file mode 0600: it holds password hashes).
  * Schema changes are numbered migrations tracked with `PRAGMA user_version`.
  */
@@ -39,6 +40,37 @@ const MIGRATIONS: string[] = [
      text       TEXT NOT NULL
    );
    CREATE INDEX config_versions_name ON config_versions(name, id);`,
+  // 3: metrics history (src/metrics/store.ts) and small settings (the /metrics token).
+  // `name` is the domain name ('' = the host); t is the start of the step in ms since the epoch;
+  // n the number of 1-second samples behind the row; *_avg / *_max over those samples; cpu in
+  // percent (of one pCPU for a domain, of the whole host for ''), mem in bytes (used, for the
+  // host), net in bytes/s (backend view), vbd in requests/s. A null avg = no sample had a value.
+  `CREATE TABLE metrics_1m (
+     name TEXT NOT NULL, t INTEGER NOT NULL, domid INTEGER, n INTEGER NOT NULL,
+     cpu_avg REAL, cpu_max REAL, mem_avg REAL, mem_max REAL,
+     net_rx_avg REAL, net_rx_max REAL, net_tx_avg REAL, net_tx_max REAL,
+     vbd_rd_avg REAL, vbd_rd_max REAL, vbd_wr_avg REAL, vbd_wr_max REAL,
+     PRIMARY KEY (name, t)
+   ) WITHOUT ROWID;
+   CREATE INDEX metrics_1m_t ON metrics_1m(t);
+   CREATE TABLE metrics_1h (
+     name TEXT NOT NULL, t INTEGER NOT NULL, domid INTEGER, n INTEGER NOT NULL,
+     cpu_avg REAL, cpu_max REAL, mem_avg REAL, mem_max REAL,
+     net_rx_avg REAL, net_rx_max REAL, net_tx_avg REAL, net_tx_max REAL,
+     vbd_rd_avg REAL, vbd_rd_max REAL, vbd_wr_avg REAL, vbd_wr_max REAL,
+     PRIMARY KEY (name, t)
+   ) WITHOUT ROWID;
+   CREATE INDEX metrics_1h_t ON metrics_1h(t);
+   CREATE TABLE metrics_series (
+     name      TEXT PRIMARY KEY,
+     domid     INTEGER,
+     last_seen INTEGER NOT NULL
+   );
+   CREATE TABLE settings (
+     key        TEXT PRIMARY KEY,
+     value      TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /** Applies pending migrations in one transaction each. */

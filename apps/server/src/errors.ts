@@ -35,7 +35,9 @@ export type ServerErrorCode =
   /** The config file is not valid UTF-8. */
   | 'CONFIG_NOT_UTF8'
   /** No history version of that id for that config. */
-  | 'VERSION_NOT_FOUND';
+  | 'VERSION_NOT_FOUND'
+  /** Rotating the /metrics token when XENDECK_METRICS_TOKEN sets it. */
+  | 'METRICS_TOKEN_FROM_ENV';
 
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
 
@@ -54,6 +56,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VERSION_NOT_FOUND: 404,
   CONFIG_CHANGED: 409,
   CONFIG_EXISTS: 409,
+  METRICS_TOKEN_FROM_ENV: 409,
   PRECONDITION_REQUIRED: 428,
   CONFIG_INVALID: 422,
   CONFIG_NOT_REGULAR: 422,

@@ -45,6 +45,8 @@ export interface FixtureOptions {
   maxBufferedBytes?: number;
   /** Replaces the rename/link that commit config file writes. */
   configCommitOps?: CommitOps;
+  /** Metrics clock and whether the sampler starts its timer. */
+  metrics?: { now?: () => number; autoStart?: boolean };
 }
 
 export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
@@ -64,6 +66,9 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     logLevel: 'info',
     cookieSecure: 'auto',
     reconcileMs: 200,
+    metricsIntervalMs: 1000,
+    metricsToken: undefined,
+    simSyntheticDomains: 0,
     ...opts.config,
   };
   const sim = createSimulatedHost({ createDelayMs: 10, shutdownDelayMs: 50, ...opts.sim });
@@ -88,6 +93,7 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
       pingMs: opts.pingMs,
       maxBufferedBytes: opts.maxBufferedBytes,
       configCommitOps: opts.configCommitOps,
+      metrics: opts.metrics,
     },
   });
   await ensureAdmin(new Users(db), ADMIN_PASSWORD);

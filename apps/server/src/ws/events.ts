@@ -7,14 +7,15 @@
  * is connected it calls `hypervisor.refresh()` every XENDECK_RECONCILE_MS, which finds changes
  * xenstore does not announce (pause/unpause from a shell). Clients are pinged; one that does not
  * answer by the next ping, or whose send buffer grows beyond {@link EventHubOptions.maxBufferedBytes},
- * is dropped.
+ * is dropped (`SocketSet`, shared with `/api/v1/metrics`).
  */
 import type { EventMessage } from '@xendeck/api';
 import type { DomainEvent, Hypervisor } from '@xendeck/hypervisor';
 import type { Logger } from 'pino';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { toApiDomain } from '../routes/domains.js';
 import { ADMIN } from '../routes/types.js';
+import { type SocketClient, SocketSet } from './clients.js';
 import type { WsRoute } from './router.js';
 
 export interface EventHubOptions {
@@ -42,32 +43,27 @@ export function toEventMessage(e: DomainEvent): EventMessage {
   }
 }
 
-interface Client {
-  ws: WebSocket;
-  alive: boolean;
+interface ClientState {
   /** Messages that arrived while the snapshot was being read; sent right after it. */
   queue: EventMessage[] | undefined;
 }
 
 export class EventHub {
-  private readonly clients = new Set<Client>();
+  private readonly clients: SocketSet<ClientState>;
   private readonly unsubscribe: () => void;
   private reconcileTimer: NodeJS.Timeout | undefined;
-  private readonly pingTimer: NodeJS.Timeout;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private closed = false;
-  private readonly maxBuffered: number;
 
   constructor(
     private readonly hv: Hypervisor,
     private readonly logger: Logger,
     private readonly opts: EventHubOptions,
   ) {
-    this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+    this.clients = new SocketSet(logger, 'events', opts);
+    this.clients.onEmpty(() => this.stopReconcile());
     this.unsubscribe = hv.onDomainEvent((e) => this.broadcast(toEventMessage(e)));
-    this.pingTimer = setInterval(() => this.pingAll(), opts.pingMs ?? 30_000);
-    this.pingTimer.unref();
   }
 
   /** Number of connected clients. */
@@ -113,32 +109,21 @@ export class EventHub {
   }
 
   private async attach(ws: WebSocket): Promise<void> {
-    const client: Client = { ws, alive: true, queue: [] };
-    this.clients.add(client);
-    ws.on('pong', () => {
-      client.alive = true;
-    });
+    const client = this.clients.add(ws, { queue: [] });
     ws.on('message', () => {
       // Server → client only; anything received is ignored.
     });
-    ws.on('error', (err) => this.logger.debug({ err }, 'events socket error'));
-    ws.on('close', () => this.detach(client));
     this.startReconcile();
     try {
       const domains = await this.hv.listDomains();
       this.send(client, { type: 'snapshot', domains: domains.map(toApiDomain) });
-      const queued = client.queue ?? [];
-      client.queue = undefined;
+      const queued = client.state.queue ?? [];
+      client.state.queue = undefined;
       for (const m of queued) this.send(client, m);
     } catch (err) {
       this.logger.error({ err }, 'events: could not read the domain list for the snapshot');
       ws.close(1011, 'could not read the domain list');
     }
-  }
-
-  private detach(client: Client): void {
-    this.clients.delete(client);
-    if (this.clients.size === 0) this.stopReconcile();
   }
 
   private startReconcile(): void {
@@ -154,45 +139,21 @@ export class EventHub {
 
   private broadcast(msg: EventMessage): void {
     for (const c of this.clients) {
-      if (c.queue) c.queue.push(msg);
+      if (c.state.queue) c.state.queue.push(msg);
       else this.send(c, msg);
     }
   }
 
-  private send(c: Client, msg: EventMessage): void {
-    if (c.ws.readyState !== WebSocket.OPEN) return;
-    if (c.ws.bufferedAmount > this.maxBuffered) {
-      this.logger.warn(
-        { bufferedAmount: c.ws.bufferedAmount },
-        'events: dropping a client that does not read',
-      );
-      c.ws.terminate();
-      this.detach(c);
-      return;
-    }
-    c.ws.send(JSON.stringify(msg));
-  }
-
-  private pingAll(): void {
-    for (const c of this.clients) {
-      if (!c.alive) {
-        c.ws.terminate();
-        this.detach(c);
-        continue;
-      }
-      c.alive = false;
-      c.ws.ping();
-    }
+  private send(c: SocketClient<ClientState>, msg: EventMessage): void {
+    this.clients.send(c, JSON.stringify(msg));
   }
 
   /** Unsubscribes, stops timers and closes every client with 1001 (going away). */
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe();
-    clearInterval(this.pingTimer);
     this.stopReconcile();
-    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
-    this.clients.clear();
+    this.clients.close();
     await this.refreshing;
   }
 }
