@@ -12,10 +12,11 @@ import { LoginRoute } from './routes/login';
 import { NewConfigRoute } from './routes/new-config';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
+import { TopRoute } from './routes/top';
 
 /**
  * Routes: `/login`; behind the session: `/` (host overview and dom0 memory), `/domains`,
- * `/domains/:name` (Overview, Config), `/configs`, `/configs/new` (new guest config form),
+ * `/domains/:name` (Overview, Metrics, Config), `/top` (xl top: live xentop table), `/configs`, `/configs/new` (new guest config form),
  * `/configs/:name` (Settings, Edit, History). The server answers unknown paths with index.html, so deep links work.
  */
 const router = createBrowserRouter([
@@ -26,6 +27,7 @@ const router = createBrowserRouter([
       { index: true, element: <OverviewRoute /> },
       { path: 'domains', element: <DomainsRoute /> },
       { path: 'domains/:name', element: <DomainRoute /> },
+      { path: 'top', element: <TopRoute /> },
       { path: 'configs', element: <ConfigsRoute /> },
       { path: 'configs/new', element: <NewConfigRoute /> },
       { path: 'configs/:name', element: <ConfigRoute /> },

@@ -4,10 +4,12 @@ import { NoticesRegion, useNotices } from '@/components/notices';
 import { RequireSession, useLogout } from '@/features/auth';
 import { LiveIndicator, useDomainEvents } from '@/features/events';
 import { SimulatedBanner, useHost } from '@/features/host';
+import { useMetricsStream } from '@/features/metrics';
 
 const navItems = [
   { to: '/', label: 'Overview', end: true },
   { to: '/domains', label: 'Domains', end: false },
+  { to: '/top', label: 'xl top', end: false },
   { to: '/configs', label: 'Config files', end: false },
 ];
 
@@ -23,6 +25,8 @@ export function AppLayout() {
 function Frame({ username, role }: { username: string; role: string }) {
   const host = useHost();
   const live = useDomainEvents();
+  // One metrics websocket for the whole app while logged in (paused while the tab is hidden).
+  useMetricsStream();
   const logout = useLogout();
   const notices = useNotices();
 

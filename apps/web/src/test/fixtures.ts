@@ -1,4 +1,5 @@
 import type { Domain, Host } from '@xendeck/api';
+import type { MetricsDomain, MetricsSample } from '@/features/metrics/lib/contract';
 
 /** A domain as `GET /domains` returns it; override what the test is about. */
 export function domain(overrides: Partial<Domain> & Pick<Domain, 'domid' | 'name'>): Domain {
@@ -47,5 +48,55 @@ export function host(
     guestsMemoryMiB: 1536,
     xenMemoryMiB: 512,
     ...overrides,
+  };
+}
+
+/** One domain of a metrics sample (`WS /api/v1/metrics`); override what the test is about. */
+export function metricsDomain(
+  overrides: Partial<MetricsDomain> & Pick<MetricsDomain, 'domid' | 'name'>,
+): MetricsDomain {
+  return {
+    state: 'running',
+    cpuSeconds: 12.7,
+    cpuPercent: 5,
+    memoryBytes: 512 * 1024 * 1024,
+    maxMemoryBytes: 1024 * 1024 * 1024,
+    memoryPercent: 6.25,
+    vcpus: 1,
+    nets: 1,
+    netTxBytes: 10_240,
+    netRxBytes: 20_480,
+    netTxBps: 100,
+    netRxBps: 200,
+    vbds: 1,
+    vbdOo: 0,
+    vbdRd: 30,
+    vbdWr: 40,
+    vbdRdSectors: 240,
+    vbdWrSectors: 320,
+    vbdRdPs: 1,
+    vbdWrPs: 2,
+    ...overrides,
+  };
+}
+
+/** A metrics sample at `t` (ms since the epoch) with `domains`; host 4 CPUs, 8 GiB, 4 GiB free. */
+export function metricsSample(
+  t: number,
+  domains: MetricsDomain[],
+  intervalMs = 1000,
+): MetricsSample {
+  return {
+    type: 'sample',
+    t,
+    intervalMs,
+    host: {
+      nrCpus: 4,
+      cpuMhz: 2400,
+      totalMemoryBytes: 8 * 1024 ** 3,
+      freeMemoryBytes: 4 * 1024 ** 3,
+      cpuPercent: 12.5,
+    },
+    domains,
   };
 }

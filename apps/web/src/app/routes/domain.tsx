@@ -4,23 +4,27 @@ import { QueryState } from '@/components/panel';
 import { Tabs, tabPanelProps } from '@/components/tabs';
 import { ConfigView, useConfigs } from '@/features/configs';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
+import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
+  { id: 'metrics', label: 'Metrics' },
   { id: 'config', label: 'Config' },
 ] as const;
 type DomainTab = (typeof TABS)[number]['id'];
 
 /**
- * `/domains/:name`: one domain. Overview (its `xl list` facts and the row's actions) and Config
- * (the config component for `<name>.cfg`, when the config dir has that file). `?view=config`
- * selects the tab; the config's own tabs use `?tab=`.
+ * `/domains/:name`: one domain. Overview (its `xl list` facts, live CPU/memory/network/disk
+ * numbers and the row's actions), Metrics (CPU, memory, network, disk charts with a range
+ * picker) and Config (the config component for `<name>.cfg`, when the config dir has that file).
+ * `?view=metrics` / `?view=config` selects the tab; the config's own tabs use `?tab=`.
  */
 export function DomainRoute() {
   const { name = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const view: DomainTab = params.get('view') === 'config' ? 'config' : 'overview';
+  const requested = params.get('view');
+  const view: DomainTab = TABS.find((t) => t.id === requested)?.id ?? 'overview';
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-xs text-zinc-500 dark:text-zinc-400">
@@ -41,10 +45,9 @@ export function DomainRoute() {
           setParams(
             (p) => {
               const next = new URLSearchParams(p);
-              if (id === 'overview') {
-                next.delete('view');
-                next.delete('tab');
-              } else next.set('view', id);
+              if (id === 'overview') next.delete('view');
+              else next.set('view', id);
+              if (id !== 'config') next.delete('tab');
               return next;
             },
             { replace: true },
@@ -53,6 +56,11 @@ export function DomainRoute() {
       />
       <div {...tabPanelProps('domain', view)}>
         {view === 'overview' ? <DomainOverview name={name} /> : null}
+        {view === 'metrics' ? (
+          <div className="pt-2">
+            <DomainMetricsCharts name={name} />
+          </div>
+        ) : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
         <div hidden={view !== 'config'}>
           <DomainConfig name={name} />
@@ -107,6 +115,15 @@ function DomainOverview({ name }: { name: string }) {
         </Fact>
         <Fact label="CPU time">{formatCpuTimeSeconds(d.cpuTimeNs)} s</Fact>
       </dl>
+      <section aria-labelledby="domain-live-heading" className="flex flex-col gap-2">
+        <h2
+          id="domain-live-heading"
+          className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+        >
+          Live
+        </h2>
+        <DomainLiveNumbers name={name} />
+      </section>
       <div className="flex justify-start">
         <DomainActions domain={d} />
       </div>

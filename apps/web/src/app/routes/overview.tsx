@@ -3,8 +3,9 @@ import { Link } from 'react-router';
 import { Panel, QueryState } from '@/components/panel';
 import { StateBadge, useDomains } from '@/features/domains';
 import { Dom0MemoryControl, HostFacts, MemorySplit, useHost } from '@/features/host';
+import { HostMetricsCharts, MetricsStatusNote, useMetricsStatus } from '@/features/metrics';
 
-/** `/`: host facts, memory split, dom0 memory control and a domain count. */
+/** `/`: host facts, memory split, dom0 memory control, a domain count, host CPU and memory charts. */
 export function OverviewRoute() {
   const host = useHost();
   return (
@@ -24,12 +25,24 @@ export function OverviewRoute() {
           <Panel title="dom0 memory" labelledBy="dom0-heading">
             <Dom0MemoryControl host={host.data} />
           </Panel>
+          <Panel
+            title="Host CPU and memory"
+            labelledBy="host-metrics-heading"
+            className="xl:col-span-2"
+            actions={<HostMetricsStatus />}
+          >
+            <HostMetricsCharts />
+          </Panel>
         </div>
       ) : (
         <QueryState isPending={host.isPending} error={host.error} what="host information" />
       )}
     </>
   );
+}
+
+function HostMetricsStatus() {
+  return <MetricsStatusNote status={useMetricsStatus()} />;
 }
 
 const stateOrder: DomainState[] = ['running', 'blocked', 'paused', 'shutdown', 'crashed', 'dying'];

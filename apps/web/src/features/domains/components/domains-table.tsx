@@ -1,18 +1,53 @@
+import { useQueryClient } from '@tanstack/react-query';
 import type { Domain } from '@xendeck/api';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
-import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
-import { useDomains } from '../api/get-domains';
+import { DomainCpuCell, type MetricsSample, useLatestSample } from '@/features/metrics';
+import { formatCpuTimeSeconds, formatKiBAsMiB, kibToWholeMiB } from '@/lib/format';
+import { domainsListQueryKey, useDomains } from '../api/get-domains';
 import { DomainActions } from './domain-actions';
 import { StateBadge } from './state-badge';
 
 const th = thClass;
 const td = tdClass;
 
-/** The domains table, as `xl list` plus actions; fed by `['domains','list']`. */
+/**
+ * True when a live sample shows some domain (same domid) at a whole-MiB memory other than the
+ * list's: the list, which is `xl list`'s figure, is then out of date (ballooning).
+ */
+export function memoryDiffers(domains: readonly Domain[], sample: MetricsSample | null): boolean {
+  if (!sample) return false;
+  return sample.domains.some((m) => {
+    const d = domains.find((x) => x.domid === m.domid);
+    return d !== undefined && Math.floor(m.memoryBytes / 1048576) !== kibToWholeMiB(d.memoryKiB);
+  });
+}
+
+/**
+ * Keeps the Memory column live without changing where its figure comes from: the text stays
+ * `xl list`'s (`GET /domains`, e2e compares it literally), and when the metrics stream's memory
+ * for a domid differs from it, the list is refetched (at most every 2 s) instead of waiting for
+ * its 5 s poll.
+ */
+function useLiveMemoryRefresh(domains: readonly Domain[] | undefined) {
+  const queryClient = useQueryClient();
+  const sample = useLatestSample();
+  const lastRefetch = useRef(0);
+  useEffect(() => {
+    if (!domains || !memoryDiffers(domains, sample)) return;
+    const now = Date.now();
+    if (now - lastRefetch.current < 2_000) return;
+    lastRefetch.current = now;
+    void queryClient.invalidateQueries({ queryKey: domainsListQueryKey });
+  }, [domains, sample, queryClient]);
+}
+
+/** The domains table, as `xl list` plus actions and live CPU %; fed by `['domains','list']`. */
 export function DomainsTable() {
   const domains = useDomains();
+  useLiveMemoryRefresh(domains.data);
   if (!domains.data) {
     return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
   }
@@ -39,6 +74,13 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
             <th scope="col" className={th}>
               Type
             </th>
+            <th
+              scope="col"
+              className={`${th} text-right`}
+              title="CPU over the last second, percent of one physical CPU (xentop CPU(%)); the line is the last 2 minutes"
+            >
+              CPU %
+            </th>
             <th scope="col" className={`${th} text-right`}>
               Memory
             </th>
@@ -56,7 +98,7 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
           {domains.length === 0 ? (
             <tr>
-              <td colSpan={8} className={`${td} py-4 text-center text-zinc-500`}>
+              <td colSpan={9} className={`${td} py-4 text-center text-zinc-500`}>
                 No domains.
               </td>
             </tr>
@@ -82,6 +124,9 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
               </td>
               <td className={`${td} uppercase text-xs text-zinc-600 dark:text-zinc-300`}>
                 {d.type}
+              </td>
+              <td className={`${td} text-right`}>
+                <DomainCpuCell name={d.name} />
               </td>
               <td
                 className={`${td} text-right tabular-nums`}

@@ -1,0 +1,30 @@
+export {
+  domainMetricsQueryKey,
+  domainMetricsQueryOptions,
+  getDomainMetrics,
+  useDomainMetrics,
+} from './api/get-domain-metrics';
+export {
+  getHostMetrics,
+  hostMetricsQueryKey,
+  hostMetricsQueryOptions,
+  useHostMetrics,
+} from './api/get-host-metrics';
+export {
+  MetricsStream,
+  metricsStore,
+  metricsUrl,
+  useDomainSeries,
+  useHostSeries,
+  useLatestSample,
+  useMetricsStatus,
+  useMetricsStream,
+} from './api/metrics-stream';
+export { CpuSparkline } from './components/cpu-sparkline';
+export { DomainCpuCell, DomainLiveNumbers, useDomainSample } from './components/domain-live';
+export { DomainMetricsCharts, HostMetricsCharts } from './components/metrics-charts';
+export { RangePicker } from './components/range-picker';
+export { TimeSeriesChart } from './components/time-series-chart';
+export { MetricsStatusNote, XlTop } from './components/xl-top';
+export type { MetricsDomain, MetricsRange, MetricsSample } from './lib/contract';
+export { type LivePoint, type MetricsStatus, MetricsStore } from './lib/metrics-store';
