@@ -38,6 +38,17 @@ describe('every route needs a session', () => {
     const guarded = f.routes.filter((r) => r.access !== 'public');
     // The table is what the app mounts: if it shrank to nothing this test would prove nothing.
     expect(guarded.length).toBeGreaterThanOrEqual(12);
+    // The metrics history and token routes are in the table, hence in this sweep; GET /metrics
+    // (outside /api, bearer token) has its own 401 tests in metrics.test.ts.
+    expect(guarded.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([
+        'get /domains/:name/metrics',
+        'get /host/metrics',
+        'get /settings/metrics-token',
+        'post /settings/metrics-token/rotate',
+      ]),
+    );
+    expect(f.plainRoutes.map((r) => r.path)).toEqual(['/metrics']);
     const domainsBefore = await f.sim.listDomains();
     for (const route of guarded) {
       const res = await request(f.app)
