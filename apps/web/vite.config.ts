@@ -28,6 +28,7 @@ export default defineConfig({
           react: ['react', 'react-dom', 'react-dom/client', 'react-router'],
           query: ['@tanstack/react-query'],
           zod: ['zod'],
+          uplot: ['uplot'],
           codemirror: [
             '@codemirror/state',
             '@codemirror/view',

@@ -16,3 +16,19 @@ if (typeof Range !== 'undefined') {
   Range.prototype.getClientRects ??= emptyRects as unknown as () => DOMRectList;
   Range.prototype.getBoundingClientRect ??= () => new DOMRect(0, 0, 0, 0);
 }
+
+// jsdom has no matchMedia; uPlot reads it when loaded (device pixel ratio) and
+// useColorScheme asks it for prefers-color-scheme. Light, never changing.
+if (typeof window !== 'undefined' && !window.matchMedia) {
+  window.matchMedia = (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      addListener: () => {},
+      removeListener: () => {},
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+}

@@ -1,12 +1,16 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dom0, domain } from '@/test/fixtures';
+import { metricsStore } from '@/features/metrics';
+import { dom0, domain, metricsDomain, metricsSample } from '@/test/fixtures';
 import { jsonResponse, mockFetch, renderWithProviders } from '@/test/render';
-import { DomainsTableView } from './domains-table';
+import { DomainsTableView, memoryDiffers } from './domains-table';
+
+vi.mock('uplot', async () => ({ default: (await import('@/test/fake-uplot')).FakeUPlot }));
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  metricsStore.clear();
 });
 
 const web1 = domain({
@@ -31,6 +35,47 @@ describe('<DomainsTableView>', () => {
     expect(
       within(screen.getByTestId('domain-row-Domain-0')).getByTestId('domain-memory'),
     ).toHaveTextContent('2048 MiB');
+  });
+
+  it('shows live CPU % with one decimal and a sparkline; — before the first rate', () => {
+    mockFetch(() => jsonResponse(200, {}));
+    renderWithProviders(<DomainsTableView domains={[dom0, web1]} />);
+    const cpu = () =>
+      within(screen.getByTestId('domain-row-web1')).getByTestId('domain-cpu-percent');
+    expect(cpu()).toHaveTextContent(/^—$/);
+    act(() => {
+      metricsStore.ingest(
+        metricsSample(1_000, [metricsDomain({ domid: 3, name: 'web1', cpuPercent: null })]),
+      );
+    });
+    expect(cpu()).toHaveTextContent(/^—$/);
+    act(() => {
+      metricsStore.ingest(
+        metricsSample(2_000, [metricsDomain({ domid: 3, name: 'web1', cpuPercent: 73.44 })]),
+      );
+      metricsStore.ingest(
+        metricsSample(3_000, [metricsDomain({ domid: 3, name: 'web1', cpuPercent: 12 })]),
+      );
+    });
+    expect(cpu()).toHaveTextContent(/^12\.0%$/);
+    const line = within(screen.getByTestId('domain-row-web1'))
+      .getByTestId('cpu-sparkline')
+      .querySelector('path');
+    // Two points with a rate, 1 s apart at the right end of a 2-minute, 80 px window.
+    expect(line?.getAttribute('d')).toMatch(/^M79\.3 [\d.]+ L80\.0 [\d.]+$/);
+    // The memory cell still shows xl list's figure only.
+    expect(
+      within(screen.getByTestId('domain-row-web1')).getByTestId('domain-memory'),
+    ).toHaveTextContent(/^1023 MiB$/);
+  });
+
+  it('tells when live memory differs from the list (same domid, whole MiB)', () => {
+    const sample = (memoryBytes: number, domid = 3) =>
+      metricsSample(1_000, [metricsDomain({ domid, name: 'web1', memoryBytes })]);
+    expect(memoryDiffers([web1], null)).toBe(false);
+    expect(memoryDiffers([web1], sample(1_048_575 * 1024))).toBe(false);
+    expect(memoryDiffers([web1], sample(2048 * 1024 * 1024))).toBe(true);
+    expect(memoryDiffers([web1], sample(2048 * 1024 * 1024, 7))).toBe(false);
   });
 
   it('offers no actions on dom0 and the right ones per state', () => {

@@ -5,7 +5,10 @@ import { configsListQueryKey } from '@/features/configs';
 import { hostQueryKey } from '@/features/host';
 import { API_BASE } from '@/lib/api-client';
 import { sessionQueryKey } from '@/lib/query-client';
+import { reconnectDelayMs } from '@/lib/reconnect';
 import { applyEvent } from '../lib/apply-event';
+
+export { reconnectDelayMs };
 
 /** State of the events websocket, for the live indicator. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
@@ -14,15 +17,6 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 export function eventsUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}${API_BASE}/events`;
-}
-
-/**
- * Delay before reconnect attempt `attempt` (0-based), in ms: 1 s doubling to at most 30 s, with
- * ±20 % jitter from `random()` so many tabs do not reconnect in step.
- */
-export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt));
-  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 /**

@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
-import { reconnectDelayMs } from '@/features/events';
 import { API_BASE } from '@/lib/api-client';
 import { sessionQueryKey } from '@/lib/query-client';
-import { type MetricsSample, metricsSampleSchema } from '../lib/contract';
+import { reconnectDelayMs } from '@/lib/reconnect';
+import { type MetricsSample, metricsMessageSchema } from '../lib/contract';
 import { type LivePoint, type MetricsStatus, MetricsStore } from '../lib/metrics-store';
 
 /** `ws(s)://<this host>/api/v1/metrics`, same origin as the page (the session cookie goes along). */
@@ -26,11 +26,11 @@ export interface MetricsStreamOptions {
 /**
  * The one connection to `WS /api/v1/metrics`. {@link MetricsStream.start} connects and subscribes
  * to every domain (`{ type: 'subscribe', domains: '*' }`); each `sample` message is validated with
- * the contract and goes into the store. While `document.visibilityState` is `hidden` the socket is
- * closed (status `paused`: no samples are sent to a tab nobody looks at) and it reconnects as soon
- * as the tab is visible again; unexpected drops reconnect with the events stream's backoff
- * (1 s doubling to 30 s, jittered). Messages that are not JSON or break the contract are reported
- * on the console and skipped; other message types are ignored.
+ * the contract and goes into the store (an `error` message is logged). While
+ * `document.visibilityState` is `hidden` the socket is closed (status `paused`: no samples are
+ * sent to a tab nobody looks at) and it reconnects as soon as the tab is visible again;
+ * unexpected drops reconnect with the events stream's backoff (1 s doubling to 30 s, jittered).
+ * Messages that are not JSON or break the contract are reported on the console and skipped.
  */
 export class MetricsStream {
   private socket: WebSocket | undefined;
@@ -102,16 +102,13 @@ export class MetricsStream {
         console.error('xendeck: metrics message is not JSON', event.data);
         return;
       }
-      if (
-        typeof json !== 'object' ||
-        json === null ||
-        (json as { type?: unknown }).type !== 'sample'
-      ) {
+      const parsed = metricsMessageSchema.safeParse(json);
+      if (!parsed.success) {
+        console.error('xendeck: metrics message does not match the contract', parsed.error, json);
         return;
       }
-      const parsed = metricsSampleSchema.safeParse(json);
-      if (!parsed.success) {
-        console.error('xendeck: metrics sample does not match the contract', parsed.error, json);
+      if (parsed.data.type === 'error') {
+        console.error(`xendeck: metrics stream: ${parsed.data.code}: ${parsed.data.message}`);
         return;
       }
       store.ingest(parsed.data);

@@ -68,7 +68,7 @@ export function DomainLiveNumbers({ name, store }: { name: string; store?: Metri
       <LiveNumber
         label="Network rx / tx"
         value={`${formatBytesPerSec(d.netRxBps)} / ${formatBytesPerSec(d.netTxBps)}`}
-        title={`Bytes per second over ${d.nets} vif${d.nets === 1 ? '' : 's'}`}
+        title={`Bytes per second over ${d.nets} vif${d.nets === 1 ? '' : 's'}, as dom0's backend sees them (xentop): rx = sent by the guest, tx = received by it`}
       />
       <LiveNumber
         label="Disk read / write"

@@ -155,11 +155,11 @@ export function DomainMetricsCharts({ name, store }: { name: string; store?: Met
         />
         <TimeSeriesChart
           testId="chart-network"
-          title="Network (all vifs)"
+          title="Network, all vifs (rx/tx as dom0’s backend sees them, like xentop)"
           unit="bytesPerSec"
           series={[
-            { label: 'rx', color: EMERALD },
-            { label: 'tx', color: AMBER },
+            { label: 'rx (sent by the guest)', color: EMERALD },
+            { label: 'tx (received by the guest)', color: AMBER },
           ]}
           data={charts.network}
           {...common}

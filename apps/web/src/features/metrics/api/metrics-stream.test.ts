@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { metricsDomain, metricsSample } from '@/test/fixtures';
+import { MetricsStore } from '../lib/metrics-store';
+import { MetricsStream, metricsUrl } from './metrics-stream';
+
+/** A WebSocket stand-in the test drives by hand. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  closed = false;
+  sent: unknown[] = [];
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.closed = true;
+  }
+  open() {
+    this.onopen?.();
+  }
+  message(m: unknown) {
+    this.onmessage?.({ data: typeof m === 'string' ? m : JSON.stringify(m) });
+  }
+  drop() {
+    this.onclose?.();
+  }
+}
+
+let visibility: DocumentVisibilityState = 'visible';
+function setVisibility(v: DocumentVisibilityState) {
+  visibility = v;
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+beforeEach(() => {
+  FakeSocket.all = [];
+  visibility = 'visible';
+  vi.stubGlobal('WebSocket', FakeSocket);
+  vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility);
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+const T0 = 1_700_000_000_000;
+const URL = 'ws://dom0:8080/api/v1/metrics';
+
+describe('metricsUrl', () => {
+  it('uses ws: or wss: to match the page', () => {
+    expect(metricsUrl({ protocol: 'http:', host: 'dom0:8080' })).toBe(URL);
+    expect(metricsUrl({ protocol: 'https:', host: 'xen.example' })).toBe(
+      'wss://xen.example/api/v1/metrics',
+    );
+  });
+});
+
+describe('MetricsStream', () => {
+  it('subscribes to every domain on open and puts valid samples into the store', () => {
+    const store = new MetricsStore();
+    const stream = new MetricsStream({ store, url: URL });
+    stream.start();
+    expect(store.getStatus()).toBe('connecting');
+    const ws = FakeSocket.all[0];
+    if (!ws) throw new Error('no socket');
+    expect(ws.url).toBe(URL);
+    ws.open();
+    expect(ws.sent).toEqual([{ type: 'subscribe', domains: '*' }]);
+    expect(store.getStatus()).toBe('live');
+
+    ws.message(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1', cpuPercent: 73.4 })]));
+    expect(store.getLatest()?.domains[0]?.cpuPercent).toBe(73.4);
+
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    ws.message('not json');
+    ws.message({ type: 'sample', t: T0 + 1000 }); // breaks the contract
+    ws.message({ type: 'error', code: 'INVALID_SUBSCRIBE', message: 'bad name' });
+    expect(error).toHaveBeenCalledTimes(3);
+    expect(store.getLatest()?.t).toBe(T0);
+    stream.stop();
+  });
+
+  it('closes the socket while the tab is hidden and reconnects when it is visible again', () => {
+    const store = new MetricsStore();
+    const stream = new MetricsStream({ store, url: URL });
+    stream.start();
+    const first = FakeSocket.all[0];
+    first?.open();
+    first?.message(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1' })]));
+
+    setVisibility('hidden');
+    expect(first?.closed).toBe(true);
+    expect(store.getStatus()).toBe('paused');
+    // Closing on purpose is not a drop: no reconnect timer runs while hidden.
+    first?.drop();
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    // The buffer is kept while paused.
+    expect(store.getDomainSeries('web1')).toHaveLength(1);
+
+    setVisibility('visible');
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(store.getStatus()).toBe('connecting');
+    FakeSocket.all[1]?.open();
+    expect(store.getStatus()).toBe('live');
+    expect(FakeSocket.all[1]?.sent).toEqual([{ type: 'subscribe', domains: '*' }]);
+    stream.stop();
+  });
+
+  it('starts paused in a hidden tab', () => {
+    visibility = 'hidden';
+    const store = new MetricsStore();
+    const stream = new MetricsStream({ store, url: URL });
+    stream.start();
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(store.getStatus()).toBe('paused');
+    setVisibility('visible');
+    expect(FakeSocket.all).toHaveLength(1);
+    stream.stop();
+  });
+
+  it('reconnects after a drop with backoff, re-checking the session each time', () => {
+    const store = new MetricsStore();
+    const onDrop = vi.fn();
+    const stream = new MetricsStream({ store, url: URL, onDrop });
+    stream.start();
+    FakeSocket.all[0]?.open();
+    FakeSocket.all[0]?.drop();
+    expect(store.getStatus()).toBe('reconnecting');
+    expect(onDrop).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(700);
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(600); // ≥ 1.2 s: the first retry (1 s ± 20 %)
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]?.drop(); // never opened: the next wait doubles
+    vi.advanceTimersByTime(1300);
+    expect(FakeSocket.all).toHaveLength(2);
+    vi.advanceTimersByTime(1200);
+    expect(FakeSocket.all).toHaveLength(3);
+    expect(onDrop).toHaveBeenCalledTimes(2);
+    stream.stop();
+  });
+
+  it('stop closes the socket, stops listening and forgets the samples', () => {
+    const store = new MetricsStore();
+    const stream = new MetricsStream({ store, url: URL });
+    stream.start();
+    const ws = FakeSocket.all[0];
+    ws?.open();
+    ws?.message(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1' })]));
+    stream.stop();
+    expect(ws?.closed).toBe(true);
+    expect(store.getLatest()).toBeNull();
+    expect(store.getStatus()).toBe('idle');
+    setVisibility('hidden');
+    setVisibility('visible');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+});
