@@ -136,9 +136,11 @@ export class MetricsSampler {
       this.logger.debug({ skipped: this.skipped }, 'metrics: previous snapshot still running');
       return this.running;
     }
-    this.running = this.runTick().finally(() => {
-      this.running = undefined;
-    });
+    this.running = this.runTick()
+      .catch((err: unknown) => this.snapshotErrors.error(err, this.now()))
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 
