@@ -22,12 +22,12 @@ export function useDomainSample(name: string, store?: MetricsStore): MetricsDoma
 export function DomainCpuCell({ name, store }: { name: string; store?: MetricsStore }) {
   const d = useDomainSample(name, store);
   return (
-    <span className="inline-flex items-center justify-end gap-2">
+    <div className="flex items-center justify-end gap-2">
       <CpuSparkline name={name} {...(store ? { store } : {})} />
       <span data-testid="domain-cpu-percent" className="w-14 text-right tabular-nums">
         {formatPercent(d?.cpuPercent)}
       </span>
-    </span>
+    </div>
   );
 }
 

@@ -18,7 +18,15 @@ const AMBER = ['#d97706', '#fbbf24'] as const;
 const ROSE = ['#e11d48', '#fb7185'] as const;
 const ZINC = ['#71717a', '#a1a1aa'] as const;
 
-const LIVE_WINDOW_MS = 10 * 60_000;
+const NO_POINTS: MetricsHistory['points'] = [];
+
+/** Width of each range's x axis, ms. */
+const RANGE_MS: Record<MetricsRange, number> = {
+  '10m': 10 * 60_000,
+  '1h': 3600_000,
+  '24h': 24 * 3600_000,
+  '30d': 30 * 24 * 3600_000,
+};
 
 interface RangeView {
   live: boolean;
@@ -40,7 +48,10 @@ function useRangeView(
     () => (live ? seedLiveSeries(query.data?.points, liveSeries) : []),
     [live, query.data, liveSeries],
   );
-  const last = live10m.at(-1)?.t;
+  const history = live ? NO_POINTS : (query.data?.points ?? NO_POINTS);
+  // The axis spans the whole range (a young history shows as such), ending at the newest point.
+  const step = (query.data?.stepSeconds ?? 0) * 1000;
+  const last = live ? live10m.at(-1)?.t : Math.max(Date.now(), (history.at(-1)?.t ?? 0) + step);
   let emptyText: string;
   if (query.isError && !live) emptyText = `Could not load history: ${query.error.message}`;
   else if (query.isPending && !live) emptyText = 'Loading history…';
@@ -49,8 +60,8 @@ function useRangeView(
   return {
     live,
     live10m,
-    history: live ? [] : (query.data?.points ?? []),
-    xWindow: live && last !== undefined ? [last - LIVE_WINDOW_MS, last] : undefined,
+    history,
+    xWindow: last !== undefined ? [last - RANGE_MS[range], last] : undefined,
     emptyText,
   };
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { tdClass, thClass } from '@/components/table';
+import { tdClass } from '@/components/table';
 import { useLatestSample, useMetricsStatus } from '../api/metrics-stream';
 import type { MetricsSample } from '../lib/contract';
 import { bytesToKiB, formatPercent } from '../lib/format-metrics';
@@ -89,7 +89,7 @@ export function XlTop({ store }: { store?: MetricsStore }) {
                     aria-sort={
                       active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
                     }
-                    className={`${thClass} px-2 whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}
+                    className={`px-1.5 py-2 text-xs font-medium whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${c.numeric ? 'text-right' : 'text-left'}`}
                   >
                     <button
                       type="button"
@@ -100,9 +100,9 @@ export function XlTop({ store }: { store?: MetricsStore }) {
                       }`}
                     >
                       {c.heading}
-                      <span aria-hidden="true" className="inline-block w-2.5 text-center">
-                        {active ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
-                      </span>
+                      {active ? (
+                        <span aria-hidden="true">{sort.direction === 'asc' ? '▲' : '▼'}</span>
+                      ) : null}
                     </button>
                   </th>
                 );
@@ -128,7 +128,11 @@ export function XlTop({ store }: { store?: MetricsStore }) {
               >
                 {TOP_COLUMNS.map((c) =>
                   c.key === 'name' ? (
-                    <th key={c.key} scope="row" className="px-2 py-1 text-left font-medium">
+                    <th
+                      key={c.key}
+                      scope="row"
+                      className="px-1.5 py-1 text-left font-medium whitespace-nowrap"
+                    >
                       <Link
                         to={`/domains/${encodeURIComponent(d.name)}?view=metrics`}
                         className="text-sky-800 hover:underline dark:text-sky-300"
@@ -141,7 +145,7 @@ export function XlTop({ store }: { store?: MetricsStore }) {
                     <td
                       key={c.key}
                       {...(c.key === 'cpuPercent' ? { 'data-testid': 'top-cpu-percent' } : {})}
-                      className={`px-2 py-1 tabular-nums whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}
+                      className={`px-1.5 py-1 tabular-nums whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}
                     >
                       {c.format(d)}
                     </td>

@@ -94,6 +94,41 @@ export function yAxisLabel(unit: ChartUnit): string {
 const AXIS = { light: '#52525b', dark: '#a1a1aa' } as const; // zinc-600 / zinc-400
 const GRID = { light: '#e4e4e7', dark: '#3f3f46' } as const; // zinc-200 / zinc-700
 
+/** The last non-null value of a column (the legend's figure while the cursor is off the plot). */
+export function lastValue(col: ArrayLike<number | null | undefined> | undefined): number | null {
+  if (!col) return null;
+  for (let i = col.length - 1; i >= 0; i -= 1) {
+    const v = col[i];
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
+function spanMs(ts: readonly number[]): number {
+  return ts.length > 1 ? (ts[ts.length - 1] as number) - (ts[0] as number) : 0;
+}
+
+/** A time for the legend: `14:05:09` within a day, `Nov 22, 14:05` across days. */
+export function formatTime(ms: number, spanOfDataMs: number): string {
+  const d = new Date(ms);
+  return spanOfDataMs > 24 * 3600_000
+    ? d.toLocaleString(undefined, {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+    : d.toLocaleTimeString();
+}
+
+/**
+ * Tick steps in binary units (…, 256 MiB, 512 MiB, 1 GiB, 2 GiB, …), so byte and byte-rate axes
+ * tick at round values in the unit they are labelled in.
+ */
+export const BINARY_INCRS: number[] = [1, 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4].flatMap((u) =>
+  [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * u),
+);
+
 /** `#rrggbb` with an alpha, for fills. */
 function alpha(hex: string, a: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -110,7 +145,11 @@ export function buildChartOptions(input: ChartOptionsInput): uPlot.Options {
   const font = '11px ui-sans-serif, system-ui, sans-serif';
 
   const series: uPlot.Series[] = [
-    {},
+    {
+      label: 'Time',
+      value: (u, v, _s, idx) =>
+        idx === null ? 'latest' : formatTime(v, spanMs(u.data[0] as readonly number[])),
+    },
     ...input.series.map((s): uPlot.Series => {
       const color = dark ? s.color[1] : s.color[0];
       const isMax = s.bandTo !== undefined;
@@ -120,9 +159,11 @@ export function buildChartOptions(input: ChartOptionsInput): uPlot.Options {
         width: isMax ? 1 : 1.5,
         ...(s.dashed ? { dash: [4, 4] } : {}),
         ...(s.fill ? { fill: alpha(color, dark ? 0.18 : 0.1) } : {}),
-        points: { show: false },
+        // uPlot shows the points only where they are far apart (a new series, a 1-point range).
+        points: { size: 4, width: 1 },
         spanGaps: false,
-        value: (_u, v) => formatValue(unit, v),
+        value: (u, v, seriesIdx, idx) =>
+          formatValue(unit, idx === null ? lastValue(u.data[seriesIdx]) : v),
       };
     }),
   ];
@@ -170,6 +211,7 @@ export function buildChartOptions(input: ChartOptionsInput): uPlot.Options {
         labelSize: 16,
         labelFont: font,
         values: (_u, splits, _axisIdx, _space, incr) => yTickLabels(unit, splits, incr),
+        ...(unit === 'bytes' || unit === 'bytesPerSec' ? { incrs: BINARY_INCRS } : {}),
       },
     ],
   };
