@@ -51,7 +51,8 @@ for (const scheme of ['light', 'dark']) {
 
   await page.goto(`${base}/domains`);
   await page.getByTestId('domain-cpu-percent').first().waitFor();
-  await shot('domains', 20_000);
+  // Sparklines show 2 minutes: METRICS_SHOT_WAIT_MS=125000 fills them.
+  await shot('domains', Number(process.env.METRICS_SHOT_WAIT_MS ?? 20_000));
 
   await nav('/top');
   await page.getByTestId('top-cpu-percent').first().waitFor();

@@ -207,6 +207,7 @@ export function buildChartOptions(input: ChartOptionsInput): uPlot.Options {
         ticks,
         font,
         size: 68,
+        space: 24,
         label: yAxisLabel(unit),
         labelSize: 16,
         labelFont: font,
