@@ -1,4 +1,5 @@
-// xendeck_xen: the N-API addon over libxenlight (libxl), libxenstore and libxentoollog.
+// xendeck_xen: the N-API addon over libxenlight (libxl), libxenstore, libxentoollog and
+// libxenstat (live metrics, as xentop reads them).
 //
 // The one JS file that loads it is src/native.ts; its surface is typed by src/native-types.ts.
 // Rules followed here:
@@ -16,6 +17,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +27,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -344,7 +347,177 @@ struct Handles {
   libxl_ctx* ctx = nullptr;
   xentoollog_logger_stdiostream* logger = nullptr;
   struct xs_handle* xs = nullptr;  // for reads; xs_open(0) handles are thread-safe
+  xenstat_handle* xstat = nullptr;  // opened by the first xenstatSnapshot(), under g_xenstat_mutex
 };
+
+// ---------------------------------------------------------------------------------------------
+// libxenstat snapshots.
+//
+// libxenstat is not thread-safe: a handle keeps an open /proc/net/dev FILE and a sysfs DIR that
+// every collection rewinds, and the vbd reader formats paths into a static buffer. So every
+// xenstat call in this process runs under one mutex.
+std::mutex g_xenstat_mutex;
+
+uint64_t MonotonicNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+struct XsNet {
+  unsigned id;
+  unsigned long long rbytes, rpackets, rerrs, rdrop, tbytes, tpackets, terrs, tdrop;
+};
+
+struct XsVbd {
+  unsigned type, dev;
+  bool error;
+  unsigned long long oo, rd, wr, rdSects, wrSects;
+};
+
+struct XsDomain {
+  unsigned domid;
+  std::string name;
+  bool running, blocked, paused, shutdown, crashed, dying;
+  unsigned long long cpuNs, curMem, maxMem;
+  unsigned numVcpus, onlineVcpus;
+  std::vector<XsNet> nets;
+  std::vector<XsVbd> vbds;
+};
+
+struct XsNode {
+  uint64_t monotonicNs = 0, collectNs = 0;
+  unsigned numCpus = 0;
+  unsigned long long cpuHz = 0, totMem = 0, freeMem = 0;
+  std::vector<XsDomain> domains;
+};
+
+// Copies everything out of a xenstat_node into plain structs (worker thread).
+void CopyXenstatNode(xenstat_node* node, XsNode* out) {
+  out->numCpus = xenstat_node_num_cpus(node);
+  out->cpuHz = xenstat_node_cpu_hz(node);
+  out->totMem = xenstat_node_tot_mem(node);
+  out->freeMem = xenstat_node_free_mem(node);
+  unsigned n = xenstat_node_num_domains(node);
+  out->domains.reserve(n);
+  for (unsigned i = 0; i < n; i++) {
+    xenstat_domain* d = xenstat_node_domain_by_index(node, i);
+    if (!d) continue;
+    XsDomain o;
+    o.domid = xenstat_domain_id(d);
+    const char* name = xenstat_domain_name(d);
+    o.name = name ? name : "";
+    o.running = xenstat_domain_running(d);
+    o.blocked = xenstat_domain_blocked(d);
+    o.paused = xenstat_domain_paused(d);
+    o.shutdown = xenstat_domain_shutdown(d);
+    o.crashed = xenstat_domain_crashed(d);
+    o.dying = xenstat_domain_dying(d);
+    o.cpuNs = xenstat_domain_cpu_ns(d);
+    o.curMem = xenstat_domain_cur_mem(d);
+    o.maxMem = xenstat_domain_max_mem(d);
+    o.numVcpus = xenstat_domain_num_vcpus(d);
+    o.onlineVcpus = 0;
+    for (unsigned v = 0; v < o.numVcpus; v++) {
+      xenstat_vcpu* vc = xenstat_domain_vcpu(d, v);
+      if (vc && xenstat_vcpu_online(vc)) o.onlineVcpus++;
+    }
+    unsigned nn = xenstat_domain_num_networks(d);
+    for (unsigned k = 0; k < nn; k++) {
+      xenstat_network* net = xenstat_domain_network(d, k);
+      if (!net) continue;
+      o.nets.push_back({xenstat_network_id(net), xenstat_network_rbytes(net),
+                        xenstat_network_rpackets(net), xenstat_network_rerrs(net),
+                        xenstat_network_rdrop(net), xenstat_network_tbytes(net),
+                        xenstat_network_tpackets(net), xenstat_network_terrs(net),
+                        xenstat_network_tdrop(net)});
+    }
+    unsigned nb = xenstat_domain_num_vbds(d);
+    for (unsigned k = 0; k < nb; k++) {
+      xenstat_vbd* vbd = xenstat_domain_vbd(d, k);
+      if (!vbd) continue;
+      XsVbd b{};
+      b.type = xenstat_vbd_type(vbd);
+      b.dev = xenstat_vbd_dev(vbd);
+      b.error = xenstat_vbd_error(vbd);
+      // After an error libxenstat leaves the counters unset: report zeros, flagged.
+      if (!b.error) {
+        b.oo = xenstat_vbd_oo_reqs(vbd);
+        b.rd = xenstat_vbd_rd_reqs(vbd);
+        b.wr = xenstat_vbd_wr_reqs(vbd);
+        b.rdSects = xenstat_vbd_rd_sects(vbd);
+        b.wrSects = xenstat_vbd_wr_sects(vbd);
+      }
+      o.vbds.push_back(b);
+    }
+    out->domains.push_back(std::move(o));
+  }
+}
+
+// Builds the JS object for a snapshot (main thread). Counters become doubles: exact below 2^53.
+Napi::Object XenstatNodeToJs(Napi::Env env, const XsNode& n) {
+  auto num = [&](unsigned long long v) { return Napi::Number::New(env, static_cast<double>(v)); };
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("monotonicNs", num(n.monotonicNs));
+  o.Set("collectNs", num(n.collectNs));
+  o.Set("numCpus", n.numCpus);
+  o.Set("cpuHz", num(n.cpuHz));
+  o.Set("totMemBytes", num(n.totMem));
+  o.Set("freeMemBytes", num(n.freeMem));
+  Napi::Array doms = Napi::Array::New(env, n.domains.size());
+  for (size_t i = 0; i < n.domains.size(); i++) {
+    const XsDomain& d = n.domains[i];
+    Napi::Object j = Napi::Object::New(env);
+    j.Set("domid", d.domid);
+    j.Set("name", d.name);
+    j.Set("running", d.running);
+    j.Set("blocked", d.blocked);
+    j.Set("paused", d.paused);
+    j.Set("shutdown", d.shutdown);
+    j.Set("crashed", d.crashed);
+    j.Set("dying", d.dying);
+    j.Set("cpuNs", num(d.cpuNs));
+    j.Set("numVcpus", d.numVcpus);
+    j.Set("onlineVcpus", d.onlineVcpus);
+    j.Set("curMemBytes", num(d.curMem));
+    // libxenstat reports an unlimited max_pages as (unsigned long long)-1.
+    j.Set("maxMemBytes", d.maxMem == ~0ULL ? env.Null() : num(d.maxMem));
+    Napi::Array nets = Napi::Array::New(env, d.nets.size());
+    for (size_t k = 0; k < d.nets.size(); k++) {
+      const XsNet& x = d.nets[k];
+      Napi::Object y = Napi::Object::New(env);
+      y.Set("id", x.id);
+      y.Set("rbytes", num(x.rbytes));
+      y.Set("rpackets", num(x.rpackets));
+      y.Set("rerrs", num(x.rerrs));
+      y.Set("rdrop", num(x.rdrop));
+      y.Set("tbytes", num(x.tbytes));
+      y.Set("tpackets", num(x.tpackets));
+      y.Set("terrs", num(x.terrs));
+      y.Set("tdrop", num(x.tdrop));
+      nets.Set(k, y);
+    }
+    j.Set("networks", nets);
+    Napi::Array vbds = Napi::Array::New(env, d.vbds.size());
+    for (size_t k = 0; k < d.vbds.size(); k++) {
+      const XsVbd& x = d.vbds[k];
+      Napi::Object y = Napi::Object::New(env);
+      y.Set("type", x.type);
+      y.Set("dev", x.dev);
+      y.Set("error", x.error);
+      y.Set("ooReqs", num(x.oo));
+      y.Set("rdReqs", num(x.rd));
+      y.Set("wrReqs", num(x.wr));
+      y.Set("rdSects", num(x.rdSects));
+      y.Set("wrSects", num(x.wrSects));
+      vbds.Set(k, y);
+    }
+    j.Set("vbds", vbds);
+    doms.Set(i, j);
+  }
+  o.Set("domains", doms);
+  return o;
+}
 
 class Context : public Napi::ObjectWrap<Context> {
  public:
@@ -365,6 +538,7 @@ class Context : public Napi::ObjectWrap<Context> {
             InstanceMethod<&Context::XsRead>("xsRead"),
             InstanceMethod<&Context::StartWatch>("startWatch"),
             InstanceMethod<&Context::StopWatch>("stopWatch"),
+            InstanceMethod<&Context::XenstatSnapshot>("xenstatSnapshot"),
             InstanceMethod<&Context::Close>("close"),
         });
   }
@@ -403,6 +577,10 @@ class Context : public Napi::ObjectWrap<Context> {
   }
 
   static void FreeHandles(Handles& h) {
+    if (h.xstat) {
+      std::lock_guard<std::mutex> lock(g_xenstat_mutex);
+      xenstat_uninit(h.xstat);
+    }
     if (h.xs) xs_close(h.xs);
     if (h.ctx) libxl_ctx_free(h.ctx);
     if (h.logger) xtl_logger_destroy(reinterpret_cast<xentoollog_logger*>(h.logger));
@@ -737,6 +915,36 @@ class Context : public Napi::ObjectWrap<Context> {
     return info.Env().Undefined();
   }
 
+  // xenstatSnapshot(): Promise<RawXenstatNode>. xenstat_get_node(handle, XENSTAT_ALL) on a
+  // worker thread; the handle is opened here on first use (xenstat_init) and freed by close().
+  Napi::Value XenstatSnapshot(const Napi::CallbackInfo& info) {
+    if (!CheckArgc(info, 0, "ctx.xenstatSnapshot()") || !Open(info.Env())) return info.Env().Undefined();
+    auto out = std::make_shared<XsNode>();
+    // close() is refused while this is in flight, so h_ outlives the worker.
+    Handles* h = &h_;
+    return Run(
+        info, "xendeck:xenstat_get_node",
+        [h, out]() {
+          std::lock_guard<std::mutex> lock(g_xenstat_mutex);
+          if (!h->xstat) {
+            errno = 0;
+            h->xstat = xenstat_init();
+            if (!h->xstat) return Failure::Errno(errno ? errno : EIO, "xenstat_init");
+          }
+          uint64_t t0 = MonotonicNs();
+          errno = 0;
+          xenstat_node* node = xenstat_get_node(h->xstat, XENSTAT_ALL);
+          uint64_t t1 = MonotonicNs();
+          if (!node) return Failure::Errno(errno ? errno : EIO, "xenstat_get_node");
+          out->monotonicNs = t0;
+          out->collectNs = t1 - t0;
+          CopyXenstatNode(node, out.get());
+          xenstat_free_node(node);
+          return Failure{};
+        },
+        [out](Napi::Env env) -> Napi::Value { return XenstatNodeToJs(env, *out); });
+  }
+
   // close(): Promise<void>. Refused while calls are in flight (the TS layer awaits them first).
   Napi::Value Close(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -804,7 +1012,7 @@ Napi::Value OpenContext(const Napi::CallbackInfo& info) {
   return p;
 }
 
-// linkedLibraries(): string[]: proves libxenstat is linked (used by later metrics work).
+// linkedLibraries(): string[]: the Xen libraries this addon is linked with.
 Napi::Value LinkedLibraries(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckArgc(info, 0, "linkedLibraries()")) return env.Undefined();

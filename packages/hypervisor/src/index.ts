@@ -3,11 +3,13 @@
  *
  * - {@link openLibxlHost}: the real backend (N-API addon over libxenlight/libxenstore).
  * - {@link createSimulatedHost}: an in-memory host with the same interface, for tests and UI work.
+ * - {@link computeRates}: per-second rates (CPU %, bytes/s, requests/s) from two metrics snapshots.
  * - {@link xenPresent}: whether this machine looks like a Xen dom0 (`/dev/xen/privcmd` or `/proc/xen/privcmd`).
  */
 
 export * from './errors.js';
 export { type LibxlHostOptions, openLibxlHost } from './libxl-host.js';
+export { computeRates, VBD_SECTOR_BYTES } from './metrics/rates.js';
 export {
   createSimulatedHost,
   type SimulatedHost,

@@ -17,17 +17,26 @@ import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { mapNativeError } from './libxl-errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
-import { loadNative, type NativeContext, type RawDominfo } from './native.js';
+import {
+  loadNative,
+  type NativeContext,
+  type RawDominfo,
+  type RawXenstatDomain,
+  type RawXenstatNode,
+} from './native.js';
 import type {
   CreateResult,
   Dom0Memory,
   DomainEvent,
   DomainInfo,
+  DomainMetrics,
   DomainOperation,
   DomainState,
   DomainType,
   HostInfo,
   Hypervisor,
+  MetricsSnapshot,
+  VbdBackendType,
   VirtCap,
 } from './types.js';
 import { XEN_PRIVCMD_PATHS, xenPresent } from './xen-present.js';
@@ -88,6 +97,76 @@ export function toDomainInfo(d: RawDominfo): DomainInfo {
     vcpus: d.vcpuOnline,
     maxVcpus: d.vcpuMaxId + 1,
     cpuTimeNs: d.cpuTimeNs,
+  };
+}
+
+/**
+ * One state from the xenstat_domain_* flags, by the same precedence as {@link stateFromDominfo}:
+ * dying > crashed > shutdown > paused > running > blocked; none set → running.
+ */
+export function stateFromXenstat(
+  d: Pick<RawXenstatDomain, 'dying' | 'crashed' | 'shutdown' | 'paused' | 'running' | 'blocked'>,
+): DomainState {
+  if (d.dying) return 'dying';
+  if (d.crashed) return 'crashed';
+  if (d.shutdown) return 'shutdown';
+  if (d.paused) return 'paused';
+  if (d.running) return 'running';
+  if (d.blocked) return 'blocked';
+  return 'running';
+}
+
+/** xenstat_vbd_type → VbdBackendType (Xen 4.17: 1 blkback, 2 blktap, 0 qdisk over QMP). */
+export function vbdBackendType(t: number): VbdBackendType {
+  return t === 1 ? 'vbd' : t === 2 ? 'tap' : t === 0 ? 'qdisk' : 'unknown';
+}
+
+function toDomainMetrics(d: RawXenstatDomain): DomainMetrics {
+  return {
+    domid: d.domid,
+    name: d.name,
+    state: stateFromXenstat(d),
+    cpuNs: d.cpuNs,
+    onlineVcpus: d.onlineVcpus,
+    maxVcpus: d.numVcpus,
+    memoryBytes: d.curMemBytes,
+    maxMemoryBytes: d.maxMemBytes,
+    nets: d.networks.map((n) => ({
+      id: n.id,
+      rxBytes: n.rbytes,
+      rxPackets: n.rpackets,
+      rxErrors: n.rerrs,
+      rxDrops: n.rdrop,
+      txBytes: n.tbytes,
+      txPackets: n.tpackets,
+      txErrors: n.terrs,
+      txDrops: n.tdrop,
+    })),
+    vbds: d.vbds.map((v) => ({
+      devid: v.dev,
+      backendType: vbdBackendType(v.type),
+      statsAvailable: !v.error,
+      ooReqs: v.ooReqs,
+      rdReqs: v.rdReqs,
+      wrReqs: v.wrReqs,
+      rdSectors: v.rdSects,
+      wrSectors: v.wrSects,
+    })),
+  };
+}
+
+/** Converts the addon's raw xenstat node to the contract's MetricsSnapshot (domains by domid). */
+export function toMetricsSnapshot(raw: RawXenstatNode): MetricsSnapshot {
+  return {
+    monotonicNs: raw.monotonicNs,
+    collectNs: raw.collectNs,
+    host: {
+      nrCpus: raw.numCpus,
+      cpuHz: raw.cpuHz,
+      totalMemoryBytes: raw.totMemBytes,
+      freeMemoryBytes: raw.freeMemBytes,
+    },
+    domains: raw.domains.map(toDomainMetrics).sort((a, b) => a.domid - b.domid),
   };
 }
 
@@ -500,6 +579,10 @@ class LibxlHost implements Hypervisor {
         });
       });
     });
+  }
+
+  async metricsSnapshot(): Promise<MetricsSnapshot> {
+    return toMetricsSnapshot(await this.call((c) => c.xenstatSnapshot()));
   }
 
   onDomainEvent(listener: (event: DomainEvent) => void): () => void {

@@ -72,6 +72,68 @@ export interface RawDominfo {
   domainType: number;
 }
 
+/** One xenstat_network, unconverted (counters as doubles, exact below 2^53). */
+export interface RawXenstatNetwork {
+  id: number;
+  rbytes: number;
+  rpackets: number;
+  rerrs: number;
+  rdrop: number;
+  tbytes: number;
+  tpackets: number;
+  terrs: number;
+  tdrop: number;
+}
+
+/** One xenstat_vbd, unconverted. `type`: 1 blkback, 2 blktap, 0 qdisk (QMP) in Xen 4.17. */
+export interface RawXenstatVbd {
+  type: number;
+  dev: number;
+  /** xenstat_vbd_error: the statistics could not be read (the counters are then 0). */
+  error: boolean;
+  ooReqs: number;
+  rdReqs: number;
+  wrReqs: number;
+  rdSects: number;
+  wrSects: number;
+}
+
+/** One xenstat_domain, unconverted: the flags as the xenstat_domain_* getters return them. */
+export interface RawXenstatDomain {
+  domid: number;
+  name: string;
+  running: boolean;
+  blocked: boolean;
+  paused: boolean;
+  shutdown: boolean;
+  crashed: boolean;
+  dying: boolean;
+  cpuNs: number;
+  /** xenstat_domain_num_vcpus (max_vcpu_id + 1). */
+  numVcpus: number;
+  /** vCPUs whose xenstat_vcpu_online is set. */
+  onlineVcpus: number;
+  /** xenstat_domain_cur_mem, bytes. */
+  curMemBytes: number;
+  /** xenstat_domain_max_mem, bytes; null when it is UINT64_MAX (unlimited). */
+  maxMemBytes: number | null;
+  networks: RawXenstatNetwork[];
+  vbds: RawXenstatVbd[];
+}
+
+/** xenstat_get_node(handle, XENSTAT_ALL), copied out and freed. */
+export interface RawXenstatNode {
+  /** clock_gettime(CLOCK_MONOTONIC) right before xenstat_get_node, ns. */
+  monotonicNs: number;
+  /** Duration of xenstat_get_node, ns (CLOCK_MONOTONIC). */
+  collectNs: number;
+  numCpus: number;
+  cpuHz: number;
+  totMemBytes: number;
+  freeMemBytes: number;
+  domains: RawXenstatDomain[];
+}
+
 /** A libxl context (libxl_ctx + xenstore handle + SIGCHLD forwarding + optional watch thread). */
 export interface NativeContext {
   physinfo(): Promise<RawPhysinfo>;
@@ -100,6 +162,13 @@ export interface NativeContext {
   startWatch(callback: (path: string) => void): void;
   /** Stops and joins the watch thread (no-op when not running). */
   stopWatch(): void;
+  /**
+   * xenstat_get_node(handle, XENSTAT_ALL) on a worker thread. The xenstat handle (xenstat_init)
+   * is opened on the first call and kept until close(). Calls are serialised (libxenstat keeps
+   * per-handle and static state). Rejects with `call` "xenstat_init" or "xenstat_get_node" and
+   * `errno`.
+   */
+  xenstatSnapshot(): Promise<RawXenstatNode>;
   /** Stops the watch and SIGCHLD forwarding, frees the context. Throws if calls are in flight. */
   close(): Promise<void>;
 }
@@ -108,6 +177,6 @@ export interface NativeContext {
 export interface NativeAddon {
   /** libxl_ctx_alloc (xtl stdio logger at warning level), libxl_childproc_setmode(mainloop), xs_open. */
   openContext(): Promise<NativeContext>;
-  /** The Xen libraries the addon is linked with (xenstat included, for later metrics work). */
+  /** The Xen libraries the addon is linked with. */
   linkedLibraries(): string[];
 }

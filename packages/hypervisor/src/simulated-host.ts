@@ -20,11 +20,13 @@ import type {
   Dom0Memory,
   DomainEvent,
   DomainInfo,
+  DomainMetrics,
   DomainOperation,
   DomainState,
   DomainType,
   HostInfo,
   Hypervisor,
+  MetricsSnapshot,
   VirtCap,
 } from './types.js';
 
@@ -44,6 +46,10 @@ export interface SimulatedDomainSpec {
   maxVcpus?: number;
   /** Initial state; default `running`. */
   state?: 'running' | 'blocked' | 'paused';
+  /** Network interfaces (vif ids 0..n-1); default 1 for a guest, 0 for dom0. */
+  vifs?: number;
+  /** Block devices (blkback `vbd`s xvda, xvdb, ...); default 1 for a guest, 0 for dom0. */
+  vbds?: number;
 }
 
 /** Options of {@link createSimulatedHost}. */
@@ -73,6 +79,19 @@ export interface SimulatedHostOptions {
   createDelayMs?: number;
   /** How long a domain stays in `shutdown` before it goes away (or reboots), ms; default 1000. */
   shutdownDelayMs?: number;
+  /**
+   * Adds this many synthetic guests (`synth-0001`, ...) to the initial domains, for load tests of
+   * whatever consumes `listDomains()` and `metricsSnapshot()`: types cycle pv/pvh/hvm, 1–4
+   * vCPUs, 256–2048 MiB, one vif and one vbd each; every 10th is paused, every 4th blocked, the
+   * rest running. Default 0.
+   */
+  syntheticDomains?: number;
+  /**
+   * The monotonic clock counters advance by, ns (default `process.hrtime.bigint`, i.e.
+   * CLOCK_MONOTONIC). Tests inject a fake one to step time exactly. Timers (create, shutdown)
+   * still use real time.
+   */
+  clock?: () => bigint;
 }
 
 /** The simulated host: a {@link Hypervisor} plus hooks that act like someone using `xl` in a shell. */
@@ -100,6 +119,31 @@ const SIM_XEN_OVERHEAD_MiB = 160;
 /** Delay before the simulated "xenstore watch" fires and the list is diffed, ms. */
 const WATCH_DELAY_MS = 20;
 
+/** One simulated vif's cumulative counters (fractional; snapshots floor them). */
+interface SimVif {
+  id: number;
+  rxBytes: number;
+  txBytes: number;
+}
+
+/** One simulated blkback vbd's cumulative counters (fractional; snapshots floor them). */
+interface SimVbd {
+  devid: number;
+  rdReqs: number;
+  wrReqs: number;
+}
+
+/**
+ * A domain's CPU load over time while running, as a fraction of each vCPU:
+ * base + amplitude × sin(2π t / period + phase), kept within 0..1.
+ */
+interface LoadPattern {
+  base: number;
+  amplitude: number;
+  periodMs: number;
+  phase: number;
+}
+
 interface SimDomain {
   domid: number;
   name: string;
@@ -113,7 +157,11 @@ interface SimDomain {
   vcpus: number;
   maxVcpus: number;
   cpuTimeNs: number;
+  /** Monotonic time (ms, from the host's clock) the counters were last advanced to. */
   updatedAt: number;
+  load: LoadPattern;
+  nets: SimVif[];
+  vbds: SimVbd[];
   /** What a reboot recreates the domain from. */
   spec: Required<SimulatedDomainSpec>;
 }
@@ -136,7 +184,10 @@ const DEFAULT_GUESTS: SimulatedDomainSpec[] = [
 function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
   const memoryMiB = s.memoryMiB ?? 512;
   const vcpus = s.vcpus ?? 1;
+  const guest = s.name !== 'Domain-0';
   return {
+    vifs: s.vifs ?? (guest ? 1 : 0),
+    vbds: s.vbds ?? (guest ? 1 : 0),
     name: s.name,
     type: s.type ?? 'pv',
     memoryMiB,
@@ -147,15 +198,66 @@ function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
   };
 }
 
-/** Fraction of its vCPUs' time a domain in each state burns (cpuTimeNs growth). */
-const CPU_LOAD: Record<DomainState, number> = {
-  running: 0.6,
-  blocked: 0.02,
-  paused: 0,
-  shutdown: 0,
-  crashed: 0,
-  dying: 0,
-};
+/** Fraction of its vCPUs' time a blocked domain burns (a running one follows its LoadPattern). */
+const BLOCKED_LOAD = 0.02;
+/** A vif's receive / transmit bytes per second at full load (backend view). */
+const VIF_RX_BYTES_PER_S = 4_000_000;
+const VIF_TX_BYTES_PER_S = 12_000_000;
+/** Average packet sizes the packet counters are derived with, bytes. */
+const RX_PACKET_BYTES = 600;
+const TX_PACKET_BYTES = 1400;
+/** A vbd's read / write requests per second at full load, and sectors per request. */
+const VBD_RD_REQS_PER_S = 400;
+const VBD_WR_REQS_PER_S = 150;
+const VBD_SECTORS_PER_REQ = 16;
+/** xvda's device number (202 << 8); xvdb is +16, and so on. */
+const XVDA_DEVID = 51712;
+
+/** FNV-1a of a string, as a fraction in [0, 1): a stable per-name random number. */
+function hashFraction(text: string, salt: number): number {
+  let h = (2166136261 ^ salt) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h / 2 ** 32;
+}
+
+/** The load pattern of a domain, from its name: every name gets its own, stable one. */
+function loadPatternFor(name: string): LoadPattern {
+  return {
+    base: 0.15 + 0.6 * hashFraction(name, 1),
+    amplitude: 0.2 * hashFraction(name, 2),
+    periodMs: 20_000 + 100_000 * hashFraction(name, 3),
+    phase: 2 * Math.PI * hashFraction(name, 4),
+  };
+}
+
+/** Fraction (0..1) of each vCPU a domain in `state` uses at monotonic time `tMs`. */
+function loadAt(state: DomainState, p: LoadPattern, tMs: number): number {
+  if (state === 'blocked') return BLOCKED_LOAD;
+  if (state !== 'running') return 0;
+  const x = p.base + p.amplitude * Math.sin((2 * Math.PI * tMs) / p.periodMs + p.phase);
+  return Math.min(1, Math.max(0, x));
+}
+
+/** The synthetic guests of `syntheticDomains`. */
+function syntheticSpecs(n: number): SimulatedDomainSpec[] {
+  const types: DomainType[] = ['pv', 'pvh', 'hvm'];
+  const out: SimulatedDomainSpec[] = [];
+  for (let i = 1; i <= n; i++) {
+    const memoryMiB = 256 * (1 + (i % 8));
+    out.push({
+      name: `synth-${String(i).padStart(4, '0')}`,
+      type: types[i % 3] ?? 'pv',
+      memoryMiB,
+      maxMemoryMiB: memoryMiB,
+      vcpus: 1 + (i % 4),
+      state: i % 10 === 0 ? 'paused' : i % 4 === 0 ? 'blocked' : 'running',
+    });
+  }
+  return out;
+}
 
 /**
  * Creates a simulated host. See {@link SimulatedHostOptions} for the defaults. Operations are
@@ -168,6 +270,8 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   const createDelayMs = options.createDelayMs ?? 300;
   const shutdownDelayMs = options.shutdownDelayMs ?? 1000;
   const totalMemoryMiB = options.totalMemoryMiB ?? 16384;
+  const clock = options.clock ?? process.hrtime.bigint;
+  const nowMs = (): number => Number(clock()) / 1e6;
   const hub = new DomainEventHub();
   const domains = new Map<number, SimDomain>();
   const timers = new Set<NodeJS.Timeout>();
@@ -198,20 +302,39 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       vcpus: s.vcpus,
       maxVcpus: s.maxVcpus,
       cpuTimeNs: 0,
-      updatedAt: Date.now(),
+      updatedAt: nowMs(),
+      load: loadPatternFor(s.name),
+      nets: Array.from({ length: s.vifs }, (_, id) => ({ id, rxBytes: 0, txBytes: 0 })),
+      vbds: Array.from({ length: s.vbds }, (_, k) => ({
+        devid: XVDA_DEVID + 16 * k,
+        rdReqs: 0,
+        wrReqs: 0,
+      })),
       spec: s,
     };
     domains.set(domid, d);
     return d;
   }
 
-  /** Moves every domain's memory and CPU time forward to now. */
-  function advance(): void {
-    const now = Date.now();
+  /**
+   * Moves every domain's memory, CPU time and I/O counters forward to `now` (monotonic ms). The
+   * load over an interval is taken at its midpoint; paused and shut-down domains do not move.
+   */
+  function advance(now = nowMs()): void {
     for (const d of domains.values()) {
       const elapsed = Math.max(0, now - d.updatedAt);
       d.updatedAt = now;
-      d.cpuTimeNs += elapsed * 1e6 * d.vcpus * CPU_LOAD[d.state];
+      const load = loadAt(d.state, d.load, now - elapsed / 2);
+      d.cpuTimeNs += elapsed * 1e6 * d.vcpus * load;
+      const seconds = elapsed / 1000;
+      for (const n of d.nets) {
+        n.rxBytes += seconds * VIF_RX_BYTES_PER_S * load;
+        n.txBytes += seconds * VIF_TX_BYTES_PER_S * load;
+      }
+      for (const v of d.vbds) {
+        v.rdReqs += seconds * VBD_RD_REQS_PER_S * load;
+        v.wrReqs += seconds * VBD_WR_REQS_PER_S * load;
+      }
       if (d.state === 'paused' || d.state === 'shutdown') continue;
       const step = balloonKiBPerMs * elapsed;
       if (d.memoryKiB < d.targetKiB) d.memoryKiB = Math.min(d.targetKiB, d.memoryKiB + step);
@@ -234,9 +357,53 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     };
   }
 
+  function domainMetrics(d: SimDomain): DomainMetrics {
+    return {
+      domid: d.domid,
+      name: d.name,
+      state: d.state,
+      cpuNs: Math.floor(d.cpuTimeNs),
+      onlineVcpus: d.vcpus,
+      maxVcpus: d.maxVcpus,
+      memoryBytes: Math.round(d.memoryKiB) * 1024,
+      maxMemoryBytes: d.maxMemoryKiB * 1024,
+      nets: d.nets.map((n) => {
+        const rxPackets = Math.floor(n.rxBytes / RX_PACKET_BYTES);
+        const txPackets = Math.floor(n.txBytes / TX_PACKET_BYTES);
+        return {
+          id: n.id,
+          rxBytes: Math.floor(n.rxBytes),
+          rxPackets,
+          rxErrors: 0,
+          rxDrops: Math.floor(rxPackets / 100_000),
+          txBytes: Math.floor(n.txBytes),
+          txPackets,
+          txErrors: 0,
+          txDrops: 0,
+        };
+      }),
+      vbds: d.vbds.map((v) => ({
+        devid: v.devid,
+        backendType: 'vbd' as const,
+        statsAvailable: true,
+        ooReqs: Math.floor(v.wrReqs / 5_000),
+        rdReqs: Math.floor(v.rdReqs),
+        wrReqs: Math.floor(v.wrReqs),
+        rdSectors: Math.floor(v.rdReqs) * VBD_SECTORS_PER_REQ,
+        wrSectors: Math.floor(v.wrReqs) * VBD_SECTORS_PER_REQ,
+      })),
+    };
+  }
+
   function list(): DomainInfo[] {
     advance();
     return [...domains.values()].sort((a, b) => a.domid - b.domid).map(snapshot);
+  }
+
+  /** Host memory not held by Xen or a domain, KiB (advances the domains first). */
+  function freeMemoryKiB(): number {
+    const usedKiB = list().reduce((sum, d) => sum + d.memoryKiB, 0);
+    return Math.max(0, totalMemoryMiB * 1024 - SIM_XEN_OVERHEAD_MiB * 1024 - usedKiB);
   }
 
   function diffNow(): void {
@@ -310,7 +477,10 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   }
 
   // Initial domains.
-  const initial = options.initialDomains ?? [DEFAULT_DOM0, ...DEFAULT_GUESTS];
+  const initial = [
+    ...(options.initialDomains ?? [DEFAULT_DOM0, ...DEFAULT_GUESTS]),
+    ...syntheticSpecs(options.syntheticDomains ?? 0),
+  ];
   const dom0Spec = initial.find((s) => s.name === 'Domain-0') ?? DEFAULT_DOM0;
   addDomain({ ...dom0Spec, state: 'running' }, 0);
   for (const s of initial) if (s.name !== 'Domain-0') create(s);
@@ -320,16 +490,33 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     kind: 'simulated',
 
     async hostInfo(): Promise<HostInfo> {
-      const usedMiB = list().reduce((sum, d) => sum + d.memoryKiB / 1024, 0);
       return {
         hostname: options.hostname ?? 'simulated',
         xenVersion: options.xenVersion ?? '4.17.7',
         nrCpus: options.nrCpus ?? 8,
         cpuMhz: options.cpuMhz ?? 2400,
         totalMemoryMiB,
-        freeMemoryMiB: Math.max(0, Math.floor(totalMemoryMiB - SIM_XEN_OVERHEAD_MiB - usedMiB)),
+        freeMemoryMiB: Math.floor(freeMemoryKiB() / 1024),
         virtCaps: options.virtCaps ?? ['pv', 'hvm', 'hap', 'shadow'],
       };
+    },
+
+    async metricsSnapshot(): Promise<MetricsSnapshot> {
+      const t0 = clock();
+      advance(Number(t0) / 1e6);
+      const out: MetricsSnapshot = {
+        monotonicNs: Number(t0),
+        collectNs: 0,
+        host: {
+          nrCpus: options.nrCpus ?? 8,
+          cpuHz: (options.cpuMhz ?? 2400) * 1e6,
+          totalMemoryBytes: totalMemoryMiB * 1048576,
+          freeMemoryBytes: Math.floor(freeMemoryKiB()) * 1024,
+        },
+        domains: [...domains.values()].sort((a, b) => a.domid - b.domid).map(domainMetrics),
+      };
+      out.collectNs = Number(clock() - t0);
+      return out;
     },
 
     async dom0Memory(): Promise<Dom0Memory> {
@@ -504,6 +691,12 @@ function str(v: ScannedValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** How many quoted entries a list value has (`vif = [ '...', '...' ]` → 2); 0 when absent. */
+function listEntries(v: ScannedValue | undefined): number {
+  if (v === undefined || typeof v !== 'object') return 0;
+  return (v.list.match(/'[^']*'|"[^"]*"/g) ?? []).length;
+}
+
 function num(v: ScannedValue | undefined, key: string, path: string): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
@@ -516,7 +709,8 @@ function num(v: ScannedValue | undefined, key: string, path: string): number | u
 /**
  * Reads what the simulated host needs from a config file with the tiny scanner: `name`,
  * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `type`
- * (`pv`/`pvh`/`hvm`) or the older `builder` (`hvm`/`generic`); PV when neither is given.
+ * (`pv`/`pvh`/`hvm`) or the older `builder` (`hvm`/`generic`); PV when neither is given; one vif
+ * per entry of `vif = [...]` and one vbd per entry of `disk = [...]`.
  */
 async function readSimConfig(
   path: string,
@@ -585,5 +779,7 @@ async function readSimConfig(
     maxMemoryMiB,
     vcpus: num(cfg.get('vcpus'), 'vcpus', path) ?? 1,
     state: 'running',
+    vifs: listEntries(cfg.get('vif')),
+    vbds: listEntries(cfg.get('disk')),
   };
 }

@@ -6,6 +6,10 @@
  * KiB, physinfo memory is pages of 4 KiB, cpu_time is ns); this interface does not.
  */
 
+import type { MetricsSnapshot } from './metrics/types.js';
+
+export type * from './metrics/types.js';
+
 /** Which implementation is behind a {@link Hypervisor}. The UI shows a banner for `simulated`. */
 export type BackendKind = 'libxl' | 'simulated';
 
@@ -177,6 +181,16 @@ export interface Hypervisor {
    */
   refresh(): Promise<void>;
 
-  /** Releases watches, threads and the libxl context. */
+  /**
+   * One sample of every domain's live counters (CPU time, vCPUs, memory, vif and vbd I/O) and the
+   * host's CPUs and memory, from libxenstat on the libxl backend (`xenstat_get_node(handle,
+   * XENSTAT_ALL)` on a worker thread; the xenstat handle is opened on the first call and kept).
+   * Units and the getter behind each field are on {@link MetricsSnapshot}; counters are cumulative,
+   * turn two snapshots into rates with `computeRates(prev, cur)`.
+   * Throws XEN_UNAVAILABLE (xenstat_init or xenstat_get_node failed; `details.call` names which).
+   */
+  metricsSnapshot(): Promise<MetricsSnapshot>;
+
+  /** Releases watches, threads and the libxl context (and the xenstat handle). */
   close(): Promise<void>;
 }

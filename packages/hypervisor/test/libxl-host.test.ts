@@ -4,8 +4,11 @@ import { isHypervisorError } from '../src/errors.js';
 import {
   openLibxlHost,
   stateFromDominfo,
+  stateFromXenstat,
   toDomainInfo,
+  toMetricsSnapshot,
   typeFromDominfo,
+  vbdBackendType,
 } from '../src/libxl-host.js';
 import { loadNative, nativeCandidates } from '../src/native.js';
 import { xenPresent } from '../src/xen-present.js';
@@ -64,6 +67,136 @@ describe('libxl_dominfo conversion', () => {
       memoryKiB: 132096,
       maxVcpus: 2,
       vcpus: 1,
+    });
+  });
+});
+
+describe('xenstat node conversion', () => {
+  const xflags = {
+    dying: false,
+    crashed: false,
+    shutdown: false,
+    paused: false,
+    running: false,
+    blocked: false,
+  };
+
+  it('state precedence from the xenstat_domain_* flags matches libxl_dominfo', () => {
+    expect(stateFromXenstat({ ...xflags, dying: true, crashed: true, paused: true })).toBe('dying');
+    expect(stateFromXenstat({ ...xflags, crashed: true, paused: true })).toBe('crashed');
+    expect(stateFromXenstat({ ...xflags, shutdown: true, paused: true })).toBe('shutdown');
+    expect(stateFromXenstat({ ...xflags, paused: true, running: true })).toBe('paused');
+    expect(stateFromXenstat({ ...xflags, running: true, blocked: true })).toBe('running');
+    expect(stateFromXenstat({ ...xflags, blocked: true })).toBe('blocked');
+    expect(stateFromXenstat(xflags)).toBe('running');
+  });
+
+  it('vbd backend types of Xen 4.17 libxenstat: 1 blkback, 2 blktap, 0 qdisk', () => {
+    expect([1, 2, 0, 7].map(vbdBackendType)).toEqual(['vbd', 'tap', 'qdisk', 'unknown']);
+  });
+
+  it('renames fields to the contract, keeps units (bytes, ns), sorts by domid, unlimited max → null', () => {
+    const s = toMetricsSnapshot({
+      monotonicNs: 5e9,
+      collectNs: 2e6,
+      numCpus: 2,
+      cpuHz: 2.4e9,
+      totMemBytes: 3 * 2 ** 30,
+      freeMemBytes: 2 ** 30,
+      domains: [
+        {
+          ...xflags,
+          blocked: true,
+          domid: 4,
+          name: 'g',
+          cpuNs: 7e9,
+          numVcpus: 2,
+          onlineVcpus: 1,
+          curMemBytes: 2 ** 27,
+          maxMemBytes: 2 ** 27 + 2 ** 20,
+          networks: [
+            {
+              id: 0,
+              rbytes: 1160,
+              rpackets: 9,
+              rerrs: 1,
+              rdrop: 2,
+              tbytes: 2016,
+              tpackets: 12,
+              terrs: 3,
+              tdrop: 4,
+            },
+          ],
+          vbds: [
+            {
+              type: 1,
+              dev: 51712,
+              error: false,
+              ooReqs: 1,
+              rdReqs: 69,
+              wrReqs: 16,
+              rdSects: 16376,
+              wrSects: 4000,
+            },
+          ],
+        },
+        {
+          ...xflags,
+          running: true,
+          domid: 0,
+          name: 'Domain-0',
+          cpuNs: 1e9,
+          numVcpus: 2,
+          onlineVcpus: 2,
+          curMemBytes: 2 ** 30,
+          maxMemBytes: null,
+          networks: [],
+          vbds: [],
+        },
+      ],
+    });
+    expect(s.host).toEqual({
+      nrCpus: 2,
+      cpuHz: 2.4e9,
+      totalMemoryBytes: 3 * 2 ** 30,
+      freeMemoryBytes: 2 ** 30,
+    });
+    expect(s.domains.map((d) => d.domid)).toEqual([0, 4]);
+    expect(s.domains[0]?.maxMemoryBytes).toBeNull();
+    expect(s.domains[1]).toEqual({
+      domid: 4,
+      name: 'g',
+      state: 'blocked',
+      cpuNs: 7e9,
+      onlineVcpus: 1,
+      maxVcpus: 2,
+      memoryBytes: 2 ** 27,
+      maxMemoryBytes: 2 ** 27 + 2 ** 20,
+      nets: [
+        {
+          id: 0,
+          rxBytes: 1160,
+          rxPackets: 9,
+          rxErrors: 1,
+          rxDrops: 2,
+          txBytes: 2016,
+          txPackets: 12,
+          txErrors: 3,
+          txDrops: 4,
+        },
+      ],
+      vbds: [
+        {
+          devid: 51712,
+          backendType: 'vbd',
+          statsAvailable: true,
+          ooReqs: 1,
+          rdReqs: 69,
+          wrReqs: 16,
+          rdSectors: 16376,
+          wrSectors: 4000,
+        },
+      ],
     });
   });
 });

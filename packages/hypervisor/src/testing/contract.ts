@@ -5,12 +5,14 @@
  * call it from a vitest test file.
  *
  * The cases run in order and share one guest: create → pause/unpause → outside pause → memory
- * target → destroy → create again → outside destroy. The guest config must describe a small
+ * target → CPU time and live metrics → destroy → create again → outside destroy. The guest config
+ * must give the guest exactly one vif (`vif = [ '...' ]`). The guest config must describe a small
  * domain whose balloon driver works (a Linux PV guest with 128 MiB is what the lab uses).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHypervisorError } from '../errors.js';
-import type { DomainEvent, DomainInfo, Hypervisor } from '../types.js';
+import { computeRates } from '../metrics/rates.js';
+import type { DomainEvent, DomainInfo, Hypervisor, MetricsSnapshot } from '../types.js';
 
 /** What a backend's test file hands to {@link describeHypervisorContract}. */
 export interface ContractSetup {
@@ -71,6 +73,32 @@ async function rejection(
 }
 
 const UP: readonly string[] = ['running', 'blocked'];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every counter of a snapshot is a finite number ≥ 0 (maxMemoryBytes may be null). */
+function expectSaneSnapshot(s: MetricsSnapshot): void {
+  expect(s.monotonicNs).toBeGreaterThan(0);
+  expect(s.collectNs).toBeGreaterThanOrEqual(0);
+  expect(s.host.nrCpus).toBeGreaterThanOrEqual(1);
+  expect(s.host.cpuHz).toBeGreaterThan(0);
+  expect(s.host.totalMemoryBytes).toBeGreaterThanOrEqual(s.host.freeMemoryBytes);
+  const counters: number[] = [];
+  for (const d of s.domains) {
+    expect(d.name.length).toBeGreaterThan(0);
+    expect(d.onlineVcpus).toBeLessThanOrEqual(d.maxVcpus);
+    if (d.maxMemoryBytes !== null) counters.push(d.maxMemoryBytes);
+    counters.push(d.cpuNs, d.memoryBytes);
+    for (const n of d.nets) counters.push(...Object.values(n));
+    for (const v of d.vbds) {
+      counters.push(v.devid, v.ooReqs, v.rdReqs, v.wrReqs, v.rdSectors, v.wrSectors);
+    }
+  }
+  for (const c of counters) {
+    expect(Number.isFinite(c)).toBe(true);
+    expect(c).toBeGreaterThanOrEqual(0);
+  }
+}
 
 /**
  * Declares the contract suite for one backend. `setup` runs once before the cases; its guest
@@ -146,6 +174,37 @@ export function describeHypervisorContract(
       expect(m.minKiB).toBeGreaterThanOrEqual(128 * 1024);
       expect(m.minKiB).toBeLessThanOrEqual(m.targetKiB);
       expect(m.targetKiB).toBeLessThanOrEqual(m.maxKiB);
+    });
+
+    it('metricsSnapshot has dom0 first and sane host figures and counters', async () => {
+      const s = await host.metricsSnapshot();
+      expectSaneSnapshot(s);
+      expect(s.domains[0]).toMatchObject({ domid: 0, name: 'Domain-0' });
+      expect(s.domains[0]?.cpuNs).toBeGreaterThan(0);
+      expect(s.domains[0]?.onlineVcpus).toBeGreaterThanOrEqual(1);
+      const ids = s.domains.map((d) => d.domid);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      const info = await host.hostInfo();
+      expect(s.host.nrCpus).toBe(info.nrCpus);
+      expect(Math.floor(s.host.totalMemoryBytes / 1048576)).toBe(info.totalMemoryMiB);
+    });
+
+    it('metricsSnapshot a second apart: dom0 CPU time does not go down; CPU % within 0..100 × vCPUs', async () => {
+      const a = await host.metricsSnapshot();
+      await sleep(1_000);
+      const b = await host.metricsSnapshot();
+      expect(b.monotonicNs - a.monotonicNs).toBeGreaterThanOrEqual(0.9e9);
+      const d0a = a.domains.find((d) => d.domid === 0);
+      const d0b = b.domains.find((d) => d.domid === 0);
+      expect(d0b?.cpuNs).toBeGreaterThanOrEqual(d0a?.cpuNs ?? Number.POSITIVE_INFINITY);
+      const r = computeRates(a, b);
+      expect(r.intervalNs).toBe(b.monotonicNs - a.monotonicNs);
+      const dom0 = r.domains.find((d) => d.domid === 0);
+      expect(dom0?.cpuPercent).toBeGreaterThanOrEqual(0);
+      // 1 % headroom for timestamp jitter on a loaded host.
+      expect(dom0?.cpuPercent).toBeLessThanOrEqual(101 * (dom0?.onlineVcpus ?? 0));
+      expect(r.host.cpuPercent).toBeGreaterThanOrEqual(0);
+      expect(r.host.cpuPercent).toBeLessThanOrEqual(101);
     });
 
     it('setMemoryTarget(0, above max) → MEMORY_OUT_OF_RANGE with min/max in details', async () => {
@@ -328,6 +387,29 @@ export function describeHypervisorContract(
           b = (await host.domainInfo(domid)).cpuTimeNs;
         }
         expect(b).toBeGreaterThan(a);
+      },
+      caseTimeout,
+    );
+
+    it(
+      'metricsSnapshot shows the running guest with its one vif and CPU time; CPU % within bounds',
+      async () => {
+        const domid = guestDomid();
+        const a = await host.metricsSnapshot();
+        await sleep(1_000);
+        const b = await host.metricsSnapshot();
+        expectSaneSnapshot(b);
+        const g = b.domains.find((d) => d.domid === domid);
+        expect(g?.name).toBe(ctx.guestName);
+        expect(UP).toContain(g?.state);
+        expect(g?.cpuNs).toBeGreaterThan(0);
+        expect(g?.memoryBytes).toBeGreaterThan(0);
+        expect(g?.nets.map((n) => n.id)).toEqual([0]);
+        const r = computeRates(a, b).domains.find((d) => d.domid === domid);
+        expect(r?.cpuPercent).toBeGreaterThanOrEqual(0);
+        expect(r?.cpuPercent).toBeLessThanOrEqual(101 * (r?.onlineVcpus ?? 0));
+        expect(r?.nets[0]?.rxBytesPerSec).toBeGreaterThanOrEqual(0);
+        expect(r?.nets[0]?.txBytesPerSec).toBeGreaterThanOrEqual(0);
       },
       caseTimeout,
     );
