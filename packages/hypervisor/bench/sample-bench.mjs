@@ -2,7 +2,8 @@
 // Cost of one metrics sample of all domains: the native snapshot (libxenstat through the addon,
 // `metricsSnapshot()`) against spawning `xentop -b -i 1` (what a server without the binding
 // would run each tick). Run in the Xen lab's dom0, as root, after a build:
-//   pnpm lab exec -- node <repo>/packages/hypervisor/bench/sample-bench.mjs [--native N] [--xentop N]
+//   pnpm lab exec -- node <repo>/packages/hypervisor/bench/sample-bench.mjs [--native N] [--xentop N] [--qdisk]
+// (--qdisk: openLibxlHost({ metricsQdisk: true }), libxenstat's own vbd collector with QMP.)
 // Prints per-call mean / median / p95 for both and the ratio. No assertions: figures only.
 import { spawn } from 'node:child_process';
 import { openLibxlHost } from '../dist/index.js';
@@ -45,7 +46,7 @@ function runXentop() {
   });
 }
 
-const host = await openLibxlHost();
+const host = await openLibxlHost({ metricsQdisk: args.includes('--qdisk') });
 try {
   // Warm-up: the first snapshot opens the xenstat handle; the first xentop warms the page cache.
   const first = await host.metricsSnapshot();
@@ -69,6 +70,10 @@ try {
   const c = stats(collect);
   const x = stats(spawned);
   const f = (v) => v.toFixed(2).padStart(9);
+  const devices = (k) => first.domains.reduce((sum, d) => sum + d[k].length, 0);
+  console.log(
+    `metricsQdisk: ${args.includes('--qdisk')}; vifs: ${devices('nets')}, vbds: ${devices('vbds')}`,
+  );
   console.log(
     `domains: ${first.domains.length} (${first.domains.map((d) => d.name).join(', ')}); xentop printed ${lines} lines`,
   );
@@ -77,7 +82,7 @@ try {
     `native metricsSnapshot()          ${String(n.n).padStart(5)}  ${f(n.meanMs)}  ${f(n.medianMs)}  ${f(n.p95Ms)}`,
   );
   console.log(
-    `  of which xenstat_get_node       ${String(c.n).padStart(5)}  ${f(c.meanMs)}  ${f(c.medianMs)}  ${f(c.p95Ms)}`,
+    `  of which collectNs (in the addon)${String(c.n).padStart(5)}  ${f(c.meanMs)}  ${f(c.medianMs)}  ${f(c.p95Ms)}`,
   );
   console.log(
     `spawn xentop -b -i 1              ${String(x.n).padStart(5)}  ${f(x.meanMs)}  ${f(x.medianMs)}  ${f(x.p95Ms)}`,

@@ -15,6 +15,7 @@
 #include <napi.h>
 #include <uv.h>
 
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <time.h>
@@ -353,9 +354,23 @@ struct Handles {
 // ---------------------------------------------------------------------------------------------
 // libxenstat snapshots.
 //
-// libxenstat is not thread-safe: a handle keeps an open /proc/net/dev FILE and a sysfs DIR that
-// every collection rewinds, and the vbd reader formats paths into a static buffer. So every
-// xenstat call in this process runs under one mutex.
+// libxenstat is not thread-safe: a handle keeps a sysfs DIR that every collection rewinds, and the
+// vbd reader formats paths into a static buffer. So every xenstat call in this process runs under
+// one mutex.
+//
+// Its network collector (XENSTAT_NETWORK) is not used: in Xen 4.17, parseNetDevLine() copies each
+// /proc/net/dev field into a realloc'd buffer without a terminating NUL and then strcpy()s the
+// interface name into a 16-byte stack array, so whatever garbage follows in the heap chunk is
+// copied too. In xentop (a fresh, single-threaded heap) that garbage is usually zeros; in a
+// long-lived multi-threaded process it is not, and the overflow corrupted memory (crashes in
+// regexec/malloc/V8 within a few dozen samples in the lab when other addon calls ran alongside).
+// ReadVifCounters() below reads the same file with the same attribution rules instead.
+//
+// Its vbd collector (XENSTAT_VBD) is used only when asked for (qdisk statistics): before reading
+// sysfs it asks every qdisk domain's device model over QMP, and each QMP query waits for a 10 ms
+// poll() timeout, so a domain with a qdisk disk costs at least 20 ms per sample; it also fetches a
+// 1024-entry domain list each time. ReadBlkbackCounters() reads blkback's sysfs statistics, the
+// same files libxenstat reads, without that.
 std::mutex g_xenstat_mutex;
 
 uint64_t MonotonicNs() {
@@ -392,6 +407,98 @@ struct XsNode {
   std::vector<XsDomain> domains;
 };
 
+// The domid and vif device id behind a dom0 network interface, as libxenstat decides it: sysfs
+// `/sys/class/net/<if>/device/nodename` = "backend/vif/<domid>/<devid>", else a `vif<domid>.<devid>`
+// name. False for any other interface.
+bool VifOwner(const std::string& iface, unsigned* domid, unsigned* devid) {
+  if (iface.empty() || iface.find('/') != std::string::npos || iface == "." || iface == "..")
+    return false;
+  std::string path = "/sys/class/net/" + iface + "/device/nodename";
+  if (FILE* f = std::fopen(path.c_str(), "re")) {
+    int n = std::fscanf(f, "backend/vif/%u/%u", domid, devid);
+    std::fclose(f);
+    if (n == 2) return true;
+  }
+  char extra;
+  return std::sscanf(iface.c_str(), "vif%u.%u%c", domid, devid, &extra) == 2;
+}
+
+// Reads /proc/net/dev (receive: bytes packets errs drop fifo frame compressed multicast; transmit:
+// bytes packets errs drop fifo colls carrier compressed) and appends each backend vif's counters
+// to its domain, in file order. Interfaces of domains not in `out` are skipped.
+void ReadVifCounters(XsNode* out) {
+  FILE* f = std::fopen("/proc/net/dev", "re");
+  if (!f) return;
+  char line[1024];
+  while (std::fgets(line, sizeof line, f)) {
+    char* colon = std::strchr(line, ':');
+    if (!colon) continue;  // the two header lines
+    *colon = '\0';
+    char* name = line;
+    while (*name == ' ') name++;
+    unsigned long long v[16];
+    char* p = colon + 1;
+    int n = 0;
+    for (; n < 16; n++) {
+      char* end = nullptr;
+      errno = 0;
+      v[n] = std::strtoull(p, &end, 10);
+      if (end == p || errno != 0) break;
+      p = end;
+    }
+    if (n != 16) continue;
+    unsigned domid = 0, devid = 0;
+    if (!VifOwner(name, &domid, &devid)) continue;
+    for (XsDomain& d : out->domains) {
+      if (d.domid != domid) continue;
+      d.nets.push_back({devid, v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11]});
+      break;
+    }
+  }
+  std::fclose(f);
+}
+
+// One decimal counter from a sysfs statistics file.
+bool ReadSysfsCounter(const std::string& path, unsigned long long* out) {
+  FILE* f = std::fopen(path.c_str(), "re");
+  if (!f) return false;
+  int n = std::fscanf(f, "%llu", out);
+  std::fclose(f);
+  return n == 1;
+}
+
+// Reads /sys/bus/xen-backend/devices/{vbd,tap}-<domid>-<devid>/statistics/{oo_req,rd_req,wr_req,
+// rd_sect,wr_sect} (blkback's counters, as libxenstat reads them; type 1 vbd, 2 tap) and appends
+// each device to its domain. A device whose files cannot all be read is flagged `error`.
+void ReadBlkbackCounters(XsNode* out) {
+  const char* base = "/sys/bus/xen-backend/devices";
+  DIR* dir = opendir(base);
+  if (!dir) return;
+  while (struct dirent* e = readdir(dir)) {
+    char kind[4] = {0};
+    unsigned domid = 0, devid = 0;
+    char extra;
+    if (std::sscanf(e->d_name, "%3[a-z]-%u-%u%c", kind, &domid, &devid, &extra) != 3) continue;
+    unsigned type = std::strcmp(kind, "vbd") == 0 ? 1 : std::strcmp(kind, "tap") == 0 ? 2 : 0;
+    if (type == 0) continue;
+    XsDomain* dom = nullptr;
+    for (XsDomain& d : out->domains)
+      if (d.domid == domid) dom = &d;
+    if (!dom) continue;
+    std::string stats = std::string(base) + "/" + e->d_name + "/statistics/";
+    XsVbd b{};
+    b.type = type;
+    b.dev = devid;
+    b.error = !(ReadSysfsCounter(stats + "oo_req", &b.oo) && ReadSysfsCounter(stats + "rd_req", &b.rd) &&
+                ReadSysfsCounter(stats + "wr_req", &b.wr) &&
+                ReadSysfsCounter(stats + "rd_sect", &b.rdSects) &&
+                ReadSysfsCounter(stats + "wr_sect", &b.wrSects));
+    if (b.error) b = XsVbd{type, devid, true, 0, 0, 0, 0, 0};
+    dom->vbds.push_back(b);
+  }
+  closedir(dir);
+}
+
 // Copies everything out of a xenstat_node into plain structs (worker thread).
 void CopyXenstatNode(xenstat_node* node, XsNode* out) {
   out->numCpus = xenstat_node_num_cpus(node);
@@ -421,16 +528,6 @@ void CopyXenstatNode(xenstat_node* node, XsNode* out) {
     for (unsigned v = 0; v < o.numVcpus; v++) {
       xenstat_vcpu* vc = xenstat_domain_vcpu(d, v);
       if (vc && xenstat_vcpu_online(vc)) o.onlineVcpus++;
-    }
-    unsigned nn = xenstat_domain_num_networks(d);
-    for (unsigned k = 0; k < nn; k++) {
-      xenstat_network* net = xenstat_domain_network(d, k);
-      if (!net) continue;
-      o.nets.push_back({xenstat_network_id(net), xenstat_network_rbytes(net),
-                        xenstat_network_rpackets(net), xenstat_network_rerrs(net),
-                        xenstat_network_rdrop(net), xenstat_network_tbytes(net),
-                        xenstat_network_tpackets(net), xenstat_network_terrs(net),
-                        xenstat_network_tdrop(net)});
     }
     unsigned nb = xenstat_domain_num_vbds(d);
     for (unsigned k = 0; k < nb; k++) {
@@ -915,16 +1012,25 @@ class Context : public Napi::ObjectWrap<Context> {
     return info.Env().Undefined();
   }
 
-  // xenstatSnapshot(): Promise<RawXenstatNode>. xenstat_get_node(handle, XENSTAT_ALL) on a
-  // worker thread; the handle is opened here on first use (xenstat_init) and freed by close().
+  // xenstatSnapshot(xenstatVbd: boolean): Promise<RawXenstatNode>. On a worker thread:
+  // xenstat_get_node(handle, XENSTAT_VCPU [| XENSTAT_VBD when xenstatVbd]), then
+  // ReadBlkbackCounters() (unless xenstatVbd) and ReadVifCounters(). The handle is opened here on
+  // first use (xenstat_init) and freed by close().
   Napi::Value XenstatSnapshot(const Napi::CallbackInfo& info) {
-    if (!CheckArgc(info, 0, "ctx.xenstatSnapshot()") || !Open(info.Env())) return info.Env().Undefined();
+    const char* usage = "ctx.xenstatSnapshot(xenstatVbd: boolean)";
+    if (!CheckArgc(info, 1, usage)) return info.Env().Undefined();
+    if (!info[0].IsBoolean()) {
+      Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    if (!Open(info.Env())) return info.Env().Undefined();
+    bool xenstatVbd = info[0].As<Napi::Boolean>().Value();
     auto out = std::make_shared<XsNode>();
     // close() is refused while this is in flight, so h_ outlives the worker.
     Handles* h = &h_;
     return Run(
         info, "xendeck:xenstat_get_node",
-        [h, out]() {
+        [h, out, xenstatVbd]() {
           std::lock_guard<std::mutex> lock(g_xenstat_mutex);
           if (!h->xstat) {
             errno = 0;
@@ -933,13 +1039,16 @@ class Context : public Napi::ObjectWrap<Context> {
           }
           uint64_t t0 = MonotonicNs();
           errno = 0;
-          xenstat_node* node = xenstat_get_node(h->xstat, XENSTAT_ALL);
-          uint64_t t1 = MonotonicNs();
+          unsigned flags = XENSTAT_VCPU | (xenstatVbd ? XENSTAT_VBD : 0);
+          xenstat_node* node = xenstat_get_node(h->xstat, flags);
           if (!node) return Failure::Errno(errno ? errno : EIO, "xenstat_get_node");
-          out->monotonicNs = t0;
-          out->collectNs = t1 - t0;
           CopyXenstatNode(node, out.get());
           xenstat_free_node(node);
+          if (!xenstatVbd) ReadBlkbackCounters(out.get());
+          ReadVifCounters(out.get());
+          uint64_t t1 = MonotonicNs();
+          out->monotonicNs = t0;
+          out->collectNs = t1 - t0;
           return Failure{};
         },
         [out](Napi::Env env) -> Napi::Value { return XenstatNodeToJs(env, *out); });

@@ -163,12 +163,14 @@ export interface NativeContext {
   /** Stops and joins the watch thread (no-op when not running). */
   stopWatch(): void;
   /**
-   * xenstat_get_node(handle, XENSTAT_ALL) on a worker thread. The xenstat handle (xenstat_init)
-   * is opened on the first call and kept until close(). Calls are serialised (libxenstat keeps
-   * per-handle and static state). Rejects with `call` "xenstat_init" or "xenstat_get_node" and
-   * `errno`.
+   * On a worker thread: xenstat_get_node(handle, XENSTAT_VCPU, plus XENSTAT_VBD when `xenstatVbd`),
+   * then blkback's sysfs statistics (unless `xenstatVbd`) and /proc/net/dev for the vifs, read by
+   * the addon itself (see native/xendeck_xen.cc for why libxenstat's readers are avoided). The
+   * xenstat handle (xenstat_init) is opened on the first call and kept until close(). Calls are
+   * serialised (libxenstat keeps per-handle and static state). Rejects with `call`
+   * "xenstat_init" or "xenstat_get_node" and `errno`.
    */
-  xenstatSnapshot(): Promise<RawXenstatNode>;
+  xenstatSnapshot(xenstatVbd: boolean): Promise<RawXenstatNode>;
   /** Stops the watch and SIGCHLD forwarding, frees the context. Throws if calls are in flight. */
   close(): Promise<void>;
 }

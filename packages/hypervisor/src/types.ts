@@ -183,11 +183,13 @@ export interface Hypervisor {
 
   /**
    * One sample of every domain's live counters (CPU time, vCPUs, memory, vif and vbd I/O) and the
-   * host's CPUs and memory, from libxenstat on the libxl backend (`xenstat_get_node(handle,
-   * XENSTAT_ALL)` on a worker thread; the xenstat handle is opened on the first call and kept).
-   * Units and the getter behind each field are on {@link MetricsSnapshot}; counters are cumulative,
-   * turn two snapshots into rates with `computeRates(prev, cur)`.
-   * Throws XEN_UNAVAILABLE (xenstat_init or xenstat_get_node failed; `details.call` names which).
+   * host's CPUs and memory. libxl backend: on a worker thread, `xenstat_get_node(handle,
+   * XENSTAT_VCPU)` (the xenstat handle is opened on the first call and kept), then vif counters
+   * from dom0's /proc/net/dev and blkback vbd counters from sysfs, read by the addon (the README
+   * says why libxenstat's own readers are not used). Units and the source of each field are on
+   * {@link MetricsSnapshot}; counters are cumulative: turn two snapshots into rates with
+   * `computeRates(prev, cur)`. Throws XEN_UNAVAILABLE (xenstat_init or xenstat_get_node failed;
+   * `details.call` names which).
    */
   metricsSnapshot(): Promise<MetricsSnapshot>;
 

@@ -7,12 +7,12 @@
  * below 2^53 (9.0e15: 104 days of CPU time in ns, 8 PiB in bytes), which no counter here reaches
  * in practice; above that they lose their lowest bits, never their magnitude.
  *
- * Sources (libxl backend): `xenstat_get_node(handle, XENSTAT_ALL)` (XENSTAT_VCPU | XENSTAT_NETWORK
- * | XENSTAT_XEN_VERSION | XENSTAT_VBD, /usr/include/xenstat.h) and the getters named on each field.
- * libxenstat reads domains with the `getdomaininfo` domctl, vCPUs with `getvcpuinfo`, vif counters
- * from dom0's `/proc/net/dev` (the backend interfaces `vif<domid>.<devid>`), blkback vbd counters
- * from sysfs (`/sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics/`) and qdisk counters
- * from the device model's QMP socket.
+ * Sources (libxl backend): `xenstat_get_node(handle, XENSTAT_VCPU)` (/usr/include/xenstat.h) and
+ * the getters named on each field (libxenstat reads domains with the `getdomaininfo` domctl and
+ * vCPUs with `getvcpuinfo`); vif counters from dom0's `/proc/net/dev` (the backend interfaces
+ * `vif<domid>.<devid>`) and blkback vbd counters from sysfs
+ * (`/sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics/`), both read by the addon the way
+ * libxenstat reads them; qdisk counters over QMP only with `openLibxlHost({ metricsQdisk: true })`.
  */
 import type { DomainState } from '../types.js';
 
@@ -35,23 +35,23 @@ export interface HostMetrics {
  * and xentop report them (xentop's NETRX column is `rxBytes`).
  */
 export interface VifMetrics {
-  /** The vif's device id (the N in `vif<domid>.N`; xenstat_network_id). */
+  /** The vif's device id (N in sysfs `device/nodename` `backend/vif/<domid>/N`, else in `vif<domid>.N`). */
   id: number;
-  /** Bytes received by the backend = sent by the guest (xenstat_network_rbytes). */
+  /** Bytes received by the backend = sent by the guest (/proc/net/dev receive bytes; libxenstat's xenstat_network_rbytes). */
   rxBytes: number;
-  /** Packets received by the backend (xenstat_network_rpackets). */
+  /** Packets received by the backend (/proc/net/dev receive packets; libxenstat's xenstat_network_rpackets). */
   rxPackets: number;
-  /** Receive errors (xenstat_network_rerrs). */
+  /** Receive errors (/proc/net/dev receive errs; libxenstat's xenstat_network_rerrs). */
   rxErrors: number;
-  /** Receive drops (xenstat_network_rdrop). */
+  /** Receive drops (/proc/net/dev receive drop; libxenstat's xenstat_network_rdrop). */
   rxDrops: number;
-  /** Bytes sent by the backend = received by the guest (xenstat_network_tbytes). */
+  /** Bytes sent by the backend = received by the guest (/proc/net/dev transmit bytes; libxenstat's xenstat_network_tbytes). */
   txBytes: number;
-  /** Packets sent by the backend (xenstat_network_tpackets). */
+  /** Packets sent by the backend (/proc/net/dev transmit packets; libxenstat's xenstat_network_tpackets). */
   txPackets: number;
-  /** Transmit errors (xenstat_network_terrs). */
+  /** Transmit errors (/proc/net/dev transmit errs; libxenstat's xenstat_network_terrs). */
   txErrors: number;
-  /** Transmit drops (xenstat_network_tdrop). */
+  /** Transmit drops (/proc/net/dev transmit drop; libxenstat's xenstat_network_tdrop). */
   txDrops: number;
 }
 
@@ -75,15 +75,15 @@ export interface VbdMetrics {
    * counters are then reported as 0 and {@link computeRates} gives no rates for it.
    */
   statsAvailable: boolean;
-  /** Requests that found the ring full ("out of requests", xenstat_vbd_oo_reqs). */
+  /** Requests that found the ring full ("out of requests"; sysfs `oo_req`, xenstat_vbd_oo_reqs). */
   ooReqs: number;
-  /** Read requests (xenstat_vbd_rd_reqs). */
+  /** Read requests (sysfs `rd_req`; xenstat_vbd_rd_reqs). */
   rdReqs: number;
-  /** Write requests (xenstat_vbd_wr_reqs). */
+  /** Write requests (sysfs `wr_req`; xenstat_vbd_wr_reqs). */
   wrReqs: number;
-  /** 512-byte sectors read (xenstat_vbd_rd_sects; see the README for the blkback caveat). */
+  /** 512-byte sectors read (sysfs `rd_sect`; xenstat_vbd_rd_sects with `metricsQdisk`). */
   rdSectors: number;
-  /** 512-byte sectors written (xenstat_vbd_wr_sects). */
+  /** 512-byte sectors written (sysfs `wr_sect`; xenstat_vbd_wr_sects). */
   wrSectors: number;
 }
 
@@ -126,15 +126,15 @@ export interface DomainMetrics {
 export interface MetricsSnapshot {
   /**
    * CLOCK_MONOTONIC in ns, taken right before the collection started. The domain CPU counters
-   * (`cpuNs`) are read by the collection's first hypercall a few µs later, so CPU rates use this.
+   * (`cpuNs`) are read by the collection's first hypercalls right after, so CPU rates use this.
    * As a number it is exact below 2^53 ns (104 days of uptime) and a few ns coarse after: no
    * matter for intervals of a second. Same clock as `process.hrtime.bigint()`.
    */
   monotonicNs: number;
   /**
    * How long the collection took, ns. Device counters (vifs, vbds) are read at its end, so their
-   * rates use `monotonicNs + collectNs`. On the libxl backend this is the xenstat_get_node call,
-   * which includes reading /proc/net/dev and sysfs (and QMP for qdisk disks).
+   * rates use `monotonicNs + collectNs`. On the libxl backend: xenstat_get_node plus reading
+   * /proc/net/dev and sysfs (and QMP for qdisk disks with `metricsQdisk`).
    */
   collectNs: number;
   host: HostMetrics;
