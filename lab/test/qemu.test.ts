@@ -33,6 +33,7 @@ describe('qemuArgs', () => {
   it('boots Xen with dom0 kernel + cmdline and initrd as multiboot modules', () => {
     expect(valuesOf(args, '-kernel')).toEqual(['/c/img/xen.elf']);
     expect(valuesOf(args, '-append')[0]).toContain('smap=0 smep=0');
+    expect(valuesOf(args, '-append')[0]).toContain('spec-ctrl=eager-fpu');
     expect(valuesOf(args, '-append')[0]).toContain('dom0_mem=1536M,max:1536M');
     expect(valuesOf(args, '-initrd')).toEqual([
       '/c/img/vmlinuz root=/dev/vda ro console=hvc0 quiet xendeck.repo=/work/main,/c/img/initrd.img',
