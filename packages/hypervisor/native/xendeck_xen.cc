@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <time.h>
@@ -369,7 +370,7 @@ struct Handles {
 // Its vbd collector (XENSTAT_VBD) is used only when asked for (qdisk statistics): before reading
 // sysfs it asks every qdisk domain's device model over QMP, and each QMP query waits for a 10 ms
 // poll() timeout, so a domain with a qdisk disk costs at least 20 ms per sample; it also fetches a
-// 1024-entry domain list each time. ReadBlkbackCounters() reads blkback's sysfs statistics, the
+// 1024-entry domain list each time. ReadBackendDevices() reads blkback's sysfs statistics, the
 // same files libxenstat reads, without that.
 std::mutex g_xenstat_mutex;
 
@@ -407,85 +408,83 @@ struct XsNode {
   std::vector<XsDomain> domains;
 };
 
-// The domid and vif device id behind a dom0 network interface, as libxenstat decides it: sysfs
-// `/sys/class/net/<if>/device/nodename` = "backend/vif/<domid>/<devid>", else a `vif<domid>.<devid>`
-// name. False for any other interface.
-bool VifOwner(const std::string& iface, unsigned* domid, unsigned* devid) {
-  if (iface.empty() || iface.find('/') != std::string::npos || iface == "." || iface == "..")
-    return false;
-  std::string path = "/sys/class/net/" + iface + "/device/nodename";
-  if (FILE* f = std::fopen(path.c_str(), "re")) {
-    int n = std::fscanf(f, "backend/vif/%u/%u", domid, devid);
-    std::fclose(f);
-    if (n == 2) return true;
-  }
-  char extra;
-  return std::sscanf(iface.c_str(), "vif%u.%u%c", domid, devid, &extra) == 2;
-}
-
-// Reads /proc/net/dev (receive: bytes packets errs drop fifo frame compressed multicast; transmit:
-// bytes packets errs drop fifo colls carrier compressed) and appends each backend vif's counters
-// to its domain, in file order. Interfaces of domains not in `out` are skipped.
-void ReadVifCounters(XsNode* out) {
-  FILE* f = std::fopen("/proc/net/dev", "re");
-  if (!f) return;
-  char line[1024];
-  while (std::fgets(line, sizeof line, f)) {
-    char* colon = std::strchr(line, ':');
-    if (!colon) continue;  // the two header lines
-    *colon = '\0';
-    char* name = line;
-    while (*name == ' ') name++;
-    unsigned long long v[16];
-    char* p = colon + 1;
-    int n = 0;
-    for (; n < 16; n++) {
-      char* end = nullptr;
-      errno = 0;
-      v[n] = std::strtoull(p, &end, 10);
-      if (end == p || errno != 0) break;
-      p = end;
+// Reads a small proc/sysfs file whole into `buf` (NUL-terminated) with open/read/close: no stdio
+// buffer and no fstat, which matters when every syscall is dear (the lab runs under TCG). False
+// when the file cannot be opened or read.
+bool ReadSmallFile(const char* path, std::string* buf) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  buf->clear();
+  char chunk[4096];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      return false;
     }
-    if (n != 16) continue;
-    unsigned domid = 0, devid = 0;
-    if (!VifOwner(name, &domid, &devid)) continue;
-    for (XsDomain& d : out->domains) {
-      if (d.domid != domid) continue;
-      d.nets.push_back({devid, v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11]});
-      break;
-    }
+    if (n == 0) break;
+    buf->append(chunk, static_cast<size_t>(n));
   }
-  std::fclose(f);
+  close(fd);
+  return true;
 }
 
 // One decimal counter from a sysfs statistics file.
 bool ReadSysfsCounter(const std::string& path, unsigned long long* out) {
-  FILE* f = std::fopen(path.c_str(), "re");
-  if (!f) return false;
-  int n = std::fscanf(f, "%llu", out);
-  std::fclose(f);
-  return n == 1;
+  std::string text;
+  if (!ReadSmallFile(path.c_str(), &text)) return false;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (end == text.c_str() || errno != 0) return false;
+  *out = v;
+  return true;
 }
 
-// Reads /sys/bus/xen-backend/devices/{vbd,tap}-<domid>-<devid>/statistics/{oo_req,rd_req,wr_req,
-// rd_sect,wr_sect} (blkback's counters, as libxenstat reads them; type 1 vbd, 2 tap) and appends
-// each device to its domain. A device whose files cannot all be read is flagged `error`.
-void ReadBlkbackCounters(XsNode* out) {
-  const char* base = "/sys/bus/xen-backend/devices";
-  DIR* dir = opendir(base);
+// A netback interface: its dom0 name and the domid / vif device id it serves.
+struct VifIface {
+  std::string name;
+  unsigned domid, devid;
+};
+
+// One walk of /sys/bus/xen-backend/devices:
+// - `vif-<domid>-<devid>`: the netback device; its `net/` directory holds the dom0 interface it
+//   created (whatever `vifname=` called it). Same attribution as libxenstat's, which reads
+//   `/sys/class/net/<if>/device/nodename` = "backend/vif/<domid>/<devid>" for every interface;
+//   this opens one directory per vif instead of one file per dom0 interface.
+// - `{vbd,tap}-<domid>-<devid>` (when `vbds`): blkback's counters statistics/{oo_req,rd_req,
+//   wr_req,rd_sect,wr_sect}, the files libxenstat reads (type 1 vbd, 2 tap), appended to the
+//   domain; a device whose files cannot all be read is flagged `error`.
+// Devices of domains not in `out` are skipped.
+void ReadBackendDevices(XsNode* out, bool vbds, std::vector<VifIface>* vifs) {
+  const std::string base = "/sys/bus/xen-backend/devices/";
+  DIR* dir = opendir(base.c_str());
   if (!dir) return;
   while (struct dirent* e = readdir(dir)) {
     char kind[4] = {0};
     unsigned domid = 0, devid = 0;
     char extra;
     if (std::sscanf(e->d_name, "%3[a-z]-%u-%u%c", kind, &domid, &devid, &extra) != 3) continue;
-    unsigned type = std::strcmp(kind, "vbd") == 0 ? 1 : std::strcmp(kind, "tap") == 0 ? 2 : 0;
-    if (type == 0) continue;
     XsDomain* dom = nullptr;
     for (XsDomain& d : out->domains)
       if (d.domid == domid) dom = &d;
     if (!dom) continue;
-    std::string stats = std::string(base) + "/" + e->d_name + "/statistics/";
+    if (std::strcmp(kind, "vif") == 0) {
+      std::string netDir = base + e->d_name + "/net";
+      if (DIR* nd = opendir(netDir.c_str())) {
+        while (struct dirent* ne = readdir(nd)) {
+          if (ne->d_name[0] == '.') continue;
+          vifs->push_back({ne->d_name, domid, devid});
+          break;
+        }
+        closedir(nd);
+      }
+      continue;
+    }
+    unsigned type = std::strcmp(kind, "vbd") == 0 ? 1 : std::strcmp(kind, "tap") == 0 ? 2 : 0;
+    if (type == 0 || !vbds) continue;
+    std::string stats = base + e->d_name + "/statistics/";
     XsVbd b{};
     b.type = type;
     b.dev = devid;
@@ -497,6 +496,56 @@ void ReadBlkbackCounters(XsNode* out) {
     dom->vbds.push_back(b);
   }
   closedir(dir);
+}
+
+// Reads /proc/net/dev (receive: bytes packets errs drop fifo frame compressed multicast; transmit:
+// bytes packets errs drop fifo colls carrier compressed) and appends each backend vif's counters
+// to its domain, in file order. An interface is a domain's vif when ReadBackendDevices() found it
+// under a netback device, else when it is named `vif<domid>.<devid>` (libxenstat's fallback).
+// Interfaces of domains not in `out` are skipped.
+void ReadVifCounters(XsNode* out, const std::vector<VifIface>& vifs) {
+  std::string text;
+  if (!ReadSmallFile("/proc/net/dev", &text)) return;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    std::string line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;  // the two header lines
+    size_t first = line.find_first_not_of(' ');
+    if (first >= colon) continue;
+    std::string name = line.substr(first, colon - first);
+    unsigned long long v[16];
+    const char* p = line.c_str() + colon + 1;
+    int n = 0;
+    for (; n < 16; n++) {
+      char* end = nullptr;
+      errno = 0;
+      v[n] = std::strtoull(p, &end, 10);
+      if (end == p || errno != 0) break;
+      p = end;
+    }
+    if (n != 16) continue;
+    unsigned domid = 0, devid = 0;
+    bool found = false;
+    for (const VifIface& vi : vifs) {
+      if (vi.name == name) {
+        domid = vi.domid;
+        devid = vi.devid;
+        found = true;
+        break;
+      }
+    }
+    char extra;
+    if (!found && std::sscanf(name.c_str(), "vif%u.%u%c", &domid, &devid, &extra) != 2) continue;
+    for (XsDomain& d : out->domains) {
+      if (d.domid != domid) continue;
+      d.nets.push_back({devid, v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11]});
+      break;
+    }
+  }
 }
 
 // Copies everything out of a xenstat_node into plain structs (worker thread).
@@ -1014,7 +1063,8 @@ class Context : public Napi::ObjectWrap<Context> {
 
   // xenstatSnapshot(xenstatVbd: boolean): Promise<RawXenstatNode>. On a worker thread:
   // xenstat_get_node(handle, XENSTAT_VCPU [| XENSTAT_VBD when xenstatVbd]), then
-  // ReadBlkbackCounters() (unless xenstatVbd) and ReadVifCounters(). The handle is opened here on
+  // ReadBackendDevices() (blkback counters unless xenstatVbd; netback interface names) and
+  // ReadVifCounters(). The handle is opened here on
   // first use (xenstat_init) and freed by close().
   Napi::Value XenstatSnapshot(const Napi::CallbackInfo& info) {
     const char* usage = "ctx.xenstatSnapshot(xenstatVbd: boolean)";
@@ -1044,8 +1094,9 @@ class Context : public Napi::ObjectWrap<Context> {
           if (!node) return Failure::Errno(errno ? errno : EIO, "xenstat_get_node");
           CopyXenstatNode(node, out.get());
           xenstat_free_node(node);
-          if (!xenstatVbd) ReadBlkbackCounters(out.get());
-          ReadVifCounters(out.get());
+          std::vector<VifIface> vifs;
+          ReadBackendDevices(out.get(), !xenstatVbd, &vifs);
+          ReadVifCounters(out.get(), vifs);
           uint64_t t1 = MonotonicNs();
           out->monotonicNs = t0;
           out->collectNs = t1 - t0;

@@ -35,7 +35,7 @@ export interface HostMetrics {
  * and xentop report them (xentop's NETRX column is `rxBytes`).
  */
 export interface VifMetrics {
-  /** The vif's device id (N in sysfs `device/nodename` `backend/vif/<domid>/N`, else in `vif<domid>.N`). */
+  /** The vif's device id (N in its netback device `/sys/bus/xen-backend/devices/vif-<domid>-N`, else in an interface name `vif<domid>.N`). */
   id: number;
   /** Bytes received by the backend = sent by the guest (/proc/net/dev receive bytes; libxenstat's xenstat_network_rbytes). */
   rxBytes: number;
