@@ -69,6 +69,27 @@ describe('<DomainsTableView>', () => {
     ).toHaveTextContent(/^1023 MiB$/);
   });
 
+  it('draws live memory as a sparkline from 0 to the domain maximum, beside the xl list figure', () => {
+    mockFetch(() => jsonResponse(200, {}));
+    const capped = { ...web1, maxMemoryKiB: 2 * 1_048_576 };
+    renderWithProviders(<DomainsTableView domains={[dom0, capped]} />);
+    const row = () => screen.getByTestId('domain-row-web1');
+    const path = () => within(row()).getByTestId('memory-sparkline').querySelector('path');
+    expect(path()).toBeNull();
+    const gib = 1024 ** 3;
+    act(() => {
+      metricsStore.ingest(
+        metricsSample(1_000, [metricsDomain({ domid: 3, name: 'web1', memoryBytes: gib })]),
+      );
+      metricsStore.ingest(
+        metricsSample(2_000, [metricsDomain({ domid: 3, name: 'web1', memoryBytes: 2 * gib })]),
+      );
+    });
+    // 48 px wide, 20 px high: 1 GiB of a 2 GiB maximum sits half-way, 2 GiB at the top edge.
+    expect(path()?.getAttribute('d')).toBe('M47.6 10.0 L48.0 0.5');
+    expect(within(row()).getByTestId('domain-memory')).toHaveTextContent(/^1023 MiB$/);
+  });
+
   it('tells when live memory differs from the list (same domid, whole MiB)', () => {
     const sample = (memoryBytes: number, domid = 3) =>
       metricsSample(1_000, [metricsDomain({ domid, name: 'web1', memoryBytes })]);

@@ -4,14 +4,19 @@ import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
-import { DomainCpuCell, type MetricsSample, useLatestSample } from '@/features/metrics';
+import {
+  DomainCpuCell,
+  MemorySparkline,
+  type MetricsSample,
+  useLatestSample,
+} from '@/features/metrics';
 import { formatCpuTimeSeconds, formatKiBAsMiB, kibToWholeMiB } from '@/lib/format';
 import { domainsListQueryKey, useDomains } from '../api/get-domains';
 import { DomainActions } from './domain-actions';
 import { StateBadge } from './state-badge';
 
-const th = thClass;
-const td = tdClass;
+const th = `${thClass} whitespace-nowrap`;
+const td = `${tdClass} whitespace-nowrap`;
 
 /**
  * True when a live sample shows some domain (same domid) at a whole-MiB memory other than the
@@ -128,12 +133,17 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
               <td className={`${td} text-right`}>
                 <DomainCpuCell name={d.name} />
               </td>
-              <td
-                className={`${td} text-right tabular-nums`}
-                data-testid="domain-memory"
-                title={`${d.memoryKiB} KiB (max ${d.maxMemoryKiB} KiB)`}
-              >
-                {formatKiBAsMiB(d.memoryKiB)}
+              <td className={`${td} text-right`}>
+                <div className="flex items-center justify-end gap-2">
+                  <MemorySparkline name={d.name} maxMemoryBytes={d.maxMemoryKiB * 1024} />
+                  <span
+                    className="w-[4.5rem] text-right tabular-nums"
+                    data-testid="domain-memory"
+                    title={`${d.memoryKiB} KiB (max ${d.maxMemoryKiB} KiB); the line is the last 2 minutes, 0 to max`}
+                  >
+                    {formatKiBAsMiB(d.memoryKiB)}
+                  </span>
+                </div>
               </td>
               <td className={`${td} text-right tabular-nums`}>
                 {d.vcpus}

@@ -1,43 +1,94 @@
 import { useMemo } from 'react';
 import { useDomainSeries } from '../api/metrics-stream';
-import type { MetricsStore } from '../lib/metrics-store';
+import type { LivePoint, MetricsStore } from '../lib/metrics-store';
 import { sparklinePath } from '../lib/sparkline';
 
 const WIDTH = 80;
 const HEIGHT = 20;
-/** The sparkline shows this much of the live buffer. */
+/** The sparklines show this much of the live buffer. */
 export const SPARKLINE_WINDOW_MS = 2 * 60_000;
 
-/**
- * The last 2 minutes of a domain's CPU % as a small line (0 at the bottom, 100 % of one physical
- * CPU at the top unless the domain used more). Decorative: the number beside it carries the value.
- */
-export function CpuSparkline({ name, store }: { name: string; store?: MetricsStore }) {
+/** One domain series drawn as a sparkline: `pick` chooses the value, `minTop` the top edge. */
+function DomainSparkline({
+  name,
+  store,
+  pick,
+  minTop,
+  testId,
+  width = WIDTH,
+}: {
+  name: string;
+  store?: MetricsStore | undefined;
+  pick: (p: LivePoint) => number | null;
+  minTop: number;
+  testId: string;
+  width?: number;
+}) {
   const series = useDomainSeries(name, store);
   const d = useMemo(() => {
     const last = series.at(-1);
     if (!last) return '';
     return sparklinePath({
-      points: series.map((p) => ({ t: p.t, v: p.cpuPercent })),
+      points: series.map((p) => ({ t: p.t, v: pick(p) })),
       now: last.t,
       windowMs: SPARKLINE_WINDOW_MS,
-      width: WIDTH,
+      width,
       height: HEIGHT,
-      minTop: 100,
+      minTop,
     });
-  }, [series]);
+  }, [series, pick, minTop, width]);
   return (
     <svg
-      width={WIDTH}
+      width={width}
       height={HEIGHT}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      viewBox={`0 0 ${width} ${HEIGHT}`}
       aria-hidden="true"
-      data-testid="cpu-sparkline"
+      data-testid={testId}
       className="shrink-0 overflow-visible rounded-sm bg-zinc-100/70 text-sky-600 dark:bg-zinc-800/60 dark:text-sky-400"
     >
       {d ? (
         <path d={d} fill="none" stroke="currentColor" strokeWidth={1.25} strokeLinejoin="round" />
       ) : null}
     </svg>
+  );
+}
+
+const pickCpu = (p: LivePoint) => p.cpuPercent;
+const pickMemory = (p: LivePoint) => p.memoryBytes;
+
+/**
+ * The last 2 minutes of a domain's CPU % as a small line (0 at the bottom, 100 % of one physical
+ * CPU at the top unless the domain used more). Decorative: the number beside it carries the value.
+ */
+export function CpuSparkline({ name, store }: { name: string; store?: MetricsStore }) {
+  return (
+    <DomainSparkline name={name} store={store} pick={pickCpu} minTop={100} testId="cpu-sparkline" />
+  );
+}
+
+/**
+ * The last 2 minutes of a domain's memory (xenstat cur_mem, bytes) as a small line: 0 at the
+ * bottom, the domain's maximum (`maxMemoryBytes`, `maxmem`) at the top, so a balloon going up or
+ * down shows as a step. Decorative: the figure beside it carries the value.
+ */
+export function MemorySparkline({
+  name,
+  maxMemoryBytes,
+  store,
+}: {
+  name: string;
+  /** Top edge, bytes (the domain's maximum memory); larger samples raise it. */
+  maxMemoryBytes: number;
+  store?: MetricsStore;
+}) {
+  return (
+    <DomainSparkline
+      name={name}
+      store={store}
+      pick={pickMemory}
+      minTop={Math.max(1, maxMemoryBytes)}
+      testId="memory-sparkline"
+      width={48}
+    />
   );
 }
