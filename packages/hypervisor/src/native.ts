@@ -15,13 +15,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = join(here, '..');
 
 /**
- * Where the addon is looked for, in order: `XENDECK_NATIVE_ADDON` (an explicit path), then the
- * node-gyp outputs `build/Release` and `build/Debug` of this package.
+ * Where the addon is looked for: `XENDECK_NATIVE_ADDON` alone when it is set (an explicit path
+ * that cannot be loaded is an error, never a silent fall back to another build: a copy on a
+ * `noexec` mount once did exactly that), else the node-gyp outputs `build/Release` and
+ * `build/Debug` of this package, in that order.
  */
 export function nativeCandidates(): string[] {
-  const list: string[] = [];
   const env = process.env.XENDECK_NATIVE_ADDON;
-  if (env) list.push(env);
+  if (env) return [env];
+  const list: string[] = [];
   list.push(join(packageRoot, 'build', 'Release', 'xendeck_xen.node'));
   list.push(join(packageRoot, 'build', 'Debug', 'xendeck_xen.node'));
   return list;
