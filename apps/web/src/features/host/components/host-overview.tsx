@@ -3,20 +3,25 @@ import { formatMiB, percentOf } from '@/lib/format';
 
 /** Host facts as `xl info` reports them: name, Xen version, CPUs, capabilities, backend. */
 export function HostFacts({ host }: { host: Host }) {
-  const facts: [string, string][] = [
+  // [label, shown, title]: CPU frequency shown in GHz to fit the column, exact MHz on hover.
+  const facts: [string, string, string?][] = [
     ['Host', host.hostname],
     ['Xen', host.xenVersion],
-    ['CPUs', `${host.nrCpus} × ${host.cpuMhz} MHz`],
+    [
+      'CPUs',
+      `${host.nrCpus} × ${(Math.round(host.cpuMhz / 10) / 100).toFixed(2)} GHz`,
+      `${host.nrCpus} × ${host.cpuMhz} MHz`,
+    ],
     ['Memory', formatMiB(host.totalMemoryMiB)],
     ['Toolstack', host.backend === 'libxl' ? 'libxl (xl)' : 'simulated'],
   ];
   return (
     <div className="flex flex-col gap-3">
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-5">
-        {facts.map(([label, value]) => (
+        {facts.map(([label, value, title]) => (
           <div key={label} className="min-w-0">
             <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-            <dd className="truncate font-medium tabular-nums" title={value}>
+            <dd className="truncate font-medium tabular-nums" title={title ?? value}>
               {value}
             </dd>
           </div>
