@@ -17,7 +17,7 @@ export function HostFacts({ host }: { host: Host }) {
   ];
   return (
     <div className="flex flex-col gap-3">
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-5">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-[repeat(5,minmax(0,auto))] sm:justify-between">
         {facts.map(([label, value, title]) => (
           <div key={label} className="min-w-0">
             <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
