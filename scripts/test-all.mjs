@@ -5,10 +5,12 @@
  *   1. lint (Biome) and build (turbo: addon, packages, server bundle, web app)
  *   2. typecheck of the packages without a build step (e2e, lab)
  *   3. unit and component tests (Vitest, all workspace projects in one run)
- *   4. the xl-config benchmark (prints its ratio to libxlutil), and end-to-end tests against the simulated host (Playwright + Debian's chromium)
+ *   4. the benchmarks that need no Xen (server metrics stream with 50 clients; xl-config against
+ *      libxlutil: they print figures and a verdict, assert nothing), and end-to-end tests against
+ *      the simulated host (Playwright + Debian's chromium)
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
  *      contract suite inside dom0 against real libxl, run the end-to-end lab suite through the
- *      browser, then stop the lab.
+ *      browser, print the metrics sample benchmark (addon vs xentop), then stop the lab.
  *
  * XENDECK_SKIP_LAB=1 skips step 5 (for a quick local run; CI never sets it).
  * Exit status: 0 when every step passed. The last line counts the tests that ran.
@@ -83,6 +85,20 @@ if (built) {
     (await step('typecheck', pnpm, ['exec', 'turbo', 'run', 'typecheck'], { count: false })) && ok;
   ok = (await step('unit and component tests (vitest)', pnpm, ['exec', 'vitest', 'run'])) && ok;
   ok =
+    (await step(
+      'server benchmark (50 metrics websocket clients, 500 simulated domains, 60 s)',
+      pnpm,
+      ['--filter', '@xendeck/server', 'bench'],
+      { count: false },
+    )) && ok;
+  ok =
+    (await step(
+      'xl-config benchmark (parse + print against libxlutil, ratio)',
+      pnpm,
+      ['--filter', '@xendeck/xl-config', 'bench'],
+      { count: false },
+    )) && ok;
+  ok =
     (await step('e2e, simulated host (playwright)', pnpm, [
       '--filter',
       '@xendeck/e2e',
@@ -119,6 +135,30 @@ if (built) {
             '@xendeck/e2e',
             'test:lab',
           ])) && ok;
+        // Prints figures, asserts nothing: one metrics sample of all domains through the addon
+        // against spawning xentop, with the PV test guest running (2 domains, 1 vif).
+        ok =
+          (await step(
+            'Xen lab: metrics sample benchmark in dom0 (native vs xentop, ratio)',
+            pnpm,
+            [
+              'lab',
+              'exec',
+              '--',
+              'sh',
+              '-c',
+              [
+                'set -e',
+                'rc=0',
+                'xl create -q /etc/xen/xdtest-pv.cfg',
+                'sleep 20',
+                `node '${root}/packages/hypervisor/bench/sample-bench.mjs' --native 300 --xentop 40 || rc=$?`,
+                'xl destroy xdtest-pv',
+                'exit "$rc"',
+              ].join('\n'),
+            ],
+            { count: false },
+          )) && ok;
       } finally {
         await step('Xen lab: stop', pnpm, ['lab', 'stop'], { count: false });
       }
