@@ -71,18 +71,17 @@ const SETTLE_INTERVAL_MS = 200;
 const SETTLE_MAX_ROUNDS = 25;
 
 /**
- * One domain state from libxl_dominfo flags, by the precedence in types.ts:
- * dying > crashed > shutdown > paused > running > blocked; neither running nor blocked → running.
+ * One domain state from libxl_dominfo flags: crashed is a shutdown whose reason is
+ * LIBXL_SHUTDOWN_REASON_CRASH (as xenstat_domain_crashed decides it), then the precedence of
+ * {@link stateFromXenstat}.
  */
 export function stateFromDominfo(
   d: Pick<RawDominfo, 'dying' | 'shutdown' | 'shutdownReason' | 'paused' | 'running' | 'blocked'>,
 ): DomainState {
-  if (d.dying) return 'dying';
-  if (d.shutdown) return d.shutdownReason === LIBXL_SHUTDOWN_REASON_CRASH ? 'crashed' : 'shutdown';
-  if (d.paused) return 'paused';
-  if (d.running) return 'running';
-  if (d.blocked) return 'blocked';
-  return 'running';
+  return stateFromXenstat({
+    ...d,
+    crashed: d.shutdown && d.shutdownReason === LIBXL_SHUTDOWN_REASON_CRASH,
+  });
 }
 
 /** libxl_domain_type → DomainType (1 HVM, 2 PV, 3 PVH; anything else is reported as pv). */
@@ -108,8 +107,9 @@ export function toDomainInfo(d: RawDominfo): DomainInfo {
 }
 
 /**
- * One state from the xenstat_domain_* flags, by the same precedence as {@link stateFromDominfo}:
- * dying > crashed > shutdown > paused > running > blocked; none set → running.
+ * One state from the xenstat_domain_* flags, by the precedence in types.ts (the one place it is
+ * written; {@link stateFromDominfo} uses it too):
+ * dying > crashed > shutdown > paused > running > blocked; neither running nor blocked → running.
  */
 export function stateFromXenstat(
   d: Pick<RawXenstatDomain, 'dying' | 'crashed' | 'shutdown' | 'paused' | 'running' | 'blocked'>,
