@@ -20,7 +20,7 @@ export {
   useMetricsStatus,
   useMetricsStream,
 } from './api/metrics-stream';
-export { CpuSparkline, MemorySparkline } from './components/cpu-sparkline';
+export { CpuSparkline, MemorySparkline } from './components/domain-sparklines';
 export { DomainCpuCell, DomainLiveNumbers, useDomainSample } from './components/domain-live';
 export { DomainMetricsCharts, HostMetricsCharts } from './components/metrics-charts';
 export { RangePicker } from './components/range-picker';

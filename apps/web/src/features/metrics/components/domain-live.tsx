@@ -7,7 +7,7 @@ import {
   formatReqPerSec,
 } from '../lib/format-metrics';
 import type { MetricsStore } from '../lib/metrics-store';
-import { CpuSparkline } from './cpu-sparkline';
+import { CpuSparkline } from './domain-sparklines';
 
 /** The latest sample's entry for the domain called `name`, or undefined (not running, no sample yet). */
 export function useDomainSample(name: string, store?: MetricsStore): MetricsDomain | undefined {
