@@ -3,11 +3,7 @@
 // its Overview (live numbers), the host overview charts.
 // Usage: node apps/web/scripts/metrics-screenshots.mjs <baseUrl> <password> <outDir> [domain]
 // Uses playwright-core from the e2e package and the system Chromium.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(fileURLToPath(new URL('../../../e2e/package.json', import.meta.url)));
-const { chromium } = require('@playwright/test');
+import { forEachScheme } from './lib/screenshot-session.mjs';
 
 const [
   base = 'http://127.0.0.1:18182',
@@ -15,62 +11,39 @@ const [
   out = '/tmp/shots',
   domain = 'web-01',
 ] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
 
-for (const scheme of ['light', 'dark']) {
-  const context = await browser.newContext({
-    colorScheme: scheme,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${scheme}] page error:`, e.message));
-  page.on(
-    'console',
-    (m) => m.type() === 'error' && console.error(`[${scheme}] console:`, m.text()),
-  );
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-  const shot = async (name, wait = 800) => {
-    await page.waitForTimeout(wait);
-    await page.screenshot({ path: `${out}/metrics-${name}-${scheme}.png`, fullPage: true });
-  };
+await forEachScheme(
+  { base, password, out, prefix: 'metrics', defaultWaitMs: 800 },
+  async ({ page, shot }) => {
+    // The metrics socket is app-wide: navigate inside the app so the buffer keeps filling.
+    const nav = async (path) => {
+      await page.evaluate((p) => {
+        window.history.pushState({}, '', p);
+        window.dispatchEvent(new PopStateEvent('popstate'));
+      }, path);
+    };
 
-  // The metrics socket is app-wide: navigate inside the app so the buffer keeps filling.
-  const nav = async (path) => {
-    await page.evaluate((p) => {
-      window.history.pushState({}, '', p);
-      window.dispatchEvent(new PopStateEvent('popstate'));
-    }, path);
-  };
+    await page.goto(`${base}/domains`);
+    await page.getByTestId('domain-cpu-percent').first().waitFor();
+    // Sparklines show 2 minutes: METRICS_SHOT_WAIT_MS=125000 fills them.
+    await shot('domains', Number(process.env.METRICS_SHOT_WAIT_MS ?? 20_000));
 
-  await page.goto(`${base}/domains`);
-  await page.getByTestId('domain-cpu-percent').first().waitFor();
-  // Sparklines show 2 minutes: METRICS_SHOT_WAIT_MS=125000 fills them.
-  await shot('domains', Number(process.env.METRICS_SHOT_WAIT_MS ?? 20_000));
+    await nav('/top');
+    await page.getByTestId('top-cpu-percent').first().waitFor();
+    await shot('xl-top');
 
-  await nav('/top');
-  await page.getByTestId('top-cpu-percent').first().waitFor();
-  await shot('xl-top');
+    await nav(`/domains/${domain}?view=metrics`);
+    await page.getByTestId('chart-cpu').waitFor();
+    await shot('domain-live', 1500);
+    await page.getByRole('button', { name: '1 h' }).click();
+    await shot('domain-1h', 1500);
 
-  await nav(`/domains/${domain}?view=metrics`);
-  await page.getByTestId('chart-cpu').waitFor();
-  await shot('domain-live', 1500);
-  await page.getByRole('button', { name: '1 h' }).click();
-  await shot('domain-1h', 1500);
+    await nav(`/domains/${domain}`);
+    await page.getByTestId('domain-live').waitFor();
+    await shot('domain-overview');
 
-  await nav(`/domains/${domain}`);
-  await page.getByTestId('domain-live').waitFor();
-  await shot('domain-overview');
-
-  await nav('/');
-  await page.getByTestId('chart-host-cpu').waitFor();
-  await shot('host', 1500);
-  await context.close();
-}
-await browser.close();
+    await nav('/');
+    await page.getByTestId('chart-host-cpu').waitFor();
+    await shot('host', 1500);
+  },
+);
