@@ -20,8 +20,8 @@ export {
   useMetricsStatus,
   useMetricsStream,
 } from './api/metrics-stream';
-export { CpuSparkline, MemorySparkline } from './components/domain-sparklines';
 export { DomainCpuCell, DomainLiveNumbers, useDomainSample } from './components/domain-live';
+export { CpuSparkline, MemorySparkline } from './components/domain-sparklines';
 export { DomainMetricsCharts, HostMetricsCharts } from './components/metrics-charts';
 export { RangePicker } from './components/range-picker';
 export { TimeSeriesChart } from './components/time-series-chart';
