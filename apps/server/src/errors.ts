@@ -37,7 +37,9 @@ export type ServerErrorCode =
   /** No history version of that id for that config. */
   | 'VERSION_NOT_FOUND'
   /** Rotating the /metrics token when XENDECK_METRICS_TOKEN sets it. */
-  | 'METRICS_TOKEN_FROM_ENV';
+  | 'METRICS_TOKEN_FROM_ENV'
+  /** A console ticket that is unknown, used, expired, or for another user/domain/kind. */
+  | 'TICKET_INVALID';
 
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
 
@@ -64,6 +66,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFIG_NOT_UTF8: 422,
   DOMAIN_EXISTS: 409,
   INVALID_STATE: 409,
+  CONSOLE_UNAVAILABLE: 409,
+  CONSOLE_BUSY: 409,
+  TICKET_INVALID: 401,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   INVALID_INPUT: 422,

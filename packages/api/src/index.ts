@@ -4,6 +4,9 @@
  * responses with them). All paths are under `/api/v1`.
  */
 import { z } from 'zod';
+import { consoleKindSchema } from './consoles.js';
+
+export * from './consoles.js';
 
 /** A domain name as xl accepts it in Xendeck: letters, digits, `-`, `_`, `.`; 1–64 chars, not starting with `.` or `-`. */
 export const domainNameSchema = z
@@ -157,6 +160,13 @@ export const eventMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('domain.changed'),
     domain: domainSchema,
     previousState: domainStateSchema,
+  }),
+  /** Viewers of a domain's console changed (someone opened or closed it, in any browser). */
+  z.object({
+    type: z.literal('console.viewers'),
+    name: z.string(),
+    kind: consoleKindSchema,
+    viewers: z.number().int().nonnegative(),
   }),
 ]);
 export type EventMessage = z.infer<typeof eventMessageSchema>;

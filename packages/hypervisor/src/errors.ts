@@ -16,6 +16,16 @@ export type HypervisorErrorCode =
   | 'CONFIG_NOT_FOUND'
   | 'CREATE_FAILED'
   | 'INVALID_ARGUMENT'
+  /**
+   * The domain has no console of that kind now: no VNC (xenstore console/vnc-port absent), no PV
+   * console tty, no emulated serial pty (HVM without `serial = "pty"`), or the domain is not HVM.
+   */
+  | 'CONSOLE_UNAVAILABLE'
+  /**
+   * Another process holds the domain's console (`xl console` took the lock
+   * /var/lock/xenconsole.<domid>): details.lockPath names the lock.
+   */
+  | 'CONSOLE_BUSY'
   /** Any other libxl failure; details.libxlError holds the libxl error number. */
   | 'LIBXL_ERROR';
 

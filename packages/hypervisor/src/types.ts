@@ -109,6 +109,59 @@ export type DomainEvent =
   | { kind: 'removed'; domid: number; name: string }
   | { kind: 'changed'; domain: DomainInfo; previousState: DomainState };
 
+/**
+ * Where a domain's graphical console (its device model's VNC server) listens, read at connect time
+ * because the port changes at every boot (`vncunused`). Source: xenstore
+ * `/local/domain/<domid>/console/vnc-listen`, `vnc-port` and `vnc-pass`, written by libxl after
+ * QEMU's QMP `query-vnc` / `change-vnc-password` (libxl_dm.c).
+ */
+export interface VncEndpoint {
+  /** Address QEMU listens on (xenstore console/vnc-listen; libxl's default is 127.0.0.1). */
+  host: string;
+  /** TCP port (xenstore console/vnc-port: a port such as 5900, not a display number). */
+  port: number;
+  /**
+   * The guest's `vncpasswd` (xenstore console/vnc-pass), when one is set. Never sent to a browser:
+   * the server's proxy answers QEMU's VNC authentication with it.
+   */
+  password?: string;
+}
+
+/**
+ * A text console: `pv` is the PV console 0 (xenconsoled's pty, xenstore
+ * `/local/domain/<domid>/console/tty`); `serial` is an HVM guest's emulated serial port 0 (QEMU's
+ * pty, xenstore `/local/domain/<domid>/serial/0/tty`, present only with `serial = "pty"`).
+ */
+export type TextConsoleKind = 'pv' | 'serial';
+
+/**
+ * An open text console of one domain (one boot of it: it ends when the pty goes away, that is when
+ * the domain dies or reboots). Reading is a stream of raw bytes as the guest wrote them; writing
+ * sends keystrokes. Only one holder per domain at a time: the libxl backend takes the same lock
+ * as `xl console` (flock on /var/lock/xenconsole.<domid>) for as long as it is open.
+ */
+export interface TextConsole {
+  /** The domid this console belongs to. */
+  readonly domid: number;
+  readonly kind: TextConsoleKind;
+  /** The pty path (libxl backend: from xenstore), or a description on the simulated host. */
+  readonly path: string;
+  /** Guest output, in chunks as read. */
+  onData(listener: (chunk: Buffer) => void): void;
+  /**
+   * Called once when the console ended: `reason` says why (the pty closed because the domain
+   * died or rebooted, a read error, or `close()` was called).
+   */
+  onEnd(listener: (reason: string) => void): void;
+  /** Sends bytes to the guest as typed keys. */
+  write(data: Buffer): void;
+  /** Stops reading (backpressure) until {@link resume}. */
+  pause(): void;
+  resume(): void;
+  /** Closes the pty and releases the lock. Idempotent. */
+  close(): void;
+}
+
 /** A domain lifecycle operation, as the `xl` sub-command of the same name. */
 export type DomainOperation = 'shutdown' | 'reboot' | 'destroy' | 'pause' | 'unpause';
 
@@ -192,6 +245,23 @@ export interface Hypervisor {
    * `details.call` names which).
    */
   metricsSnapshot(): Promise<MetricsSnapshot>;
+
+  /**
+   * The domain's VNC endpoint now, read from xenstore (see {@link VncEndpoint}); `undefined`
+   * when the domain has no VNC console (no `console/vnc-port`: PV without vfb, `vnc = 0`, or the
+   * device model not up yet). The simulated host serves a synthetic RFB server on 127.0.0.1 for
+   * its HVM domains. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad domid).
+   */
+  vncEndpoint(domid: number): Promise<VncEndpoint | undefined>;
+
+  /**
+   * Opens a domain's text console (see {@link TextConsole}). libxl backend: reads the pty path
+   * from xenstore (console/tty for `pv`, serial/0/tty for `serial`), takes xl console's lock
+   * (/var/lock/xenconsole.<domid>, LOCK_EX|LOCK_NB) and opens the pty in raw mode.
+   * The simulated host gives a small fake shell. Throws DOMAIN_NOT_FOUND, CONSOLE_UNAVAILABLE
+   * (no such pty), CONSOLE_BUSY (`xl console` holds the lock), INVALID_ARGUMENT.
+   */
+  openTextConsole(domid: number, kind: TextConsoleKind): Promise<TextConsole>;
 
   /** Releases watches, threads and the libxl context (and the xenstat handle). */
   close(): Promise<void>;
