@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-pkgs=(libxen-dev pkg-config chromium)
+pkgs=(libxen-dev pkg-config chromium websockify)
 if [ -f lab/host-packages.txt ]; then
   while read -r p; do
     case "$p" in ''|'#'*) ;; *) pkgs+=("$p") ;; esac
