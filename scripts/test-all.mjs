@@ -5,8 +5,10 @@
  *   1. lint (Biome) and build (turbo: addon, packages, server bundle, web app)
  *   2. typecheck of the packages without a build step (e2e, lab)
  *   3. unit and component tests (Vitest, all workspace projects in one run)
- *   4. the benchmarks that need no Xen (server metrics stream with 50 clients; xl-config against
- *      libxlutil: they print figures and a verdict, assert nothing), and end-to-end tests against
+ *   4. the benchmarks that need no Xen (server metrics stream with 50 clients; VNC proxy against
+ *      websockify and raw TCP; text console fan-out to 20 viewers; xl-config against libxlutil:
+ *      they print figures and a verdict, assert nothing), the web's first-page size budget (a
+ *      size check that fails over 250 KB gzipped), and end-to-end tests against
  *      the simulated host (Playwright + Debian's chromium)
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
  *      contract suite inside dom0 against real libxl, run the end-to-end lab suite through the
@@ -89,6 +91,28 @@ if (built) {
       'server benchmark (50 metrics websocket clients, 500 simulated domains, 60 s)',
       pnpm,
       ['--filter', '@xendeck/server', 'bench'],
+      { count: false },
+    )) && ok;
+  ok =
+    (await step(
+      'VNC proxy benchmark (throughput and added latency: raw TCP, websockify, Xendeck)',
+      pnpm,
+      ['--filter', '@xendeck/server', 'bench:vnc'],
+      { count: false },
+    )) && ok;
+  ok =
+    (await step(
+      'text console benchmark (20 viewers, 10 MiB burst, byte-exact, server CPU and RSS)',
+      pnpm,
+      ['--filter', '@xendeck/server', 'bench:console'],
+      { count: false },
+    )) && ok;
+  // A size, not a timing: fails when the first page's JS+CSS is over its 250 KB gzipped budget.
+  ok =
+    (await step(
+      'web first-page size (JS+CSS gzipped, budget 250 KB)',
+      pnpm,
+      ['--filter', '@xendeck/web', 'size'],
       { count: false },
     )) && ok;
   ok =
