@@ -166,6 +166,11 @@ export function toApiError(err: unknown): ApiError {
       return new ApiError('INVALID_INPUT', err.message, undefined, err.status);
     }
   }
+  // The router's decodeParam throws URIError (status 400) for a malformed %-escape in a path
+  // parameter, before any route (and its access check) runs: a client error, not a fault.
+  if (err instanceof URIError) {
+    return new ApiError('INVALID_INPUT', 'Malformed %-escape in the URL path', { where: 'path' });
+  }
   return new ApiError('INTERNAL', 'Internal server error');
 }
 

@@ -358,4 +358,10 @@ describe('the web app', () => {
     expectError(await request(f.app).get('/api/v1/unknown'), 404, 'NOT_FOUND');
     rmSync(web, { recursive: true, force: true });
   });
+
+  it('answers a malformed %-escape in a path parameter with 400 INVALID_INPUT, not 500, with or without a session', async () => {
+    const anon = expectError(await request(f.app).get('/api/v1/domains/%E0'), 400, 'INVALID_INPUT');
+    expect(anon.message).toMatch(/%-escape/);
+    expectError(await f.admin.get('/api/v1/configs/x/history/%ZZ'), 400, 'INVALID_INPUT');
+  });
 });
