@@ -19,6 +19,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1187,12 +1189,87 @@ Napi::Value LinkedLibraries(const Napi::CallbackInfo& info) {
   return a;
 }
 
+// lockConsole(path: string): number
+// The lock `xl console` (xenconsole) takes before it reads a domain's console, so that two readers
+// never split the bytes: open(path, O_RDWR|O_CREAT|O_CLOEXEC|O_NOFOLLOW, 0644) then
+// flock(LOCK_EX|LOCK_NB). Returns the fd, which holds the lock until unlockConsole(fd). Synchronous:
+// both are immediate syscalls (LOCK_NB never waits). O_CLOEXEC keeps the lock out of children (xl
+// create's monitor); O_NOFOLLOW refuses a symlink planted in the world-writable /run/lock. Throws
+// an Error with `errno` and `call` ("open", "fstat" or "flock"); errno EWOULDBLOCK when another
+// process (an `xl console`) holds the lock.
+Napi::Value LockConsole(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* usage = "lockConsole(path: string): number";
+  std::string path;
+  if (!CheckArgc(info, 1, usage) || !CheckString(info, 0, usage, &path)) return env.Undefined();
+  if (path[0] != '/') {
+    Napi::TypeError::New(env, std::string("path must be absolute; usage: ") + usage)
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int fd;
+  do fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    Failure::Errno(errno, "open").ToError(env).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    Failure::Errno(err, "fstat").ToError(env).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    Failure::Message(path + " is not a regular file", "fstat").ToError(env).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int rc;
+  do rc = flock(fd, LOCK_EX | LOCK_NB);
+  while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    int err = errno;
+    close(fd);
+    Failure::Errno(err, "flock").ToError(env).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, fd);
+}
+
+// unlockConsole(fd: number): void
+// Releases a lock taken by lockConsole: close(fd) (closing the only descriptor drops the flock).
+// Throws an Error with `errno` and `call` "close" (EBADF for an fd that is not open).
+Napi::Value UnlockConsole(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* usage = "unlockConsole(fd: number): void";
+  if (!CheckArgc(info, 1, usage)) return env.Undefined();
+  if (!info[0].IsNumber()) {
+    Napi::TypeError::New(env, std::string("usage: ") + usage).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  double d = info[0].As<Napi::Number>().DoubleValue();
+  if (!(d >= 3 && d <= 0x7fffffff) || d != static_cast<double>(static_cast<int>(d))) {
+    Napi::TypeError::New(env, std::string("fd must be an integer >= 3; usage: ") + usage)
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // No EINTR retry: on Linux the fd is released even when close reports EINTR.
+  if (close(static_cast<int>(d)) != 0 && errno != EINTR) {
+    Failure::Errno(errno, "close").ToError(env).ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = Context::Init(env);
   Context::constructor = new Napi::FunctionReference(Napi::Persistent(ctor));
   exports.Set("LibxlContext", ctor);
   exports.Set("openContext", Napi::Function::New(env, OpenContext, "openContext"));
   exports.Set("linkedLibraries", Napi::Function::New(env, LinkedLibraries, "linkedLibraries"));
+  exports.Set("lockConsole", Napi::Function::New(env, LockConsole, "lockConsole"));
+  exports.Set("unlockConsole", Napi::Function::New(env, UnlockConsole, "unlockConsole"));
   return exports;
 }
 

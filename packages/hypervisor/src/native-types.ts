@@ -181,4 +181,14 @@ export interface NativeAddon {
   openContext(): Promise<NativeContext>;
   /** The Xen libraries the addon is linked with. */
   linkedLibraries(): string[];
+  /**
+   * Takes the lock `xl console` takes (xenconsole: flock LOCK_EX|LOCK_NB on
+   * XEN_LOCK_DIR/xenconsole.<domid>): open(path, O_RDWR|O_CREAT|O_CLOEXEC|O_NOFOLLOW, 0644), then
+   * flock. Synchronous (immediate syscalls). Returns the fd holding the lock. Throws an Error with
+   * `call` ("open", "fstat", "flock") and `errno`: EWOULDBLOCK (11) when another process holds it;
+   * TypeError for a relative path.
+   */
+  lockConsole(path: string): number;
+  /** Releases a {@link lockConsole} lock: close(fd). Throws with `errno` EBADF when not open. */
+  unlockConsole(fd: number): void;
 }
