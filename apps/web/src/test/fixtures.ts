@@ -1,4 +1,4 @@
-import type { Domain, Host } from '@xendeck/api';
+import type { ConsoleStatus, Domain, Host } from '@xendeck/api';
 import type { MetricsDomain, MetricsSample } from '@/features/metrics/lib/contract';
 
 /** A domain as `GET /domains` returns it; override what the test is about. */
@@ -98,5 +98,21 @@ export function metricsSample(
       cpuPercent: 12.5,
     },
     domains,
+  };
+}
+
+/**
+ * A console status as `GET /domains/:name/console` returns it: an HVM guest with VNC and a serial
+ * port, no PV console, nobody watching. Override what the test is about.
+ */
+export function consoleStatus(overrides: Partial<ConsoleStatus> = {}): ConsoleStatus {
+  return {
+    domain: 'web1',
+    domid: 3,
+    vnc: { available: true, viewers: 0, passwordProtected: false },
+    pv: { available: false, viewers: 0, attached: false },
+    serial: { available: true, viewers: 0, attached: false },
+    log: { source: 'server', sizeBytes: 0 },
+    ...overrides,
   };
 }

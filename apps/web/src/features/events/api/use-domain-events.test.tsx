@@ -3,33 +3,10 @@ import { act, render, screen } from '@testing-library/react';
 import type { Domain } from '@xendeck/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueryClient } from '@/lib/query-client';
+import { FakeWebSocket as FakeSocket } from '@/test/fake-websocket';
 import { dom0, domain } from '@/test/fixtures';
 import { LiveIndicator } from '../components/live-indicator';
 import { eventsUrl, reconnectDelayMs, useDomainEvents } from './use-domain-events';
-
-/** A WebSocket stand-in the test drives by hand. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  closed = false;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  close() {
-    this.closed = true;
-  }
-  open() {
-    act(() => this.onopen?.());
-  }
-  send(message: unknown) {
-    act(() => this.onmessage?.({ data: JSON.stringify(message) }));
-  }
-  drop() {
-    act(() => this.onclose?.());
-  }
-}
 
 function Probe() {
   return <LiveIndicator status={useDomainEvents()} />;
@@ -83,10 +60,10 @@ describe('useDomainEvents', () => {
     first.open();
     expect(screen.getByRole('status')).toHaveTextContent('live');
     const web1 = domain({ domid: 2, name: 'web1', state: 'running' });
-    first.send({ type: 'snapshot', domains: [web1, dom0] });
+    first.receive({ type: 'snapshot', domains: [web1, dom0] });
     expect(client.getQueryData<Domain[]>(['domains', 'list'])).toEqual([dom0, web1]);
 
-    first.send({
+    first.receive({
       type: 'domain.changed',
       domain: { ...web1, state: 'paused' },
       previousState: 'running',
@@ -95,7 +72,7 @@ describe('useDomainEvents', () => {
 
     // A message outside the contract is skipped, not applied.
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    first.send({ type: 'domain.changed', domain: { name: 'broken' } });
+    first.receive({ type: 'domain.changed', domain: { name: 'broken' } });
     expect(error).toHaveBeenCalled();
     expect(client.getQueryData<Domain[]>(['domains', 'list'])).toHaveLength(2);
 

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
-import type { Domain } from '@xendeck/api';
+import type { ConsoleStatus, Domain } from '@xendeck/api';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { dom0, domain } from '@/test/fixtures';
+import { consoleStatus, dom0, domain } from '@/test/fixtures';
 import { applyEvent, applyEventToDomains } from './apply-event';
 
 const web1 = domain({ domid: 3, name: 'web1', state: 'running' });
@@ -78,6 +78,13 @@ describe('applyEventToDomains', () => {
     );
   });
 
+  it('console.viewers leaves the list as it is (same array)', () => {
+    const list = [dom0, web1];
+    expect(
+      applyEventToDomains(list, { type: 'console.viewers', name: 'web1', kind: 'vnc', viewers: 1 }),
+    ).toBe(list);
+  });
+
   it('patches leave a never-loaded list undefined', () => {
     expect(applyEventToDomains(undefined, { type: 'domain.added', domain: web1 })).toBeUndefined();
     expect(
@@ -113,16 +120,39 @@ describe('applyEvent (query cache)', () => {
     expect(invalidated).toEqual([]);
   });
 
-  it('added and removed patch the list and invalidate [configs, list] and [host]', () => {
+  it('added and removed patch the list and invalidate [configs, list], [host] and its console status', () => {
     client.setQueryData(['domains', 'list'], [dom0]);
     applyEvent(client, { type: 'domain.added', domain: web1 });
     expect(list()).toEqual([dom0, web1]);
-    expect(invalidated).toEqual([['configs', 'list'], ['host']]);
+    expect(invalidated).toEqual([['configs', 'list'], ['host'], ['consoles', 'status', 'web1']]);
 
     invalidated.length = 0;
     applyEvent(client, { type: 'domain.removed', domid: 3, name: 'web1' });
     expect(list()).toEqual([dom0]);
-    expect(invalidated).toEqual([['configs', 'list'], ['host']]);
+    expect(invalidated).toEqual([['configs', 'list'], ['host'], ['consoles', 'status', 'web1']]);
+  });
+
+  it('console.viewers patches the viewer count of that console and leaves the domain list alone', () => {
+    const domains = [dom0, web1];
+    client.setQueryData(['domains', 'list'], domains);
+    const status = consoleStatus({ domain: 'web1' });
+    const other = consoleStatus({ domain: 'db1' });
+    client.setQueryData(['consoles', 'status', 'web1'], status);
+    client.setQueryData(['consoles', 'status', 'db1'], other);
+    applyEvent(client, { type: 'console.viewers', name: 'web1', kind: 'vnc', viewers: 2 });
+    applyEvent(client, { type: 'console.viewers', name: 'web1', kind: 'pv', viewers: 3 });
+    const after = client.getQueryData<ConsoleStatus>(['consoles', 'status', 'web1']);
+    expect(after?.vnc).toEqual({ ...status.vnc, viewers: 2 });
+    expect(after?.pv).toEqual({ ...status.pv, viewers: 3 });
+    expect(after?.serial).toBe(status.serial);
+    expect(client.getQueryData(['consoles', 'status', 'db1'])).toBe(other);
+    expect(list()).toBe(domains);
+    expect(invalidated).toEqual([]);
+  });
+
+  it('console.viewers for a status never loaded stays unloaded', () => {
+    applyEvent(client, { type: 'console.viewers', name: 'web9', kind: 'serial', viewers: 1 });
+    expect(client.getQueryData(['consoles', 'status', 'web9'])).toBeUndefined();
   });
 
   it('a state-only change patches the list without invalidating anything', () => {

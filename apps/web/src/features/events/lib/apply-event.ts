@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Domain, EventMessage } from '@xendeck/api';
+import type { ConsoleStatus, Domain, EventMessage } from '@xendeck/api';
 import { configsListQueryKey } from '@/features/configs';
+import { consoleStatusQueryKey, withViewers } from '@/features/consoles';
 import { domainsListQueryKey } from '@/features/domains';
 import { hostQueryKey } from '@/features/host';
 
@@ -39,6 +40,8 @@ export function applyEventToDomains(
       if (!list.some((d) => d.domid === message.domid)) return list;
       return list.filter((d) => d.domid !== message.domid);
     }
+    case 'console.viewers':
+      return list;
   }
 }
 
@@ -46,7 +49,9 @@ export function applyEventToDomains(
  * Feeds one event message into the query cache: the message patches `['domains','list']` (see
  * {@link applyEventToDomains}); `added`/`removed` also invalidate `['configs','list']` (running
  * flags) and `['host']` (memory split); a `changed` whose memory differs from the cached one
- * invalidates `['host']` (the split again).
+ * invalidates `['host']` (the split again); `added`/`removed` invalidate that domain's console status
+ * (`['consoles','status',name]`: its consoles come and go with it); `console.viewers` patches the
+ * viewer count in that status.
  */
 export function applyEvent(queryClient: QueryClient, message: EventMessage): void {
   const before = queryClient.getQueryData<Domain[]>(domainsListQueryKey);
@@ -57,9 +62,17 @@ export function applyEvent(queryClient: QueryClient, message: EventMessage): voi
     case 'snapshot':
       return;
     case 'domain.added':
-    case 'domain.removed':
+    case 'domain.removed': {
+      const name = message.type === 'domain.added' ? message.domain.name : message.name;
       void queryClient.invalidateQueries({ queryKey: configsListQueryKey });
       void queryClient.invalidateQueries({ queryKey: hostQueryKey });
+      void queryClient.invalidateQueries({ queryKey: consoleStatusQueryKey(name) });
+      return;
+    }
+    case 'console.viewers':
+      queryClient.setQueryData<ConsoleStatus>(consoleStatusQueryKey(message.name), (status) =>
+        withViewers(status, message.kind, message.viewers),
+      );
       return;
     case 'domain.changed': {
       const old = before?.find((d) => d.domid === message.domain.domid);

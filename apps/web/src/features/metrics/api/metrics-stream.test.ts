@@ -1,35 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeWebSocket as FakeSocket } from '@/test/fake-websocket';
 import { metricsDomain, metricsSample } from '@/test/fixtures';
 import { MetricsStore } from '../lib/metrics-store';
 import { MetricsStream, metricsUrl } from './metrics-stream';
-
-/** A WebSocket stand-in the test drives by hand. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  closed = false;
-  sent: unknown[] = [];
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.closed = true;
-  }
-  open() {
-    this.onopen?.();
-  }
-  message(m: unknown) {
-    this.onmessage?.({ data: typeof m === 'string' ? m : JSON.stringify(m) });
-  }
-  drop() {
-    this.onclose?.();
-  }
-}
 
 let visibility: DocumentVisibilityState = 'visible';
 function setVisibility(v: DocumentVisibilityState) {
@@ -71,16 +44,16 @@ describe('MetricsStream', () => {
     if (!ws) throw new Error('no socket');
     expect(ws.url).toBe(URL);
     ws.open();
-    expect(ws.sent).toEqual([{ type: 'subscribe', domains: '*' }]);
+    expect(ws.sentJson()).toEqual([{ type: 'subscribe', domains: '*' }]);
     expect(store.getStatus()).toBe('live');
 
-    ws.message(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1', cpuPercent: 73.4 })]));
+    ws.receive(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1', cpuPercent: 73.4 })]));
     expect(store.getLatest()?.domains[0]?.cpuPercent).toBe(73.4);
 
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    ws.message('not json');
-    ws.message({ type: 'sample', t: T0 + 1000 }); // breaks the contract
-    ws.message({ type: 'error', code: 'INVALID_SUBSCRIBE', message: 'bad name' });
+    ws.receive('not json');
+    ws.receive({ type: 'sample', t: T0 + 1000 }); // breaks the contract
+    ws.receive({ type: 'error', code: 'INVALID_SUBSCRIBE', message: 'bad name' });
     expect(error).toHaveBeenCalledTimes(3);
     expect(store.getLatest()?.t).toBe(T0);
     stream.stop();
@@ -92,7 +65,7 @@ describe('MetricsStream', () => {
     stream.start();
     const first = FakeSocket.all[0];
     first?.open();
-    first?.message(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1' })]));
+    first?.receive(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1' })]));
 
     setVisibility('hidden');
     expect(first?.closed).toBe(true);
@@ -109,7 +82,7 @@ describe('MetricsStream', () => {
     expect(store.getStatus()).toBe('connecting');
     FakeSocket.all[1]?.open();
     expect(store.getStatus()).toBe('live');
-    expect(FakeSocket.all[1]?.sent).toEqual([{ type: 'subscribe', domains: '*' }]);
+    expect(FakeSocket.all[1]?.sentJson()).toEqual([{ type: 'subscribe', domains: '*' }]);
     stream.stop();
   });
 
@@ -153,7 +126,7 @@ describe('MetricsStream', () => {
     stream.start();
     const ws = FakeSocket.all[0];
     ws?.open();
-    ws?.message(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1' })]));
+    ws?.receive(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1' })]));
     stream.stop();
     expect(ws?.closed).toBe(true);
     expect(store.getLatest()).toBeNull();

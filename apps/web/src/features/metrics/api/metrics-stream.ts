@@ -1,17 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
-import { API_BASE } from '@/lib/api-client';
-import { sessionQueryKey } from '@/lib/query-client';
-import { reconnectDelayMs } from '@/lib/reconnect';
-import { type MetricsSample, metricsMessageSchema } from '../lib/contract';
+import {
+  LiveSocket,
+  type LiveSocketStatus,
+  liveSocketUrl,
+  recheckSession,
+} from '@/lib/live-socket';
+import { type MetricsMessage, type MetricsSample, metricsMessageSchema } from '../lib/contract';
 import { type LivePoint, type MetricsStatus, MetricsStore } from '../lib/metrics-store';
 
 /** `ws(s)://<this host>/api/v1/metrics`, same origin as the page (the session cookie goes along). */
 export function metricsUrl(
   location: Pick<Location, 'protocol' | 'host'> = window.location,
 ): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${API_BASE}/metrics`;
+  return liveSocketUrl('/metrics', location);
 }
 
 export interface MetricsStreamOptions {
@@ -23,104 +25,64 @@ export interface MetricsStreamOptions {
   doc?: Document;
 }
 
+const storeStatus: Record<LiveSocketStatus, MetricsStatus> = {
+  connecting: 'connecting',
+  open: 'live',
+  reconnecting: 'reconnecting',
+  paused: 'paused',
+  closed: 'reconnecting',
+};
+
 /**
- * The one connection to `WS /api/v1/metrics`. {@link MetricsStream.start} connects and subscribes
- * to every domain (`{ type: 'subscribe', domains: '*' }`); each `sample` message is validated with
- * the contract and goes into the store (an `error` message is logged). While
- * `document.visibilityState` is `hidden` the socket is closed (status `paused`: no samples are
- * sent to a tab nobody looks at) and it reconnects as soon as the tab is visible again;
- * unexpected drops reconnect with the events stream's backoff (1 s doubling to 30 s, jittered).
- * Messages that are not JSON or break the contract are reported on the console and skipped.
+ * The one connection to `WS /api/v1/metrics`, on the app's {@link LiveSocket}.
+ * {@link MetricsStream.start} connects and subscribes to every domain
+ * (`{ type: 'subscribe', domains: '*' }`); each `sample` message is validated with the contract and
+ * goes into the store (an `error` message is logged). While `document.visibilityState` is `hidden`
+ * the socket is closed (status `paused`: no samples are sent to a tab nobody looks at) and it
+ * reconnects as soon as the tab is visible again; unexpected drops reconnect with the live
+ * socket's backoff (1 s doubling to 30 s, jittered). Messages that are not JSON or break the
+ * contract are reported on the console and skipped.
  */
 export class MetricsStream {
-  private socket: WebSocket | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private attempt = 0;
+  private readonly socket: LiveSocket<MetricsMessage>;
   private running = false;
-  private readonly doc: Document;
 
   constructor(private readonly options: MetricsStreamOptions) {
-    this.doc = options.doc ?? document;
+    const { store } = options;
+    this.socket = new LiveSocket<MetricsMessage>({
+      url: () => options.url,
+      label: 'metrics',
+      schema: metricsMessageSchema,
+      pauseWhenHidden: options.doc ?? document,
+      onOpen: (ws) => ws.send(JSON.stringify({ type: 'subscribe', domains: '*' })),
+      onMessage: (message) => {
+        if (message.type === 'error') {
+          console.error(`xendeck: metrics stream: ${message.code}: ${message.message}`);
+          return;
+        }
+        store.ingest(message);
+      },
+      onStatus: (status) => {
+        // `closed` after stop() is written as `idle` by stop itself.
+        if (this.running) store.setStatus(storeStatus[status]);
+      },
+      ...(options.onDrop ? { onDrop: options.onDrop } : {}),
+    });
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.doc.addEventListener('visibilitychange', this.onVisibility);
-    if (this.doc.visibilityState === 'hidden') this.options.store.setStatus('paused');
-    else this.connect();
+    this.socket.start();
   }
 
   /** Closes the socket, stops reconnecting, forgets the buffered samples. */
   stop(): void {
     if (!this.running) return;
     this.running = false;
-    this.doc.removeEventListener('visibilitychange', this.onVisibility);
-    this.disconnect();
+    this.socket.stop();
     this.options.store.setStatus('idle');
     this.options.store.clear();
-  }
-
-  private readonly onVisibility = () => {
-    if (!this.running) return;
-    if (this.doc.visibilityState === 'hidden') {
-      this.disconnect();
-      this.options.store.setStatus('paused');
-    } else if (!this.socket) {
-      this.attempt = 0;
-      this.connect();
-    }
-  };
-
-  private disconnect(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const ws = this.socket;
-    this.socket = undefined;
-    if (ws) {
-      ws.onclose = null;
-      ws.onmessage = null;
-      ws.close();
-    }
-  }
-
-  private connect(): void {
-    const { store } = this.options;
-    store.setStatus(this.attempt > 0 ? 'reconnecting' : 'connecting');
-    const ws = new WebSocket(this.options.url);
-    this.socket = ws;
-    ws.onopen = () => {
-      this.attempt = 0;
-      ws.send(JSON.stringify({ type: 'subscribe', domains: '*' }));
-      store.setStatus('live');
-    };
-    ws.onmessage = (event) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(String(event.data));
-      } catch {
-        console.error('xendeck: metrics message is not JSON', event.data);
-        return;
-      }
-      const parsed = metricsMessageSchema.safeParse(json);
-      if (!parsed.success) {
-        console.error('xendeck: metrics message does not match the contract', parsed.error, json);
-        return;
-      }
-      if (parsed.data.type === 'error') {
-        console.error(`xendeck: metrics stream: ${parsed.data.code}: ${parsed.data.message}`);
-        return;
-      }
-      store.ingest(parsed.data);
-    };
-    ws.onclose = () => {
-      if (this.socket !== ws) return;
-      this.socket = undefined;
-      store.setStatus('reconnecting');
-      this.options.onDrop?.();
-      this.timer = setTimeout(() => this.connect(), reconnectDelayMs(this.attempt));
-      this.attempt += 1;
-    };
   }
 }
 
@@ -137,7 +99,7 @@ export function useMetricsStream(store: MetricsStore = metricsStore): void {
     const stream = new MetricsStream({
       store,
       url: metricsUrl(),
-      onDrop: () => void queryClient.invalidateQueries({ queryKey: sessionQueryKey }),
+      onDrop: recheckSession(queryClient),
     });
     stream.start();
     return () => stream.stop();

@@ -6,6 +6,7 @@
 import {
   type MetricsDomainSample,
   type MetricsHistory,
+  type MetricsMessage,
   type MetricsPoint,
   type MetricsRange,
   type MetricsSampleMessage,
@@ -14,7 +15,7 @@ import {
   metricsRangeSchema,
 } from '@xendeck/api';
 
-export type { MetricsHistory, MetricsRange };
+export type { MetricsHistory, MetricsMessage, MetricsRange };
 export { metricsHistorySchema, metricsMessageSchema, metricsRangeSchema };
 /** One domain in a sample (xentop's columns and rates). */
 export type MetricsDomain = MetricsDomainSample;
