@@ -41,6 +41,7 @@ import type {
 } from './types.js';
 import { XEN_PRIVCMD_PATHS, xenPresent } from './xen-present.js';
 
+  VncEndpoint,
 /** Options of {@link openLibxlHost}. */
 export interface LibxlHostOptions {
   /** Safety floor for dom0's balloon target, MiB; the minimum is max(128 MiB, this). Default 512. */
@@ -602,6 +603,40 @@ class LibxlHost implements Hypervisor {
   /**
    * Re-lists and diffs. Calls made while a refresh runs are folded into one more refresh after it,
    * so a caller always sees a list taken after its call.
+  /**
+   * The domain's VNC endpoint, read from xenstore now (the port changes at every boot):
+   * `/local/domain/<domid>/console/vnc-port` (TCP port; absent → `undefined`: no VNC, or the
+   * device model is not up yet), `console/vnc-listen` (address; absent → 127.0.0.1, as `xl
+   * vncviewer` assumes) and `console/vnc-pass` (the `vncpasswd`; absent or empty → no password).
+   * libxl writes them after QEMU's QMP `query-vnc` and `change-vnc-password` (libxl_dm.c).
+   * Throws INVALID_ARGUMENT (bad domid), DOMAIN_NOT_FOUND (libxl_domain_info), CONSOLE_UNAVAILABLE
+   * when vnc-port holds something that is not a TCP port.
+   */
+  async vncEndpoint(domid: number): Promise<VncEndpoint | undefined> {
+    checkDomid(domid);
+    await this.domainInfo(domid);
+    const read = (node: 'vnc-port' | 'vnc-listen' | 'vnc-pass') => {
+      const path = `/local/domain/${domid}/console/${node}`;
+      return this.call((c) => c.xsRead(path), { path, domid });
+    };
+    const [portText, listen, pass] = await Promise.all([
+      read('vnc-port'),
+      read('vnc-listen'),
+      read('vnc-pass'),
+    ]);
+    if (portText === null) return undefined;
+    const port = Number(portText.trim());
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new HypervisorError(
+        'CONSOLE_UNAVAILABLE',
+        `xenstore /local/domain/${domid}/console/vnc-port holds "${portText}", not a TCP port`,
+        { domid, vncPort: portText },
+      );
+    }
+    const host = listen?.trim() || '127.0.0.1';
+    return pass ? { host, port, password: pass } : { host, port };
+  }
+
    */
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();

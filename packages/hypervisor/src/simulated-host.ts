@@ -15,6 +15,7 @@ import { ConfigScanError, type ScannedValue, scanXlConfig } from './config-scan.
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import { RfbServer } from './simulated/rfb-server.js';
 import type {
   CreateResult,
   Dom0Memory,
@@ -28,6 +29,7 @@ import type {
   Hypervisor,
   MetricsSnapshot,
   VirtCap,
+  VncEndpoint,
 } from './types.js';
 
 /** A domain to start the simulated host with, or to create "outside" with `external.create`. */
@@ -50,6 +52,10 @@ export interface SimulatedDomainSpec {
   vifs?: number;
   /** Block devices (blkback `vbd`s xvda, xvdb, ...); default 1 for a guest, 0 for dom0. */
   vbds?: number;
+  /** HVM only: the domain has a VNC console (a synthetic RFB server, see `vncEndpoint`); default true. */
+  vnc?: boolean;
+  /** HVM only: the console's VNC password (`vncpasswd`); default none (empty: no password). */
+  vncPassword?: string;
 }
 
 /** Options of {@link createSimulatedHost}. */
@@ -112,6 +118,12 @@ export interface SimulatedHost extends Hypervisor {
     /** Creates a domain; returns its domid. Throws DOMAIN_EXISTS. */
     create(spec: SimulatedDomainSpec): number;
   };
+  /**
+   * For tests: the synthetic RFB server behind `vncEndpoint(domid)` (started by the first
+   * `vncEndpoint` call), to count its connections, read the input it received or resize it;
+   * undefined before that call or once the domain is gone.
+   */
+  syntheticVnc(domid: number): RfbServer | undefined;
 }
 
 /** Memory Xen itself keeps on the simulated host (heap, frame tables), MiB. */
@@ -195,6 +207,8 @@ function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
     vcpus,
     maxVcpus: s.maxVcpus ?? vcpus,
     state: s.state ?? 'running',
+    vnc: s.vnc ?? true,
+    vncPassword: s.vncPassword ?? '',
   };
 }
 
@@ -486,6 +500,22 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   for (const s of initial) if (s.name !== 'Domain-0') create(s);
   hub.update(list());
 
+  /**
+   * One synthetic RFB server per domain that asked for one (see `vncEndpoint`), by domid (never
+   * reused here); closed when its domain goes away (any domain event sweeps) and in `close()`.
+   */
+  const vncServers = new Map<number, { server: RfbServer; port: Promise<number> }>();
+  function sweepVncServers(all = false): void {
+    for (const [domid, v] of vncServers) {
+      if (all || !domains.has(domid)) {
+        vncServers.delete(domid);
+        void v.server.close();
+      }
+    }
+  }
+  hub.subscribe(() => sweepVncServers());
+
+
   const host: SimulatedHost = {
     kind: 'simulated',
 
@@ -640,12 +670,59 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       return hub.subscribe(listener);
     },
 
+    /**
+     * A synthetic RFB server on 127.0.0.1 (ephemeral port), started on the first call for an HVM
+     * domain with `vnc` on, drawing a test pattern with the domain's name and asking for
+     * `vncPassword` when it has one (`vncpasswd` in its config). undefined for PV and PVH
+     * domains (no device model), HVM with `vnc = 0`, and a dying domain. Throws
+     * DOMAIN_NOT_FOUND, INVALID_ARGUMENT.
+     */
+    async vncEndpoint(domid: number): Promise<VncEndpoint | undefined> {
+      const d = byDomid(domid);
+      if (d.type !== 'hvm' || !d.spec.vnc || d.state === 'dying' || closed) return undefined;
+      let v = vncServers.get(domid);
+      if (!v) {
+        const server = new RfbServer({ name: d.name, password: d.spec.vncPassword });
+        v = { server, port: server.listen() };
+        vncServers.set(domid, v);
+      }
+      const port = await v.port;
+      return {
+        host: '127.0.0.1',
+        port,
+        ...(d.spec.vncPassword ? { password: d.spec.vncPassword } : {}),
+      };
+    },
+
+    /**
+     * A fake shell (see `simulated/fake-console.ts`): `pv` for every domU, `serial` for HVM
+     * domains; it prints a boot banner at each boot and ends when the domain goes away. Throws
+     * INVALID_ARGUMENT, DOMAIN_NOT_FOUND, CONSOLE_UNAVAILABLE (Domain-0, serial of a PV/PVH
+     * domain), CONSOLE_BUSY (already open).
+     */
+    async openTextConsole(domid: number, kind: TextConsoleKind): Promise<TextConsole> {
+      if (kind !== 'pv' && kind !== 'serial') {
+        throw new HypervisorError(
+          'INVALID_ARGUMENT',
+          `unknown text console "${String(kind)}" (pv, serial)`,
+          { kind },
+        );
+      }
+      const d = byDomid(domid);
+      return fakeConsoles.open({ domid: d.domid, name: d.name, type: d.type }, kind);
+    },
+
+    syntheticVnc(domid: number): RfbServer | undefined {
+      return vncServers.get(domid)?.server;
+    },
+
     async refresh(): Promise<void> {
       diffNow();
     },
 
     async close(): Promise<void> {
       closed = true;
+      sweepVncServers(true);
       for (const t of timers) clearTimeout(t);
       timers.clear();
       if (watchTimer) clearTimeout(watchTimer);
@@ -710,7 +787,8 @@ function num(v: ScannedValue | undefined, key: string, path: string): number | u
  * Reads what the simulated host needs from a config file with the tiny scanner: `name`,
  * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `type`
  * (`pv`/`pvh`/`hvm`) or the older `builder` (`hvm`/`generic`); PV when neither is given; one vif
- * per entry of `vif = [...]` and one vbd per entry of `disk = [...]`.
+ * per entry of `vif = [...]` and one vbd per entry of `disk = [...]`; `vnc` (default 1; 0 turns the
+ * HVM console off) and `vncpasswd` (the console's VNC password; empty means none).
  */
 async function readSimConfig(
   path: string,
@@ -781,5 +859,7 @@ async function readSimConfig(
     state: 'running',
     vifs: listEntries(cfg.get('vif')),
     vbds: listEntries(cfg.get('disk')),
+    vnc: cfg.get('vnc') !== 0 && cfg.get('vnc') !== '0',
+    vncPassword: str(cfg.get('vncpasswd')) ?? '',
   };
 }
