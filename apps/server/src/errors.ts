@@ -169,7 +169,12 @@ export function toApiError(err: unknown): ApiError {
   // The router's decodeParam throws URIError (status 400) for a malformed %-escape in a path
   // parameter, before any route (and its access check) runs: a client error, not a fault.
   if (err instanceof URIError) {
-    return new ApiError('INVALID_INPUT', 'Malformed %-escape in the URL path', { where: 'path' });
+    return new ApiError(
+      'INVALID_INPUT',
+      'Malformed %-escape in the URL path',
+      { where: 'path' },
+      400,
+    );
   }
   return new ApiError('INTERNAL', 'Internal server error');
 }
