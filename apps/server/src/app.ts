@@ -1,7 +1,9 @@
 /**
  * Builds the Express app, its route table and websocket routes from injected dependencies, so
  * tests can build it with the simulated host and a temp state dir. `main.ts` owns the process:
- * listening, signals, opening and closing the database and the hypervisor.
+ * listening, signals, opening and closing the database and the hypervisor. Here too: the
+ * websocket router and its registry of open sockets (`ws/router.ts`, `ws/connections.ts`), and the
+ * consoles (tickets, viewer counts broadcast as `console.viewers` events, VNC proxy, text consoles).
  */
 import type { Server } from 'node:http';
 import type { Hypervisor } from '@xendeck/hypervisor';
@@ -13,7 +15,6 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
 import { createAudit } from './audit.js';
 import { authenticate, requireRole } from './auth/access.js';
 import { Sessions } from './auth/sessions.js';
@@ -21,7 +22,10 @@ import { LoginThrottle } from './auth/throttle.js';
 import { Users } from './auth/users.js';
 import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
-import type { AppContext } from './context.js';
+import { consoleRoutes, type TextConsoleStatusSource } from './consoles/routes.js';
+import { ConsoleTickets } from './consoles/tickets.js';
+import { ConsoleViewers } from './consoles/viewers.js';
+import { API_PREFIX, type AppContext } from './context.js';
 import type { Db } from './db.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
@@ -38,24 +42,29 @@ import { hostRoutes } from './routes/host.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
 import type { RouteDef } from './routes/types.js';
+import { WsConnections } from './ws/connections.js';
 import { EventHub } from './ws/events.js';
-import { createUpgradeHandler, type WsRoute } from './ws/router.js';
+import { type AnyWsRoute, WsRouter } from './ws/router.js';
 
 /** Largest JSON body of a route that does not say otherwise: 64 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
-/** Prefix of every REST route. */
-export const API_PREFIX = '/api/v1';
+/** Prefix of every REST route (defined in `context.ts`, which route modules import). */
+export { API_PREFIX };
 
 export interface AppDeps {
   config: Config;
   db: Db;
   hypervisor: Hypervisor;
   logger: Logger;
-  /** Test hooks: clock for sessions and throttling, websocket ping period (ms). */
+  /**
+   * Test hooks: clock for sessions, throttling and console tickets; websocket ping period (ms);
+   * period of the websockets' session re-check (ms, default 30 000).
+   */
   options?: {
     now?: () => number;
     pingMs?: number;
+    wsSessionCheckMs?: number;
     maxBufferedBytes?: number;
     /** Replaces the rename/link that commit a config file write (to simulate failures). */
     configCommitOps?: CommitOps;
@@ -75,22 +84,30 @@ export interface AppMetrics {
   token: MetricsTokenStore;
 }
 
+/** The console parts of the app. */
+export interface AppConsoles {
+  tickets: ConsoleTickets;
+  viewers: ConsoleViewers;
+}
+
 export interface XendeckApp {
   app: Express;
   /** Every REST route, as mounted (paths under {@link API_PREFIX}). */
   routes: readonly RouteDef[];
   /** Every websocket route. */
-  wsRoutes: readonly WsRoute[];
+  wsRoutes: readonly AnyWsRoute[];
   context: AppContext;
   events: EventHub;
   metrics: AppMetrics;
+  /** Console tickets and viewer counts. */
+  consoles: AppConsoles;
   /** Routes outside {@link API_PREFIX}, with their own authentication (`GET /metrics`). */
   plainRoutes: readonly { method: 'get'; path: string; summary: string }[];
   /** Routes websocket upgrades of `httpServer` (auth before upgrade). */
   attachWebsockets: (httpServer: Server) => void;
   /**
-   * Stops the metrics sampler (writing the minute being built), closes event and metrics sockets
-   * and timers (not the database nor the hypervisor, which the caller owns).
+   * Stops the metrics sampler (writing the minute being built), closes every websocket (1001),
+   * the text consoles and timers (not the database nor the hypervisor, which the caller owns).
    */
   close: () => Promise<void>;
 }
@@ -128,6 +145,14 @@ export function createApp(deps: AppDeps): XendeckApp {
     pingMs: deps.options?.pingMs,
     maxBufferedBytes: deps.options?.maxBufferedBytes,
   });
+  const connections = new WsConnections({
+    sessions,
+    users,
+    logger,
+    maxPerSession: config.wsMaxPerSession,
+    maxTotal: config.wsMaxTotal,
+    checkEveryMs: deps.options?.wsSessionCheckMs,
+  });
   const context: AppContext = {
     config,
     db,
@@ -137,7 +162,24 @@ export function createApp(deps: AppDeps): XendeckApp {
     sessions,
     throttle: new LoginThrottle(now),
     audit: createAudit(logger),
+    connections,
     refreshSoon: () => void events.refresh(),
+  };
+
+  const consoles: AppConsoles = {
+    tickets: new ConsoleTickets(sessions, now),
+    viewers: new ConsoleViewers(logger),
+  };
+  consoles.viewers.onChange((name, kind, viewers) =>
+    events.broadcast({ type: 'console.viewers', name, kind, viewers }),
+  );
+  // TODO(consoles wiring): switch on when apps/server/src/consoles/text-console.ts lands:
+  //   const textConsoles = new TextConsoleHub({ hypervisor, logger, viewers: consoles.viewers,
+  //     graceMs: config.consoleGraceMs, consoleLogDir: config.consoleLogDir });
+  const textConsoles: TextConsoleStatusSource & { close(): Promise<void> } = {
+    state: () => ({ attached: false, available: false }),
+    logSource: async () => ({ source: 'none', sizeBytes: 0 }),
+    close: async () => {},
   };
 
   const metricsNow = deps.options?.metrics?.now ?? Date.now;
@@ -177,6 +219,8 @@ export function createApp(deps: AppDeps): XendeckApp {
       intervalMs: config.metricsIntervalMs,
       now: metricsNow,
     }),
+    ...consoleRoutes(context, { ...consoles, text: textConsoles }),
+    // TODO(consoles wiring): ...consoleLogRoutes(context, textConsoles) from consoles/log.ts
   ];
 
   const app = express();
@@ -234,9 +278,14 @@ export function createApp(deps: AppDeps): XendeckApp {
   app.use(webApp(config.webDir));
   app.use(errorMiddleware(logger));
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const wsRoutes: WsRoute[] = [events.route(), metrics.hub.route()];
-  const onUpgrade = createUpgradeHandler(context, wss, wsRoutes);
+  const wsRoutes: AnyWsRoute[] = [
+    events.route(),
+    metrics.hub.route(),
+    // TODO(consoles wiring): vncConsoleRoute({ ctx: context, viewers: consoles.viewers }) from
+    // consoles/vnc-proxy.ts and textConsoles.route() from consoles/text-console.ts
+  ];
+  const router = new WsRouter({ ctx: context, tickets: consoles.tickets, routes: wsRoutes });
+  const onUpgrade = router.handleUpgrade;
   const servers = new Set<Server>();
 
   const purgeTimer = setInterval(
@@ -259,6 +308,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     context,
     events,
     metrics,
+    consoles,
     plainRoutes: [
       { method: 'get', path: '/metrics', summary: 'Prometheus exposition (bearer token)' },
     ],
@@ -270,10 +320,11 @@ export function createApp(deps: AppDeps): XendeckApp {
       clearInterval(purgeTimer);
       for (const s of servers) s.off('upgrade', onUpgrade);
       await sampler.stop();
+      connections.close();
       metrics.hub.close();
       await events.close();
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await textConsoles.close();
+      await router.close();
     },
   };
 }

@@ -53,6 +53,28 @@ export interface Config {
    * (`XENDECK_SIM_SYNTHETIC_DOMAINS`, default 0, at most 5000; load tests). Ignored by libxl.
    */
   simSyntheticDomains: number;
+  /**
+   * Websockets one session may hold open at once, events, metrics and consoles together
+   * (`XENDECK_WS_MAX_PER_SESSION`, default 32, 1–10 000). One more is accepted and closed at once
+   * with 1013 and a reason saying so.
+   */
+  wsMaxPerSession: number;
+  /**
+   * Websockets the whole server holds open at once (`XENDECK_WS_MAX_TOTAL`, default 512,
+   * 1–100 000); one more is closed with 1013 like the per-session cap.
+   */
+  wsMaxTotal: number;
+  /**
+   * Absolute directory where xenconsoled writes `guest-<name>.log` when it logs guests
+   * (`XENDECK_CONSOLE_LOG_DIR`, default /var/log/xen/console; xenconsoled's `--log-dir`, enabled
+   * with `XENCONSOLED_TRACE=guest` in /etc/default/xencommons). `GET …/console/log` reads it.
+   */
+  consoleLogDir: string;
+  /**
+   * How long the server keeps a text console after its last viewer left, in ms, before releasing
+   * it so `xl console` works again (`XENDECK_CONSOLE_GRACE_MS`, default 10 000, 0–3 600 000).
+   */
+  consoleGraceMs: number;
 }
 
 /** A configuration problem, with a message meant for the operator (no stack trace needed). */
@@ -101,6 +123,10 @@ const envSchema = z.object({
     .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 visible ASCII characters (no spaces)')
     .optional(),
   XENDECK_SIM_SYNTHETIC_DOMAINS: intIn(0, 5000).default(0),
+  XENDECK_WS_MAX_PER_SESSION: intIn(1, 10_000).default(32),
+  XENDECK_WS_MAX_TOTAL: intIn(1, 100_000).default(512),
+  XENDECK_CONSOLE_LOG_DIR: absolutePath.default('/var/log/xen/console'),
+  XENDECK_CONSOLE_GRACE_MS: intIn(0, 3_600_000).default(10_000),
 });
 
 /** The explanation printed when no backend can run here. */
@@ -164,5 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
     metricsIntervalMs: e.XENDECK_METRICS_INTERVAL_MS,
     metricsToken: e.XENDECK_METRICS_TOKEN,
     simSyntheticDomains: e.XENDECK_SIM_SYNTHETIC_DOMAINS,
+    wsMaxPerSession: e.XENDECK_WS_MAX_PER_SESSION,
+    wsMaxTotal: e.XENDECK_WS_MAX_TOTAL,
+    consoleLogDir: e.XENDECK_CONSOLE_LOG_DIR,
+    consoleGraceMs: e.XENDECK_CONSOLE_GRACE_MS,
   };
 }

@@ -1,5 +1,7 @@
 /**
- * What routes and websocket handlers share: configuration, stores, the hypervisor, logging.
+ * What routes and websocket handlers share: configuration, stores, the hypervisor, logging, the
+ * registry of open websockets. Also the API path prefix (here so that modules `app.ts` imports can
+ * build their paths from it without importing `app.ts`).
  */
 import type { Hypervisor } from '@xendeck/hypervisor';
 import type { Logger } from 'pino';
@@ -9,6 +11,10 @@ import type { LoginThrottle } from './auth/throttle.js';
 import type { Users } from './auth/users.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
+import type { WsConnections } from './ws/connections.js';
+
+/** Prefix of every REST and websocket route under the API. */
+export const API_PREFIX = '/api/v1';
 
 export interface AppContext {
   config: Config;
@@ -19,6 +25,8 @@ export interface AppContext {
   sessions: Sessions;
   throttle: LoginThrottle;
   audit: Audit;
+  /** Every open websocket by session: closed at logout, expiry, user removal; capped. */
+  connections: WsConnections;
   /**
    * Re-reads the domain list after one of Xendeck's own operations, so event clients hear of it
    * at once (`hypervisor.refresh()`; failures are logged, not thrown).

@@ -243,9 +243,11 @@ describe('keepalive and slow clients', () => {
       maxBufferedBytes: 4096,
     });
     hub.route().onConnection(fake as unknown as WebSocket, {} as IncomingMessage, {
-      id: 1,
-      username: 'admin',
-      role: 'admin',
+      user: { id: 1, username: 'admin', role: 'admin' },
+      params: {},
+      query: new URLSearchParams(),
+      prepared: undefined,
+      remoteAddr: undefined,
     });
     await expect.poll(() => fake.sent.length).toBe(1);
     expect(JSON.parse(fake.sent[0] ?? '{}').type).toBe('snapshot');

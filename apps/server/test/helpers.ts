@@ -69,6 +69,10 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     metricsIntervalMs: 1000,
     metricsToken: undefined,
     simSyntheticDomains: 0,
+    wsMaxPerSession: 32,
+    wsMaxTotal: 512,
+    consoleLogDir: join(stateDir, 'console-logs'),
+    consoleGraceMs: 10_000,
     ...opts.config,
   };
   const sim = createSimulatedHost({ createDelayMs: 10, shutdownDelayMs: 50, ...opts.sim });

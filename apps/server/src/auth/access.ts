@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { parseCookie } from 'cookie';
 import type { Response } from 'express';
 import { ApiError } from '../errors.js';
-import { SESSION_COOKIE, type Sessions } from './sessions.js';
+import { hashToken, SESSION_COOKIE, type Sessions } from './sessions.js';
 import type { Role, User } from './users.js';
 
 /** The session token in a request's `Cookie` header, if any. */
@@ -23,6 +23,27 @@ export function sessionToken(req: IncomingMessage): string | undefined {
 /** The logged-in user of a request (valid, unexpired session), or undefined. */
 export function authenticate(req: IncomingMessage, sessions: Sessions): User | undefined {
   return sessions.lookup(sessionToken(req));
+}
+
+/** A request's session: its user and the SHA-256 of its token (the `sessions` table key). */
+export interface AuthenticatedSession {
+  user: User;
+  /** {@link hashToken} of the cookie's token: names the session without keeping the token. */
+  sessionHash: string;
+}
+
+/**
+ * Like {@link authenticate}, and also says which session: websockets and console tickets are
+ * tied to it (closed at logout, refused once it ended). Undefined without a valid session.
+ */
+export function authenticateSession(
+  req: IncomingMessage,
+  sessions: Sessions,
+): AuthenticatedSession | undefined {
+  const token = sessionToken(req);
+  const user = sessions.lookup(token);
+  if (!user || token === undefined) return undefined;
+  return { user, sessionHash: hashToken(token) };
 }
 
 /**
@@ -45,6 +66,17 @@ export function currentUser(res: Response): User {
   const user = res.locals.user as User | undefined;
   if (!user) throw new Error('currentUser() called on a route without authentication');
   return user;
+}
+
+/**
+ * The session of a request whose route's access check passed (`res.locals.user`), with its token
+ * hash: what a console ticket is bound to. Throws when the route is public.
+ */
+export function currentSession(req: IncomingMessage, res: Response): AuthenticatedSession {
+  const user = currentUser(res);
+  const token = sessionToken(req);
+  if (token === undefined) throw new Error('currentSession() called without a session cookie');
+  return { user, sessionHash: hashToken(token) };
 }
 
 /** The peer address of a request (no proxy headers are trusted). */

@@ -16,7 +16,11 @@ export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
 /** `last_seen_at` is written at most this often, to spare the disk. */
 const TOUCH_EVERY_MS = 60 * 1000;
 
-function hashToken(token: string): string {
+/**
+ * The SHA-256 (hex) of a session token: the `sessions` table's key, and how websockets name the
+ * session they belong to (`ws/connections.ts`) without keeping the token itself.
+ */
+export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
@@ -52,22 +56,44 @@ export class Sessions {
   lookup(token: string | undefined): User | undefined {
     if (!token || token.length > 128) return undefined;
     const h = hashToken(token);
-    const row = this.db
-      .prepare(
-        `SELECT s.token_hash, s.created_at, s.last_seen_at, u.id, u.username, u.role
-           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
-      )
-      .get(h) as SessionRow | undefined;
+    const row = this.row(h);
     if (!row) return undefined;
-    const t = this.now();
-    if (t - row.last_seen_at > SESSION_IDLE_MS || t - row.created_at > SESSION_ABSOLUTE_MS) {
+    if (this.expired(row)) {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(h);
       return undefined;
     }
+    const t = this.now();
     if (t - row.last_seen_at > TOUCH_EVERY_MS) {
       this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(t, h);
     }
     return { id: row.id, username: row.username, role: row.role };
+  }
+
+  /**
+   * The user of the session with this token hash (see {@link hashToken}) when it exists and has
+   * not expired; undefined otherwise. A pure read: unlike {@link lookup} it neither refreshes
+   * `last_seen_at` nor deletes an expired row, so the periodic websocket check
+   * (`ws/connections.ts`) does not keep a session alive by itself.
+   */
+  check(tokenHash: string): User | undefined {
+    const row = this.row(tokenHash);
+    if (!row || this.expired(row)) return undefined;
+    return { id: row.id, username: row.username, role: row.role };
+  }
+
+  /** The session row of a token hash joined with its user, if any. */
+  private row(tokenHash: string): SessionRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT s.token_hash, s.created_at, s.last_seen_at, u.id, u.username, u.role
+           FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
+      )
+      .get(tokenHash) as SessionRow | undefined;
+  }
+
+  private expired(row: SessionRow): boolean {
+    const t = this.now();
+    return t - row.last_seen_at > SESSION_IDLE_MS || t - row.created_at > SESSION_ABSOLUTE_MS;
   }
 
   /** Ends the session of this token (logout). No-op for an unknown token. */

@@ -18,6 +18,7 @@ import {
 } from '@xendeck/api';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
+import { API_PREFIX } from '../context.js';
 import { ADMIN } from '../routes/types.js';
 import { type SocketClient, SocketSet, type SocketSetOptions } from '../ws/clients.js';
 import type { WsRoute } from '../ws/router.js';
@@ -55,7 +56,7 @@ export class MetricsHub {
   /** The websocket route of this hub. */
   route(): WsRoute {
     return {
-      path: '/api/v1/metrics',
+      path: `${API_PREFIX}/metrics`,
       access: ADMIN,
       summary: 'Live metrics: one sample per sampler tick; subscribe to a subset of domains',
       onConnection: (ws) => this.attach(ws),

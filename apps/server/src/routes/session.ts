@@ -1,9 +1,10 @@
 /**
- * `/api/v1/session`: log in (the only public route), log out, who am I.
+ * `/api/v1/session`: log in (the only public route), log out (which also closes the session's
+ * websockets, `ws/connections.ts`), who am I.
  */
 import { loginRequestSchema, type SessionInfo } from '@xendeck/api';
 import type { Request, Response } from 'express';
-import { currentUser, remoteAddress, sessionToken } from '../auth/access.js';
+import { currentSession, currentUser, remoteAddress, sessionToken } from '../auth/access.js';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -83,16 +84,19 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
       method: 'delete',
       path: '/session',
       access: ANY_ROLE,
-      summary: 'Log out: deletes the session and clears the cookie; 204',
+      summary:
+        "Log out: deletes the session, closes its websockets (1008 'logged out') and clears the cookie; 204",
       handler: (req, res) => {
-        const user = currentUser(res);
+        const { user, sessionHash } = currentSession(req, res);
         ctx.sessions.delete(sessionToken(req));
+        const websockets = ctx.connections.closeSession(sessionHash, 'logged out');
         res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/' });
         ctx.audit({
           user: user.username,
           remoteAddr: remoteAddress(req),
           action: 'session.logout',
           result: 'ok',
+          websockets,
         });
         res.status(204).end();
       },

@@ -1,7 +1,8 @@
 /**
  * `WS /api/v1/events`: domain changes, pushed. The first message on a socket is a `snapshot` of
- * every domain; then `domain.added`, `domain.removed`, `domain.changed` as they happen
- * (`eventMessageSchema` in @xendeck/api; JSON text frames, server → client only).
+ * every domain; then `domain.added`, `domain.removed`, `domain.changed` as they happen, and
+ * `console.viewers` when a console's viewer count changes (`eventMessageSchema` in @xendeck/api;
+ * JSON text frames, server → client only).
  *
  * The hub subscribes to `hypervisor.onDomainEvent` once and broadcasts. While at least one client
  * is connected it calls `hypervisor.refresh()` every XENDECK_RECONCILE_MS, which finds changes
@@ -13,6 +14,7 @@ import type { EventMessage } from '@xendeck/api';
 import type { DomainEvent, Hypervisor } from '@xendeck/hypervisor';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { API_PREFIX } from '../context.js';
 import { toApiDomain } from '../routes/domains.js';
 import { ADMIN } from '../routes/types.js';
 import { type SocketClient, SocketSet } from './clients.js';
@@ -99,7 +101,7 @@ export class EventHub {
   /** The websocket route of this hub. */
   route(): WsRoute {
     return {
-      path: '/api/v1/events',
+      path: `${API_PREFIX}/events`,
       access: ADMIN,
       summary: 'Domain events: snapshot first, then domain.added / domain.removed / domain.changed',
       onConnection: (ws) => {
@@ -137,7 +139,12 @@ export class EventHub {
     this.reconcileTimer = undefined;
   }
 
-  private broadcast(msg: EventMessage): void {
+  /**
+   * Sends `msg` to every connected client (queued behind the snapshot of a client still reading
+   * it). Used for the hypervisor's domain events and by other parts of the server, such as
+   * `console.viewers` from `consoles/viewers.ts` (wired in `app.ts`).
+   */
+  broadcast(msg: EventMessage): void {
     for (const c of this.clients) {
       if (c.state.queue) c.state.queue.push(msg);
       else this.send(c, msg);

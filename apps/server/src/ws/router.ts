@@ -1,35 +1,94 @@
 /**
- * Websocket upgrades, routed by path like REST routes. Authentication (session cookie), the Origin
- * check and authorization all happen **before** `handleUpgrade`; a refused upgrade gets a plain
- * HTTP status line (401, 403; 404 for a path no route handles) and the socket is closed without
- * touching the backend.
+ * Websocket upgrades, routed by path like REST routes (path-to-regexp patterns with parameters:
+ * `/api/v1/domains/:name/console/vnc`). Everything is decided **before** `handleUpgrade`, in this
+ * order, and a refusal is a plain HTTP status line (the socket is then closed, nothing is opened
+ * behind it — no QEMU connection, no pty):
+ *
+ * 1. the path: 404 when no route matches, 400 for a malformed %-escape;
+ * 2. the `Origin` header, when present, must name the host the request was sent to: else 403
+ *    (tickets too);
+ * 3. who: the session cookie, or on a console route a one-time `?ticket=` (`consoles/tickets.ts`,
+ *    bound to user, domain `params.name` and the route's `ticketKind`): else 401
+ *    (UNAUTHENTICATED, TICKET_INVALID); then the route's roles: else 403;
+ * 4. a place under the connection caps (`ws/connections.ts`): when there is none the upgrade is
+ *    accepted and closed at once with 1013 and the reason (a browser reads a close reason, not a
+ *    refused status line); the route's `authorize` does not run;
+ * 5. the route's `authorize` hook (domain exists → else 404, has that console → else 409, and later
+ *    per-domain grants): an ApiError or HypervisorError it throws is answered with its status.
+ *
+ * Then the socket is upgraded (one `WebSocketServer` per distinct `maxPayloadBytes`, no
+ * per-message compression), registered with its session in `ws/connections.ts`, and handed to the
+ * route's `onConnection`. `ws.open` (every outcome) and `ws.close` are audited with the path, its
+ * parameters and the console kind; a ticket never appears in a log line.
  */
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
-import { authenticate, remoteAddress, requireRole } from '../auth/access.js';
+import type { ConsoleKind } from '@xendeck/api';
+import { type MatchFunction, match } from 'path-to-regexp';
+import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  type AuthenticatedSession,
+  authenticateSession,
+  remoteAddress,
+  requireRole,
+} from '../auth/access.js';
 import type { Role, User } from '../auth/users.js';
+import type { ConsoleTickets } from '../consoles/tickets.js';
 import type { AppContext } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, toApiError } from '../errors.js';
+import { WS_CLOSE_TOO_MANY, type WsSlot } from './connections.js';
 
-export interface WsRoute {
-  /** Exact path, for example `/api/v1/events`. */
-  path: string;
-  /** Roles allowed. */
-  access: readonly Role[];
-  summary: string;
-  /** Takes over an upgraded socket of an authorized user. */
-  onConnection: (ws: WebSocket, req: IncomingMessage, user: User) => void;
+/** Largest message accepted from a client when the route does not say: 64 KiB. */
+export const DEFAULT_WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** What a route's `onConnection` learns about an accepted websocket. */
+export interface WsConnectionInfo<P> {
+  user: User;
+  /** Path parameters, decoded (e.g. { name: 'web1' }). */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** What `authorize` returned (undefined without one). */
+  prepared: P;
+  remoteAddr: string | undefined;
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-};
+/** One websocket endpoint. */
+export interface WsRoute<P = undefined> {
+  /** Path pattern, path-to-regexp syntax: '/api/v1/events', '/api/v1/domains/:name/console/vnc'. */
+  path: string;
+  access: readonly Role[];
+  summary: string;
+  /** Largest message accepted from the client, bytes (default 64 KiB). */
+  maxPayloadBytes?: number;
+  /**
+   * Console routes: the ticket kind this request needs when it carries `?ticket=` instead of the
+   * cookie (the router then consumes the ticket, bound to user, domain `params.name` and kind).
+   */
+  ticketKind?: (params: Record<string, string>, query: URLSearchParams) => ConsoleKind;
+  /**
+   * Runs after authentication (cookie or ticket) and the Origin check, BEFORE handleUpgrade.
+   * Throw an ApiError or HypervisorError to refuse: the upgrade is answered with its HTTP status
+   * (404 DOMAIN_NOT_FOUND, 409 CONSOLE_UNAVAILABLE …) as a plain status line, nothing is opened.
+   * Per-domain grants for customers will go here (admin only today: `access`).
+   */
+  authorize?: (
+    req: IncomingMessage,
+    info: Omit<WsConnectionInfo<never>, 'prepared'>,
+  ) => Promise<P> | P;
+  onConnection: (ws: WebSocket, req: IncomingMessage, info: WsConnectionInfo<P>) => void;
+}
 
-/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+/**
+ * A route whatever its `prepared` type: the type of route tables (`WsRoute<P>` is invariant in
+ * `P`, so a table of different routes needs `any` here).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: heterogeneous route table, see above
+export type AnyWsRoute = WsRoute<any>;
+
+/**
+ * Answers an upgrade request with a plain HTTP status line (`status` and its standard reason,
+ * `message` as a text body) and closes the socket.
+ */
 export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   if (!socket.writable) {
     socket.destroy();
@@ -38,7 +97,7 @@ export function refuseUpgrade(socket: Duplex, status: number, message: string): 
   const body = `${message}\n`;
   socket.once('finish', () => socket.destroy());
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Connection: close\r\n' +
       'Content-Type: text/plain; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -61,78 +120,222 @@ export function originMatchesHost(req: IncomingMessage): boolean {
   }
 }
 
-/** Builds the `upgrade` listener for an HTTP server. */
-export function createUpgradeHandler(
-  ctx: AppContext,
-  wss: WebSocketServer,
-  routes: readonly WsRoute[],
-): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  return (req, socket, head) => {
+export interface WsRouterDeps {
+  ctx: AppContext;
+  /** Redeems `?ticket=` on routes with a `ticketKind`. */
+  tickets: ConsoleTickets;
+  routes: readonly AnyWsRoute[];
+}
+
+interface CompiledRoute {
+  route: AnyWsRoute;
+  match: MatchFunction<Partial<Record<string, string | string[]>>>;
+  wss: WebSocketServer;
+}
+
+/** Why the path of an upgrade matched nothing usable. */
+type Resolved =
+  | { route: CompiledRoute; params: Record<string, string> }
+  | { status: 400 | 404; message: string };
+
+/**
+ * The upgrade router of the app: `attach(httpServer)` (through `app.attachWebsockets`) makes it
+ * handle every `upgrade` of that server.
+ */
+export class WsRouter {
+  private readonly compiled: CompiledRoute[];
+  /** One server per distinct `maxPayloadBytes` (ws applies it per server). */
+  private readonly servers = new Map<number, WebSocketServer>();
+
+  constructor(private readonly deps: WsRouterDeps) {
+    this.compiled = deps.routes.map((route) => {
+      const maxPayload = route.maxPayloadBytes ?? DEFAULT_WS_MAX_PAYLOAD_BYTES;
+      let wss = this.servers.get(maxPayload);
+      if (!wss) {
+        wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload });
+        this.servers.set(maxPayload, wss);
+      }
+      return { route, match: match(route.path, { decode: decodeURIComponent }), wss };
+    });
+  }
+
+  /** The `upgrade` listener (bound; never throws, never rejects). */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
-    let pathname: string;
+    this.upgrade(req, socket, head).catch((err: unknown) => {
+      this.deps.ctx.logger.error({ err, path: pathOf(req) }, 'websocket upgrade failed');
+      if (!socket.destroyed) refuseUpgrade(socket, 500, 'Internal server error');
+    });
+  };
+
+  private resolve(pathname: string): Resolved {
+    for (const c of this.compiled) {
+      let m: ReturnType<CompiledRoute['match']>;
+      try {
+        m = c.match(pathname);
+      } catch {
+        // decodeURIComponent throws URIError on a malformed %-escape in a parameter.
+        return { status: 400, message: `Malformed %-escape in the path ${pathname}` };
+      }
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.params)) {
+        if (v !== undefined) params[k] = Array.isArray(v) ? v.join('/') : v;
+      }
+      return { route: c, params };
+    }
+    return { status: 404, message: `No websocket endpoint at ${pathname}` };
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { ctx, tickets } = this.deps;
+    let url: URL;
     try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       refuseUpgrade(socket, 400, 'Bad request URL');
       return;
     }
-    const route = routes.find((r) => r.path === pathname);
-    if (!route) {
-      refuseUpgrade(socket, 404, `No websocket endpoint at ${pathname}`);
+    const pathname = url.pathname;
+    const remoteAddr = remoteAddress(req);
+    const resolved = this.resolve(pathname);
+    if ('status' in resolved) {
+      refuseUpgrade(socket, resolved.status, resolved.message);
       return;
     }
-    const addr = remoteAddress(req);
-    if (!originMatchesHost(req)) {
-      ctx.audit({
-        user: undefined,
-        remoteAddr: addr,
-        action: 'ws.open',
-        target: pathname,
-        result: 'FORBIDDEN',
-        origin: req.headers.origin,
-      });
-      refuseUpgrade(
-        socket,
-        403,
-        `Origin ${req.headers.origin} does not match host ${req.headers.host}`,
-      );
-      return;
-    }
-    let user: User;
+    const { route, wss } = resolved.route;
+    const params = resolved.params;
+    const query = url.searchParams;
+    const ticket = route.ticketKind ? query.get('ticket') : null;
+    let kind: ConsoleKind | undefined;
     try {
-      user = requireRole(authenticate(req, ctx.sessions), route.access);
+      kind = route.ticketKind?.(params, query);
     } catch (err) {
-      const e =
-        err instanceof ApiError ? err : new ApiError('UNAUTHENTICATED', 'Not authenticated');
+      const e = toApiError(err);
       ctx.audit({
         user: undefined,
-        remoteAddr: addr,
-        action: `ws.open`,
+        remoteAddr,
+        action: 'ws.open',
         target: pathname,
         result: e.code,
       });
       refuseUpgrade(socket, e.status, e.message);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ctx.audit({
-        user: user.username,
-        remoteAddr: addr,
-        action: 'ws.open',
-        target: pathname,
-        result: 'ok',
-      });
-      ws.once('close', (code) => {
+    /** Audit fields of this upgrade (never the ticket). */
+    const where = {
+      target: pathname,
+      ...(Object.keys(params).length ? { params } : {}),
+      ...(kind ? { kind } : {}),
+      auth: ticket !== null ? 'ticket' : 'cookie',
+    };
+    const refuse = (user: string | undefined, e: ApiError, extra: Record<string, unknown> = {}) => {
+      if (e.status >= 500) ctx.logger.error({ err: e, path: pathname }, 'websocket refused');
+      ctx.audit({ user, remoteAddr, action: 'ws.open', ...where, result: e.code, ...extra });
+      refuseUpgrade(socket, e.status, e.message);
+    };
+
+    if (!originMatchesHost(req)) {
+      refuse(
+        undefined,
+        new ApiError(
+          'FORBIDDEN',
+          `Origin ${req.headers.origin} does not match host ${req.headers.host}`,
+        ),
+        { origin: req.headers.origin },
+      );
+      return;
+    }
+
+    let session: AuthenticatedSession;
+    try {
+      const s =
+        ticket !== null && kind !== undefined
+          ? tickets.redeem(ticket, params.name ?? '', kind)
+          : authenticateSession(req, ctx.sessions);
+      requireRole(s?.user, route.access); // 401 without a session, 403 for another role
+      session = s as AuthenticatedSession;
+    } catch (err) {
+      refuse(undefined, toApiError(err));
+      return;
+    }
+    const user = session.user;
+
+    const admission = ctx.connections.admit({
+      sessionHash: session.sessionHash,
+      userId: user.id,
+      access: route.access,
+    });
+    if (!admission.ok) {
+      // Accepted then closed: a browser can read a close reason, not a refused status line.
+      wss.handleUpgrade(req, socket, head, (ws) => {
         ctx.audit({
           user: user.username,
-          remoteAddr: addr,
+          remoteAddr,
+          action: 'ws.open',
+          ...where,
+          result: 'TOO_MANY_CONNECTIONS',
+          reason: admission.reason,
+        });
+        ws.close(WS_CLOSE_TOO_MANY, admission.reason);
+      });
+      return;
+    }
+    const slot: WsSlot = admission.slot;
+
+    let prepared: unknown;
+    try {
+      prepared = route.authorize
+        ? await route.authorize(req, { user, params, query, remoteAddr })
+        : undefined;
+    } catch (err) {
+      slot.release();
+      refuse(user.username, toApiError(err));
+      return;
+    }
+    if (socket.destroyed || !socket.writable) {
+      slot.release();
+      socket.destroy();
+      return;
+    }
+
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ctx.audit({ user: user.username, remoteAddr, action: 'ws.open', ...where, result: 'ok' });
+      ws.once('close', (code, reason) => {
+        ctx.audit({
+          user: user.username,
+          remoteAddr,
           action: 'ws.close',
-          target: pathname,
+          ...where,
           result: 'ok',
           closeCode: code,
+          ...(reason.length ? { closeReason: reason.toString() } : {}),
         });
       });
-      route.onConnection(ws, req, user);
+      if (!slot.attach(ws)) return;
+      route.onConnection(ws, req, { user, params, query, prepared, remoteAddr });
     });
-  };
+  }
+
+  /** Every websocket open through this router, all routes. */
+  get clients(): WebSocket[] {
+    return [...this.servers.values()].flatMap((wss) => [...wss.clients]);
+  }
+
+  /** Terminates every socket still open and closes the servers (not the HTTP servers). */
+  async close(): Promise<void> {
+    for (const wss of this.servers.values()) {
+      for (const ws of wss.clients) ws.terminate();
+    }
+    await Promise.all(
+      [...this.servers.values()].map(
+        (wss) => new Promise<void>((resolve) => wss.close(() => resolve())),
+      ),
+    );
+  }
+}
+
+/** The path of a request for a log line (never its query: it may carry a ticket). */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] ?? '/';
 }
