@@ -24,6 +24,7 @@ import {
   type RawXenstatDomain,
   type RawXenstatNode,
 } from './native.js';
+import { openLibxlTextConsole } from './text-console.js';
 import type {
   CreateResult,
   Dom0Memory,
@@ -36,12 +37,14 @@ import type {
   HostInfo,
   Hypervisor,
   MetricsSnapshot,
+  TextConsole,
+  TextConsoleKind,
   VbdBackendType,
   VirtCap,
+  VncEndpoint,
 } from './types.js';
 import { XEN_PRIVCMD_PATHS, xenPresent } from './xen-present.js';
 
-  VncEndpoint,
 /** Options of {@link openLibxlHost}. */
 export interface LibxlHostOptions {
   /** Safety floor for dom0's balloon target, MiB; the minimum is max(128 MiB, this). Default 512. */
@@ -601,9 +604,6 @@ class LibxlHost implements Hypervisor {
   }
 
   /**
-   * Re-lists and diffs. Calls made while a refresh runs are folded into one more refresh after it,
-   * so a caller always sees a list taken after its call.
-  /**
    * The domain's VNC endpoint, read from xenstore now (the port changes at every boot):
    * `/local/domain/<domid>/console/vnc-port` (TCP port; absent → `undefined`: no VNC, or the
    * device model is not up yet), `console/vnc-listen` (address; absent → 127.0.0.1, as `xl
@@ -637,6 +637,9 @@ class LibxlHost implements Hypervisor {
     return pass ? { host, port, password: pass } : { host, port };
   }
 
+  /**
+   * Re-lists and diffs. Calls made while a refresh runs are folded into one more refresh after it,
+   * so a caller always sees a list taken after its call.
    */
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -672,6 +675,32 @@ class LibxlHost implements Hypervisor {
       this.refresh().catch(() => {});
     }, SETTLE_INTERVAL_MS);
     this.settleTimer.unref();
+  }
+
+  /**
+   * Opens the domain's PV console (`pv`) or HVM emulated serial port (`serial`): checks the domain
+   * (libxl_domain_info), then `text-console.ts` reads the pty path from xenstore
+   * (`console/tty`, `serial/0/tty`), takes xl console's lock `/var/lock/xenconsole.<domid>` with
+   * the addon's lockConsole and reads the pty on the event loop. Throws INVALID_ARGUMENT,
+   * DOMAIN_NOT_FOUND, CONSOLE_UNAVAILABLE, CONSOLE_BUSY.
+   */
+  async openTextConsole(domid: number, kind: TextConsoleKind): Promise<TextConsole> {
+    checkDomid(domid);
+    if (kind !== 'pv' && kind !== 'serial') {
+      throw new HypervisorError(
+        'INVALID_ARGUMENT',
+        `unknown text console "${String(kind)}" (pv, serial)`,
+        { kind },
+      );
+    }
+    const info = await this.domainInfo(domid);
+    return openLibxlTextConsole({
+      domid,
+      kind,
+      domainType: info.type,
+      xsRead: (path) => this.call((c) => c.xsRead(path), { path, domid }),
+      native: loadNative(),
+    });
   }
 
   async close(): Promise<void> {

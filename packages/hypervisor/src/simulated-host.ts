@@ -15,6 +15,7 @@ import { ConfigScanError, type ScannedValue, scanXlConfig } from './config-scan.
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import { FakeConsoles } from './simulated/fake-console.js';
 import { RfbServer } from './simulated/rfb-server.js';
 import type {
   CreateResult,
@@ -28,6 +29,8 @@ import type {
   HostInfo,
   Hypervisor,
   MetricsSnapshot,
+  TextConsole,
+  TextConsoleKind,
   VirtCap,
   VncEndpoint,
 } from './types.js';
@@ -515,6 +518,9 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   }
   hub.subscribe(() => sweepVncServers());
 
+  /** The fake shells behind `openTextConsole`; a domain's end when it goes away (any event sweeps). */
+  const fakeConsoles = new FakeConsoles();
+  hub.subscribe(() => fakeConsoles.sweep((domid) => domains.has(domid)));
 
   const host: SimulatedHost = {
     kind: 'simulated',
@@ -723,6 +729,7 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     async close(): Promise<void> {
       closed = true;
       sweepVncServers(true);
+      fakeConsoles.closeAll();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       if (watchTimer) clearTimeout(watchTimer);

@@ -11,11 +11,14 @@ describeHypervisorContract('simulated host', async () => {
     guestConfigPath,
     '# a small PV guest\nname = "contract-guest"\ntype = "pv"\nmemory = 128\nvcpus = 1\nvif = [ \'bridge=xenbr0\' ]\n',
   );
+  const hvmConfigPath = join(dir, 'contract-hvm.cfg');
+  await writeFile(hvmConfigPath, 'name = "contract-hvm"\ntype = "hvm"\nmemory = 256\nvnc = 1\n');
   const host = createSimulatedHost({ createDelayMs: 50 });
   return {
     host,
     guestConfigPath,
     guestName: 'contract-guest',
+    hvmGuest: { configPath: hvmConfigPath, name: 'contract-hvm' },
     outside: {
       destroy: async (name) => host.external.destroy(name),
       pause: async (name) => host.external.pause(name),

@@ -9,10 +9,18 @@
  * must give the guest exactly one vif (`vif = [ '...' ]`). The guest config must describe a small
  * domain whose balloon driver works (a Linux PV guest with 128 MiB is what the lab uses).
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHypervisorError } from '../errors.js';
 import { computeRates } from '../metrics/rates.js';
-import type { DomainEvent, DomainInfo, Hypervisor, MetricsSnapshot } from '../types.js';
+import type {
+  DomainEvent,
+  DomainInfo,
+  Hypervisor,
+  MetricsSnapshot,
+  TextConsole,
+  TextConsoleKind,
+} from '../types.js';
 
 /** What a backend's test file hands to {@link describeHypervisorContract}. */
 export interface ContractSetup {
@@ -28,6 +36,11 @@ export interface ContractSetup {
   };
   /** Called once after all cases (close the host, remove temp files). */
   teardown(): Promise<void>;
+  /**
+   * An HVM guest with `vnc = 1` (config path and its `name`), for the `vncEndpoint` cases that
+   * need a device model; those cases are skipped without it.
+   */
+  hvmGuest?: { configPath: string; name: string };
 }
 
 /** Timeouts for slow hosts (Xen under QEMU TCG creates a PV guest in ~11 s). */
@@ -454,5 +467,141 @@ export function describeHypervisorContract(
       },
       caseTimeout,
     );
+
+    describe('vncEndpoint (xenstore console/vnc-port, vnc-listen, vnc-pass)', () => {
+      it('refuses a bad domid and an unknown domain; dom0 has no VNC console', async () => {
+        expect((await rejection(host.vncEndpoint(-1))).code).toBe('INVALID_ARGUMENT');
+        expect((await rejection(host.vncEndpoint(1.5))).code).toBe('INVALID_ARGUMENT');
+        const unused = Math.max(...(await host.listDomains()).map((d) => d.domid)) + 1000;
+        expect((await rejection(host.vncEndpoint(unused))).code).toBe('DOMAIN_NOT_FOUND');
+        expect(await host.vncEndpoint(0)).toBeUndefined();
+      });
+
+      it(
+        'a PV guest without a framebuffer has none',
+        async () => {
+          const created = await host.createDomain(ctx.guestConfigPath);
+          try {
+            expect(await host.vncEndpoint(created.domid)).toBeUndefined();
+          } finally {
+            await host.domainOperation(created.domid, 'destroy');
+          }
+        },
+        caseTimeout,
+      );
+
+      it(
+        "an HVM guest's endpoint speaks RFB, and is gone with the domain",
+        async (t) => {
+          const hvm = ctx.hvmGuest;
+          if (!hvm) {
+            t.skip();
+            return;
+          }
+          const leftover = await host.domidByName(hvm.name);
+          if (leftover !== undefined) await host.domainOperation(leftover, 'destroy');
+          const { domid } = await host.createDomain(hvm.configPath);
+          try {
+            // libxl writes vnc-port once QEMU answered query-vnc: poll briefly.
+            let ep = await host.vncEndpoint(domid);
+            for (let i = 0; !ep && i < 150; i++) {
+              await new Promise((r) => setTimeout(r, 200));
+              ep = await host.vncEndpoint(domid);
+            }
+            if (!ep) throw new Error(`no console/vnc-port for domid ${domid} within 30 s`);
+            expect(ep.port).toBeGreaterThan(0);
+            const host0 = ep.host === '0.0.0.0' || ep.host === '::' ? '127.0.0.1' : ep.host;
+            const greeting = await new Promise<string>((resolve, reject) => {
+              const s = connect(ep.port, host0);
+              let got = Buffer.alloc(0);
+              s.on('data', (b: Buffer) => {
+                got = Buffer.concat([got, b]);
+                if (got.length >= 12) {
+                  s.destroy();
+                  resolve(got.subarray(0, 12).toString('latin1'));
+                }
+              });
+              s.on('error', reject);
+            });
+            expect(greeting).toMatch(/^RFB 003\.00[378]\n$/);
+          } finally {
+            await host.domainOperation(domid, 'destroy');
+          }
+          for (let i = 0; (await host.domidByName(hvm.name)) !== undefined && i < 50; i++) {
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          expect((await rejection(host.vncEndpoint(domid))).code).toBe('DOMAIN_NOT_FOUND');
+        },
+        caseTimeout,
+      );
+    });
+
+    describe("openTextConsole (pty from xenstore console/tty, under xl console's lock)", () => {
+      it('refuses a bad domid, an unknown domain and an unknown kind', async () => {
+        expect((await rejection(host.openTextConsole(-1, 'pv'))).code).toBe('INVALID_ARGUMENT');
+        const unused = Math.max(...(await host.listDomains()).map((d) => d.domid)) + 1000;
+        expect((await rejection(host.openTextConsole(unused, 'pv'))).code).toBe('DOMAIN_NOT_FOUND');
+        expect(
+          (await rejection(host.openTextConsole(0, 'tty' as unknown as TextConsoleKind))).code,
+        ).toBe('INVALID_ARGUMENT');
+      });
+
+      it(
+        "a PV guest's pv console: opens, answers a key, one holder at a time, no serial, ends with the domain",
+        async () => {
+          const created = await host.createDomain(ctx.guestConfigPath);
+          const domid = created.domid;
+          let console: TextConsole | undefined;
+          try {
+            // xenconsoled writes console/tty shortly after the domain appears: retry briefly.
+            for (let i = 0; !console; i++) {
+              try {
+                console = await host.openTextConsole(domid, 'pv');
+              } catch (err) {
+                if (!isHypervisorError(err) || err.code !== 'CONSOLE_UNAVAILABLE' || i >= 150)
+                  throw err;
+                await sleep(200);
+              }
+            }
+            const c = console;
+            expect(c.domid).toBe(domid);
+            expect(c.kind).toBe('pv');
+            let bytes = 0;
+            let ended: string | undefined;
+            c.onData((b) => {
+              bytes += b.length;
+            });
+            c.onEnd((r) => {
+              ended = r;
+            });
+            expect((await rejection(host.openTextConsole(domid, 'pv'))).code).toBe('CONSOLE_BUSY');
+            expect((await rejection(host.openTextConsole(domid, 'serial'))).code).toBe(
+              'CONSOLE_UNAVAILABLE',
+            );
+            // Enter makes a booted guest print a prompt; a booting one prints its boot log anyway.
+            c.write(Buffer.from('\r'));
+            for (let i = 0; bytes === 0 && i < 600; i++) await sleep(100);
+            expect(bytes).toBeGreaterThan(0);
+            c.close();
+            expect(ended).toBeDefined();
+            // Released: it opens again.
+            const again = await host.openTextConsole(domid, 'pv');
+            let endReason: string | undefined;
+            again.onEnd((r) => {
+              endReason = r;
+            });
+            console = again;
+            await host.domainOperation(domid, 'destroy');
+            for (let i = 0; endReason === undefined && i < 100; i++) await sleep(100);
+            expect(endReason).toMatch(/domain died or rebooted/);
+          } finally {
+            console?.close();
+            if ((await host.domidByName(ctx.guestName)) !== undefined)
+              await host.domainOperation(domid, 'destroy').catch(() => {});
+          }
+        },
+        caseTimeout,
+      );
+    });
   });
 }
