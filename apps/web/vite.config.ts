@@ -23,7 +23,10 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: {
       output: {
-        // Libraries change less often than the app: separate files cache separately.
+        // Libraries change less often than the app: separate files cache separately. uPlot,
+        // CodeMirror, noVNC and xterm.js are only reached through dynamic import() (the charts,
+        // the config editor, the Console tab), so their chunks are not in index.html's
+        // modulepreloads: `pnpm --filter @xendeck/web size` checks the first page's budget.
         manualChunks: {
           react: ['react', 'react-dom', 'react-dom/client', 'react-router'],
           query: ['@tanstack/react-query'],
@@ -36,6 +39,13 @@ export default defineConfig({
             '@codemirror/lint',
             '@codemirror/commands',
             '@codemirror/merge',
+          ],
+          novnc: ['@novnc/novnc'],
+          xterm: [
+            '@xterm/xterm',
+            '@xterm/addon-fit',
+            '@xterm/addon-search',
+            '@xterm/addon-web-links',
           ],
         },
       },

@@ -22,9 +22,9 @@ export {
 } from './api/metrics-stream';
 export { DomainCpuCell, DomainLiveNumbers, useDomainSample } from './components/domain-live';
 export { CpuSparkline, MemorySparkline } from './components/domain-sparklines';
+export { TimeSeriesChart } from './components/lazy-time-series-chart';
 export { DomainMetricsCharts, HostMetricsCharts } from './components/metrics-charts';
 export { RangePicker } from './components/range-picker';
-export { TimeSeriesChart } from './components/time-series-chart';
 export { MetricsStatusNote, XlTop } from './components/xl-top';
 export type { MetricsDomain, MetricsRange, MetricsSample } from './lib/contract';
 export { type LivePoint, type MetricsStatus, MetricsStore } from './lib/metrics-store';

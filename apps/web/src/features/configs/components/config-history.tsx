@@ -10,8 +10,7 @@ import { formatBytes } from '@/lib/format';
 import { useConfigHistory } from '../api/get-config-history';
 import { useConfigVersion } from '../api/get-config-version';
 import { useRestoreConfigVersion } from '../api/restore-config-version';
-import { ConfigDiff } from './config-diff';
-import { XlEditor } from './xl-editor';
+import { ConfigDiff, XlEditor } from './lazy-editors';
 
 const reasonText: Record<ConfigVersionReason, { label: string; hint: string }> = {
   'before-edit': {

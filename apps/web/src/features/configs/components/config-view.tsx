@@ -15,12 +15,11 @@ import { configQueryOptions, useConfig } from '../api/get-config';
 import { useSaveConfig } from '../api/save-config';
 import { xlCreateCommand } from '../api/start-domain';
 import { checkXlConfig, type LocatedDiagnostic } from '../lib/xl-lint';
-import { ConfigDiff } from './config-diff';
 import { ConfigHistory } from './config-history';
 import { ConfigSettings } from './config-settings';
 import { DiagnosticsList, diagnosticsFromDetails } from './diagnostics-list';
+import { ConfigDiff, XlEditor } from './lazy-editors';
 import { UnsavedEditsGuard } from './unsaved-edits-guard';
-import { XlEditor } from './xl-editor';
 
 export type ConfigTab = 'settings' | 'edit' | 'history';
 const TABS = [

@@ -7,8 +7,8 @@ import { seedLiveSeries, toColumns } from '../lib/chart-data';
 import type { ChartSeriesSpec } from '../lib/chart-options';
 import type { MetricsHistory, MetricsRange } from '../lib/contract';
 import type { LivePoint, MetricsStore } from '../lib/metrics-store';
+import { TimeSeriesChart } from './lazy-time-series-chart';
 import { RangePicker } from './range-picker';
-import { TimeSeriesChart } from './time-series-chart';
 
 // Tailwind's 600 (light) and 400 (dark) shades.
 const SKY = ['#0284c7', '#38bdf8'] as const;
