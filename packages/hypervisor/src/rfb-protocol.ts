@@ -5,7 +5,7 @@
  * once here: version strings, security types, VNC authentication's DES response, and a byte
  * reader for the handshake phases.
  */
-import { createCipheriv } from 'node:crypto';
+import des from 'des.js';
 
 /** The ProtocolVersion message of RFB 3.8 (12 bytes), what Xendeck speaks on both sides. */
 export const RFB_VERSION_3_8 = 'RFB 003.008\n';
@@ -50,10 +50,8 @@ function mirrorBits(b: number): number {
  * the key being the password's first 8 bytes (Latin-1, zero-padded; longer passwords are cut, as
  * QEMU and every viewer do), each byte's bits reversed. Returns 16 bytes.
  *
- * DES comes from node:crypto's `des-ede3-ecb` with the 8-byte key repeated three times: triple
- * DES with K1 = K2 = K3 is single DES (E_K(D_K(E_K(x))) = E_K(x)), and OpenSSL 3 keeps 3DES in its
- * default provider while plain `des-ecb` moved to the legacy one. Cross-checked against `des.js`
- * in apps/server's tests. Throws a RangeError when the challenge is not 16 bytes.
+ * DES comes from `des.js` (pure JavaScript): OpenSSL 3 moved single DES to its legacy provider,
+ * which Node does not load. Throws a RangeError when the challenge is not 16 bytes.
  */
 export function vncAuthResponse(password: string, challenge: Buffer): Buffer {
   if (challenge.length !== 16) {
@@ -62,9 +60,8 @@ export function vncAuthResponse(password: string, challenge: Buffer): Buffer {
   const key = Buffer.alloc(8);
   Buffer.from(password, 'latin1').copy(key, 0, 0, 8);
   for (let i = 0; i < 8; i++) key[i] = mirrorBits(key[i] ?? 0);
-  const cipher = createCipheriv('des-ede3-ecb', Buffer.concat([key, key, key]), null);
-  cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(challenge), cipher.final()]);
+  const cipher = des.DES.create({ type: 'encrypt', key, padding: false });
+  return Buffer.from([...cipher.update(challenge), ...cipher.final()]);
 }
 
 /**

@@ -2,6 +2,7 @@
  * The synthetic RFB server (simulated/rfb-server.ts) spoken to by a small RFB client written here
  * from RFC 6143, and the simulated host's `vncEndpoint` around it.
  */
+import { createCipheriv } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ByteReader, vncAuthResponse } from '../src/rfb-protocol.js';
@@ -118,6 +119,28 @@ async function client(port: number, opts?: Parameters<typeof open>[1]): Promise<
 afterEach(async () => {
   for (const c of clients.splice(0)) c.socket.destroy();
   for (const s of servers.splice(0)) await s.close();
+});
+
+describe('vncAuthResponse', () => {
+  it('is DES-ECB of the challenge under the bit-mirrored password (FIPS 81 test vector)', () => {
+    // Key 0123456789abcdef encrypts "Now is t" to 3fa40e8a984d4815; VNC mirrors each key byte,
+    // so the password is the mirrored key: 80 c4 a2 e6 91 d5 b3 f7.
+    const password = Buffer.from('80c4a2e691d5b3f7', 'hex').toString('latin1');
+    const challenge = Buffer.from('Now is tNow is t', 'latin1');
+    expect(vncAuthResponse(password, challenge).toString('hex')).toBe('3fa40e8a984d4815'.repeat(2));
+    // Cut at 8 bytes; shorter passwords are zero-padded (independent check: node:crypto 3DES
+    // with K1 = K2 = K3, which is single DES).
+    expect(vncAuthResponse(`${password}extra`, challenge)).toEqual(
+      vncAuthResponse(password, challenge),
+    );
+    const key = Buffer.from([0x86, 0xf6, 0, 0, 0, 0, 0, 0]); // "ao" mirrored: a=0x61→0x86, o=0x6f→0xf6
+    const c = createCipheriv('des-ede3-ecb', Buffer.concat([key, key, key]), null);
+    c.setAutoPadding(false);
+    expect(vncAuthResponse('ao', challenge)).toEqual(
+      Buffer.concat([c.update(challenge), c.final()]),
+    );
+    expect(() => vncAuthResponse('x', Buffer.alloc(8))).toThrow(RangeError);
+  });
 });
 
 describe('synthetic RFB server', () => {
