@@ -7,9 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulatedHost, type SimulatedHostOptions } from '@xendeck/hypervisor';
+import {
+  createSimulatedHost,
+  type Hypervisor,
+  type SimulatedHostOptions,
+} from '@xendeck/hypervisor';
 import { pino } from 'pino';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { createApp, type XendeckApp } from '../src/app.js';
 import { ensureAdmin, Users } from '../src/auth/users.js';
 import type { Config } from '../src/config.js';
@@ -47,6 +52,10 @@ export interface FixtureOptions {
   configCommitOps?: CommitOps;
   /** Metrics clock and whether the sampler starts its timer. */
   metrics?: { now?: () => number; autoStart?: boolean };
+  /** Period of the websockets' session re-check, ms (default 30 000). */
+  wsSessionCheckMs?: number;
+  /** Wraps the simulated host the app gets (to fake one method, e.g. `vncEndpoint`). */
+  hypervisor?: (sim: SimHost) => Hypervisor;
 }
 
 export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
@@ -90,11 +99,12 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
   const x = createApp({
     config,
     db,
-    hypervisor: sim,
+    hypervisor: opts.hypervisor ? opts.hypervisor(sim) : sim,
     logger,
     options: {
       now: () => clock.now,
       pingMs: opts.pingMs,
+      wsSessionCheckMs: opts.wsSessionCheckMs,
       maxBufferedBytes: opts.maxBufferedBytes,
       configCommitOps: opts.configCommitOps,
       metrics: opts.metrics,
@@ -149,4 +159,73 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
  */
 export function concretePath(path: string, name = 'web-01'): string {
   return `/api/v1${path.replace(':name', name).replace(':id', '1')}`;
+}
+
+/** Logs in `username` on `app`; returns the session's `Cookie` header value. */
+export async function login(x: XendeckApp, username: string, password: string): Promise<string> {
+  const res = await request(x.app)
+    .post('/api/v1/session')
+    .set('Content-Type', 'application/json')
+    .send({ username, password });
+  if (res.status !== 204) throw new Error(`login of ${username} failed: ${res.status} ${res.text}`);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return (setCookie[0] ?? '').split(';')[0] ?? '';
+}
+
+/** An open test websocket: every message received, and how it closed. */
+export interface OpenedWs {
+  ws: WebSocket;
+  /** Messages received so far (text frames as strings, binary as Buffers). */
+  messages: (string | Buffer)[];
+  /** Resolves with the close code and reason once the socket closed. */
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A refused upgrade: the HTTP status and text body the server answered. */
+export interface RefusedWs {
+  status: number;
+  body: string;
+}
+
+/**
+ * Opens a websocket on `url` (`ws://127.0.0.1:<port>/path?query`) with these headers; resolves
+ * with the open socket, or with the status of a refused handshake. Rejects on network errors.
+ */
+export function openWs(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<OpenedWs | RefusedWs> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    const messages: (string | Buffer)[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((res) => {
+      ws.on('close', (code, reason) => res({ code, reason: reason.toString() }));
+    });
+    ws.on('message', (data, isBinary) => {
+      const buf = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      messages.push(isBinary ? buf : buf.toString());
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('error', (err) => reject(err));
+    ws.on('open', () => resolve({ ws, messages, closed }));
+  });
+}
+
+/** Narrows {@link openWs}'s answer to an open socket; throws with the status otherwise. */
+export function opened(r: OpenedWs | RefusedWs): OpenedWs {
+  if ('status' in r) throw new Error(`websocket refused: ${r.status} ${r.body}`);
+  return r;
+}
+
+/** Narrows {@link openWs}'s answer to a refusal; throws when the socket opened. */
+export async function refused(r: OpenedWs | RefusedWs): Promise<RefusedWs> {
+  if ('status' in r) return r;
+  r.ws.close();
+  throw new Error('websocket opened where a refusal was expected');
 }

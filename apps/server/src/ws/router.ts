@@ -187,7 +187,8 @@ export class WsRouter {
     return { status: 404, message: `No websocket endpoint at ${pathname}` };
   }
 
-  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  private async upgrade(req: IncomingMessage, socket: Duplex, headIn: Buffer): Promise<void> {
+    let head = headIn;
     const { ctx, tickets } = this.deps;
     let url: URL;
     try {
@@ -284,22 +285,30 @@ export class WsRouter {
     const slot: WsSlot = admission.slot;
 
     let prepared: unknown;
-    try {
-      prepared = route.authorize
-        ? await route.authorize(req, { user, params, query, remoteAddr })
-        : undefined;
-    } catch (err) {
-      slot.release();
-      refuse(user.username, toApiError(err));
-      return;
-    }
-    if (socket.destroyed || !socket.writable) {
-      slot.release();
-      socket.destroy();
-      return;
+    if (route.authorize) {
+      const watch = watchWhileWaiting(socket);
+      try {
+        prepared = await route.authorize(req, { user, params, query, remoteAddr });
+      } catch (err) {
+        watch.stop();
+        slot.release();
+        refuse(user.username, toApiError(err));
+        return;
+      }
+      const early = watch.stop();
+      if (early === undefined) {
+        // The client left (or sent more than a handshake should) while authorize ran.
+        slot.release();
+        socket.destroy();
+        return;
+      }
+      head = Buffer.concat([head, early]);
     }
 
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // A route that forgets its own error listener must not crash the server (ws emits 'error'
+      // for protocol faults such as a message over maxPayload, then closes with 1002/1009).
+      ws.on('error', (err) => ctx.logger.debug({ err, path: pathname }, 'websocket error'));
       ctx.audit({ user: user.username, remoteAddr, action: 'ws.open', ...where, result: 'ok' });
       ws.once('close', (code, reason) => {
         ctx.audit({
@@ -333,6 +342,45 @@ export class WsRouter {
       ),
     );
   }
+}
+
+/** Bytes a client may send after its handshake and before the answer: 64 KiB. */
+const MAX_EARLY_BYTES = 64 * 1024;
+
+/**
+ * While an async `authorize` runs, reads the upgrade socket (an upgraded socket is not read by the
+ * HTTP server any more, so otherwise a client that left would go unnoticed until the upgrade).
+ * `stop()` — called synchronously right before `handleUpgrade`, so no byte is emitted unheard —
+ * returns the bytes received meanwhile (to put back in front, as `head`), or undefined when the
+ * client closed its side, the socket failed, or it sent more than {@link MAX_EARLY_BYTES}.
+ */
+function watchWhileWaiting(socket: Duplex): { stop: () => Buffer | undefined } {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let gone = false;
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes > MAX_EARLY_BYTES) gone = true;
+  };
+  const onGone = () => {
+    gone = true;
+  };
+  socket.on('data', onData);
+  socket.once('end', onGone);
+  socket.once('close', onGone);
+  // The HTTP server paused the socket when it handed it over; 'data' listeners alone would not
+  // resume it. It stays flowing: ws adds its own 'data' listener in the same tick as stop().
+  socket.resume();
+  return {
+    stop: () => {
+      socket.off('data', onData);
+      socket.off('end', onGone);
+      socket.off('close', onGone);
+      if (gone || socket.destroyed || !socket.writable) return undefined;
+      return Buffer.concat(chunks);
+    },
+  };
 }
 
 /** The path of a request for a log line (never its query: it may carry a ticket). */
