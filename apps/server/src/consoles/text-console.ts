@@ -1,0 +1,627 @@
+/**
+ * `WS /api/v1/domains/:name/console/text?type=pv|serial`: a domain's PV console or emulated serial
+ * port in the browser. Owns the server's side of text consoles: **one holder per (domain name,
+ * kind)** in this process, its fan-out to every viewer, its scrollback, reattaching across
+ * reboots, and releasing it when nobody watches.
+ *
+ * - Attach: the first viewer of a (name, kind) makes the hub look up the domid
+ *   (`hypervisor.domidByName`) and call `hypervisor.openTextConsole(domid, kind)` (libxl: the pty
+ *   from xenstore under `xl console`'s lock). Until that works the console is `waiting`, with the
+ *   reason (not running, CONSOLE_BUSY because an `xl console` holds it, CONSOLE_UNAVAILABLE …), and
+ *   the hub retries every {@link TextConsoleHubDeps.retryMs} and at once when a domain of that name
+ *   appears. An unknown name is accepted and waits too (it may be created later).
+ * - Fan-out: guest output goes to every viewer as binary frames and into a scrollback ring
+ *   (`scrollbackBytes`, default 1 MiB per (name, kind)) kept across viewers, reattaches and
+ *   reboots. A new viewer gets the scrollback first (one binary frame), then a `status` JSON text
+ *   frame (`textConsoleServerMessageSchema`); every viewer gets a new status when the state or the
+ *   viewer count changes.
+ * - Input: binary frames from any viewer are keystrokes, written to the console with 0x1d
+ *   (Ctrl-], which detaches `xl console`) removed; text frames from clients are ignored.
+ * - Follows the domain, not the domid: when the console ends (the pty closed: the domain died or
+ *   rebooted), or a `removed` event names the attached domid, it goes `waiting` and reattaches to
+ *   the next domain of that name (a new domid), writing a separator line into the stream
+ *   (`── xendeck: reattached to <name> (domid N) ──`) and a new status.
+ * - Release: when the last viewer leaves, the console is closed after `graceMs` (default 10 s) so
+ *   a hoster's own `xl console` works again; a viewer arriving within it keeps it.
+ * - Backpressure: a viewer with more than {@link MAX_VIEWER_BUFFERED_BYTES} unsent is dropped
+ *   (close 1013) rather than slowing the others; when every viewer has more than
+ *   {@link PAUSE_BUFFERED_BYTES} unsent, the console read is paused until one drains.
+ * - Keepalive as `ws/clients.ts`: a ping every `pingMs`; a viewer that did not answer the previous
+ *   one is terminated.
+ */
+
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import {
+  type TextConsoleServerMessage,
+  type TextConsoleType,
+  textConsoleTypeSchema,
+} from '@xendeck/api';
+import {
+  type DomainEvent,
+  type Hypervisor,
+  isHypervisorError,
+  type TextConsole,
+  type TextConsoleKind,
+} from '@xendeck/hypervisor';
+import type { Logger } from 'pino';
+import { WebSocket } from 'ws';
+import { API_PREFIX } from '../context.js';
+import { ApiError } from '../errors.js';
+import { ADMIN } from '../routes/types.js';
+import { parseDomainName } from '../validate.js';
+import type { WsRoute } from '../ws/router.js';
+import { consoleLogPath } from './log.js';
+import type { ConsoleViewers } from './viewers.js';
+
+/** Default scrollback per (domain name, kind), bytes. */
+export const DEFAULT_SCROLLBACK_BYTES = 1024 * 1024;
+/** Default time a console is kept after its last viewer left, ms. */
+export const DEFAULT_GRACE_MS = 10_000;
+/** Default delay between attach attempts while waiting, ms. */
+export const DEFAULT_RETRY_MS = 3_000;
+/** A viewer with more than this unsent is dropped (close 1013), bytes. */
+export const MAX_VIEWER_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** When every viewer has more than this unsent, the console read pauses, bytes. */
+export const PAUSE_BUFFERED_BYTES = 1024 * 1024;
+/** How often a paused console checks whether a viewer drained, ms. */
+const DRAIN_CHECK_MS = 10;
+/** Largest keystroke message accepted from a viewer (a paste), bytes. */
+export const MAX_INPUT_MESSAGE_BYTES = 256 * 1024;
+/** Close code for a viewer dropped for not reading (RFC 6455 "try again later"). */
+const WS_CLOSE_SLOW = 1013;
+/** Ctrl-]: `xl console`'s detach key, never sent to the guest. */
+const CTRL_RIGHT_BRACKET = 0x1d;
+
+export interface TextConsoleHubDeps {
+  hypervisor: Hypervisor;
+  logger: Logger;
+  viewers: ConsoleViewers;
+  /** Kept after the last viewer left, ms (XENDECK_CONSOLE_GRACE_MS); default 10 000. */
+  graceMs?: number;
+  /** Scrollback per (domain name, kind), bytes; default 1 MiB. */
+  scrollbackBytes?: number;
+  /**
+   * Where xenconsoled writes `guest-<name>.log` (XENDECK_CONSOLE_LOG_DIR); without it the console
+   * log is only what the hub kept.
+   */
+  consoleLogDir?: string;
+  /** Delay between attach attempts while waiting, ms; default 3 000. */
+  retryMs?: number;
+  /** Ping period, ms; default 30 000. */
+  pingMs?: number;
+}
+
+/** What the route's `authorize` hands to `onConnection`. */
+export interface TextConsoleTarget {
+  name: string;
+  kind: TextConsoleKind;
+}
+
+/**
+ * The `?type=` of the text console websocket: `pv` when absent; ApiError INVALID_INPUT (422)
+ * when it is anything but `pv` or `serial`.
+ */
+export function parseTextConsoleType(raw: string | null): TextConsoleType {
+  const r = textConsoleTypeSchema.safeParse(raw ?? 'pv');
+  if (!r.success) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `Invalid console type ${JSON.stringify(raw)}: "pv" or "serial"`,
+      { where: 'query', issues: [{ path: 'type', message: 'expected "pv" or "serial"' }] },
+    );
+  }
+  return r.data;
+}
+
+/** The last `capacity` bytes written, as chunks. */
+class ScrollbackRing {
+  private chunks: Buffer[] = [];
+  private head = 0;
+  size = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(chunk: Buffer): void {
+    if (this.capacity <= 0 || chunk.length === 0) return;
+    const c = chunk.length > this.capacity ? chunk.subarray(chunk.length - this.capacity) : chunk;
+    this.chunks.push(c);
+    this.size += c.length;
+    while (this.size > this.capacity) {
+      const first = this.chunks[this.head] as Buffer;
+      const excess = this.size - this.capacity;
+      if (first.length <= excess) {
+        this.head++;
+        this.size -= first.length;
+      } else {
+        this.chunks[this.head] = first.subarray(excess);
+        this.size -= excess;
+      }
+    }
+    if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  snapshot(): Buffer {
+    return Buffer.concat(this.chunks.slice(this.head), this.size);
+  }
+}
+
+interface Viewer {
+  ws: WebSocket;
+  alive: boolean;
+  release: () => void;
+}
+
+type State = 'attached' | 'waiting' | 'detached';
+
+/** One (domain name, kind): its holder, viewers and scrollback. */
+class Slot {
+  readonly viewers = new Set<Viewer>();
+  readonly scrollback: ScrollbackRing;
+  console: TextConsole | undefined;
+  /** domid of the console held now. */
+  domid: number | undefined;
+  /** domid attached last (to tell a reattach to another boot). */
+  lastDomid: number | undefined;
+  /** A domid whose console ended: not reattached to (a dying domain keeps its name a while). */
+  endedDomid: number | undefined;
+  state: State = 'waiting';
+  reason: string | undefined = 'attaching to the console';
+  /** Whether the domain had this console at the last attempt (undefined before one). */
+  available: boolean | undefined;
+  opening = false;
+  attemptAgain = false;
+  paused = false;
+  retryTimer: NodeJS.Timeout | undefined;
+  graceTimer: NodeJS.Timeout | undefined;
+  drainTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly kind: TextConsoleKind,
+    scrollbackBytes: number,
+  ) {
+    this.scrollback = new ScrollbackRing(scrollbackBytes);
+  }
+}
+
+export class TextConsoleHub {
+  /** xenconsoled's log directory (see {@link TextConsoleHubDeps.consoleLogDir}). */
+  readonly consoleLogDir: string | undefined;
+  private readonly hv: Hypervisor;
+  private readonly logger: Logger;
+  private readonly viewerCounts: ConsoleViewers;
+  private readonly graceMs: number;
+  private readonly scrollbackBytes: number;
+  private readonly retryMs: number;
+  private readonly slots = new Map<string, Slot>();
+  private readonly unsubscribe: () => void;
+  private readonly pingTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(deps: TextConsoleHubDeps) {
+    this.hv = deps.hypervisor;
+    this.logger = deps.logger;
+    this.viewerCounts = deps.viewers;
+    this.graceMs = deps.graceMs ?? DEFAULT_GRACE_MS;
+    this.scrollbackBytes = deps.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES;
+    this.retryMs = deps.retryMs ?? DEFAULT_RETRY_MS;
+    this.consoleLogDir = deps.consoleLogDir;
+    this.unsubscribe = this.hv.onDomainEvent((e) => this.onDomainEvent(e));
+    this.pingTimer = setInterval(() => this.pingAll(), deps.pingMs ?? 30_000);
+    this.pingTimer.unref();
+  }
+
+  /**
+   * The websocket route (see the module comment). `authorize` validates `:name`
+   * (domainNameSchema) and `?type=` (pv when absent) before the upgrade: 422 INVALID_INPUT.
+   */
+  route(): WsRoute<TextConsoleTarget> {
+    return {
+      path: `${API_PREFIX}/domains/:name/console/text`,
+      access: ADMIN,
+      summary:
+        'Text console (?type=pv|serial): binary frames both ways (scrollback first; Ctrl-] dropped), JSON status frames; follows the domain across reboots',
+      maxPayloadBytes: MAX_INPUT_MESSAGE_BYTES,
+      ticketKind: (_params, query) => parseTextConsoleType(query.get('type')),
+      authorize: (_req: IncomingMessage, info) => ({
+        name: parseDomainName(info.params.name),
+        kind: parseTextConsoleType(info.query.get('type')),
+      }),
+      onConnection: (ws, _req, info) => this.addViewer(ws, info.prepared),
+    };
+  }
+
+  /** Whether the hub holds `kind` console of `name` now, and whether the domain had it last time. */
+  state(name: string, kind: TextConsoleKind): { attached: boolean; available?: boolean } {
+    const slot = this.slots.get(key(name, kind));
+    if (!slot) return { attached: false };
+    return slot.available === undefined
+      ? { attached: slot.console !== undefined }
+      : { attached: slot.console !== undefined, available: slot.available };
+  }
+
+  /**
+   * Where the console log of `name` comes from now: xenconsoled's `guest-<name>.log` when it is a
+   * regular file in `consoleLogDir` (its size), else the scrollback of the PV console, else of the
+   * serial port (`server`), else `none`.
+   */
+  async logSource(
+    name: string,
+  ): Promise<{ source: 'xenconsoled' | 'server' | 'none'; sizeBytes: number }> {
+    const path = this.consoleLogDir ? consoleLogPath(this.consoleLogDir, name) : undefined;
+    if (path) {
+      try {
+        const st = await stat(path);
+        if (st.isFile()) return { source: 'xenconsoled', sizeBytes: st.size };
+      } catch {
+        // no such file
+      }
+    }
+    for (const kind of ['pv', 'serial'] as const) {
+      const size = this.slots.get(key(name, kind))?.scrollback.size ?? 0;
+      if (size > 0) return { source: 'server', sizeBytes: size };
+    }
+    return { source: 'none', sizeBytes: 0 };
+  }
+
+  /** What the hub kept of `kind` console of `name` (empty when nothing). */
+  scrollback(name: string, kind: TextConsoleKind): Buffer {
+    return this.slots.get(key(name, kind))?.scrollback.snapshot() ?? Buffer.alloc(0);
+  }
+
+  /** Closes every viewer (status `detached`, then 1001) and every console; stops timers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    clearInterval(this.pingTimer);
+    for (const slot of this.slots.values()) {
+      this.setState(slot, 'detached', 'the server is shutting down');
+      for (const v of [...slot.viewers]) {
+        v.ws.close(1001, 'server shutting down');
+        this.removeViewer(slot, v);
+      }
+      this.releaseConsole(slot);
+      this.clearTimers(slot);
+    }
+  }
+
+  private slotOf(name: string, kind: TextConsoleKind): Slot {
+    const k = key(name, kind);
+    let slot = this.slots.get(k);
+    if (!slot) {
+      slot = new Slot(name, kind, this.scrollbackBytes);
+      this.slots.set(k, slot);
+    }
+    return slot;
+  }
+
+  private addViewer(ws: WebSocket, target: TextConsoleTarget): void {
+    if (this.closed) {
+      ws.close(1001, 'server shutting down');
+      return;
+    }
+    const slot = this.slotOf(target.name, target.kind);
+    const viewer: Viewer = {
+      ws,
+      alive: true,
+      release: this.viewerCounts.add(target.name, target.kind),
+    };
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.graceTimer = undefined;
+    slot.viewers.add(viewer);
+    ws.on('pong', () => {
+      viewer.alive = true;
+    });
+    ws.on('error', (err) =>
+      this.logger.debug({ err, name: slot.name }, 'text console socket error'),
+    );
+    ws.on('close', () => this.removeViewer(slot, viewer));
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return;
+      this.input(slot, toBuffer(data));
+    });
+    const kept = slot.scrollback.snapshot();
+    if (kept.length > 0) ws.send(kept, { binary: true });
+    this.broadcastStatus(slot);
+    this.attach(slot);
+  }
+
+  private removeViewer(slot: Slot, viewer: Viewer): void {
+    if (!slot.viewers.delete(viewer)) return;
+    viewer.release();
+    if (slot.viewers.size > 0) {
+      this.broadcastStatus(slot);
+      this.checkPause(slot);
+      return;
+    }
+    if (slot.retryTimer) clearTimeout(slot.retryTimer);
+    slot.retryTimer = undefined;
+    this.resumeConsole(slot);
+    this.startGrace(slot);
+  }
+
+  /** With no viewer left, the console is released after the grace period (unless one comes). */
+  private startGrace(slot: Slot): void {
+    if (this.closed || !slot.console || slot.viewers.size > 0) return;
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.graceTimer = setTimeout(() => {
+      slot.graceTimer = undefined;
+      if (slot.viewers.size > 0) return;
+      this.logger.info(
+        { name: slot.name, kind: slot.kind, domid: slot.domid, graceMs: this.graceMs },
+        'text console released: no viewer left',
+      );
+      this.releaseConsole(slot);
+      this.setState(slot, 'waiting', 'released: no viewer');
+    }, this.graceMs);
+    slot.graceTimer.unref();
+  }
+
+  /** Keystrokes of a viewer: Ctrl-] removed, written when attached (dropped while waiting). */
+  private input(slot: Slot, data: Buffer): void {
+    const c = slot.console;
+    if (!c || data.length === 0) return;
+    const keys = data.includes(CTRL_RIGHT_BRACKET)
+      ? Buffer.from(data.filter((b) => b !== CTRL_RIGHT_BRACKET))
+      : data;
+    if (keys.length > 0) c.write(keys);
+  }
+
+  /** Tries to open the console when viewers want it and nobody holds it (one attempt at a time). */
+  private attach(slot: Slot): void {
+    if (this.closed || slot.console || slot.viewers.size === 0) return;
+    if (slot.opening) {
+      slot.attemptAgain = true;
+      return;
+    }
+    if (slot.retryTimer) clearTimeout(slot.retryTimer);
+    slot.retryTimer = undefined;
+    slot.opening = true;
+    slot.attemptAgain = false;
+    void this.tryOpen(slot).finally(() => {
+      slot.opening = false;
+      if (slot.attemptAgain && !slot.console) this.attach(slot);
+      else if (!slot.console) this.scheduleRetry(slot);
+    });
+  }
+
+  private scheduleRetry(slot: Slot): void {
+    if (this.closed || slot.console || slot.viewers.size === 0 || slot.retryTimer) return;
+    slot.retryTimer = setTimeout(() => {
+      slot.retryTimer = undefined;
+      this.attach(slot);
+    }, this.retryMs);
+    slot.retryTimer.unref();
+  }
+
+  private async tryOpen(slot: Slot): Promise<void> {
+    const { name, kind } = slot;
+    let domid: number | undefined;
+    let console: TextConsole;
+    try {
+      domid = await this.hv.domidByName(name);
+      if (domid === undefined || domid === slot.endedDomid) {
+        this.setState(
+          slot,
+          'waiting',
+          slot.endedDomid !== undefined
+            ? `domain ${name} went away (domid ${slot.endedDomid}): waiting for it to come back`
+            : `domain ${name} is not running: waiting for it to start`,
+        );
+        return;
+      }
+      console = await this.hv.openTextConsole(domid, kind);
+    } catch (err) {
+      const code = isHypervisorError(err) ? err.code : undefined;
+      if (code === 'CONSOLE_UNAVAILABLE') slot.available = false;
+      const why =
+        code === 'CONSOLE_BUSY'
+          ? `another program holds the ${kind} console of ${name} (an xl console?): retrying every ${Math.round(this.retryMs / 1000)} s`
+          : code === 'DOMAIN_NOT_FOUND'
+            ? `domain ${name} is not running: waiting for it to start`
+            : `${err instanceof Error ? err.message : String(err)}: retrying`;
+      if (
+        !code ||
+        (code !== 'CONSOLE_BUSY' && code !== 'CONSOLE_UNAVAILABLE' && code !== 'DOMAIN_NOT_FOUND')
+      ) {
+        this.logger.warn({ err, name, kind, domid }, 'text console: open failed');
+      }
+      this.setState(slot, 'waiting', why);
+      return;
+    }
+    if (this.closed) {
+      console.close();
+      return;
+    }
+    this.hold(slot, console, domid);
+  }
+
+  /** Takes an opened console: fan-out, end handling, separator after a reboot, status. */
+  private hold(slot: Slot, c: TextConsole, domid: number): void {
+    slot.console = c;
+    slot.domid = domid;
+    slot.available = true;
+    slot.paused = false;
+    const reattached = slot.lastDomid !== undefined && slot.lastDomid !== domid;
+    slot.lastDomid = domid;
+    slot.endedDomid = undefined;
+    c.onData((chunk) => this.output(slot, c, chunk));
+    c.onEnd((reason) => this.ended(slot, c, reason));
+    this.logger.info(
+      { name: slot.name, kind: slot.kind, domid, path: c.path },
+      'text console attached',
+    );
+    if (reattached) {
+      this.output(
+        slot,
+        c,
+        Buffer.from(`\r\n── xendeck: reattached to ${slot.name} (domid ${domid}) ──\r\n`, 'utf8'),
+      );
+    }
+    this.setState(slot, 'attached', undefined);
+    // The last viewer may have left while the console was opening.
+    this.startGrace(slot);
+  }
+
+  /** Guest output: into the scrollback, to every viewer; drops a viewer that does not read. */
+  private output(slot: Slot, c: TextConsole, chunk: Buffer): void {
+    if (slot.console !== c) return;
+    slot.scrollback.push(chunk);
+    for (const v of slot.viewers) {
+      const ws = v.ws;
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (ws.bufferedAmount > MAX_VIEWER_BUFFERED_BYTES) {
+        const mib = (ws.bufferedAmount / 1048576).toFixed(1);
+        this.logger.warn(
+          { name: slot.name, kind: slot.kind, bufferedAmount: ws.bufferedAmount },
+          'text console: dropping a viewer that does not read',
+        );
+        ws.close(WS_CLOSE_SLOW, `too slow: ${mib} MiB of console output unsent`);
+        this.removeViewer(slot, v);
+        continue;
+      }
+      ws.send(chunk, { binary: true });
+    }
+    this.checkPause(slot);
+  }
+
+  /** Pauses the console read while every viewer has more than PAUSE_BUFFERED_BYTES unsent. */
+  private checkPause(slot: Slot): void {
+    const c = slot.console;
+    if (!c) return;
+    const allSlow =
+      slot.viewers.size > 0 &&
+      [...slot.viewers].every((v) => v.ws.bufferedAmount > PAUSE_BUFFERED_BYTES);
+    if (allSlow && !slot.paused) {
+      slot.paused = true;
+      c.pause();
+      const check = () => {
+        slot.drainTimer = undefined;
+        if (!slot.paused) return;
+        this.checkPause(slot);
+        if (slot.paused) {
+          slot.drainTimer = setTimeout(check, DRAIN_CHECK_MS);
+          slot.drainTimer.unref();
+        }
+      };
+      slot.drainTimer = setTimeout(check, DRAIN_CHECK_MS);
+      slot.drainTimer.unref();
+    } else if (!allSlow && slot.paused) {
+      this.resumeConsole(slot);
+    }
+  }
+
+  private resumeConsole(slot: Slot): void {
+    if (!slot.paused) return;
+    slot.paused = false;
+    if (slot.drainTimer) clearTimeout(slot.drainTimer);
+    slot.drainTimer = undefined;
+    slot.console?.resume();
+  }
+
+  /** The console ended by itself (the domain died or rebooted, a read error). */
+  private ended(slot: Slot, c: TextConsole, reason: string): void {
+    if (slot.console !== c) return;
+    const domid = slot.domid;
+    slot.console = undefined;
+    slot.domid = undefined;
+    slot.endedDomid = domid;
+    slot.paused = false;
+    if (slot.drainTimer) clearTimeout(slot.drainTimer);
+    slot.drainTimer = undefined;
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.graceTimer = undefined;
+    this.logger.info({ name: slot.name, kind: slot.kind, domid, reason }, 'text console ended');
+    this.setState(
+      slot,
+      'waiting',
+      `domain ${slot.name} (domid ${domid}) went away or rebooted (${reason}): waiting for it to come back`,
+    );
+    this.attach(slot);
+  }
+
+  private onDomainEvent(e: DomainEvent): void {
+    for (const slot of this.slots.values()) {
+      if (e.kind === 'removed' && slot.console && slot.domid === e.domid) {
+        // The pty normally reports it first; this covers a pty that did not.
+        const c = slot.console;
+        this.ended(slot, c, `domain ${e.name} (domid ${e.domid}) was removed`);
+        c.close();
+      } else if (
+        (e.kind === 'added' || e.kind === 'changed') &&
+        e.domain.name === slot.name &&
+        !slot.console &&
+        slot.viewers.size > 0
+      ) {
+        this.attach(slot);
+      }
+    }
+  }
+
+  /** Closes the console we hold (our own release: no `waiting` status from its end). */
+  private releaseConsole(slot: Slot): void {
+    const c = slot.console;
+    if (!c) return;
+    slot.console = undefined;
+    slot.domid = undefined;
+    slot.paused = false;
+    c.close();
+  }
+
+  private clearTimers(slot: Slot): void {
+    for (const t of [slot.retryTimer, slot.graceTimer, slot.drainTimer]) if (t) clearTimeout(t);
+    slot.retryTimer = slot.graceTimer = slot.drainTimer = undefined;
+  }
+
+  /** Sets the state; every viewer hears of a change. */
+  private setState(slot: Slot, state: State, reason: string | undefined): void {
+    if (slot.state === state && slot.reason === reason) return;
+    slot.state = state;
+    slot.reason = reason;
+    this.broadcastStatus(slot);
+  }
+
+  private broadcastStatus(slot: Slot): void {
+    if (slot.viewers.size === 0) return;
+    const msg: TextConsoleServerMessage = {
+      type: 'status',
+      state: slot.state,
+      ...(slot.reason !== undefined ? { reason: slot.reason } : {}),
+      ...(slot.state === 'attached' && slot.domid !== undefined ? { domid: slot.domid } : {}),
+      viewers: slot.viewers.size,
+    };
+    const text = JSON.stringify(msg);
+    for (const v of slot.viewers) {
+      if (v.ws.readyState === WebSocket.OPEN) v.ws.send(text, { binary: false });
+    }
+  }
+
+  private pingAll(): void {
+    for (const slot of this.slots.values()) {
+      for (const v of [...slot.viewers]) {
+        if (!v.alive) {
+          v.ws.terminate();
+          this.removeViewer(slot, v);
+          continue;
+        }
+        v.alive = false;
+        v.ws.ping();
+      }
+    }
+  }
+}
+
+function key(name: string, kind: TextConsoleKind): string {
+  return `${kind}\u0000${name}`;
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
