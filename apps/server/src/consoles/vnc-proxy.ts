@@ -64,6 +64,27 @@ export interface VncPrepared {
   password: string | undefined;
 }
 
+/** One open VNC console socket now, for tests and diagnostics ({@link VncConsoleRoute.sessions}). */
+export interface VncSessionStats {
+  domain: string;
+  domid: number;
+  /** Both handshakes done, bytes flowing. */
+  pumping: boolean;
+  /** The websocket's unsent bytes now (`ws.bufferedAmount`). */
+  bufferedBytes: number;
+  /** TCP reads from QEMU stopped because the browser is slow. */
+  tcpPaused: boolean;
+  /** Websocket reads stopped because QEMU is slow to take input. */
+  wsPaused: boolean;
+  bytesToBrowser: number;
+  bytesToQemu: number;
+}
+
+/** The route, plus a view of its open sockets. */
+export interface VncConsoleRoute extends WsRoute<VncPrepared> {
+  sessions(): VncSessionStats[];
+}
+
 /** Dependencies of {@link vncConsoleRoute}. */
 export interface VncConsoleDeps {
   ctx: AppContext;
@@ -108,11 +129,13 @@ function toBuffer(data: RawData): Buffer {
  * `vnc-listen`); the router adds 401/403 and the caps. One viewer is counted in `viewers` per
  * open socket.
  */
-export function vncConsoleRoute(deps: VncConsoleDeps): WsRoute<VncPrepared> {
+export function vncConsoleRoute(deps: VncConsoleDeps): VncConsoleRoute {
   const { ctx, viewers } = deps;
   const sockets = new SocketSet<undefined>(ctx.logger, 'vnc console', { pingMs: deps.pingMs });
+  const open = new Set<() => VncSessionStats>();
 
   return {
+    sessions: () => [...open].map((stats) => stats()),
     path: '/api/v1/domains/:name/console/vnc',
     access: ADMIN,
     summary:
@@ -164,6 +187,17 @@ export function vncConsoleRoute(deps: VncConsoleDeps): WsRoute<VncPrepared> {
       const fromQemu = new ByteReader();
       const tcp = tcpConnect({ host: p.host, port: p.port });
       tcp.setNoDelay(true);
+      const stats = (): VncSessionStats => ({
+        domain: p.name,
+        domid: p.domid,
+        pumping,
+        bufferedBytes: ws.bufferedAmount,
+        tcpPaused,
+        wsPaused,
+        bytesToBrowser: bytesDown,
+        bytesToQemu: bytesUp,
+      });
+      open.add(stats);
 
       const finish = (code: number, reason: string): void => {
         if (done) return;
@@ -224,6 +258,7 @@ export function vncConsoleRoute(deps: VncConsoleDeps): WsRoute<VncPrepared> {
       });
       ws.on('close', (code) => {
         release();
+        open.delete(stats);
         fromBrowser.fail(new Error('the browser closed the websocket'));
         if (!done) {
           done = true;
