@@ -30,7 +30,6 @@
  *   one is terminated.
  */
 
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import {
   type TextConsoleServerMessage,
@@ -51,7 +50,7 @@ import { ApiError } from '../errors.js';
 import { ADMIN } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
 import type { WsRoute } from '../ws/router.js';
-import { consoleLogPath } from './log.js';
+import { openConsoleLog } from './log.js';
 import type { ConsoleViewers } from './viewers.js';
 
 /** Default scrollback per (domain name, kind), bytes. */
@@ -245,21 +244,17 @@ export class TextConsoleHub {
   }
 
   /**
-   * Where the console log of `name` comes from now: xenconsoled's `guest-<name>.log` when it is a
-   * regular file in `consoleLogDir` (its size), else the scrollback of the PV console, else of the
+   * Where the console log of `name` comes from now: xenconsoled's `guest-<name>.log` when the log
+   * route would serve it (`openConsoleLog`: a regular file, no symlink; its size), else the scrollback of the PV console, else of the
    * serial port (`server`), else `none`.
    */
   async logSource(
     name: string,
   ): Promise<{ source: 'xenconsoled' | 'server' | 'none'; sizeBytes: number }> {
-    const path = this.consoleLogDir ? consoleLogPath(this.consoleLogDir, name) : undefined;
-    if (path) {
-      try {
-        const st = await stat(path);
-        if (st.isFile()) return { source: 'xenconsoled', sizeBytes: st.size };
-      } catch {
-        // no such file
-      }
+    const opened = this.consoleLogDir ? await openConsoleLog(this.consoleLogDir, name) : undefined;
+    if (opened) {
+      await opened.file.close();
+      return { source: 'xenconsoled', sizeBytes: opened.sizeBytes };
     }
     for (const kind of ['pv', 'serial'] as const) {
       const size = this.slots.get(key(name, kind))?.scrollback.size ?? 0;
