@@ -6,6 +6,7 @@ import { createQueryClient } from '@/lib/query-client';
 import { AppLayout } from './layout';
 import { ConfigRoute } from './routes/config';
 import { ConfigsRoute } from './routes/configs';
+import { ConsoleWindowRoute } from './routes/console-window';
 import { DomainRoute } from './routes/domain';
 import { DomainsRoute } from './routes/domains';
 import { LoginRoute } from './routes/login';
@@ -16,11 +17,13 @@ import { TopRoute } from './routes/top';
 
 /**
  * Routes: `/login`; behind the session: `/` (host overview and dom0 memory), `/domains`,
- * `/domains/:name` (Overview, Metrics, Config), `/top` (xl top: live xentop table), `/configs`, `/configs/new` (new guest config form),
+ * `/domains/:name` (Overview, Metrics, Config, Console), `/console/:name` (a console alone in its window), `/top` (xl top: live xentop table), `/configs`, `/configs/new` (new guest config form),
  * `/configs/:name` (Settings, Edit, History). The server answers unknown paths with index.html, so deep links work.
  */
 const router = createBrowserRouter([
   { path: '/login', element: <LoginRoute /> },
+  // Open in new window: one console filling the window, no app frame.
+  { path: '/console/:name', element: <ConsoleWindowRoute /> },
   {
     element: <AppLayout />,
     children: [

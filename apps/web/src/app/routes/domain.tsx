@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { Tabs, tabPanelProps } from '@/components/tabs';
 import { ConfigView, useConfigs } from '@/features/configs';
+import { ConsolePanel } from '@/features/consoles';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
 import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
@@ -11,14 +12,16 @@ const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'metrics', label: 'Metrics' },
   { id: 'config', label: 'Config' },
+  { id: 'console', label: 'Console' },
 ] as const;
 type DomainTab = (typeof TABS)[number]['id'];
 
 /**
  * `/domains/:name`: one domain. Overview (its `xl list` facts, live CPU/memory/network/disk
  * numbers and the row's actions), Metrics (CPU, memory, network, disk charts with a range
- * picker) and Config (the config component for `<name>.cfg`, when the config dir has that file).
- * `?view=metrics` / `?view=config` selects the tab; the config's own tabs use `?tab=`.
+ * picker), Config (the config component for `<name>.cfg`, when the config dir has that file) and
+ * Console (the guest's screen and text consoles, loaded lazily). `?view=metrics|config|console`
+ * selects the tab; the config's own tabs use `?tab=`, the console's `?console=vnc|pv|serial`.
  */
 export function DomainRoute() {
   const { name = '' } = useParams();
@@ -48,6 +51,7 @@ export function DomainRoute() {
               if (id === 'overview') next.delete('view');
               else next.set('view', id);
               if (id !== 'config') next.delete('tab');
+              if (id !== 'console') next.delete('console');
               return next;
             },
             { replace: true },
@@ -61,6 +65,7 @@ export function DomainRoute() {
             <DomainMetricsCharts name={name} />
           </div>
         ) : null}
+        {view === 'console' ? <ConsolePanel name={name} /> : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
         <div hidden={view !== 'config'}>
           <DomainConfig name={name} />

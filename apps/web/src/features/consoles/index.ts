@@ -10,3 +10,4 @@ export {
   useConsoleStatus,
   withViewers,
 } from './api/get-console-status';
+export { ConsolePanel } from './components/lazy-console';
