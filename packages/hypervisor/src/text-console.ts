@@ -6,10 +6,13 @@
  *
  * - Path: xenstore `/local/domain/<domid>/console/tty` (pv, written by xenconsoled) or
  *   `/local/domain/<domid>/serial/0/tty` (serial, written by libxl from QEMU's `query-chardev`,
- *   only with `serial = "pty"`). Those nodes sit in a directory the guest may write, so the value
- *   must be `/dev/pts/<n>` and the opened file a tty character device; anything else is refused
- *   (CONSOLE_UNAVAILABLE). A hostile guest can still name another pty of dom0 (as it can for
- *   `xl console`): see the package README.
+ *   only with `serial = "pty"`). The serial node is created under the guest's own xenstore
+ *   directory, which the guest may write, so neither value is trusted: it must be `/dev/pts/<n>`,
+ *   the master of that pty must be held by the domain's console backend (xenconsoled for `pv`,
+ *   the QEMU started with `-xen-domid <domid>` for `serial`: found in /proc, the master being an
+ *   fd on /dev/ptmx whose fdinfo says `tty-index: <n>`), and the opened file must be a pty slave.
+ *   Otherwise CONSOLE_UNAVAILABLE: a guest cannot point Xendeck at an admin's ssh session or at
+ *   another guest's console.
  * - Lock: `flock(LOCK_EX|LOCK_NB)` on `<lockDir>/xenconsole.<domid>` (xenconsole's
  *   XEN_LOCK_DIR "/xenconsole." + domid; /var/lock on Debian), through the addon's
  *   `lockConsole`. Another process holding it (an `xl console`) → CONSOLE_BUSY. flock is per
@@ -35,6 +38,7 @@ import {
   unlinkSync,
   write,
 } from 'node:fs';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { isatty, ReadStream } from 'node:tty';
 import { HypervisorError } from './errors.js';
 import type { NativeAddon } from './native-types.js';
@@ -350,6 +354,66 @@ class PtyConsole implements TextConsole {
   }
 }
 
+/**
+ * pids of the processes that may hold a domain's console pty: xenconsoled (`pv`: /proc/<pid>/comm
+ * is "xenconsoled") or the domain's device model (`serial`: /proc/<pid>/cmdline has
+ * `-xen-domid <domid>`, as libxl starts QEMU). `procDir` is /proc except in tests.
+ */
+export async function consoleBackendPids(
+  kind: TextConsoleKind,
+  domid: number,
+  procDir = '/proc',
+): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir(procDir)) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      if (kind === 'pv') {
+        const comm = await readFile(`${procDir}/${entry}/comm`, 'utf8');
+        if (comm.trim() === 'xenconsoled') pids.push(Number(entry));
+      } else {
+        const args = (await readFile(`${procDir}/${entry}/cmdline`, 'latin1')).split('\0');
+        const i = args.indexOf('-xen-domid');
+        if (i >= 0 && args[i + 1] === String(domid)) pids.push(Number(entry));
+      }
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * Whether one of `pids` holds the master of `/dev/pts/<ptyIndex>`: an fd whose link is /dev/ptmx
+ * (or /dev/pts/ptmx) and whose /proc/<pid>/fdinfo/<fd> says `tty-index: <ptyIndex>` (Linux ≥ 4.14).
+ */
+export async function ptyMasterHeldBy(
+  ptyIndex: number,
+  pids: readonly number[],
+  procDir = '/proc',
+): Promise<boolean> {
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = await readdir(`${procDir}/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = await readlink(`${procDir}/${pid}/fd/${fd}`);
+        if (target !== '/dev/ptmx' && target !== '/dev/pts/ptmx') continue;
+        const info = await readFile(`${procDir}/${pid}/fdinfo/${fd}`, 'utf8');
+        const m = /^tty-index:\s*([0-9]+)$/m.exec(info);
+        if (m && Number(m[1]) === ptyIndex) return true;
+      } catch {
+        // the fd was closed meanwhile
+      }
+    }
+  }
+  return false;
+}
+
 /** What {@link openLibxlTextConsole} needs from the libxl backend. */
 export interface LibxlTextConsoleDeps {
   domid: number;
@@ -361,6 +425,11 @@ export interface LibxlTextConsoleDeps {
   native: ConsoleLockNative;
   /** Default {@link XEN_CONSOLE_LOCK_DIR}. */
   lockDir?: string;
+  /**
+   * The processes allowed to hold the pty's master; default {@link consoleBackendPids} (tests
+   * name their own pty helper).
+   */
+  backendPids?: (kind: TextConsoleKind, domid: number) => Promise<number[]>;
 }
 
 /**
@@ -388,10 +457,26 @@ export async function openLibxlTextConsole(deps: LibxlTextConsoleDeps): Promise<
       { node },
     );
   }
+  const ptyPath = raw.trim();
+  if (!PTY_PATH_RE.test(ptyPath)) {
+    throw unavailable(deps, `xenstore ${node} holds "${ptyPath}", not /dev/pts/<n>`, {
+      node,
+      path: ptyPath,
+    });
+  }
+  const pids = await (deps.backendPids ?? consoleBackendPids)(kind, domid);
+  if (!(await ptyMasterHeldBy(Number(ptyPath.slice('/dev/pts/'.length)), pids))) {
+    const backend = kind === 'pv' ? 'xenconsoled' : `the device model of domid ${domid}`;
+    throw unavailable(
+      deps,
+      `xenstore ${node} names ${ptyPath}, whose master is not held by ${backend}: refused`,
+      { node, path: ptyPath, backendPids: pids },
+    );
+  }
   return openPtyConsole({
     domid,
     kind,
-    ptyPath: raw.trim(),
+    ptyPath,
     lockPath: consoleLockPath(domid, deps.lockDir),
     native: deps.native,
   });

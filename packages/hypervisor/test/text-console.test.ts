@@ -16,9 +16,11 @@ import { createSimulatedHost, type SimulatedHost } from '../src/simulated-host.j
 import {
   CONSOLE_CLOSED_BY_HOLDER,
   CONSOLE_CLOSED_REASON,
+  consoleBackendPids,
   consoleLockPath,
   openLibxlTextConsole,
   openPtyConsole,
+  ptyMasterHeldBy,
 } from '../src/text-console.js';
 import type { TextConsole } from '../src/types.js';
 
@@ -132,6 +134,9 @@ class PtyHelper {
     await until(() => helper.lines.some((l) => l.startsWith('pty ')), 'the pty helper');
     const path = (helper.lines.find((l) => l.startsWith('pty ')) as string).slice(4);
     return { helper, path };
+  }
+  get pid(): number {
+    return this.child.pid as number;
   }
   cmd(line: string): void {
     this.child.stdin.write(`${line}\n`);
@@ -299,7 +304,8 @@ describe('libxl pty console (text-console.ts) on a local pty pair', () => {
       asked.push(p);
       return store[p] ?? null;
     };
-    const base = { domid, xsRead, native, lockDir: dir };
+    const helperPid = helper.pid;
+    const base = { domid, xsRead, native, lockDir: dir, backendPids: async () => [helperPid] };
     const noPv = await asyncError(openLibxlTextConsole({ ...base, kind: 'pv', domainType: 'hvm' }));
     expect(noPv.code).toBe('CONSOLE_UNAVAILABLE');
     expect(noPv.details.node).toBe(`/local/domain/${domid}/console/tty`);
@@ -315,6 +321,76 @@ describe('libxl pty console (text-console.ts) on a local pty pair', () => {
     const w = watch(c);
     helper.send('ttyS0 ok\r\n');
     await until(() => w.text === 'ttyS0 ok\r\n', 'serial output');
+  });
+});
+
+describe('libxl console: who holds the pty master (xenstore values are not trusted)', () => {
+  const native = loadNative();
+  let dir: string;
+  let helper: PtyHelper | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xendeck-ptyowner-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterEach(() => helper?.stop());
+
+  it('ptyMasterHeldBy finds the helper holding the master, and nobody else', async () => {
+    const started = await PtyHelper.start();
+    helper = started.helper;
+    const index = Number(started.path.slice('/dev/pts/'.length));
+    expect(await ptyMasterHeldBy(index, [helper.pid])).toBe(true);
+    expect(await ptyMasterHeldBy(index + 1, [helper.pid])).toBe(false);
+    expect(await ptyMasterHeldBy(index, [process.pid])).toBe(false);
+    expect(await ptyMasterHeldBy(index, [])).toBe(false);
+  });
+
+  it('a tty node naming a pty the console backend does not hold is refused', async () => {
+    const started = await PtyHelper.start();
+    helper = started.helper;
+    const xsRead = async () => started.path;
+    const e = await asyncError(
+      openLibxlTextConsole({
+        domid: 300,
+        kind: 'pv',
+        domainType: 'pv',
+        xsRead,
+        native,
+        lockDir: dir,
+        backendPids: async () => [process.pid],
+      }),
+    );
+    expect(e.code).toBe('CONSOLE_UNAVAILABLE');
+    expect(e.message).toMatch(/not held by xenconsoled/);
+    expect(existsSync(consoleLockPath(300, dir))).toBe(false);
+    const bad = await asyncError(
+      openLibxlTextConsole({
+        domid: 300,
+        kind: 'pv',
+        domainType: 'pv',
+        xsRead: async () => '/etc/shadow',
+        native,
+        lockDir: dir,
+        backendPids: async () => [helper?.pid ?? 0],
+      }),
+    );
+    expect(bad.code).toBe('CONSOLE_UNAVAILABLE');
+  });
+
+  it("consoleBackendPids('serial') finds the process started with -xen-domid <domid>", async () => {
+    const fakeQemu = spawn('python3', ['-c', 'import time; time.sleep(30)', '-xen-domid', '4242']);
+    try {
+      await until(() => fakeQemu.pid !== undefined, 'spawn');
+      let pids: number[] = [];
+      for (let i = 0; i < 100 && !pids.includes(fakeQemu.pid as number); i++) {
+        pids = await consoleBackendPids('serial', 4242);
+        await sleep(10);
+      }
+      expect(pids).toContain(fakeQemu.pid);
+      expect(await consoleBackendPids('serial', 4243)).not.toContain(fakeQemu.pid);
+      expect(await consoleBackendPids('pv', 4242)).not.toContain(fakeQemu.pid);
+    } finally {
+      fakeQemu.kill();
+    }
   });
 });
 
