@@ -22,9 +22,12 @@ import { LoginThrottle } from './auth/throttle.js';
 import { Users } from './auth/users.js';
 import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
-import { consoleRoutes, type TextConsoleStatusSource } from './consoles/routes.js';
+import { consoleLogRoutes } from './consoles/log.js';
+import { consoleRoutes } from './consoles/routes.js';
+import { TextConsoleHub } from './consoles/text-console.js';
 import { ConsoleTickets } from './consoles/tickets.js';
 import { ConsoleViewers } from './consoles/viewers.js';
+import { vncConsoleRoute } from './consoles/vnc-proxy.js';
 import { API_PREFIX, type AppContext } from './context.js';
 import type { Db } from './db.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
@@ -88,6 +91,8 @@ export interface AppMetrics {
 export interface AppConsoles {
   tickets: ConsoleTickets;
   viewers: ConsoleViewers;
+  /** The text consoles (PV console, HVM serial), one holder per domain and kind. */
+  text: TextConsoleHub;
 }
 
 export interface XendeckApp {
@@ -166,20 +171,21 @@ export function createApp(deps: AppDeps): XendeckApp {
     refreshSoon: () => void events.refresh(),
   };
 
+  const viewers = new ConsoleViewers(logger);
+  viewers.onChange((name, kind, count) =>
+    events.broadcast({ type: 'console.viewers', name, kind, viewers: count }),
+  );
   const consoles: AppConsoles = {
     tickets: new ConsoleTickets(sessions, now),
-    viewers: new ConsoleViewers(logger),
-  };
-  consoles.viewers.onChange((name, kind, viewers) =>
-    events.broadcast({ type: 'console.viewers', name, kind, viewers }),
-  );
-  // TODO(consoles wiring): switch on when apps/server/src/consoles/text-console.ts lands:
-  //   const textConsoles = new TextConsoleHub({ hypervisor, logger, viewers: consoles.viewers,
-  //     graceMs: config.consoleGraceMs, consoleLogDir: config.consoleLogDir });
-  const textConsoles: TextConsoleStatusSource & { close(): Promise<void> } = {
-    state: () => ({ attached: false, available: false }),
-    logSource: async () => ({ source: 'none', sizeBytes: 0 }),
-    close: async () => {},
+    viewers,
+    text: new TextConsoleHub({
+      hypervisor,
+      logger,
+      viewers,
+      graceMs: config.consoleGraceMs,
+      consoleLogDir: config.consoleLogDir,
+      pingMs: deps.options?.pingMs,
+    }),
   };
 
   const metricsNow = deps.options?.metrics?.now ?? Date.now;
@@ -219,8 +225,8 @@ export function createApp(deps: AppDeps): XendeckApp {
       intervalMs: config.metricsIntervalMs,
       now: metricsNow,
     }),
-    ...consoleRoutes(context, { ...consoles, text: textConsoles }),
-    // TODO(consoles wiring): ...consoleLogRoutes(context, textConsoles) from consoles/log.ts
+    ...consoleRoutes(context, consoles),
+    ...consoleLogRoutes(context, consoles.text),
   ];
 
   const app = express();
@@ -281,8 +287,8 @@ export function createApp(deps: AppDeps): XendeckApp {
   const wsRoutes: AnyWsRoute[] = [
     events.route(),
     metrics.hub.route(),
-    // TODO(consoles wiring): vncConsoleRoute({ ctx: context, viewers: consoles.viewers }) from
-    // consoles/vnc-proxy.ts and textConsoles.route() from consoles/text-console.ts
+    vncConsoleRoute({ ctx: context, viewers: consoles.viewers, pingMs: deps.options?.pingMs }),
+    consoles.text.route(),
   ];
   const router = new WsRouter({ ctx: context, tickets: consoles.tickets, routes: wsRoutes });
   const onUpgrade = router.handleUpgrade;
@@ -323,7 +329,7 @@ export function createApp(deps: AppDeps): XendeckApp {
       connections.close();
       metrics.hub.close();
       await events.close();
-      await textConsoles.close();
+      await consoles.text.close();
       await router.close();
     },
   };

@@ -128,6 +128,31 @@ describe('GET /api/v1/domains/:name/console', () => {
     expect(web.domid).toBeTypeOf('number');
   });
 
+  it('text consoles: the type’s primary console until the hub tried, then what it found; attached while viewed', async () => {
+    endpoints = {};
+    f = await makeFixture({ hypervisor: withFakeVnc });
+    const status = async (name: string) =>
+      consoleStatusSchema.parse((await f?.admin.get(`/api/v1/domains/${name}/console`))?.body);
+    // db-01 is HVM (serial is its primary console), web-01 PVH (pv).
+    const db = await status('db-01');
+    expect([db.pv.available, db.serial.available]).toEqual([false, true]);
+    const web = await status('web-01');
+    expect(web.pv).toEqual({ available: true, viewers: 0, attached: false });
+    expect(web.serial).toEqual({ available: false, viewers: 0, attached: false });
+
+    const base = await f.listen();
+    const c = opened(
+      await openWs(`ws://127.0.0.1:${base.port}/api/v1/domains/web-01/console/text?type=pv`, {
+        Cookie: f.adminCookie,
+      }),
+    );
+    await expect.poll(async () => (await status('web-01')).pv.attached).toBe(true);
+    expect((await status('web-01')).pv).toEqual({ available: true, viewers: 1, attached: true });
+    c.ws.close();
+    await c.closed;
+    await expect.poll(async () => (await status('web-01')).pv.viewers).toBe(0);
+  });
+
   it('404 DOMAIN_NOT_FOUND for a domain that is not running and left nothing; 422 for a bad name; 401 without a session', async () => {
     endpoints = {};
     f = await makeFixture({ hypervisor: withFakeVnc });

@@ -17,7 +17,7 @@ import {
   consoleTicketRequestSchema,
   type TextConsoleType,
 } from '@xendeck/api';
-import { isHypervisorError, type VncEndpoint } from '@xendeck/hypervisor';
+import { type DomainType, isHypervisorError, type VncEndpoint } from '@xendeck/hypervisor';
 import { currentSession, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -32,7 +32,7 @@ export interface TextConsoleStatusSource {
   /**
    * Whether the server holds `kind` console of the domain `name` now (`attached`), and whether the
    * domain has that console (`available`: xenstore console/tty or serial/0/tty; undefined when the
-   * hub has not looked).
+   * hub has not tried yet: the status then shows the domain type's primary console).
    */
   state(name: string, kind: TextConsoleType): { attached: boolean; available?: boolean };
   /** Where `GET …/console/log` reads from, and how many bytes it holds now. */
@@ -48,22 +48,30 @@ export interface ConsoleRoutesDeps {
 }
 
 /**
- * The VNC endpoint of a running domain, or undefined when it has none now. A domain that died
- * between the domid lookup and this read also gives undefined (DOMAIN_NOT_FOUND); other errors
+ * What the status needs of a running domain: its type and VNC endpoint. Undefined when the domain
+ * died between the domid lookup and these reads (DOMAIN_NOT_FOUND); other errors
  * (XEN_UNAVAILABLE …) are thrown.
  */
-async function vncEndpointOrNone(
+async function runningDomain(
   ctx: AppContext,
   domid: number,
-): Promise<{ endpoint: VncEndpoint | undefined; gone: boolean }> {
+): Promise<{ type: DomainType; vnc: VncEndpoint | undefined } | undefined> {
   try {
-    return { endpoint: await ctx.hypervisor.vncEndpoint(domid), gone: false };
+    const info = await ctx.hypervisor.domainInfo(domid);
+    return { type: info.type, vnc: await ctx.hypervisor.vncEndpoint(domid) };
   } catch (err) {
-    if (isHypervisorError(err) && err.code === 'DOMAIN_NOT_FOUND') {
-      return { endpoint: undefined, gone: true };
-    }
+    if (isHypervisorError(err) && err.code === 'DOMAIN_NOT_FOUND') return undefined;
     throw err;
   }
+}
+
+/**
+ * The console xl uses by default for a domain type (libxl: `serial` for HVM, `pv` for PV and
+ * PVH): what `available` says of a text console the hub has not tried to attach to yet (it
+ * learns the truth, xenstore console/tty or serial/0/tty, at its first attempt).
+ */
+function primaryTextConsole(type: DomainType): TextConsoleType {
+  return type === 'hvm' ? 'serial' : 'pv';
 }
 
 /**
@@ -78,16 +86,14 @@ export async function consoleStatus(
   name: string,
 ): Promise<ConsoleStatus> {
   let domid = await ctx.hypervisor.domidByName(name);
-  let vnc: VncEndpoint | undefined;
-  if (domid !== undefined) {
-    const r = await vncEndpointOrNone(ctx, domid);
-    vnc = r.endpoint;
-    if (r.gone) domid = undefined;
-  }
+  const running = domid === undefined ? undefined : await runningDomain(ctx, domid);
+  if (!running) domid = undefined;
+  const vnc = running?.vnc;
   const text = (kind: TextConsoleType) => {
     const st = deps.text.state(name, kind);
+    const guess = running !== undefined && primaryTextConsole(running.type) === kind;
     return {
-      available: st.available ?? st.attached,
+      available: st.available ?? (st.attached || guess),
       viewers: deps.viewers.count(name, kind),
       attached: st.attached,
     };
