@@ -244,9 +244,9 @@ export class TextConsoleHub {
   }
 
   /**
-   * Where the console log of `name` comes from now: xenconsoled's `guest-<name>.log` when the log
-   * route would serve it (`openConsoleLog`: a regular file, no symlink; its size), else the scrollback of the PV console, else of the
-   * serial port (`server`), else `none`.
+   * Where the console log of `name` comes from now: xenconsoled's `guest-<name>.log` when the
+   * log route would serve it (`openConsoleLog`: a regular file, not a symlink; its size), else the
+   * scrollback of the PV console, else of the serial port (`server`), else `none`.
    */
   async logSource(
     name: string,
@@ -322,6 +322,10 @@ export class TextConsoleHub {
     });
     const kept = slot.scrollback.snapshot();
     if (kept.length > 0) ws.send(kept, { binary: true });
+    if (!slot.console && !slot.opening && slot.endedDomid === undefined) {
+      slot.state = 'waiting';
+      slot.reason = 'attaching to the console';
+    }
     this.broadcastStatus(slot);
     this.attach(slot);
   }
@@ -338,6 +342,11 @@ export class TextConsoleHub {
     slot.retryTimer = undefined;
     this.resumeConsole(slot);
     this.startGrace(slot);
+    // Nothing held, nothing kept: forget the slot (an admin may try any name).
+    if (!slot.console && !slot.opening && slot.scrollback.size === 0) {
+      this.clearTimers(slot);
+      this.slots.delete(key(slot.name, slot.kind));
+    }
   }
 
   /** With no viewer left, the console is released after the grace period (unless one comes). */
