@@ -251,3 +251,40 @@ describe('ConsoleTickets (store)', () => {
     expect(heldBy(store).size).toBe(0);
   });
 });
+
+describe('tickets on the app’s console routes', () => {
+  it('text console: a pv ticket opens ?type=pv; it does not open ?type=serial nor the VNC console', async () => {
+    const base = await f.listen();
+    const ws = (path: string) => openWs(`ws://127.0.0.1:${base.port}${path}`);
+    const pv = await issue('web-01', 'pv');
+    const c = opened(await ws(`/api/v1/domains/web-01/console/text?type=pv&ticket=${pv.ticket}`));
+    await expect.poll(() => c.messages.length).toBeGreaterThan(0);
+    c.ws.close();
+    const forSerial = await issue('web-01', 'pv');
+    const serial = await refused(
+      await ws(`/api/v1/domains/web-01/console/text?type=serial&ticket=${forSerial.ticket}`),
+    );
+    expect(serial.status).toBe(401);
+    const forVnc = await issue('db-01', 'pv');
+    const vnc = await refused(
+      await ws(`/api/v1/domains/db-01/console/vnc?ticket=${forVnc.ticket}`),
+    );
+    expect(vnc.status).toBe(401);
+    expect(vnc.body).toBe(`${TICKET_INVALID_MESSAGE}\n`);
+  });
+
+  it('a console opened with a ticket closes at its session’s logout', async () => {
+    const base = await f.listen();
+    const cookie = await login(f, 'admin', 'correct horse battery staple');
+    const agent = request.agent(f.app);
+    agent.set('Cookie', cookie);
+    const t = await issue('web-01', 'pv', agent);
+    const c = opened(
+      await openWs(
+        `ws://127.0.0.1:${base.port}/api/v1/domains/web-01/console/text?type=pv&ticket=${t.ticket}`,
+      ),
+    );
+    await agent.delete('/api/v1/session').set('Content-Type', 'application/json').expect(204);
+    expect(await c.closed).toEqual({ code: 1008, reason: 'logged out' });
+  });
+});
