@@ -204,7 +204,8 @@ export class LiveSocket<T = unknown> {
     ws.onmessage = (event: MessageEvent) => {
       if (this.socket !== ws) return;
       if (typeof event.data !== 'string') {
-        if (event.data instanceof ArrayBuffer) options.onBinary?.(event.data);
+        // binaryType is 'arraybuffer': every binary frame is an ArrayBuffer.
+        options.onBinary?.(event.data as ArrayBuffer);
         return;
       }
       if (!options.schema) return;

@@ -1,12 +1,13 @@
 /**
  * The tests' one WebSocket stand-in, driven by hand: `vi.stubGlobal('WebSocket', FakeWebSocket)`,
  * then `FakeWebSocket.last()` is what the code under test opened. The server's side is `open()`,
- * `receive()`, `drop()`; what the client sent is in `sent`. Callbacks run inside React's `act`, so
- * components re-render before the next assertion.
+ * `receive()`, `drop()`; what the client sent is in `sent`. Both `onX` handlers and
+ * `addEventListener` listeners hear them, inside React's `act`, so components re-render before the
+ * next assertion.
  */
 import { act } from '@testing-library/react';
 
-export class FakeWebSocket {
+export class FakeWebSocket extends EventTarget {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -38,6 +39,7 @@ export class FakeWebSocket {
   closeCode: number | undefined;
 
   constructor(readonly url: string) {
+    super();
     FakeWebSocket.all.push(this);
   }
 
@@ -72,7 +74,11 @@ export class FakeWebSocket {
   /** The server accepts the connection. */
   open(): void {
     this.readyState = FakeWebSocket.OPEN;
-    act(() => this.onopen?.(new Event('open')));
+    act(() => {
+      const e = new Event('open');
+      this.dispatchEvent(e);
+      this.onopen?.(e);
+    });
   }
 
   /**
@@ -81,15 +87,28 @@ export class FakeWebSocket {
    */
   receive(message: unknown): void {
     let data: unknown;
-    if (typeof message === 'string' || message instanceof ArrayBuffer) data = message;
-    else if (message instanceof Uint8Array) data = message.slice().buffer;
+    // Realm-proof checks: jsdom's and Node's typed arrays are different classes.
+    if (typeof message === 'string') data = message;
+    else if (ArrayBuffer.isView(message)) {
+      data = Uint8Array.from(
+        new Uint8Array(message.buffer, message.byteOffset, message.byteLength),
+      ).buffer;
+    } else if (Object.prototype.toString.call(message) === '[object ArrayBuffer]') data = message;
     else data = JSON.stringify(message);
-    act(() => this.onmessage?.(new MessageEvent('message', { data })));
+    act(() => {
+      const e = new MessageEvent('message', { data });
+      this.dispatchEvent(e);
+      this.onmessage?.(e);
+    });
   }
 
   /** The connection ends from the server's side (or the network): code 1006 unless given. */
   drop(code = 1006, reason = ''): void {
     this.readyState = FakeWebSocket.CLOSED;
-    act(() => this.onclose?.(new CloseEvent('close', { code, reason })));
+    act(() => {
+      const e = new CloseEvent('close', { code, reason });
+      this.dispatchEvent(e);
+      this.onclose?.(e);
+    });
   }
 }
