@@ -133,6 +133,8 @@ async function main() {
     XENDECK_ADMIN_PASSWORD: PASSWORD,
     XENDECK_SIM_SYNTHETIC_DOMAINS: String(DOMAINS),
     XENDECK_LOG_LEVEL: 'warn',
+    // All clients share one session: lift the per-session websocket cap (default 32).
+    XENDECK_WS_MAX_PER_SESSION: String(CLIENTS + 8),
   });
   child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
