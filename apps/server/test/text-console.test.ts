@@ -191,6 +191,41 @@ describe('text console websocket (simulated host)', () => {
     );
   });
 
+  it('reattaches to the same domid when its console ended while it still runs (xenconsoled restarted)', async () => {
+    const held: TextConsole[] = [];
+    const fx = await setup({
+      hypervisor: (sim) =>
+        new Proxy(sim, {
+          get(target, prop, receiver) {
+            if (prop !== 'openTextConsole') return Reflect.get(target, prop, receiver);
+            return async (domid: number, kind: 'pv' | 'serial') => {
+              const c = await target.openTextConsole(domid, kind);
+              held.push(c);
+              return c;
+            };
+          },
+        }),
+    });
+    const domid = await domidOf('pv-1');
+    const v = await viewer('pv-1');
+    await attached(v, 'pv-1:~# ');
+    expect(held).toHaveLength(1);
+    // The pty goes away under the hub while the domain keeps running.
+    const before = v.statuses().length;
+    held[0]?.close();
+    await until(() => v.statuses().slice(before).some((st) => st.state === 'waiting'), 'waiting');
+    await until(
+      () => held.length === 2 && v.lastStatus()?.state === 'attached',
+      'reattached',
+      8_000,
+    );
+    expect(v.lastStatus()?.domid).toBe(domid);
+    const mark = v.bytes().length;
+    v.type('echo back\r');
+    await until(() => v.bytes().subarray(mark).toString().endsWith('back\r\npv-1:~# '), 'answer');
+    expect(fx.sim.kind).toBe('simulated');
+  });
+
   it('releases the console only after the grace period once the last viewer left', async () => {
     const fx = await setup({ config: { consoleGraceMs: 400 } });
     const domid = await domidOf('pv-1');

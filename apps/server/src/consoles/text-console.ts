@@ -38,6 +38,7 @@ import {
 } from '@xendeck/api';
 import {
   type DomainEvent,
+  type DomainState,
   type Hypervisor,
   isHypervisorError,
   type TextConsole,
@@ -69,6 +70,8 @@ const DRAIN_CHECK_MS = 10;
 export const MAX_INPUT_MESSAGE_BYTES = 256 * 1024;
 /** Close code for a viewer dropped for not reading (RFC 6455 "try again later"). */
 const WS_CLOSE_SLOW = 1013;
+/** States of a domain on its way out: its console is not reattached to. */
+const ENDING_STATES: ReadonlySet<DomainState> = new Set(['dying', 'shutdown', 'crashed']);
 /** Ctrl-]: `xl console`'s detach key, never sent to the guest. */
 const CTRL_RIGHT_BRACKET = 0x1d;
 
@@ -409,7 +412,13 @@ export class TextConsoleHub {
     let console: TextConsole;
     try {
       domid = await this.hv.domidByName(name);
-      if (domid === undefined || domid === slot.endedDomid) {
+      // The domid whose console just ended is reattached to only if it still runs (xenconsoled
+      // restarted); while it is dying or shut down, wait for the next domain of that name.
+      const stillEnding =
+        domid !== undefined &&
+        domid === slot.endedDomid &&
+        ENDING_STATES.has((await this.hv.domainInfo(domid)).state);
+      if (domid === undefined || stillEnding) {
         this.setState(
           slot,
           'waiting',
