@@ -266,6 +266,27 @@ describe('websocket router', () => {
   });
 });
 
+describe('malformed handshakes', () => {
+  it('ws answers 400 to a handshake without Sec-WebSocket-Key, and the reserved place is given back', async () => {
+    const { connect } = await import('node:net');
+    const sock = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    let answer = '';
+    sock.on('data', (c: Buffer) => {
+      answer += c.toString('latin1');
+    });
+    const ended = new Promise<void>((r) => sock.once('close', () => r()));
+    sock.write(
+      'GET /api/v1/test/plain HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n' +
+        `Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nCookie: ${f.adminCookie}\r\n\r\n`,
+    );
+    await ended;
+    expect(answer).toMatch(/^HTTP\/1.1 400 /);
+    await expect.poll(() => f.context.connections.size).toBe(0);
+    expect(seen.connected).toHaveLength(0);
+  });
+});
+
 describe('the app’s own websocket routes', () => {
   it('builds their paths from API_PREFIX and lists them', () => {
     expect(f.wsRoutes.map((r) => r.path)).toEqual(

@@ -230,8 +230,13 @@ export class WsRouter {
       ...(kind ? { kind } : {}),
       auth: ticket !== null ? 'ticket' : 'cookie',
     };
-    const refuse = (user: string | undefined, e: ApiError, extra: Record<string, unknown> = {}) => {
-      if (e.status >= 500) ctx.logger.error({ err: e, path: pathname }, 'websocket refused');
+    const refuse = (
+      user: string | undefined,
+      err: unknown,
+      extra: Record<string, unknown> = {},
+    ) => {
+      const e = toApiError(err);
+      if (e.status >= 500) ctx.logger.error({ err, path: pathname }, 'websocket refused');
       ctx.audit({ user, remoteAddr, action: 'ws.open', ...where, result: e.code, ...extra });
       refuseUpgrade(socket, e.status, e.message);
     };
@@ -257,7 +262,7 @@ export class WsRouter {
       requireRole(s?.user, route.access); // 401 without a session, 403 for another role
       session = s as AuthenticatedSession;
     } catch (err) {
-      refuse(undefined, toApiError(err));
+      refuse(undefined, err);
       return;
     }
     const user = session.user;
@@ -292,7 +297,7 @@ export class WsRouter {
       } catch (err) {
         watch.stop();
         slot.release();
-        refuse(user.username, toApiError(err));
+        refuse(user.username, err);
         return;
       }
       const early = watch.stop();
@@ -304,6 +309,9 @@ export class WsRouter {
       }
       head = Buffer.concat([head, early]);
     }
+    // ws answers a malformed handshake (no Sec-WebSocket-Key, another version …) with 400 itself
+    // and never calls back: the place is given back when the socket closes (no-op once attached).
+    socket.once('close', () => slot.release());
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       // A route that forgets its own error listener must not crash the server (ws emits 'error'
