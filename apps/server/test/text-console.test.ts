@@ -213,7 +213,14 @@ describe('text console websocket (simulated host)', () => {
     // The pty goes away under the hub while the domain keeps running.
     const before = v.statuses().length;
     held[0]?.close();
-    await until(() => v.statuses().slice(before).some((st) => st.state === 'waiting'), 'waiting');
+    await until(
+      () =>
+        v
+          .statuses()
+          .slice(before)
+          .some((st) => st.state === 'waiting'),
+      'waiting',
+    );
     await until(
       () => held.length === 2 && v.lastStatus()?.state === 'attached',
       'reattached',
