@@ -5,7 +5,7 @@
  * a busy console or a domain that does not run yet, slow viewers.
  */
 import { type TextConsoleServerMessage, textConsoleServerMessageSchema } from '@xendeck/api';
-import { HypervisorError, type TextConsole } from '@xendeck/hypervisor';
+import { burstPattern, HypervisorError, type TextConsole } from '@xendeck/hypervisor';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Fixture,
@@ -316,6 +316,27 @@ describe('text console websocket (simulated host)', () => {
     const domid = await domidOf('pv-1');
     consoles.push(await fx.sim.openTextConsole(domid, 'pv'));
   });
+
+  it('a lone viewer that stops reading pauses the console instead of being dropped, then gets every byte', async () => {
+    await setup();
+    const v = await viewer('pv-1');
+    await attached(v, 'pv-1:~# ');
+    const socket = (v.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    const n = 16 * 1024 * 1024;
+    const mark = v.bytes().length;
+    v.type(`burst ${n}\r`);
+    await sleep(100);
+    socket.pause();
+    await sleep(1_500);
+    socket.resume();
+    const echo = `burst ${n}\r\n`;
+    const end = echo.length + n + '\r\npv-1:~# '.length;
+    await until(() => v.bytes().length - mark >= end, 'the whole burst', 30_000);
+    const got = v.bytes().subarray(mark);
+    expect(got.subarray(0, echo.length).toString()).toBe(echo);
+    expect(got.subarray(echo.length, echo.length + n).equals(burstPattern(n))).toBe(true);
+    expect(v.ws.readyState).toBe(v.ws.OPEN);
+  }, 60_000);
 
   it('drops a viewer that stops reading, while the others get every byte', async () => {
     await setup();
