@@ -204,9 +204,16 @@ export function openPtyConsole(target: PtyConsoleTarget): TextConsole {
       throw unavailable(target, `${ptyPath} is not a pty slave`, { path: ptyPath });
     }
     writeFd = openSync(ptyPath, fsConstants.O_WRONLY | flags);
+    // libuv takes the read fd over here (uv_tty_init); it throws when it cannot.
+    return new PtyConsole(target, readFd, writeFd, release);
   } catch (err) {
-    if (readFd >= 0) closeSync(readFd);
-    if (writeFd >= 0) closeSync(writeFd);
+    for (const fd of [readFd, writeFd]) {
+      try {
+        if (fd >= 0) closeSync(fd);
+      } catch {
+        // libuv closed it already (the reader was destroyed)
+      }
+    }
     release();
     if (err instanceof HypervisorError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -215,7 +222,6 @@ export function openPtyConsole(target: PtyConsoleTarget): TextConsole {
       errno: e.code,
     });
   }
-  return new PtyConsole(target, readFd, writeFd, release);
 }
 
 /** One open pty (see the module comment for the I/O rules). */
@@ -244,7 +250,12 @@ class PtyConsole implements TextConsole {
     this.path = target.ptyPath;
     this.writeFd = writeFd;
     this.reader = new ReadStream(readFd);
-    this.reader.setRawMode(true);
+    try {
+      this.reader.setRawMode(true);
+    } catch (err) {
+      this.reader.destroy();
+      throw err;
+    }
     this.reader.on('data', (chunk: Buffer) => {
       for (const l of this.dataListeners) l(chunk);
     });
