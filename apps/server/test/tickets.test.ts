@@ -186,6 +186,19 @@ describe('redeeming a ticket on a console websocket', () => {
     expect(results).toEqual(Array(6).fill(['TICKET_INVALID', 'ticket']));
   });
 
+  it('a kind the route cannot read (?type=bogus): 422 for a ticket request, after the Origin check; 401 without any', async () => {
+    const t = await issue('web-01', 'vnc');
+    const foreign = await refused(
+      await openWs(ticketUrl('web-01', t.ticket, 'bogus'), { Origin: 'https://evil.example' }),
+    );
+    expect(foreign.status).toBe(403);
+    expect((await refused(await openWs(ticketUrl('web-01', t.ticket, 'bogus')))).status).toBe(422);
+    const anon = await refused(
+      await openWs(`ws://127.0.0.1:${port}/api/v1/domains/web-01/console/test?type=bogus`),
+    );
+    expect(anon.status).toBe(401);
+  });
+
   it('is valid until just before 30 s', async () => {
     const t = await issue('web-01', 'vnc');
     f.clock.now += TICKET_TTL_MS - 1;

@@ -8,8 +8,9 @@
  * 2. the `Origin` header, when present, must name the host the request was sent to: else 403
  *    (tickets too);
  * 3. who: the session cookie, or on a console route a one-time `?ticket=` (`consoles/tickets.ts`,
- *    bound to user, domain `params.name` and the route's `ticketKind`): else 401
- *    (UNAUTHENTICATED, TICKET_INVALID); then the route's roles: else 403;
+ *    bound to user, domain `params.name` and the route's `ticketKind`; a request with a ticket is
+ *    judged by it alone): else 401 (UNAUTHENTICATED, TICKET_INVALID); then the route's roles:
+ *    else 403;
  * 4. a place under the connection caps (`ws/connections.ts`): when there is none the upgrade is
  *    accepted and closed at once with 1013 and the reason (a browser reads a close reason, not a
  *    refused status line); the route's `authorize` does not run;
@@ -208,20 +209,15 @@ export class WsRouter {
     const params = resolved.params;
     const query = url.searchParams;
     const ticket = route.ticketKind ? query.get('ticket') : null;
+    // A bad `?type=` (say) makes ticketKind throw: that refuses a ticket request once its Origin
+    // was checked; a cookie request goes on and meets the same check in the route's authorize,
+    // after authentication.
     let kind: ConsoleKind | undefined;
+    let kindError: unknown;
     try {
       kind = route.ticketKind?.(params, query);
     } catch (err) {
-      const e = toApiError(err);
-      ctx.audit({
-        user: undefined,
-        remoteAddr,
-        action: 'ws.open',
-        target: pathname,
-        result: e.code,
-      });
-      refuseUpgrade(socket, e.status, e.message);
-      return;
+      kindError = err ?? new Error('ticketKind threw');
     }
     /** Audit fields of this upgrade (never the ticket). */
     const where = {
@@ -250,6 +246,11 @@ export class WsRouter {
         ),
         { origin: req.headers.origin },
       );
+      return;
+    }
+
+    if (ticket !== null && kindError !== undefined) {
+      refuse(undefined, kindError);
       return;
     }
 
