@@ -290,7 +290,27 @@ describe('malformed handshakes', () => {
 describe('the app’s own websocket routes', () => {
   it('builds their paths from API_PREFIX and lists them', () => {
     expect(f.wsRoutes.map((r) => r.path)).toEqual(
-      expect.arrayContaining(['/api/v1/events', '/api/v1/metrics']),
+      expect.arrayContaining([
+        '/api/v1/events',
+        '/api/v1/metrics',
+        '/api/v1/domains/:name/console/vnc',
+        '/api/v1/domains/:name/console/text',
+      ]),
     );
+  });
+
+  it('every one refuses a foreign Origin (403) and a missing session (401) before the upgrade', async () => {
+    const base = await f.listen();
+    for (const route of f.wsRoutes) {
+      const path = route.path.replace(':name', 'db-01');
+      const u = `ws://127.0.0.1:${base.port}${path}`;
+      const anon = await refused(await openWs(u));
+      expect(anon.status, path).toBe(401);
+      const foreign = await refused(
+        await openWs(u, { Cookie: f.adminCookie, Origin: 'http://evil.example' }),
+      );
+      expect(foreign.status, path).toBe(403);
+    }
+    expect(f.context.connections.size).toBe(0);
   });
 });
