@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 /** Called after a count changed, with the new count. */
 export type ViewersListener = (name: string, kind: ConsoleKind, viewers: number) => void;
 
+/** The viewer counts (see the module header); one per app (`app.consoles.viewers`). */
 export class ConsoleViewers {
   private readonly counts = new Map<string, number>();
   private readonly listeners = new Set<ViewersListener>();

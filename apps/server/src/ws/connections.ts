@@ -75,6 +75,11 @@ export interface WsSlot {
 /** The answer of {@link WsConnections.admit}: a slot, or why not (a close reason, ≤ 123 bytes). */
 export type WsAdmission = { ok: true; slot: WsSlot } | { ok: false; reason: string };
 
+/**
+ * The registry of open websockets by session (see the module header). One per app
+ * (`AppContext.connections`); the router admits and attaches sockets, `DELETE /session` calls
+ * {@link closeSession}, the timer calls {@link check}.
+ */
 export class WsConnections {
   private readonly bySession = new Map<string, Set<Entry>>();
   private total = 0;
