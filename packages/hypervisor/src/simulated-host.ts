@@ -425,6 +425,7 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
 
   function diffNow(): void {
     if (closed) return;
+    sweepVncServers();
     hub.update(list());
   }
 
@@ -505,7 +506,8 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
 
   /**
    * One synthetic RFB server per domain that asked for one (see `vncEndpoint`), by domid (never
-   * reused here); closed when its domain goes away (any domain event sweeps) and in `close()`.
+   * reused here); closed when its domain goes away (every list diff sweeps, even one that emits no
+   * event: a domain created and destroyed within one watch delay) and in `close()`.
    */
   const vncServers = new Map<number, { server: RfbServer; port: Promise<number> }>();
   function sweepVncServers(all = false): void {
@@ -516,7 +518,6 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       }
     }
   }
-  hub.subscribe(() => sweepVncServers());
 
   /** The fake shells behind `openTextConsole`; a domain's end when it goes away (any event sweeps). */
   const fakeConsoles = new FakeConsoles();

@@ -534,7 +534,7 @@ export class RfbServer {
       const ok = c.socket.write(frame);
       sent += frame.length;
       this.streamed += frame.length;
-      if (!ok) await Promise.race([once(c.socket, 'drain'), once(c.socket, 'close')]);
+      if (!ok) await drainOrClose(c.socket);
     }
   }
 
@@ -629,6 +629,19 @@ export class RfbServer {
       cx += 4 * scale;
     }
   }
+}
+
+/** Resolves at the socket's next 'drain' or 'close', leaving no listener behind. */
+function drainOrClose(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 function record<T>(list: T[], e: T): void {
