@@ -102,6 +102,13 @@ async function readUpdate(
   return rects;
 }
 
+/** The first element, or a test failure. */
+function first<T>(xs: T[]): T {
+  const x = xs[0];
+  if (x === undefined) throw new Error('expected at least one element');
+  return x;
+}
+
 const servers: RfbServer[] = [];
 const clients: TestClient[] = [];
 async function start(opts: ConstructorParameters<typeof RfbServer>[0]): Promise<RfbServer> {
@@ -149,13 +156,13 @@ describe('synthetic RFB server', () => {
     const c = await client(s.port);
     expect(c).toMatchObject({ width: 640, height: 480, name: 'db-01' });
     requestUpdate(c, false);
-    const [rect] = await readUpdate(c);
+    const rect = first(await readUpdate(c));
     expect(rect).toMatchObject({ x: 0, y: 0, w: 640, h: 480, encoding: 0 });
     const colours = new Set<number>();
-    for (let i = 0; i < rect!.pixels.length; i += 4) colours.add(rect!.pixels.readUInt32LE(i));
+    for (let i = 0; i < rect.pixels.length; i += 4) colours.add(rect.pixels.readUInt32LE(i));
     expect(colours.size).toBeGreaterThan(100);
     // Default pixel format (QEMU's): little-endian 0x00RRGGBB; the first colour bar is grey C0C0C0.
-    expect(rect!.pixels.readUInt32LE(0)).toBe(0xc0c0c0);
+    expect(rect.pixels.readUInt32LE(0)).toBe(0xc0c0c0);
     expect(s.connectionCount).toBe(1);
     expect(s.clientCount).toBe(1);
   });
@@ -169,9 +176,9 @@ describe('synthetic RFB server', () => {
     );
     // The second bar (yellow C0C000) starts at x = 8 of 64: red and green set, blue 0.
     c.socket.write(Buffer.from([3, 0, ...u16(8), ...u16(10), ...u16(1), ...u16(1)]));
-    const [rect] = await readUpdate(c);
+    const rect = first(await readUpdate(c));
     expect(rect).toMatchObject({ x: 8, y: 10, w: 1, h: 1 });
-    expect([...rect!.pixels]).toEqual([0xc0, 0xc0, 0x00, 0]);
+    expect([...rect.pixels]).toEqual([0xc0, 0xc0, 0x00, 0]);
   });
 
   it('asks for the VNC password when it has one: right one passes, wrong one gets a reason', async () => {
@@ -192,7 +199,7 @@ describe('synthetic RFB server', () => {
     const s = await start({ name: 'keys', width: 400, height: 300 });
     const c = await client(s.port);
     requestUpdate(c, false);
-    const [full] = await readUpdate(c);
+    const full = first(await readUpdate(c));
     requestUpdate(c, true);
     let answered = false;
     const next = readUpdate(c).then((u) => {
@@ -202,23 +209,29 @@ describe('synthetic RFB server', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(answered).toBe(false);
     c.socket.write(Buffer.from([4, 1, 0, 0, 0, 0, 0, 0x41])); // 'A' down
+    c.socket.write(Buffer.from([4, 0, 0, 0, 0, 0, 0, 0x41])); // 'A' up
     const [rect] = await next;
-    expect(s.keyEvents).toEqual([{ keysym: 0x41, down: true }]);
+    expect(s.keyEvents[0]).toEqual({ keysym: 0x41, down: true });
     // Only the status line changed, and its pixels differ from before.
-    expect(rect!.h).toBeLessThan(300);
-    const before = Buffer.alloc(rect!.pixels.length);
-    for (let y = 0; y < rect!.h; y++) {
-      full!.pixels.copy(
+    expect(rect.h).toBeLessThan(300);
+    const before = Buffer.alloc(rect.pixels.length);
+    for (let y = 0; y < rect.h; y++) {
+      full.pixels.copy(
         before,
-        y * rect!.w * 4,
-        ((rect!.y + y) * 400 + rect!.x) * 4,
-        ((rect!.y + y) * 400 + rect!.x + rect!.w) * 4,
+        y * rect.w * 4,
+        ((rect.y + y) * 400 + rect.x) * 4,
+        ((rect.y + y) * 400 + rect.x + rect.w) * 4,
       );
     }
-    expect(rect!.pixels.equals(before)).toBe(false);
+    expect(rect.pixels.equals(before)).toBe(false);
     c.socket.write(Buffer.from([5, 1, ...u16(10), ...u16(250)]));
     await new Promise((r) => setTimeout(r, 50));
     expect(s.pointerEvents).toEqual([{ x: 10, y: 250, buttons: 1 }]);
+    // Typed text is kept (press only, Return as a newline, last 48 characters).
+    for (const k of [0x68, 0x69, 0xff0d, 0x4f, 0x4b])
+      c.socket.write(Buffer.from([4, 1, 0, 0, ...s32(k)]));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.typedText).toBe('Ahi\nOK');
   });
 
   it('a non-shared ClientInit drops the other clients; shared ones coexist', async () => {
@@ -247,13 +260,13 @@ describe('synthetic RFB server', () => {
     }
     while (s.size.width !== 1024) await new Promise((r) => setTimeout(r, 10));
     requestUpdate(c, true);
-    const [rect] = await readUpdate(c);
+    const rect = first(await readUpdate(c));
     expect(rect).toMatchObject({ x: 0, y: 0, w: 1024, h: 768, encoding: -223 });
     expect(s.size).toEqual({ width: 1024, height: 768 });
     c.width = 1024;
     c.height = 768;
     requestUpdate(c, true);
-    const [full] = await readUpdate(c);
+    const full = first(await readUpdate(c));
     expect(full).toMatchObject({ w: 1024, h: 768, encoding: 0 });
   });
 
@@ -268,7 +281,7 @@ describe('synthetic RFB server', () => {
     const c = await client(s.port);
     requestUpdate(c, false);
     let pixels = 0;
-    while (pixels < 100_000) pixels += (await readUpdate(c))[0]!.pixels.length + 16;
+    while (pixels < 100_000) pixels += first(await readUpdate(c)).pixels.length + 16;
     expect(s.streamedBytes).toBe(pixels);
     c.socket.write(Buffer.from([6, 0, 0, 0, 0, 0, 0, 4, ...Buffer.from('ping')]));
     const echo = await c.r.read(12);
@@ -293,11 +306,11 @@ describe('simulated host vncEndpoint', () => {
       expect(ep).toMatchObject({ host: '127.0.0.1' });
       expect(ep?.password).toBeUndefined();
       expect(await host.vncEndpoint(await id('hvm-open'))).toEqual(ep);
-      const c = await client(ep!.port);
+      const c = await client(ep?.port ?? 0);
       expect(c.name).toBe('hvm-open');
       const locked = await host.vncEndpoint(await id('hvm-locked'));
       expect(locked?.password).toBe('pw');
-      expect((await client(locked!.port, { password: 'pw' })).name).toBe('hvm-locked');
+      expect((await client(locked?.port ?? 0, { password: 'pw' })).name).toBe('hvm-locked');
       expect(await host.vncEndpoint(await id('hvm-novnc'))).toBeUndefined();
       expect(await host.vncEndpoint(await id('pv'))).toBeUndefined();
 

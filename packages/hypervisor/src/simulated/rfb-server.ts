@@ -10,9 +10,9 @@
  * - ServerInit with the desktop name; SetPixelFormat (true colour, 8/16/32 bpp, either byte
  *   order), SetEncodings, FramebufferUpdateRequest answered with Raw rectangles (incremental
  *   requests wait until the picture changes), DesktopSize (-223) when the client advertises it;
- * - the picture: colour bars and gradients (not uniform), the name in large letters, the size, and
- *   a status line showing the last key and pointer position received (so a test or a person sees
- *   input arrive). KeyEvent / PointerEvent are also recorded in {@link RfbServer.keyEvents} and
+ * - the picture: colour bars and gradients (not uniform), the name in large letters, the size, a
+ *   status line showing the last key and pointer position received, and a line with the last
+ *   48 characters typed (so a test or a person sees input arrive, "Type text" included). KeyEvent / PointerEvent are also recorded in {@link RfbServer.keyEvents} and
  *   {@link RfbServer.pointerEvents}. Ctrl-Alt-Del toggles the resolution (800×600 ↔ 1024×768),
  *   as a guest rebooting into another video mode would; {@link RfbServer.resize} does it from code;
  * - benchmark helpers: `streamBytes` (the first FramebufferUpdateRequest is answered with that
@@ -117,12 +117,15 @@ const DEFAULT_PIXEL_FORMAT: PixelFormat = {
   blueShift: 0,
 };
 
+/** Characters kept in {@link RfbServer.typedText} and shown on screen. */
+const MAX_TYPED_CHARS = 48;
 /** Events kept in {@link RfbServer.keyEvents} / {@link RfbServer.pointerEvents}, newest last. */
 const MAX_RECORDED_EVENTS = 1000;
 /** X11 keysyms of the Ctrl-Alt-Del chord. */
 const XK_CONTROL = [0xffe3, 0xffe4];
 const XK_ALT = [0xffe9, 0xffea];
 const XK_DELETE = 0xffff;
+const XK_RETURN = 0xff0d;
 /** The two resolutions Ctrl-Alt-Del switches between. */
 const ALT_SIZES: readonly [number, number][] = [
   [800, 600],
@@ -178,6 +181,28 @@ const FONT_3X5: Record<string, string> = {
   ')': '010001001001010',
   ' ': '000000000000000',
   '?': '110001010000010',
+  ',': '000000000010100',
+  ';': '000010000010100',
+  '!': '010010010000010',
+  '#': '101111101111101',
+  '*': '101010101000000',
+  "'": '010010000000000',
+  '"': '101101000000000',
+  '@': '111101111100111',
+  '%': '101001010100101',
+  '&': '010101010101011',
+  '<': '001010100010001',
+  '>': '100010001010100',
+  '[': '110100100100110',
+  ']': '011001001001011',
+  '|': '010010010010010',
+  '\\': '100100010001001',
+  '~': '000011110000000',
+  '^': '010101000000000',
+  $: '011110010011110',
+  '`': '100010000000000',
+  '{': '011010110010011',
+  '}': '110010011010110',
 };
 
 /** A keysym for people: the character for printable Latin-1, else hex (`0xff0d`). */
@@ -227,6 +252,7 @@ export class RfbServer {
   private accepted = 0;
   private streamed = 0;
   private status = 'NO INPUT YET';
+  private typed = '';
   private readonly held = new Set<number>();
 
   constructor(private readonly options: RfbServerOptions) {
@@ -265,6 +291,14 @@ export class RfbServer {
   /** Bytes of benchmark stream handed to sockets so far (see `streamBytes`), all clients. */
   get streamedBytes(): number {
     return this.streamed;
+  }
+
+  /**
+   * The last 48 printable characters typed (Latin-1 keysyms 0x20–0x7e and 0xa0–0xff, key presses
+   * only; Return adds a newline), as typed: what a "Type text" feature sent.
+   */
+  get typedText(): string {
+    return this.typed;
   }
 
   /** The framebuffer size now, pixels. */
@@ -556,6 +590,13 @@ export class RfbServer {
       return;
     }
     this.status = `LAST KEY: ${keysymLabel(e.keysym)}`;
+    const ch =
+      (e.keysym >= 0x20 && e.keysym <= 0x7e) || (e.keysym >= 0xa0 && e.keysym <= 0xff)
+        ? String.fromCharCode(e.keysym)
+        : e.keysym === XK_RETURN
+          ? '\n'
+          : '';
+    this.typed = (this.typed + ch).slice(-MAX_TYPED_CHARS);
     this.changed(this.drawStatus());
   }
 
@@ -597,11 +638,13 @@ export class RfbServer {
     this.drawStatus();
   }
 
-  /** Redraws the status line; returns its area. */
+  /** Redraws the status line and the typed text under it; returns their area. */
   private drawStatus(): Rect {
-    const area = { x: 20, y: 140, w: this.width - 40, h: 40 };
+    const area = { x: 20, y: 140, w: this.width - 40, h: 64 };
     this.fill(area, 0x000000);
     this.text(this.status.toUpperCase(), 32, 150, 4, 0x40ff40);
+    const line = this.typed.split('\n').at(-1) ?? '';
+    this.text(`TYPED: ${line.toUpperCase()}`, 32, 180, 3, 0xffff40);
     return area;
   }
 
