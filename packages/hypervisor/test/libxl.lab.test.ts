@@ -43,6 +43,10 @@ if (reason) {
           },
         },
         teardown: () => host.close(),
+        // The lab's HVM guest: VNC on loopback with vncpasswd "xdlab123" (lab/recipe/rootfs/etc/xen).
+        hvmGuest: existsSync('/etc/xen/xdtest-hvm.cfg')
+          ? { configPath: '/etc/xen/xdtest-hvm.cfg', name: 'xdtest-hvm', vncPassword: 'xdlab123' }
+          : undefined,
       };
     },
     { caseTimeoutMs: 240_000, balloonDeadlineMs: 90_000 },

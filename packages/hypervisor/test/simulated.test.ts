@@ -12,13 +12,16 @@ describeHypervisorContract('simulated host', async () => {
     '# a small PV guest\nname = "contract-guest"\ntype = "pv"\nmemory = 128\nvcpus = 1\nvif = [ \'bridge=xenbr0\' ]\n',
   );
   const hvmConfigPath = join(dir, 'contract-hvm.cfg');
-  await writeFile(hvmConfigPath, 'name = "contract-hvm"\ntype = "hvm"\nmemory = 256\nvnc = 1\n');
+  await writeFile(
+    hvmConfigPath,
+    'name = "contract-hvm"\ntype = "hvm"\nmemory = 256\nvnc = 1\nvncpasswd = "pw-contract"\n',
+  );
   const host = createSimulatedHost({ createDelayMs: 50 });
   return {
     host,
     guestConfigPath,
     guestName: 'contract-guest',
-    hvmGuest: { configPath: hvmConfigPath, name: 'contract-hvm' },
+    hvmGuest: { configPath: hvmConfigPath, name: 'contract-hvm', vncPassword: 'pw-contract' },
     outside: {
       destroy: async (name) => host.external.destroy(name),
       pause: async (name) => host.external.pause(name),

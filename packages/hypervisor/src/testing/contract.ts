@@ -13,6 +13,12 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHypervisorError } from '../errors.js';
 import { computeRates } from '../metrics/rates.js';
+import {
+  ByteReader,
+  RFB_SECURITY_VNC_AUTH,
+  RFB_VERSION_3_8,
+  vncAuthResponse,
+} from '../rfb-protocol.js';
 import type {
   DomainEvent,
   DomainInfo,
@@ -40,7 +46,12 @@ export interface ContractSetup {
    * An HVM guest with `vnc = 1` (config path and its `name`), for the `vncEndpoint` cases that
    * need a device model; those cases are skipped without it.
    */
-  hvmGuest?: { configPath: string; name: string };
+  hvmGuest?: {
+    configPath: string;
+    name: string;
+    /** Its `vncpasswd`, when it sets one: then the case also passes QEMU's VNC authentication. */
+    vncPassword?: string;
+  };
 }
 
 /** Timeouts for slow hosts (Xen under QEMU TCG creates a PV guest in ~11 s). */
@@ -510,20 +521,27 @@ export function describeHypervisorContract(
             }
             if (!ep) throw new Error(`no console/vnc-port for domid ${domid} within 30 s`);
             expect(ep.port).toBeGreaterThan(0);
+            expect(ep.password).toBe(hvm.vncPassword);
             const host0 = ep.host === '0.0.0.0' || ep.host === '::' ? '127.0.0.1' : ep.host;
-            const greeting = await new Promise<string>((resolve, reject) => {
-              const s = connect(ep.port, host0);
-              let got = Buffer.alloc(0);
-              s.on('data', (b: Buffer) => {
-                got = Buffer.concat([got, b]);
-                if (got.length >= 12) {
-                  s.destroy();
-                  resolve(got.subarray(0, 12).toString('latin1'));
-                }
-              });
-              s.on('error', reject);
-            });
-            expect(greeting).toMatch(/^RFB 003\.00[378]\n$/);
+            const s = connect(ep.port, host0);
+            const r = new ByteReader();
+            s.on('data', (b: Buffer) => r.push(b));
+            s.on('error', (err) => r.fail(err));
+            s.on('close', () => r.fail(new Error('connection closed')));
+            try {
+              expect((await r.read(12)).toString('latin1')).toMatch(/^RFB 003\.00[378]\n$/);
+              if (hvm.vncPassword) {
+                // RFB 3.8 with VNC authentication, answered with the password from xenstore.
+                s.write(RFB_VERSION_3_8);
+                const types = [...(await r.read((await r.read(1))[0] ?? 0))];
+                expect(types).toContain(RFB_SECURITY_VNC_AUTH);
+                s.write(Buffer.from([RFB_SECURITY_VNC_AUTH]));
+                s.write(vncAuthResponse(ep.password ?? '', await r.read(16)));
+                expect(await r.readU32()).toBe(0);
+              }
+            } finally {
+              s.destroy();
+            }
           } finally {
             await host.domainOperation(domid, 'destroy');
           }
