@@ -73,7 +73,7 @@ export function SendKeysMenu({
         <div
           role="menu"
           aria-label="Send keys"
-          className="absolute top-8 left-0 z-30 max-h-96 w-48 overflow-y-auto rounded-md border border-zinc-200 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+          className="absolute top-8 left-0 z-30 max-h-[75vh] w-48 overflow-y-auto rounded-md border border-zinc-200 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
           {SEND_KEY_COMBOS.map((combo) => (
             <button

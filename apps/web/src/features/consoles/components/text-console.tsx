@@ -263,7 +263,7 @@ export function TextConsole({
         data-testid="text-console"
         onKeyDown={(e) => e.stopPropagation()}
         className={`min-h-0 overflow-hidden rounded-md border border-zinc-300 p-1 dark:border-zinc-700 ${
-          fill ? 'flex-1' : 'h-[60vh] min-h-80'
+          fill ? 'flex-1' : 'h-[calc(100vh-22rem)] min-h-80'
         }`}
         style={{ background: themes[scheme].background }}
       />
@@ -273,9 +273,9 @@ export function TextConsole({
             Reconnect
           </Button>
         ) : null}
-        {log && log.source !== 'none' ? (
+        {log?.source === 'xenconsoled' ? (
           <span className="text-zinc-500 dark:text-zinc-400">
-            log: {log.source}, {(log.sizeBytes / 1024).toFixed(0)} KiB
+            full log since boot by xenconsoled
           </span>
         ) : null}
       </ConsoleStatusLine>

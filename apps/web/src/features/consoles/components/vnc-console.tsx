@@ -108,6 +108,8 @@ export function VncConsole({
     if (!target) return;
     let cancelled = false;
     let rfb: RFB | undefined;
+    /** The RFB said it disconnected (noVNC logs an error when told to disconnect again). */
+    let ended = false;
     let detach = () => {};
     // A reconnect asked for by hand (or by the domain coming back) shows as reconnecting.
     setConnection((c) =>
@@ -148,6 +150,7 @@ export function VncConsole({
           );
         };
         const onDisconnect = () => {
+          ended = true;
           rfbRef.current = null;
           recheckSession(queryClient)();
           const next = afterClose(closed.code, failure || closed.reason, opened);
@@ -193,7 +196,7 @@ export function VncConsole({
     return () => {
       cancelled = true;
       detach();
-      rfb?.disconnect();
+      if (!ended) rfb?.disconnect();
       rfbRef.current = null;
     };
   }, [name, generation, queryClient]);
@@ -260,7 +263,9 @@ export function VncConsole({
     // biome-ignore lint/a11y/noStaticElementInteractions: keys typed into the console stay in it (no app-wide handler sees them)
     <div
       ref={frameRef}
-      className={`flex min-h-0 flex-col gap-2 bg-white dark:bg-zinc-950 ${fill || fullscreen ? 'h-full p-2' : ''}`}
+      className={`flex min-h-0 flex-col gap-2 ${fill ? 'h-full' : ''} ${
+        fullscreen ? 'h-full bg-zinc-50 p-2 dark:bg-zinc-950' : ''
+      }`}
       onKeyDown={(e) => e.stopPropagation()}
     >
       <div role="toolbar" aria-label="Console" className="flex flex-wrap items-center gap-1.5">
@@ -343,7 +348,7 @@ export function VncConsole({
         data-testid="vnc-screen"
         data-scale={scale}
         className={`relative min-h-0 overflow-hidden rounded-md bg-zinc-900 ${
-          fill || fullscreen ? 'flex-1' : 'h-[70vh] min-h-96'
+          fill || fullscreen ? 'flex-1' : 'h-[calc(100vh-22rem)] min-h-80'
         }`}
       />
       <ConsoleStatusLine connection={connection} viewers={viewers}>
