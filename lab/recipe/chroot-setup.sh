@@ -32,6 +32,10 @@ kernel=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
 cp "$kernel" /var/lib/xendeck-lab/guests/vmlinuz
 cp /usr/lib/ipxe/ipxe.iso /var/lib/xendeck-lab/iso/ipxe.iso
 
+# xenconsoled logs each guest's console to guest-<name>.log here (XENCONSOLED_ARGS, drop-in on
+# xen.service), but only when the directory exists: it never creates it and logs nothing without.
+install -d -m 2755 -g adm /var/log/xen/console
+
 # Record what was installed (read by the host into the image's manifest).
 dpkg-query -W -f '${Package}=${Version}\n' xen-utils-4.17 xen-hypervisor-4.17-amd64 \
   linux-image-amd64 qemu-system-xen > /var/lib/xendeck-lab/versions.txt
