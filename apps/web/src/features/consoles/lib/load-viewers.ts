@@ -1,6 +1,6 @@
 /**
- * The console libraries, imported only here and only when a console is shown: noVNC (~? KB) and
- * xterm.js with its fit, search and web-links addons and its CSS. Each is its own chunk (Vite
+ * The console libraries, imported only here and only when a console is shown: noVNC (about 55 KB
+ * gzipped) and xterm.js with its fit, search and web-links addons and its CSS (about 94 KB). Each is its own chunk (Vite
  * `manualChunks` names `novnc`, `xterm`), which index.html does not preload. Tests replace the
  * modules with `vi.mock('@novnc/novnc')` / `vi.mock('@xterm/xterm')`.
  */
