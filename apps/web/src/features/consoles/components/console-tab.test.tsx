@@ -229,6 +229,46 @@ describe('VNC view', () => {
     expect(screen.getByTestId('console-status')).toHaveTextContent('Connected');
   });
 
+  it('reconnects by itself after the backoff when the VNC server closes', async () => {
+    serve(consoleStatus({ domain: 'win1' }));
+    renderWithProviders(<ConsoleTab name="win1" />);
+    const first = await rfb();
+    first.connected();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      first.serverClose(4410);
+      await act(async () => {
+        vi.advanceTimersByTime(700);
+      });
+      expect(FakeRFB.instances).toHaveLength(1);
+      await act(async () => {
+        vi.advanceTimersByTime(600); // ≥ 1.2 s: the first wait (1 s ± 20 %)
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    const second = await rfb(2);
+    expect(second.options).toEqual({ shared: true });
+    second.connected();
+    expect(screen.getByTestId('console-status')).toHaveTextContent('Connected');
+  });
+
+  it('lets sticky modifiers go when the console closes', async () => {
+    serve(consoleStatus({ domain: 'win1' }));
+    const user = userEvent.setup();
+    const { unmount } = renderWithProviders(<ConsoleTab name="win1" />);
+    const r = await rfb();
+    r.connected();
+    await user.click(screen.getByRole('button', { name: 'Send keys' }));
+    await user.click(screen.getByRole('menuitemcheckbox', { name: 'Ctrl' }));
+    unmount();
+    expect(r.keys).toEqual([
+      [0xffe3, 'ControlLeft', true],
+      [0xffe3, 'ControlLeft', false],
+    ]);
+    expect(r.disconnected).toBe(true);
+  });
+
   it('too many connections (1013) gives up and says so', async () => {
     serve(consoleStatus({ domain: 'win1' }));
     renderWithProviders(<ConsoleTab name="win1" />);

@@ -5,7 +5,7 @@
  * upper case and symbols); sending is `typeKeystrokes` through the caller's `send`.
  */
 import * as Dialog from '@radix-ui/react-dialog';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/button';
 import { type SendKey, textToKeystrokes, typeKeystrokes } from '../lib/keysyms';
 
@@ -31,6 +31,11 @@ export function TypeTextDialog({
   const [typing, setTyping] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
   const strokes = textToKeystrokes(text);
+
+  // The console went away (disconnected, view only): stop typing into nothing.
+  useEffect(() => {
+    if (disabled) abortRef.current?.abort();
+  }, [disabled]);
   const untypeable = strokes.filter((s) => s.code === null).length;
 
   const start = async () => {

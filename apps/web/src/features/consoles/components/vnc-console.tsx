@@ -93,6 +93,8 @@ export function VncConsole({
   domidRef.current = domain?.domid;
   const connectionRef = useRef(connection);
   connectionRef.current = connection;
+  const heldRef = useRef(held);
+  heldRef.current = held;
 
   /** Skip the backoff wait (domain back, VNC appeared, Reconnect clicked). */
   const reconnectNow = useCallback(() => {
@@ -196,7 +198,11 @@ export function VncConsole({
     return () => {
       cancelled = true;
       detach();
-      if (!ended) rfb?.disconnect();
+      if (!ended && rfb) {
+        // Sticky modifiers are let go before leaving, or the guest would keep them pressed.
+        for (const m of heldRef.current) rfb.sendKey(KEYS[m].keysym, KEYS[m].code, false);
+        rfb.disconnect();
+      }
       rfbRef.current = null;
     };
   }, [name, generation, queryClient]);
