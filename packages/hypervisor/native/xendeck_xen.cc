@@ -1191,7 +1191,7 @@ Napi::Value LinkedLibraries(const Napi::CallbackInfo& info) {
 
 // lockConsole(path: string): number
 // The lock `xl console` (xenconsole) takes before it reads a domain's console, so that two readers
-// never split the bytes: open(path, O_RDWR|O_CREAT|O_CLOEXEC|O_NOFOLLOW, 0644) then
+// never split the bytes: open(path, O_RDWR|O_CREAT|O_CLOEXEC|O_NOFOLLOW, 0600) then
 // flock(LOCK_EX|LOCK_NB). Returns the fd, which holds the lock until unlockConsole(fd). Synchronous:
 // both are immediate syscalls (LOCK_NB never waits). O_CLOEXEC keeps the lock out of children (xl
 // create's monitor); O_NOFOLLOW refuses a symlink planted in the world-writable /run/lock. Throws
@@ -1208,7 +1208,8 @@ Napi::Value LockConsole(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int fd;
-  do fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  // 0600 as xenconsole creates it: a file others can open, they can flock (and deny consoles).
+  do fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     Failure::Errno(errno, "open").ToError(env).ThrowAsJavaScriptException();

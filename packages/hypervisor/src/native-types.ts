@@ -183,7 +183,7 @@ export interface NativeAddon {
   linkedLibraries(): string[];
   /**
    * Takes the lock `xl console` takes (xenconsole: flock LOCK_EX|LOCK_NB on
-   * XEN_LOCK_DIR/xenconsole.<domid>): open(path, O_RDWR|O_CREAT|O_CLOEXEC|O_NOFOLLOW, 0644), then
+   * XEN_LOCK_DIR/xenconsole.<domid>): open(path, O_RDWR|O_CREAT|O_CLOEXEC|O_NOFOLLOW, 0600), then
    * flock. Synchronous (immediate syscalls). Returns the fd holding the lock. Throws an Error with
    * `call` ("open", "fstat", "flock") and `errno`: EWOULDBLOCK (11) when another process holds it;
    * TypeError for a relative path.

@@ -6,13 +6,13 @@
  *
  * - Path: xenstore `/local/domain/<domid>/console/tty` (pv, written by xenconsoled) or
  *   `/local/domain/<domid>/serial/0/tty` (serial, written by libxl from QEMU's `query-chardev`,
- *   only with `serial = "pty"`). The serial node is created under the guest's own xenstore
- *   directory, which the guest may write, so neither value is trusted: it must be `/dev/pts/<n>`,
- *   the master of that pty must be held by the domain's console backend (xenconsoled for `pv`,
- *   the QEMU started with `-xen-domid <domid>` for `serial`: found in /proc, the master being an
- *   fd on /dev/ptmx whose fdinfo says `tty-index: <n>`), and the opened file must be a pty slave.
- *   Otherwise CONSOLE_UNAVAILABLE: a guest cannot point Xendeck at an admin's ssh session or at
- *   another guest's console.
+ *   only with `serial = "pty"`). Xen 4.17 makes both nodes dom0's and read-only to the guest
+ *   (measured in the lab: `(n0,r<domid>)`); still, a value naming a pty is checked before the
+ *   root server reads it, as defence in depth: it must be `/dev/pts/<n>`, the master of that pty
+ *   must be held by the domain's console backend (xenconsoled for `pv`, the QEMU started with
+ *   `-xen-domid <domid>` for `serial`: found in /proc, the master being an fd on /dev/ptmx whose
+ *   fdinfo says `tty-index: <n>`), and the opened file must be a pty slave. Otherwise
+ *   CONSOLE_UNAVAILABLE: Xendeck never reads an admin's ssh session or another guest's console.
  * - Lock: `flock(LOCK_EX|LOCK_NB)` on `<lockDir>/xenconsole.<domid>` (xenconsole's
  *   XEN_LOCK_DIR "/xenconsole." + domid; /var/lock on Debian), through the addon's
  *   `lockConsole`. Another process holding it (an `xl console`) → CONSOLE_BUSY. flock is per
@@ -23,10 +23,11 @@
  * - I/O: the pty is opened `O_RDWR|O_NOCTTY|O_NONBLOCK` and read by a `tty.ReadStream` (libuv
  *   polls it on the event loop; no thread pool thread ever waits on it) in raw mode. libuv's raw
  *   mode leaves OPOST as it finds it: xenconsoled and QEMU make their ptys raw with cfmakeraw, so
- *   bytes pass unchanged both ways. Writes go through a second descriptor opened `O_WRONLY|
- *   O_NONBLOCK` (`fs.write` returns EAGAIN at once instead of blocking when the guest does not
- *   read; the write is retried after {@link WRITE_RETRY_MS}); `tty.WriteStream` is not used because
- *   Node makes its writes blocking.
+ *   bytes pass unchanged both ways (measured in the lab: the PV console and the HVM serial ptys
+ *   are `-icanon -echo -isig -icrnl -opost` before Xendeck opens them). Writes go through a second
+ *   descriptor opened `O_WRONLY|O_NONBLOCK` (`fs.write` returns EAGAIN at once instead of
+ *   blocking when the guest does not read; the write is retried after {@link WRITE_RETRY_MS});
+ *   `tty.WriteStream` is not used because Node makes its writes blocking.
  * - End: EOF or EIO on the pty (xenconsoled or QEMU closed it: the domain died or rebooted) ends
  *   the console with {@link CONSOLE_CLOSED_REASON}.
  */
@@ -44,7 +45,10 @@ import { HypervisorError } from './errors.js';
 import type { NativeAddon } from './native-types.js';
 import type { DomainType, TextConsole, TextConsoleKind } from './types.js';
 
-/** xenconsole's XEN_LOCK_DIR on Linux (Debian: /var/lock, a link to /run/lock). */
+/**
+ * xenconsole's XEN_LOCK_DIR on Linux (Debian 12 dom0, measured: /var/lock, a link to /run/lock;
+ * `xl console` locks /run/lock/xenconsole.<domid>, one lock per domid for both console types).
+ */
 export const XEN_CONSOLE_LOCK_DIR = '/var/lock';
 
 /** Why a console ends when its pty goes away (shared by both backends, so clients see one text). */
