@@ -4,7 +4,7 @@
  * slave raw as xenconsoled does), with the real addon's lock; and the simulated host's fake shell.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +190,8 @@ describe('libxl pty console (text-console.ts) on a local pty pair', () => {
     const w = watch(c);
     expect(c.path).toBe(ptyPath);
     expect(existsSync(lockPath)).toBe(true);
+    // Created 0600 as xenconsole does: nobody else can open it to flock it.
+    expect(statSync(lockPath).mode & 0o777).toBe(0o600);
     const out = Buffer.from('login: \r\nline two\n\x1b[1mbold\x1b[0m é\n');
     helper.send(out);
     await until(() => w.bytes.length >= out.length, 'guest output');
