@@ -1,7 +1,7 @@
 /**
- * noVNC's RFB stand-in for jsdom (no canvas): records what the console asks of it. Use with
- * `vi.mock('@novnc/novnc', async () => ({ default: (await import('@/test/fake-rfb')).FakeRFB }))`
- * together with the FakeWebSocket (the console hands RFB a WebSocket it made).
+ * noVNC's RFB stand-in for jsdom (no canvas): records what the console asks of it. A test says
+ * `vi.mock('@novnc/novnc')` (apps/web/__mocks__/@novnc/novnc.ts exports this) and stubs the
+ * FakeWebSocket (the console hands RFB a WebSocket it made).
  */
 import { act } from '@testing-library/react';
 import type { FakeWebSocket } from './fake-websocket';

@@ -1,8 +1,7 @@
 /**
  * xterm.js stand-ins for jsdom (no canvas, no layout): a Terminal that records what is written and
- * lets the test type (`type()` fires onData), and no-op addons. Use with
- * `vi.mock('@xterm/xterm', async () => ({ Terminal: (await import('@/test/fake-xterm')).FakeTerminal }))`
- * and the addon mocks likewise.
+ * lets the test type (`type()` fires onData), and no-op addons. A test says `vi.mock('@xterm/xterm')`
+ * and the same for each addon; apps/web/__mocks__/@xterm/* export these.
  */
 type Listener<T> = (value: T) => void;
 

@@ -11,19 +11,11 @@ import { jsonResponse, mockFetch, renderWithProviders } from '@/test/render';
 import ConsoleTab, { offeredConsoles } from './console-tab';
 import { SCALE_STORAGE_KEY } from './vnc-console';
 
-vi.mock('@novnc/novnc', async () => ({ default: (await import('@/test/fake-rfb')).FakeRFB }));
-vi.mock('@xterm/xterm', async () => ({
-  Terminal: (await import('@/test/fake-xterm')).FakeTerminal,
-}));
-vi.mock('@xterm/addon-fit', async () => ({
-  FitAddon: (await import('@/test/fake-xterm')).FakeFitAddon,
-}));
-vi.mock('@xterm/addon-search', async () => ({
-  SearchAddon: (await import('@/test/fake-xterm')).FakeSearchAddon,
-}));
-vi.mock('@xterm/addon-web-links', async () => ({
-  WebLinksAddon: (await import('@/test/fake-xterm')).FakeWebLinksAddon,
-}));
+vi.mock('@novnc/novnc');
+vi.mock('@xterm/xterm');
+vi.mock('@xterm/addon-fit');
+vi.mock('@xterm/addon-search');
+vi.mock('@xterm/addon-web-links');
 
 const win1 = domain({ domid: 5, name: 'win1', type: 'hvm', state: 'running' });
 const pv1 = domain({ domid: 6, name: 'pv1', type: 'pv', state: 'blocked' });

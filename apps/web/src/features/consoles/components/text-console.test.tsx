@@ -8,18 +8,10 @@ import { consoleStatus } from '@/test/fixtures';
 import { renderWithProviders } from '@/test/render';
 import { connectionFromStatus, TextConsole } from './text-console';
 
-vi.mock('@xterm/xterm', async () => ({
-  Terminal: (await import('@/test/fake-xterm')).FakeTerminal,
-}));
-vi.mock('@xterm/addon-fit', async () => ({
-  FitAddon: (await import('@/test/fake-xterm')).FakeFitAddon,
-}));
-vi.mock('@xterm/addon-search', async () => ({
-  SearchAddon: (await import('@/test/fake-xterm')).FakeSearchAddon,
-}));
-vi.mock('@xterm/addon-web-links', async () => ({
-  WebLinksAddon: (await import('@/test/fake-xterm')).FakeWebLinksAddon,
-}));
+vi.mock('@xterm/xterm');
+vi.mock('@xterm/addon-fit');
+vi.mock('@xterm/addon-search');
+vi.mock('@xterm/addon-web-links');
 
 beforeEach(() => {
   FakeWebSocket.reset();
