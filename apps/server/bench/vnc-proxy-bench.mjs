@@ -12,8 +12,9 @@
  *       pointed at the same RFB server. The app is bundled from src/ with esbuild first.
  *
  * For each: throughput in MiB/s over BENCH_STREAM_MIB (default 256; after a 32 MiB warm-up, the
- * three paths take turns three times and each keeps its best run), and the
- * round trip of a small message (8-byte ClientCutText → ServerCutText), BENCH_SAMPLES (default
+ * three paths take turns three times and each keeps its best run), the proxy's CPU time per MiB
+ * carried (its process and descendants from /proc/<pid>/stat, lowest of the rounds: less swayed
+ * by a busy machine than throughput), and the round trip of a small message (8-byte ClientCutText → ServerCutText), BENCH_SAMPLES (default
  * 2000) after 200 warm-up ones: p50/p99, and the latency each proxy adds to direct TCP. The
  * websocket clients use `ws` with bufferutil. Prints the figures and a one-line verdict against the
  * target (at least websockify's throughput, at most 1 ms added at p50). No assertion.
@@ -23,8 +24,8 @@
  *
  * Bounded: a watchdog ends it after 60 s; children are killed and temp files removed on exit.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -225,6 +226,31 @@ async function roundTrips(open, count) {
   return out.sort((a, b) => a - b);
 }
 
+const clkTck = (() => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const n = Number(r.stdout?.trim());
+  return Number.isFinite(n) && n > 0 ? n : 100;
+})();
+
+/**
+ * CPU time of a process and its descendants, seconds: its utime + stime, its reaped children's
+ * (cutime + cstime, from /proc/<pid>/stat), and the live descendants' (websockify forks one
+ * process per connection).
+ */
+function treeCpuSeconds(pid) {
+  let ticks = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const k of kids ? kids.split(' ') : []) ticks += treeCpuSeconds(Number(k)) * clkTck;
+  } catch {
+    // The process ended meanwhile: its time is in its parent's cutime/cstime once reaped.
+  }
+  return ticks / clkTck;
+}
+
 const pct = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -248,7 +274,7 @@ async function startWebsockify(rfbPort) {
   } catch (err) {
     throw new Error(`${err.message}: ${stderr.slice(-500)}`);
   }
-  return port;
+  return { port, pid: child.pid };
 }
 
 /**
@@ -330,6 +356,7 @@ async function startXendeck(rfbPort) {
       if (res.status !== 204) throw new Error(`login answered ${res.status}`);
       const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
       return {
+        pid: child.pid,
         url: `ws://127.0.0.1:${port}/api/v1/domains/bench-hvm/console/vnc`,
         headers: { Cookie: cookie, Origin: base },
       };
@@ -354,14 +381,15 @@ async function main() {
     echoCutText: true,
   });
   await rfb.listen();
-  const [wsfyPort, xendeck] = await Promise.all([
-    startWebsockify(rfb.port),
-    startXendeck(rfb.port),
-  ]);
+  const [wsfy, xendeck] = await Promise.all([startWebsockify(rfb.port), startXendeck(rfb.port)]);
   const paths = [
     { name: 'direct TCP', open: () => tcpTransport(rfb.port) },
-    { name: 'websockify', open: () => wsTransport(`ws://127.0.0.1:${wsfyPort}/`) },
-    { name: 'xendeck', open: () => wsTransport(xendeck.url, xendeck.headers) },
+    {
+      name: 'websockify',
+      pid: wsfy.pid,
+      open: () => wsTransport(`ws://127.0.0.1:${wsfy.port}/`),
+    },
+    { name: 'xendeck', pid: xendeck.pid, open: () => wsTransport(xendeck.url, xendeck.headers) },
   ];
   console.log(
     `bench: RFB ${WIDTH}×${HEIGHT} 32 bpp Raw, ${STREAM_MIB} MiB per stream (after ${WARMUP_MIB} MiB warm-up), ` +
@@ -371,38 +399,53 @@ async function main() {
   // machine, load then falls on all three alike and the best run is the path's own cost.
   for (const p of paths) await throughput(p.open, WARMUP_MIB); // every new client gets a full stream: the warm-up reads its first part
   const best = new Map(paths.map((p) => [p.name, 0]));
+  /** The proxy's own CPU per MiB carried (ms), lowest of the rounds: a cost the load does not inflate much. */
+  const cpuMsPerMiB = new Map(paths.map((p) => [p.name, Number.POSITIVE_INFINITY]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const p of paths) {
+      const cpu0 = p.pid ? treeCpuSeconds(p.pid) : 0;
       best.set(p.name, Math.max(best.get(p.name), await throughput(p.open, STREAM_MIB)));
+      if (p.pid) {
+        await sleep(200); // let websockify reap the connection's process
+        const ms = ((treeCpuSeconds(p.pid) - cpu0) * 1000) / STREAM_MIB;
+        cpuMsPerMiB.set(p.name, Math.min(cpuMsPerMiB.get(p.name), ms));
+      }
     }
     process.stdout.write(`  throughput round ${round + 1}/${ROUNDS} done\n`);
   }
   const results = [];
   for (const p of paths) {
     const rtt = await roundTrips(p.open, SAMPLES);
-    results.push({ name: p.name, mibps: best.get(p.name), p50: pct(rtt, 50), p99: pct(rtt, 99) });
+    results.push({
+      name: p.name,
+      mibps: best.get(p.name),
+      cpu: p.pid ? cpuMsPerMiB.get(p.name) : undefined,
+      p50: pct(rtt, 50),
+      p99: pct(rtt, 99),
+    });
   }
   process.stdout.write('  round trips done\n');
-  const [direct, wsfy, xd] = results;
+  const [direct, wsfyR, xd] = results;
   console.log('');
   console.log(
-    'path          throughput MiB/s   RTT p50 µs   RTT p99 µs   added p50 µs   added p99 µs',
+    'path          throughput MiB/s   proxy CPU ms/MiB   RTT p50 µs   RTT p99 µs   added p50 µs   added p99 µs',
   );
   for (const r of results) {
     const add = r === direct ? '-' : (r.p50 - direct.p50).toFixed(0);
     const add99 = r === direct ? '-' : (r.p99 - direct.p99).toFixed(0);
     console.log(
-      `${r.name.padEnd(14)}${r.mibps.toFixed(0).padStart(16)}${r.p50.toFixed(0).padStart(13)}${r.p99
+      `${r.name.padEnd(14)}${r.mibps.toFixed(0).padStart(16)}${(r.cpu === undefined ? '-' : r.cpu.toFixed(2)).padStart(19)}${r.p50.toFixed(0).padStart(13)}${r.p99
         .toFixed(0)
         .padStart(13)}${add.padStart(15)}${add99.padStart(15)}`,
     );
   }
-  const ratio = xd.mibps / wsfy.mibps;
+  const ratio = xd.mibps / wsfyR.mibps;
   const addedMs = (xd.p50 - direct.p50) / 1000;
   console.log('');
   console.log(
     `xendeck / websockify throughput: ${ratio.toFixed(2)}×; xendeck / direct TCP: ${(xd.mibps / direct.mibps).toFixed(2)}×; ` +
-      `websockify added p50 ${((wsfy.p50 - direct.p50) / 1000).toFixed(3)} ms`,
+      `proxy CPU per MiB xendeck / websockify: ${(xd.cpu / wsfyR.cpu).toFixed(2)}×; ` +
+      `websockify added p50 ${((wsfyR.p50 - direct.p50) / 1000).toFixed(3)} ms`,
   );
   const ok = ratio >= 1 && addedMs <= 1;
   console.log(
