@@ -693,7 +693,12 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
         v = { server, port: server.listen() };
         vncServers.set(domid, v);
       }
-      const port = await v.port;
+      // The domain may go away while the server starts (its sweep closes it): then it has none.
+      const port = await v.port.catch(() => undefined);
+      if (port === undefined) {
+        byDomid(domid);
+        return undefined;
+      }
       return {
         host: '127.0.0.1',
         port,

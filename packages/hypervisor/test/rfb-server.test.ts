@@ -323,4 +323,17 @@ describe('simulated host vncEndpoint', () => {
       await host.close();
     }
   });
+  it('a domain destroyed while its RFB server starts: DOMAIN_NOT_FOUND, nothing left listening', async () => {
+    const host = createSimulatedHost({ initialDomains: [{ name: 'brief', type: 'hvm' }] });
+    try {
+      const domid = (await host.domidByName('brief')) as number;
+      const pending = host.vncEndpoint(domid);
+      const server = host.syntheticVnc(domid);
+      await host.domainOperation(domid, 'destroy');
+      await expect(pending).rejects.toMatchObject({ code: 'DOMAIN_NOT_FOUND' });
+      expect(server?.port).toBe(0);
+    } finally {
+      await host.close();
+    }
+  });
 });

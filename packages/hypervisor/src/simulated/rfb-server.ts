@@ -254,6 +254,7 @@ export class RfbServer {
   private status = 'NO INPUT YET';
   private typed = '';
   private readonly held = new Set<number>();
+  private closing = false;
 
   constructor(private readonly options: RfbServerOptions) {
     this.width = options.width ?? 800;
@@ -263,11 +264,19 @@ export class RfbServer {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  /** Starts listening; resolves with the TCP port. */
+  /**
+   * Starts listening; resolves with the TCP port. Rejects when the port cannot be bound, or when
+   * {@link close} was called meanwhile (the server then closes as soon as it listens).
+   */
   async listen(): Promise<number> {
+    if (this.closing) throw new Error('the RFB server is closed');
     if (!this.server.listening) {
       this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
       await once(this.server, 'listening');
+    }
+    if (this.closing) {
+      await this.close();
+      throw new Error('the RFB server was closed while it started');
     }
     return this.port;
   }
@@ -326,8 +335,9 @@ export class RfbServer {
     for (const s of this.sockets) s.destroy();
   }
 
-  /** Stops listening and closes every connection. */
+  /** Stops listening and closes every connection (also when called while `listen` runs). */
   async close(): Promise<void> {
+    this.closing = true;
     this.dropClients();
     if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
