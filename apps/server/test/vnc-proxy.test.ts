@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { ByteReader, RfbServer } from '@xendeck/hypervisor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { VncConsoleRoute } from '../src/consoles/vnc-proxy.js';
+import { type VncConsoleRoute, vncConnectHost } from '../src/consoles/vnc-proxy.js';
 import { type Fixture, makeFixture } from './helpers.js';
 
 let f: Fixture;
@@ -343,6 +343,30 @@ describe('VNC console proxy', () => {
     expect(await openWs('no-such-domain')).toEqual({ status: 404 });
     expect(s.connectionCount).toBe(before);
     expect(f.sim.syntheticVnc(await domid('vnc-off'))).toBeUndefined();
+  });
+
+  it('connects only to loopback: 0.0.0.0 and :: become 127.0.0.1, a routed vnc-listen is 409', async () => {
+    expect(vncConnectHost('127.0.0.1')).toBe('127.0.0.1');
+    expect(vncConnectHost('127.1.2.3')).toBe('127.1.2.3');
+    expect(vncConnectHost('localhost')).toBe('127.0.0.1');
+    expect(vncConnectHost('::1')).toBe('::1');
+    expect(vncConnectHost('[::1]')).toBe('::1');
+    expect(vncConnectHost('0.0.0.0')).toBe('127.0.0.1');
+    expect(vncConnectHost('::')).toBe('127.0.0.1');
+    for (const routed of ['10.0.0.5', '192.168.1.1', '2001:db8::1', 'vnc.example.com', '']) {
+      expect(vncConnectHost(routed)).toBeUndefined();
+    }
+    const s = await rfbOf('vnc-open');
+    const before = s.connectionCount;
+    const spy = vi
+      .spyOn(f.sim, 'vncEndpoint')
+      .mockResolvedValue({ host: '10.0.0.5', port: s.port });
+    try {
+      expect(await openWs('vnc-open')).toEqual({ status: 409 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(s.connectionCount).toBe(before);
   });
 
   it('no session, or a foreign Origin: refused, and no TCP connection reaches the RFB server', async () => {
