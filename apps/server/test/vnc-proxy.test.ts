@@ -67,11 +67,11 @@ const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff];
 function openWs(
   name: string,
   headers: Record<string, string> = { Cookie: f.adminCookie, Origin: base.url },
+  query = '',
 ): Promise<{ ws: WebSocket; r: ByteReader; closed: RfbClient['closed'] } | { status: number }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${base.port}/api/v1/domains/${name}/console/vnc`, {
-      headers,
-    });
+    const url = `ws://127.0.0.1:${base.port}/api/v1/domains/${name}/console/vnc${query}`;
+    const ws = new WebSocket(url, { headers });
     const r = new ByteReader();
     const closed = new Promise<{ code: number; reason: string }>((res) =>
       ws.on('close', (code, reason) => {
@@ -378,6 +378,21 @@ describe('VNC console proxy', () => {
     ).toEqual({ status: 403 });
     await new Promise((r) => setTimeout(r, 50));
     expect(s.connectionCount).toBe(before);
+  });
+
+  it('opens with a one-time vnc ticket instead of the cookie, once', async () => {
+    const res = await f.admin
+      .post('/api/v1/domains/vnc-open/console/tickets')
+      .set('Content-Type', 'application/json')
+      .send({ kind: 'vnc' });
+    expect(res.status).toBe(201);
+    const query = `?ticket=${encodeURIComponent(res.body.ticket)}`;
+    const opened = await openWs('vnc-open', { Origin: base.url }, query);
+    if ('status' in opened) throw new Error(`refused ${opened.status}`);
+    expect((await opened.r.read(12)).toString()).toBe('RFB 003.008\n');
+    opened.ws.close();
+    await opened.closed;
+    expect(await openWs('vnc-open', { Origin: base.url }, query)).toEqual({ status: 401 });
   });
 
   it('a text frame closes the socket with 1003', async () => {
