@@ -2,11 +2,17 @@
  * Both halves of the VNC proxy's RFB handshake (consoles/rfb-handshake.ts): upstream against the
  * synthetic RFB server of @xendeck/hypervisor (None, VNC authentication right and wrong) and
  * scripted servers for what it cannot play (RFB 3.3, a refusal, an unknown security type);
- * downstream against scripted clients (noVNC's 3.8, a 3.3 viewer, bad answers).
+ * downstream against scripted clients (noVNC's 3.8, a 3.3 viewer, bad answers). When this machine
+ * has QEMU (`/usr/bin/qemu-system-x86_64`), the upstream half also answers a real QEMU VNC server's
+ * authentication (the lab's Xen device model has no DES, so the lab cannot: lab/README.md).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ByteReader, RfbServer } from '@xendeck/hypervisor';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   downstreamHandshake,
   RfbHandshakeError,
@@ -209,5 +215,70 @@ describe('downstream half (browser → Xendeck)', () => {
     await expect(downstreamHandshake(junk.a.r, junk.a.write)).rejects.toThrow(
       /did not answer as an RFB viewer/,
     );
+  });
+});
+
+const QEMU = '/usr/bin/qemu-system-x86_64';
+
+describe.skipIf(!existsSync(QEMU))('upstream half against a real QEMU VNC server', () => {
+  let dir: string;
+  let qemu: ChildProcess;
+  let sock: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'xendeck-qemu-vnc-'));
+    sock = join(dir, 'vnc.sock');
+    // No machine, no disk: only QEMU's VNC server, on a unix socket, with a password.
+    qemu = spawn(
+      QEMU,
+      [
+        '-machine',
+        'none',
+        '-nodefaults',
+        '-display',
+        'none',
+        '-object',
+        'secret,id=vncpw,data=qemu-pw',
+        '-vnc',
+        `unix:${sock},password-secret=vncpw`,
+      ],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; !existsSync(sock); i++) {
+      if (i > 100 || qemu.exitCode !== null) throw new Error('QEMU did not open its VNC socket');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 15_000);
+  afterAll(() => {
+    qemu?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const dialUnix = () => {
+    const socket = connect(sock);
+    sockets.push(socket);
+    const r = new ByteReader();
+    socket.on('data', (b: Buffer) => r.push(b));
+    socket.on('close', () => r.fail(new Error('connection closed')));
+    socket.on('error', () => {});
+    return { socket, r };
+  };
+
+  it('passes VNC authentication with the right password and reaches ServerInit', async () => {
+    const { socket, r } = dialUnix();
+    expect(await upstreamHandshake(r, (b) => socket.write(b), 'qemu-pw')).toEqual({
+      minor: 8,
+      securityType: 2,
+    });
+    socket.write(Buffer.from([1]));
+    const init = await r.read(20);
+    expect(init.readUInt16BE(0)).toBeGreaterThan(0);
+    expect(await r.readString()).toMatch(/QEMU/);
+  });
+
+  it('a wrong password is a clean error with QEMU’s reason', async () => {
+    const { socket, r } = dialUnix();
+    const err = await upstreamHandshake(r, (b) => socket.write(b), 'wrong').catch((e) => e);
+    expect(err).toBeInstanceOf(RfbHandshakeError);
+    expect(err.message).toMatch(/VNC authentication .* failed/);
   });
 });
