@@ -83,3 +83,43 @@ export async function xlList(): Promise<XlListRow[]> {
   if (r.code !== 0) throw new Error(`xl list failed (${r.code}): ${r.stdout}${r.stderr}`);
   return parseXlList(r.stdout);
 }
+
+/**
+ * Counts TCP connection attempts (SYN without ACK) to QEMU's VNC ports (5900–5999) in dom0, with
+ * an nftables counter on the input hook (loopback connections, the VNC proxy's to 127.0.0.1,
+ * pass it too). `install()` creates table `inet xendeck_e2e` afresh (counter at 0), `read()`
+ * returns the packets counted so far, `remove()` deletes the table.
+ */
+export const vncSynCounter = {
+  async install(): Promise<void> {
+    const script = [
+      'set -e',
+      'nft delete table inet xendeck_e2e 2>/dev/null || true',
+      'nft add table inet xendeck_e2e',
+      "nft add chain inet xendeck_e2e vncsyn '{ type filter hook input priority 0; policy accept; }'",
+      "nft add rule inet xendeck_e2e vncsyn tcp dport 5900-5999 'tcp flags & (syn | ack) == syn' counter",
+    ].join('\n');
+    const r = await labExec(['sh', '-c', script]);
+    if (r.code !== 0) throw new Error(`nft counter install failed (${r.code}): ${r.stderr}`);
+  },
+  async read(): Promise<number> {
+    const r = await labExec(['nft', '-j', 'list', 'chain', 'inet', 'xendeck_e2e', 'vncsyn']);
+    if (r.code !== 0) throw new Error(`nft list failed (${r.code}): ${r.stderr}`);
+    const doc = JSON.parse(r.stdout) as {
+      nftables: { rule?: { expr: { counter?: { packets: number } }[] } }[];
+    };
+    for (const item of doc.nftables) {
+      for (const e of item.rule?.expr ?? []) if (e.counter) return e.counter.packets;
+    }
+    throw new Error(`no counter in: ${r.stdout}`);
+  },
+  async remove(): Promise<void> {
+    await labExec(['nft', 'delete', 'table', 'inet', 'xendeck_e2e']);
+  },
+};
+
+/** The domid of `name` in dom0 (`xl domid`), or null when no such domain runs. */
+export async function xlDomid(name: string): Promise<number | null> {
+  const r = await labExec(['xl', 'domid', name]);
+  return r.code === 0 ? Number(r.stdout.trim()) : null;
+}
