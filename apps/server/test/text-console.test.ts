@@ -233,6 +233,38 @@ describe('text console websocket (simulated host)', () => {
     expect(fx.sim.kind).toBe('simulated');
   });
 
+  it('after a reboot, retries every 0.5 s while the new domain has no pty yet', async () => {
+    let refuse = 0;
+    const fx = await setup({
+      hypervisor: (sim) =>
+        new Proxy(sim, {
+          get(target, prop, receiver) {
+            if (prop !== 'openTextConsole') return Reflect.get(target, prop, receiver);
+            return async (domid: number, kind: 'pv' | 'serial') => {
+              if (refuse > 0) {
+                refuse--;
+                throw new HypervisorError('CONSOLE_UNAVAILABLE', 'no console/tty yet', { domid });
+              }
+              return target.openTextConsole(domid, kind);
+            };
+          },
+        }),
+    });
+    const first = await domidOf('pv-1');
+    const v = await viewer('pv-1');
+    await attached(v, 'pv-1:~# ');
+    refuse = 3;
+    const t0 = Date.now();
+    fx.sim.external.destroy('pv-1');
+    await until(() => v.lastStatus()?.state === 'waiting', 'waiting');
+    const second = fx.sim.external.create({ name: 'pv-1' });
+    await until(() => v.lastStatus()?.domid === second, 'attached to the new domid', 8_000);
+    expect(refuse).toBe(0);
+    // Three refusals at 0.5 s intervals, not 3 s.
+    expect(Date.now() - t0).toBeLessThan(2_800);
+    expect(second).not.toBe(first);
+  });
+
   it('releases the console only after the grace period once the last viewer left', async () => {
     const fx = await setup({ config: { consoleGraceMs: 400 } });
     const domid = await domidOf('pv-1');

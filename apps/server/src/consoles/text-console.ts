@@ -60,6 +60,9 @@ export const DEFAULT_SCROLLBACK_BYTES = 1024 * 1024;
 export const DEFAULT_GRACE_MS = 10_000;
 /** Default delay between attach attempts while waiting, ms. */
 export const DEFAULT_RETRY_MS = 3_000;
+/** Delay between attach attempts in the first {@link QUICK_RETRY_WINDOW_MS} after a console ended, ms. */
+const QUICK_RETRY_MS = 500;
+const QUICK_RETRY_WINDOW_MS = 30_000;
 /** A viewer with more than this unsent is dropped (close 1013), bytes. */
 export const MAX_VIEWER_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** When every viewer has more than this unsent, the console read pauses, bytes. */
@@ -170,6 +173,10 @@ class Slot {
   lastDomid: number | undefined;
   /** A domid whose console ended: not reattached to (a dying domain keeps its name a while). */
   endedDomid: number | undefined;
+  /** When the console last ended by itself (Date.now()), for the quicker retries after it. */
+  endedAt: number | undefined;
+  /** Whether the last attempt failed because another process holds the console. */
+  busy = false;
   state: State = 'waiting';
   reason: string | undefined = 'attaching to the console';
   /** Whether the domain had this console at the last attempt (undefined before one). */
@@ -399,10 +406,17 @@ export class TextConsoleHub {
 
   private scheduleRetry(slot: Slot): void {
     if (this.closed || slot.console || slot.viewers.size === 0 || slot.retryTimer) return;
-    slot.retryTimer = setTimeout(() => {
-      slot.retryTimer = undefined;
-      this.attach(slot);
-    }, this.retryMs);
+    // Right after a reboot the new domain's pty appears within seconds of the domain: retry
+    // sooner then (not while an `xl console` holds the lock).
+    const afterEnd =
+      slot.endedAt !== undefined && Date.now() - slot.endedAt < QUICK_RETRY_WINDOW_MS && !slot.busy;
+    slot.retryTimer = setTimeout(
+      () => {
+        slot.retryTimer = undefined;
+        this.attach(slot);
+      },
+      afterEnd ? Math.min(QUICK_RETRY_MS, this.retryMs) : this.retryMs,
+    );
     slot.retryTimer.unref();
   }
 
@@ -432,6 +446,7 @@ export class TextConsoleHub {
     } catch (err) {
       const code = isHypervisorError(err) ? err.code : undefined;
       if (code === 'CONSOLE_UNAVAILABLE') slot.available = false;
+      slot.busy = code === 'CONSOLE_BUSY';
       const why =
         code === 'CONSOLE_BUSY'
           ? `another program holds the ${kind} console of ${name} (an xl console?): retrying every ${Math.round(this.retryMs / 1000)} s`
@@ -460,6 +475,7 @@ export class TextConsoleHub {
     slot.domid = domid;
     slot.available = true;
     slot.paused = false;
+    slot.busy = false;
     const reattached = slot.lastDomid !== undefined && slot.lastDomid !== domid;
     slot.lastDomid = domid;
     slot.endedDomid = undefined;
@@ -544,6 +560,7 @@ export class TextConsoleHub {
     slot.console = undefined;
     slot.domid = undefined;
     slot.endedDomid = domid;
+    slot.endedAt = Date.now();
     slot.paused = false;
     if (slot.drainTimer) clearTimeout(slot.drainTimer);
     slot.drainTimer = undefined;
