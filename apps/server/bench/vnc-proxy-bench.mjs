@@ -14,7 +14,8 @@
  * For each: throughput in MiB/s over BENCH_STREAM_MIB (default 256; after a 32 MiB warm-up, the
  * three paths take turns five times and each keeps its best run), the proxy's CPU time per MiB
  * carried (its process and descendants from /proc/<pid>/stat, lowest of the rounds: less swayed
- * by a busy machine than throughput), and the round trip of a small message (8-byte ClientCutText → ServerCutText), BENCH_SAMPLES (default
+ * by a busy machine than throughput), the reading process's CPU share (is the reader the limit?),
+ * and the round trip of a small message (8-byte ClientCutText → ServerCutText), BENCH_SAMPLES (default
  * 2000) after 200 warm-up ones: p50/p99, and the latency each proxy adds to direct TCP. The
  * websocket clients use `ws` with bufferutil. Prints the figures and a one-line verdict against the
  * target (at least websockify's throughput, at most 1 ms added at p50). No assertion.
@@ -193,19 +194,24 @@ const frameBytes = 16 + WIDTH * HEIGHT * 4;
 /** What the server sends for a stream of `mib` MiB: whole frames (see RfbServer streamBytes). */
 const streamTotal = (mib) => Math.ceil((mib * 1048576) / frameBytes) * frameBytes;
 
-/** Throughput: a fresh connection, one FramebufferUpdateRequest, counts bytes to the end. */
+/**
+ * Throughput: a fresh connection, one FramebufferUpdateRequest, counts bytes to the end. Returns
+ * MiB/s and the share of one core this (reading) process used meanwhile, %.
+ */
 async function throughput(open, mib) {
   const t = await open();
   const s = await rfbSession(t);
   const total = streamTotal(mib);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   t.send(
     Buffer.from([3, 0, 0, 0, 0, 0, s.width >> 8, s.width & 255, s.height >> 8, s.height & 255]),
   );
   await s.receive(total);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   t.close();
-  return total / 1048576 / seconds;
+  return { mibps: total / 1048576 / seconds, clientCpu: (cpu.user + cpu.system) / 1e4 / seconds };
 }
 
 /** Round trips of an 8-byte ClientCutText answered by a ServerCutText; returns sorted µs. */
@@ -429,12 +435,18 @@ async function main() {
   // machine, load then falls on all three alike and the best run is the path's own cost.
   for (const p of paths) await throughput(p.open, WARMUP_MIB); // every new client gets a full stream: the warm-up reads its first part
   const best = new Map(paths.map((p) => [p.name, 0]));
+  /** The reading process's CPU during each path's best run, % of one core. */
+  const clientCpu = new Map();
   /** The proxy's own CPU per MiB carried (ms), lowest of the rounds: a cost the load does not inflate much. */
   const cpuMsPerMiB = new Map(paths.map((p) => [p.name, Number.POSITIVE_INFINITY]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const p of paths) {
       const cpu0 = p.pid ? treeCpuSeconds(p.pid) : 0;
-      best.set(p.name, Math.max(best.get(p.name), await throughput(p.open, STREAM_MIB)));
+      const run = await throughput(p.open, STREAM_MIB);
+      if (run.mibps > best.get(p.name)) {
+        best.set(p.name, run.mibps);
+        clientCpu.set(p.name, run.clientCpu);
+      }
       if (p.pid) {
         await sleep(200); // let websockify reap the connection's process
         const ms = ((treeCpuSeconds(p.pid) - cpu0) * 1000) / STREAM_MIB;
@@ -450,6 +462,7 @@ async function main() {
       name: p.name,
       mibps: best.get(p.name),
       cpu: p.pid ? cpuMsPerMiB.get(p.name) : undefined,
+      clientCpu: clientCpu.get(p.name),
       p50: pct(rtt, 50),
       p99: pct(rtt, 99),
     });
@@ -458,13 +471,13 @@ async function main() {
   const [direct, wsfyR, xd] = results;
   console.log('');
   console.log(
-    'path          throughput MiB/s   proxy CPU ms/MiB   RTT p50 µs   RTT p99 µs   added p50 µs   added p99 µs',
+    'path          throughput MiB/s   reader CPU %   proxy CPU ms/MiB   RTT p50 µs   RTT p99 µs   added p50 µs   added p99 µs',
   );
   for (const r of results) {
     const add = r === direct ? '-' : (r.p50 - direct.p50).toFixed(0);
     const add99 = r === direct ? '-' : (r.p99 - direct.p99).toFixed(0);
     console.log(
-      `${r.name.padEnd(14)}${r.mibps.toFixed(0).padStart(16)}${(r.cpu === undefined ? '-' : r.cpu.toFixed(2)).padStart(19)}${r.p50.toFixed(0).padStart(13)}${r.p99
+      `${r.name.padEnd(14)}${r.mibps.toFixed(0).padStart(16)}${r.clientCpu.toFixed(0).padStart(15)}${(r.cpu === undefined ? '-' : r.cpu.toFixed(2)).padStart(19)}${r.p50.toFixed(0).padStart(13)}${r.p99
         .toFixed(0)
         .padStart(13)}${add.padStart(15)}${add99.padStart(15)}`,
     );
