@@ -21,6 +21,8 @@ beforeAll(async () => {
         { name: 'vnc-open', type: 'hvm' },
         { name: 'vnc-locked', type: 'hvm', vncPassword: 'hunter2' },
         { name: 'vnc-off', type: 'hvm', vnc: false },
+        { name: 'vnc-any', type: 'hvm', vncListen: '0.0.0.0' },
+        { name: 'vnc-routed', type: 'hvm', vncListen: '10.0.0.5' },
         { name: 'pv-guest', type: 'pv' },
       ],
     },
@@ -356,17 +358,15 @@ describe('VNC console proxy', () => {
     for (const routed of ['10.0.0.5', '192.168.1.1', '2001:db8::1', 'vnc.example.com', '']) {
       expect(vncConnectHost(routed)).toBeUndefined();
     }
-    const s = await rfbOf('vnc-open');
-    const before = s.connectionCount;
-    const spy = vi
-      .spyOn(f.sim, 'vncEndpoint')
-      .mockResolvedValue({ host: '10.0.0.5', port: s.port });
-    try {
-      expect(await openWs('vnc-open')).toEqual({ status: 409 });
-    } finally {
-      spy.mockRestore();
-    }
-    expect(s.connectionCount).toBe(before);
+    // vnclisten = "0.0.0.0": reached on 127.0.0.1.
+    const any = await rfbClient('vnc-any');
+    expect(any.name).toBe('vnc-any');
+    any.ws.close();
+    await any.closed;
+    // vnclisten on a routed address: refused before the upgrade, nothing connects.
+    const routed = await rfbOf('vnc-routed');
+    expect(await openWs('vnc-routed')).toEqual({ status: 409 });
+    expect(routed.connectionCount).toBe(0);
   });
 
   it('no session, or a foreign Origin: refused, and no TCP connection reaches the RFB server', async () => {

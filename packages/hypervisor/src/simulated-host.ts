@@ -59,6 +59,12 @@ export interface SimulatedDomainSpec {
   vnc?: boolean;
   /** HVM only: the console's VNC password (`vncpasswd`); default none (empty: no password). */
   vncPassword?: string;
+  /**
+   * HVM only: the address `vncEndpoint` reports (`vnclisten`, as xenstore console/vnc-listen);
+   * default 127.0.0.1. The synthetic server always listens on 127.0.0.1: `0.0.0.0` reaches it,
+   * a routed address shows how the server's proxy refuses one.
+   */
+  vncListen?: string;
 }
 
 /** Options of {@link createSimulatedHost}. */
@@ -212,6 +218,7 @@ function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
     state: s.state ?? 'running',
     vnc: s.vnc ?? true,
     vncPassword: s.vncPassword ?? '',
+    vncListen: s.vncListen ?? '127.0.0.1',
   };
 }
 
@@ -680,7 +687,8 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     /**
      * A synthetic RFB server on 127.0.0.1 (ephemeral port), started on the first call for an HVM
      * domain with `vnc` on, drawing a test pattern with the domain's name and asking for
-     * `vncPassword` when it has one (`vncpasswd` in its config). undefined for PV and PVH
+     * `vncPassword` when it has one (`vncpasswd` in its config); `host` is the domain's
+     * `vncListen` (`vnclisten`, default 127.0.0.1). undefined for PV and PVH
      * domains (no device model), HVM with `vnc = 0`, and a dying domain. Throws
      * DOMAIN_NOT_FOUND, INVALID_ARGUMENT.
      */
@@ -700,7 +708,7 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
         return undefined;
       }
       return {
-        host: '127.0.0.1',
+        host: d.spec.vncListen,
         port,
         ...(d.spec.vncPassword ? { password: d.spec.vncPassword } : {}),
       };
@@ -801,7 +809,8 @@ function num(v: ScannedValue | undefined, key: string, path: string): number | u
  * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `type`
  * (`pv`/`pvh`/`hvm`) or the older `builder` (`hvm`/`generic`); PV when neither is given; one vif
  * per entry of `vif = [...]` and one vbd per entry of `disk = [...]`; `vnc` (default 1; 0 turns the
- * HVM console off) and `vncpasswd` (the console's VNC password; empty means none).
+ * HVM console off), `vncpasswd` (the console's VNC password; empty means none) and `vnclisten`
+ * (the address the endpoint reports).
  */
 async function readSimConfig(
   path: string,
@@ -874,5 +883,6 @@ async function readSimConfig(
     vbds: listEntries(cfg.get('disk')),
     vnc: cfg.get('vnc') !== 0 && cfg.get('vnc') !== '0',
     vncPassword: str(cfg.get('vncpasswd')) ?? '',
+    vncListen: str(cfg.get('vnclisten')) ?? '127.0.0.1',
   };
 }

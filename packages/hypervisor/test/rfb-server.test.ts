@@ -297,6 +297,7 @@ describe('simulated host vncEndpoint', () => {
         { name: 'hvm-open', type: 'hvm' },
         { name: 'hvm-locked', type: 'hvm', vncPassword: 'pw' },
         { name: 'hvm-novnc', type: 'hvm', vnc: false },
+        { name: 'hvm-any', type: 'hvm', vncListen: '0.0.0.0' },
         { name: 'pv', type: 'pv' },
       ],
     });
@@ -312,6 +313,7 @@ describe('simulated host vncEndpoint', () => {
       expect(locked?.password).toBe('pw');
       expect((await client(locked?.port ?? 0, { password: 'pw' })).name).toBe('hvm-locked');
       expect(await host.vncEndpoint(await id('hvm-novnc'))).toBeUndefined();
+      expect((await host.vncEndpoint(await id('hvm-any')))?.host).toBe('0.0.0.0');
       expect(await host.vncEndpoint(await id('pv'))).toBeUndefined();
 
       const domid = await id('hvm-open');
