@@ -370,7 +370,7 @@ describe('text console websocket (simulated host)', () => {
     expect(v.ws.readyState).toBe(v.ws.OPEN);
   }, 60_000);
 
-  it('drops a viewer that stops reading, while the others get every byte', async () => {
+  it('a viewer that stops reading holds the console only for a while: it is dropped, and the others get every byte', async () => {
     await setup();
     const fast = await viewer('pv-1');
     await attached(fast, 'pv-1:~# ');
@@ -391,7 +391,7 @@ describe('text console websocket (simulated host)', () => {
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const c = closed ?? (await slow.closed);
     expect(c.code).toBe(1013);
-    expect(c.reason).toMatch(/too slow/);
+    expect(c.reason).toMatch(/too slow: .* \(no progress for 5 s\)/);
     expect(fast.lastStatus()?.viewers).toBe(1);
   }, 60_000);
 });

@@ -23,9 +23,12 @@
  *   (`── xendeck: reattached to <name> (domid N) ──`) and a new status.
  * - Release: when the last viewer leaves, the console is closed after `graceMs` (default 10 s) so
  *   a hoster's own `xl console` works again; a viewer arriving within it keeps it.
- * - Backpressure: a viewer with more than {@link MAX_VIEWER_BUFFERED_BYTES} unsent is dropped
- *   (close 1013) rather than slowing the others; when every viewer has more than
- *   {@link PAUSE_BUFFERED_BYTES} unsent, the console read is paused until one drains.
+ * - Backpressure, as a serial line has it: while any viewer has more than
+ *   {@link PAUSE_BUFFERED_BYTES} unsent, the console read is paused (the guest's output waits in
+ *   xenconsoled's buffer and the guest's ring, not in the server's memory), so every viewer that
+ *   reads gets every byte, at the pace of the slowest. A viewer that stops reading does not hold
+ *   the others for long: one whose unsent bytes did not go down for {@link STALL_MS}, or that has
+ *   more than {@link MAX_VIEWER_BUFFERED_BYTES} unsent, is dropped (close 1013, "too slow").
  * - Keepalive as `ws/clients.ts`: a ping every `pingMs`; a viewer that did not answer the previous
  *   one is terminated.
  */
@@ -64,9 +67,11 @@ export const DEFAULT_RETRY_MS = 3_000;
 const QUICK_RETRY_MS = 500;
 const QUICK_RETRY_WINDOW_MS = 30_000;
 /** A viewer with more than this unsent is dropped (close 1013), bytes. */
-export const MAX_VIEWER_BUFFERED_BYTES = 4 * 1024 * 1024;
-/** When every viewer has more than this unsent, the console read pauses, bytes. */
+export const MAX_VIEWER_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** While any viewer has more than this unsent, the console read pauses, bytes. */
 export const PAUSE_BUFFERED_BYTES = 1024 * 1024;
+/** A viewer over {@link PAUSE_BUFFERED_BYTES} whose unsent bytes did not go down for this long is dropped, ms. */
+export const STALL_MS = 5_000;
 /** How often a paused console checks whether a viewer drained, ms. */
 const DRAIN_CHECK_MS = 10;
 /** Largest keystroke message accepted from a viewer (a paste), bytes. */
@@ -158,6 +163,9 @@ interface Viewer {
   ws: WebSocket;
   alive: boolean;
   release: () => void;
+  /** `ws.bufferedAmount` when last seen going down, and when (ms): the stall detector's memory. */
+  lastBuffered: number;
+  lastProgressAt: number;
 }
 
 type State = 'attached' | 'waiting' | 'detached';
@@ -315,6 +323,8 @@ export class TextConsoleHub {
       ws,
       alive: true,
       release: this.viewerCounts.add(target.name, target.kind),
+      lastBuffered: 0,
+      lastProgressAt: Date.now(),
     };
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     slot.graceTimer = undefined;
@@ -497,36 +507,61 @@ export class TextConsoleHub {
     this.startGrace(slot);
   }
 
-  /** Guest output: into the scrollback, to every viewer; drops a viewer that does not read. */
+  /** Guest output: into the scrollback, to every viewer; then the backpressure check. */
   private output(slot: Slot, c: TextConsole, chunk: Buffer): void {
     if (slot.console !== c) return;
     slot.scrollback.push(chunk);
     for (const v of slot.viewers) {
-      const ws = v.ws;
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      if (ws.bufferedAmount > MAX_VIEWER_BUFFERED_BYTES) {
-        const mib = (ws.bufferedAmount / 1048576).toFixed(1);
-        this.logger.warn(
-          { name: slot.name, kind: slot.kind, bufferedAmount: ws.bufferedAmount },
-          'text console: dropping a viewer that does not read',
-        );
-        ws.close(WS_CLOSE_SLOW, `too slow: ${mib} MiB of console output unsent`);
-        this.removeViewer(slot, v);
-        continue;
-      }
-      ws.send(chunk, { binary: true });
+      if (v.ws.readyState !== WebSocket.OPEN) continue;
+      v.ws.send(chunk, { binary: true });
     }
     this.checkPause(slot);
   }
 
-  /** Pauses the console read while every viewer has more than PAUSE_BUFFERED_BYTES unsent. */
+  /** Closes a viewer that does not read (1013), so it no longer holds the console paused. */
+  private dropSlowViewer(slot: Slot, v: Viewer, why: string): void {
+    const mib = (v.ws.bufferedAmount / 1048576).toFixed(1);
+    this.logger.warn(
+      { name: slot.name, kind: slot.kind, bufferedAmount: v.ws.bufferedAmount, why },
+      'text console: dropping a viewer that does not read',
+    );
+    v.ws.close(WS_CLOSE_SLOW, `too slow: ${mib} MiB of console output unsent (${why})`);
+    this.removeViewer(slot, v);
+  }
+
+  /**
+   * Whether a viewer is behind (more than PAUSE_BUFFERED_BYTES unsent); drops it, returning
+   * false, when it made no progress for STALL_MS or is over MAX_VIEWER_BUFFERED_BYTES.
+   */
+  private isBehind(slot: Slot, v: Viewer, now: number): boolean {
+    const buffered = v.ws.bufferedAmount;
+    if (buffered < v.lastBuffered || buffered <= PAUSE_BUFFERED_BYTES) {
+      v.lastProgressAt = now;
+    }
+    v.lastBuffered = buffered;
+    if (buffered <= PAUSE_BUFFERED_BYTES) return false;
+    if (buffered > MAX_VIEWER_BUFFERED_BYTES) {
+      this.dropSlowViewer(slot, v, `over ${MAX_VIEWER_BUFFERED_BYTES / 1048576} MiB`);
+      return false;
+    }
+    if (now - v.lastProgressAt > STALL_MS) {
+      this.dropSlowViewer(slot, v, `no progress for ${STALL_MS / 1000} s`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Pauses the console read while any viewer is behind (see {@link isBehind}). */
   private checkPause(slot: Slot): void {
     const c = slot.console;
     if (!c) return;
-    const allSlow =
-      slot.viewers.size > 0 &&
-      [...slot.viewers].every((v) => v.ws.bufferedAmount > PAUSE_BUFFERED_BYTES);
-    if (allSlow && !slot.paused) {
+    const now = Date.now();
+    let anyBehind = false;
+    for (const v of [...slot.viewers]) {
+      if (v.ws.readyState !== WebSocket.OPEN) continue;
+      if (this.isBehind(slot, v, now)) anyBehind = true;
+    }
+    if (anyBehind && !slot.paused) {
       slot.paused = true;
       c.pause();
       const check = () => {
@@ -540,7 +575,7 @@ export class TextConsoleHub {
       };
       slot.drainTimer = setTimeout(check, DRAIN_CHECK_MS);
       slot.drainTimer.unref();
-    } else if (!allSlow && slot.paused) {
+    } else if (!anyBehind && slot.paused) {
       this.resumeConsole(slot);
     }
   }
