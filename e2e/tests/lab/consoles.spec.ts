@@ -68,6 +68,16 @@ async function newDomid(name: string, old: number | null, timeoutMs: number): Pr
   return domid as unknown as number;
 }
 
+/** Records how long each phase took, as annotations on the test (the lab's time budget is tight). */
+function phases(testInfo: TestInfo): (label: string) => void {
+  let last = Date.now();
+  return (label) => {
+    const now = Date.now();
+    testInfo.annotations.push({ type: 'phase', description: `${label}: ${now - last} ms` });
+    last = now;
+  };
+}
+
 test.beforeAll(async () => {
   await ensureRunning(HVM);
   await ensureRunning(PV);
@@ -143,9 +153,11 @@ test('the HVM guest screen: painted, seen by a second viewer, back by itself aft
   browser,
 }, testInfo) => {
   test.setTimeout(300_000);
+  const phase = phases(testInfo);
   await login(page, testInfo);
   await openConsole(page, HVM, 'vnc', 90_000);
   const painted = await expectScreenPainted(page, { timeoutMs: 90_000 });
+  phase('first viewer painted');
   testInfo.annotations.push({
     type: 'screen',
     description: `${painted.width}x${painted.height}, ${painted.colours} colours sampled`,
@@ -159,6 +171,7 @@ test('the HVM guest screen: painted, seen by a second viewer, back by itself aft
     await expect(page.getByTestId('console-viewers')).toHaveText('2 viewers');
     await expect(second.page.getByTestId('console-viewers')).toHaveText('2 viewers');
     expect((await consoleStatusJson(page.request, HVM)).vnc.viewers).toBe(2);
+    phase('second viewer painted, 2 viewers');
 
     const before = await xlDomid(HVM);
     const destroyed = await labExec(['xl', 'destroy', HVM]);
@@ -166,9 +179,11 @@ test('the HVM guest screen: painted, seen by a second viewer, back by itself aft
     await expect(page.getByTestId('console-status')).not.toHaveText('Connected', {
       timeout: 30_000,
     });
+    phase('destroyed, viewers no longer connected');
     const created = await labExec(['xl', 'create', `/etc/xen/${HVM}.cfg`]);
     expect(created.code, created.stderr).toBe(0);
     const after = await newDomid(HVM, before, 60_000);
+    phase('xl create');
     // Nobody clicks anything: both viewers reconnect to the new device model by themselves.
     await expect
       .poll(
@@ -179,10 +194,12 @@ test('the HVM guest screen: painted, seen by a second viewer, back by itself aft
         { timeout: 120_000, intervals: [1_000], message: `2 VNC viewers of domid ${after}` },
       )
       .toBe(2);
+    phase('2 viewers of the new domid');
     for (const p of [page, second.page]) {
       await expect(p.getByTestId('console-status')).toHaveText('Connected', { timeout: 60_000 });
       await expectScreenPainted(p, { timeoutMs: 120_000 });
     }
+    phase('both painted again');
     await snap(page, testInfo, 'lab-hvm-screen-recreated');
   } finally {
     await second.context.close();
