@@ -394,6 +394,12 @@ export async function exec(paths: LabPaths, argv: string[]): Promise<number> {
       child.on('exit', (code, sig) => resolve(code ?? (sig !== null ? 128 + 15 : 255)));
     });
   }
+  // `pnpm lab exec -- … | head`: the reader went away; stop as a shell pipeline does (SIGPIPE's
+  // 128 + 13) instead of dying on an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
   for (let attempt = 1; ; attempt++) {
     const r = await new Promise<{ code: number; stderr: string; sawOutput: boolean }>(
       (resolve, reject) => {
