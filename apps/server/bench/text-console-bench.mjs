@@ -16,17 +16,25 @@
  *
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { burstPattern, MAX_BURST_BYTES } from '@xendeck/hypervisor';
 import WebSocket from 'ws';
+import {
+  cleanupOnExit,
+  clkTck,
+  cpuSeconds,
+  f1,
+  f2,
+  rssMiB,
+  serverDir,
+  sleep,
+  startServer,
+  tableRow,
+} from './lib/bench-server.mjs';
 
-const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(serverDir, 'dist', 'main.js');
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 20);
 const BURST = Number(process.env.BENCH_BURST_BYTES ?? 10 * 1024 * 1024);
@@ -49,38 +57,6 @@ if (!Number.isInteger(BURST) || BURST < 1 || BURST > MAX_BURST_BYTES) {
   process.exit(1);
 }
 
-const clkTck = (() => {
-  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  const n = Number(r.stdout?.trim());
-  return Number.isFinite(n) && n > 0 ? n : 100;
-})();
-
-/** CPU time of a process (user + system), seconds. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) / clkTck;
-}
-
-/** Resident set size of a process, MiB. */
-function rssMiB(pid) {
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-console-bench-'));
 let child;
 const viewers = [];
@@ -89,13 +65,7 @@ function cleanup() {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(stateDir, { recursive: true, force: true });
 }
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup();
-    process.exit(130);
-  });
-}
+cleanupOnExit(cleanup);
 const watchdog = setTimeout(() => {
   console.error('bench: watchdog fired (took far longer than planned); stopping');
   process.exit(2);
@@ -222,43 +192,15 @@ async function burstPhase(pid, group, expectedDigest) {
 }
 
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('XENDECK_')) delete env[k];
-  Object.assign(env, {
-    XENDECK_BACKEND: 'simulated',
-    XENDECK_STATE_DIR: stateDir,
-    XENDECK_WEB_DIR: join(stateDir, 'no-web'),
-    XENDECK_HOST: '127.0.0.1',
-    XENDECK_PORT: String(port),
-    XENDECK_ADMIN_PASSWORD: PASSWORD,
-    XENDECK_LOG_LEVEL: 'warn',
-    XENDECK_WS_MAX_PER_SESSION: String(VIEWERS + 8),
+  const { port, base, cookie } = await startServer({
+    entry: bundle,
+    stateDir,
+    password: PASSWORD,
+    env: { XENDECK_WS_MAX_PER_SESSION: String(VIEWERS + 8) },
+    onSpawn: (c) => {
+      child = c;
+    },
   });
-  child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const deadline = Date.now() + 30_000;
-  let cookie;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`server did not come up: ${stderr}`);
-    try {
-      const res = await fetch(`${base}/api/v1/session`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-      });
-      if (res.status !== 204) throw new Error(`login answered ${res.status}`);
-      cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-      break;
-    } catch {
-      await sleep(200);
-    }
-  }
   const pid = child.pid;
   const url = `ws://127.0.0.1:${port}/api/v1/domains/${DOMAIN}/console/text?type=pv`;
   const expected = createHash('sha256').update(burstPattern(BURST)).digest('hex');
@@ -286,10 +228,7 @@ async function main() {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
 
-  const row = (label, a, b) =>
-    `  ${label.padEnd(40)}${String(a).padStart(14)}${String(b).padStart(14)}`;
-  const f1 = (x) => x.toFixed(1);
-  const f2 = (x) => x.toFixed(2);
+  const row = tableRow(40);
   console.log('');
   console.log(row('', '1 viewer', `${VIEWERS} viewers`));
   console.log(row('burst complete at every viewer, s', f2(one.seconds), f2(many.seconds)));

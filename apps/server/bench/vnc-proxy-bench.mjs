@@ -25,17 +25,23 @@
  *
  * Bounded: a watchdog ends it after 60 s; children are killed and temp files removed on exit.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ByteReader } from '@xendeck/hypervisor';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
+import {
+  cleanupOnExit,
+  clkTck,
+  freePort,
+  serverDir,
+  sleep,
+  startServer,
+} from './lib/bench-server.mjs';
 
-const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STREAM_MIB = Number(process.env.BENCH_STREAM_MIB ?? 256);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
 const WARMUP_MIB = 32;
@@ -55,7 +61,6 @@ for (const [k, v] of Object.entries({ STREAM_MIB, SAMPLES })) {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const children = [];
 /** Files to remove at exit (the bundled server entry). */
 const tempFiles = [];
@@ -65,29 +70,12 @@ function cleanup() {
   rmSync(stateDir, { recursive: true, force: true });
   for (const f of tempFiles) rmSync(f, { force: true });
 }
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup();
-    process.exit(130);
-  });
-}
+cleanupOnExit(cleanup);
 const watchdog = setTimeout(() => {
   console.error(`bench: stopped after ${TOTAL_BUDGET_MS / 1000} s (watchdog)`);
   process.exit(2);
 }, TOTAL_BUDGET_MS);
 watchdog.unref();
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until something accepts TCP connections on `port`. */
 async function waitForPort(port, child, what) {
@@ -235,12 +223,6 @@ async function roundTrips(open, count) {
   return out.sort((a, b) => a - b);
 }
 
-const clkTck = (() => {
-  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  const n = Number(r.stdout?.trim());
-  return Number.isFinite(n) && n > 0 ? n : 100;
-})();
-
 /**
  * CPU time of a process and its descendants, seconds: its utime + stime, its reaped children's
  * (cutime + cstime, from /proc/<pid>/stat), and the live descendants' (websockify forks one
@@ -366,47 +348,21 @@ async function startXendeck(rfbPort) {
       js: "import { createRequire as __cr } from 'node:module';\nconst require = __cr(import.meta.url);",
     },
   });
-  const port = await freePort();
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('XENDECK_')) delete env[k];
-  Object.assign(env, {
-    XENDECK_BACKEND: 'simulated',
-    XENDECK_STATE_DIR: stateDir,
-    XENDECK_WEB_DIR: join(stateDir, 'no-web'),
-    XENDECK_HOST: '127.0.0.1',
-    XENDECK_PORT: String(port),
-    XENDECK_ADMIN_PASSWORD: PASSWORD,
-    XENDECK_LOG_LEVEL: 'warn',
-    BENCH_RFB_PORT: String(rfbPort),
+  const { pid, port, base, cookie } = await startServer({
+    entry,
+    stateDir,
+    password: PASSWORD,
+    env: { BENCH_RFB_PORT: String(rfbPort) },
+    onSpawn: (c) => children.push(c),
+    name: 'xendeck',
+    timeoutMs: 20_000,
+    retryMs: 150,
   });
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`xendeck exited ${child.exitCode}: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`xendeck did not come up: ${stderr}`);
-    try {
-      const res = await fetch(`${base}/api/v1/session`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-      });
-      if (res.status !== 204) throw new Error(`login answered ${res.status}`);
-      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-      return {
-        pid: child.pid,
-        url: `ws://127.0.0.1:${port}/api/v1/domains/bench-hvm/console/vnc`,
-        headers: { Cookie: cookie, Origin: base },
-      };
-    } catch {
-      await sleep(150);
-    }
-  }
+  return {
+    pid,
+    url: `ws://127.0.0.1:${port}/api/v1/domains/bench-hvm/console/vnc`,
+    headers: { Cookie: cookie, Origin: base },
+  };
 }
 
 async function main() {

@@ -15,15 +15,22 @@
  *
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import WebSocket from 'ws';
+import {
+  cleanupOnExit,
+  clkTck,
+  cpuSeconds,
+  f1,
+  rssMiB,
+  serverDir,
+  sleep,
+  startServer,
+  tableRow,
+} from './lib/bench-server.mjs';
 
-const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(serverDir, 'dist', 'main.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -42,38 +49,6 @@ for (const [k, v] of Object.entries({ SECONDS, CLIENTS, DOMAINS })) {
   }
 }
 
-const clkTck = (() => {
-  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  const n = Number(r.stdout?.trim());
-  return Number.isFinite(n) && n > 0 ? n : 100;
-})();
-
-/** CPU time of a process (user + system), seconds. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) / clkTck;
-}
-
-/** Resident set size of a process, MiB. */
-function rssMiB(pid) {
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-bench-'));
 let child;
 const sockets = [];
@@ -82,13 +57,7 @@ function cleanup() {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(stateDir, { recursive: true, force: true });
 }
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    cleanup();
-    process.exit(130);
-  });
-}
+cleanupOnExit(cleanup);
 const watchdog = setTimeout(
   () => {
     console.error('bench: watchdog fired (took far longer than planned); stopping');
@@ -120,45 +89,19 @@ async function measure(pid, label) {
 }
 
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('XENDECK_')) delete env[k];
-  Object.assign(env, {
-    XENDECK_BACKEND: 'simulated',
-    XENDECK_STATE_DIR: stateDir,
-    XENDECK_WEB_DIR: join(stateDir, 'no-web'),
-    XENDECK_HOST: '127.0.0.1',
-    XENDECK_PORT: String(port),
-    XENDECK_ADMIN_PASSWORD: PASSWORD,
-    XENDECK_SIM_SYNTHETIC_DOMAINS: String(DOMAINS),
-    XENDECK_LOG_LEVEL: 'warn',
-    // All clients share one session: lift the per-session websocket cap (default 32).
-    XENDECK_WS_MAX_PER_SESSION: String(CLIENTS + 8),
+  const { port, base, cookie } = await startServer({
+    entry: bundle,
+    stateDir,
+    password: PASSWORD,
+    env: {
+      XENDECK_SIM_SYNTHETIC_DOMAINS: String(DOMAINS),
+      // All clients share one session: lift the per-session websocket cap (default 32).
+      XENDECK_WS_MAX_PER_SESSION: String(CLIENTS + 8),
+    },
+    onSpawn: (c) => {
+      child = c;
+    },
   });
-  child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const deadline = Date.now() + 30_000;
-  let cookie;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`server did not come up: ${stderr}`);
-    try {
-      const res = await fetch(`${base}/api/v1/session`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-      });
-      if (res.status !== 204) throw new Error(`login answered ${res.status}`);
-      cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-      break;
-    } catch {
-      await sleep(200);
-    }
-  }
   const pid = child.pid;
   const domains = (
     await (await fetch(`${base}/api/v1/domains`, { headers: { Cookie: cookie } })).json()
@@ -205,9 +148,7 @@ async function main() {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
 
-  const row = (label, a, b) =>
-    `  ${label.padEnd(34)}${String(a).padStart(14)}${String(b).padStart(14)}`;
-  const f1 = (x) => x.toFixed(1);
+  const row = tableRow(34);
   console.log('');
   console.log(row('', 'baseline', `${CLIENTS} clients`));
   console.log(row('server CPU, % of one core', f1(baseline.cpuPercent), f1(loaded.cpuPercent)));
