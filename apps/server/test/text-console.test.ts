@@ -6,7 +6,7 @@
  */
 import { type TextConsoleServerMessage, textConsoleServerMessageSchema } from '@xendeck/api';
 import { burstPattern, HypervisorError, type TextConsole } from '@xendeck/hypervisor';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type Fixture,
   type FixtureOptions,
@@ -19,13 +19,14 @@ import {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(pred: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Resolves once `pred()` holds (checked every 5 ms); rejects after `timeoutMs` naming `what`. */
+const until = (pred: () => boolean, what: string, timeoutMs = 5_000): Promise<void> =>
+  vi.waitFor(
+    () => {
+      if (!pred()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 5 },
+  );
 
 /** A connected viewer: its output as bytes/text, its status frames. */
 interface Viewer extends OpenedWs {

@@ -141,13 +141,14 @@ async function readUpdate(c: RfbClient): Promise<{ w: number; h: number; pixels:
   return rects;
 }
 
-const until = async (what: string, cond: () => boolean, ms = 3000) => {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** Resolves once `cond()` holds (checked every 10 ms); rejects after `ms` naming `what`. */
+const until = (what: string, cond: () => boolean, ms = 3000): Promise<void> =>
+  vi.waitFor(
+    () => {
+      if (!cond()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: ms, interval: 10 },
+  );
 
 describe('VNC console proxy', () => {
   it('a client gets ServerInit and a framebuffer update through the proxy; viewers counted', async () => {

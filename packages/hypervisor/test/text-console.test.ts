@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HypervisorError } from '../src/errors.js';
 import { loadNative } from '../src/native.js';
 import { burstPattern } from '../src/simulated/fake-console.js';
@@ -26,13 +26,14 @@ import type { TextConsole } from '../src/types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(pred: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Resolves once `pred()` holds (checked every 5 ms); rejects after `timeoutMs` naming `what`. */
+const until = (pred: () => boolean, what: string, timeoutMs = 5_000): Promise<void> =>
+  vi.waitFor(
+    () => {
+      if (!pred()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 5 },
+  );
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
