@@ -6,10 +6,13 @@
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import {
   consoleHasLine,
+  consoleSocketUrl,
   consoleStatusJson,
+  cookieHeader,
   expectScreenPainted,
   openConsole,
   typeLine,
+  upgradeRequest,
 } from '../../lib/consoles.js';
 import { login, snap } from '../../lib/ui.js';
 
@@ -86,4 +89,33 @@ test('the simulated text console answers, to two viewers, and keeps its scrollba
   await expect(page.getByTestId('console-status')).toHaveText('Connected');
   await expect.poll(() => consoleHasLine(page, 'hi')).toBe(true);
   await expect.poll(() => consoleHasLine(page, 'from-the-second-viewer')).toBe(true);
+});
+
+test('console upgrades without a session or from another Origin are refused', async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  await login(page, testInfo);
+  const base = String(baseURL);
+  const cookie = await cookieHeader(page.context(), base);
+  for (const [name, kind] of [
+    [HVM, 'vnc'],
+    [PVH, 'pv'],
+    [HVM, 'serial'],
+  ] as const) {
+    const url = consoleSocketUrl(base, name, kind);
+    expect((await upgradeRequest(url, { Origin: base })).status, `${kind}: no session`).toBe(401);
+    expect(
+      (await upgradeRequest(url, { Origin: 'http://evil.example', Cookie: cookie })).status,
+      `${kind}: another Origin`,
+    ).toBe(403);
+  }
+  // The control: the same request with the session and the right Origin is upgraded.
+  const accepted = await upgradeRequest(
+    consoleSocketUrl(base, HVM, 'vnc'),
+    { Origin: base, Cookie: cookie },
+    5_000,
+  );
+  expect(accepted.status).toBe(101);
+  expect(accepted.firstBytes?.toString('latin1') ?? '').toMatch(/^RFB 003\.008\n/);
 });
