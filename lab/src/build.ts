@@ -99,6 +99,24 @@ async function makeCpioGz(root: string, out: string): Promise<void> {
   });
 }
 
+/**
+ * The image key a running lab booted (`run/lab.json`, while its QEMU pid is alive), or undefined.
+ * That image must outlive a rebuild: its `dom0.img` backs the running overlay and its ssh key is
+ * what `pnpm lab exec` and `pnpm lab stop` log in with.
+ */
+function imageKeyOfRunningLab(paths: LabPaths): string | undefined {
+  try {
+    const state = JSON.parse(readFileSync(paths.stateFile, 'utf8')) as {
+      pid?: unknown;
+      imageKey?: unknown;
+    };
+    if (typeof state.pid !== 'number' || typeof state.imageKey !== 'string') return undefined;
+    return alive(state.pid) ? state.imageKey : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Builds the xdtest-pv guest's busybox initramfs from the host's busybox-static. */
 async function buildGuestInitramfs(work: string, out: string): Promise<void> {
   const busybox = '/bin/busybox';
@@ -263,9 +281,10 @@ export async function ensureImage(paths: LabPaths, log: (s: string) => void): Pr
     throw e;
   }
 
-  // Older images (other recipe keys) are of no further use.
+  // Older images (other recipe keys) are of no further use, except the one a running lab booted.
+  const inUse = imageKeyOfRunningLab(paths);
   for (const name of await readdir(paths.images)) {
-    if (name === key || name.startsWith('.')) continue;
+    if (name === key || name === inUse || name.startsWith('.')) continue;
     const dir = join(paths.images, name);
     if ((await stat(dir)).isDirectory()) await removeBuildDir(dir);
   }
