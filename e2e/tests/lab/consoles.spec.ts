@@ -233,8 +233,10 @@ test('the PV guest text console: output, a second viewer, reload, reboot from th
       await expect.poll(() => consoleHasLine(p, 'both-42')).toBe(true);
     }
     await expect
-      .poll(async () => (await consoleText(second.page)).trimEnd())
-      .toBe((await consoleText(page)).trimEnd());
+      .poll(async () => (await consoleText(second.page)) === (await consoleText(page)), {
+        message: 'both viewers show the same rows',
+      })
+      .toBe(true);
     await snap(page, testInfo, 'lab-pv-console');
 
     await page.reload();
