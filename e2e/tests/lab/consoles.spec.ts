@@ -206,7 +206,7 @@ test('the HVM guest screen: painted, seen by a second viewer, back by itself aft
   }
 });
 
-test('the PV guest text console: output, a second viewer, reload, reboot from the actions', async ({
+test('the PV guest text console: output, a second viewer, reload, reboot from the actions, then xl console gets it back', async ({
   page,
   browser,
 }, testInfo) => {
@@ -283,4 +283,24 @@ test('the PV guest text console: output, a second viewer, reload, reboot from th
   } finally {
     await second.context.close();
   }
+
+  // While someone watches, Xendeck holds the lock `xl console` takes, so a hoster's own
+  // `xl console` in dom0 is told so; once the last viewer has gone (and the server's grace period
+  // passed) it gets the console back. `script` gives xl the tty it wants; `timeout` ends it.
+  const domid = await xlDomid(PV);
+  const xlConsole = async () =>
+    (await labExec(['timeout', '5', 'script', '-qc', `xl console ${PV}`, '/dev/null'])).stdout;
+  expect(await xlConsole()).toContain(`Could not lock /var/lock/xenconsole.${domid}`);
+  await page.goto('about:blank');
+  await expect
+    .poll(xlConsole, {
+      timeout: 60_000,
+      intervals: [2_000],
+      message: 'xl console gets the console',
+    })
+    .not.toContain('Could not lock');
+  expect((await consoleStatusJson(page.request, PV)).pv).toMatchObject({
+    attached: false,
+    viewers: 0,
+  });
 });
