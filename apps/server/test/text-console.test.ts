@@ -7,6 +7,7 @@
 import { type TextConsoleServerMessage, textConsoleServerMessageSchema } from '@xendeck/api';
 import { burstPattern, HypervisorError, type TextConsole } from '@xendeck/hypervisor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isTerminalReport } from '../src/consoles/text-console.js';
 import {
   type Fixture,
   type FixtureOptions,
@@ -98,7 +99,39 @@ async function attached(v: Viewer, prompt: string): Promise<void> {
   );
 }
 
+describe('terminal reports', () => {
+  it('recognises cursor position and device attribute answers, not typing', () => {
+    expect(isTerminalReport(Buffer.from('\x1b[24;1R'))).toBe(true);
+    expect(isTerminalReport(Buffer.from('\x1b[5;13R\x1b[?1;2c'))).toBe(true);
+    expect(isTerminalReport(Buffer.from('\x1b[>0;276;0c'))).toBe(true);
+    expect(isTerminalReport(Buffer.from('\x1b[A'))).toBe(false); // arrow up: typing
+    expect(isTerminalReport(Buffer.from('ls\r'))).toBe(false);
+    expect(isTerminalReport(Buffer.from('\x1b[24;1Rls'))).toBe(false);
+  });
+});
+
 describe('text console websocket (simulated host)', () => {
+  it("passes a terminal's answer to the guest from the longest-connected viewer only", async () => {
+    await setup();
+    const a = await viewer('pv-1');
+    await attached(a, 'pv-1:~# ');
+    const b = await viewer('pv-1');
+    await until(() => b.text().endsWith('pv-1:~# '), 'b has the scrollback');
+    const mark = a.bytes().length;
+    const since = () => a.bytes().subarray(mark).toString();
+    // Both terminals answer the same cursor position query; the fake shell echoes what it reads.
+    // Each report is followed by a typed marker on the same socket (frames keep their order), so
+    // once the marker's echo is seen the report before it was handled.
+    b.type('\x1b[9;9R');
+    b.type('x');
+    await until(() => since().endsWith('x'), "b's marker");
+    expect(since()).not.toContain('[9;9R');
+    a.type('\x1b[7;7R');
+    a.type('y');
+    await until(() => since().endsWith('y'), "a's marker");
+    expect(since()).toContain('[7;7R');
+  });
+
   it('type a command and see its output; a second viewer sees the same bytes; Ctrl-] is dropped', async () => {
     await setup();
     const domid = await domidOf('pv-1');

@@ -80,6 +80,16 @@ export const MAX_INPUT_MESSAGE_BYTES = 256 * 1024;
 const WS_CLOSE_SLOW = 1013;
 /** States of a domain on its way out: its console is not reattached to. */
 const ENDING_STATES: ReadonlySet<DomainState> = new Set(['dying', 'shutdown', 'crashed']);
+/**
+ * Whether a viewer's input is a terminal's automatic report rather than typing: a cursor
+ * position report (`ESC [ row ; col R`, the answer to `ESC [ 6 n`) or a device attributes answer
+ * (`ESC [ ? … c`, `ESC [ > … c`).
+ */
+export function isTerminalReport(data: Buffer): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matches terminal escape sequences
+  return /^(?:\x1b\[\d+;\d+R|\x1b\[[?>][\d;]*c)+$/.test(data.toString('latin1'));
+}
+
 /** Ctrl-]: `xl console`'s detach key, never sent to the guest. */
 const CTRL_RIGHT_BRACKET = 0x1d;
 
@@ -338,7 +348,7 @@ export class TextConsoleHub {
     ws.on('close', () => this.removeViewer(slot, viewer));
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return;
-      this.input(slot, toBuffer(data));
+      this.input(slot, viewer, toBuffer(data));
     });
     const kept = slot.scrollback.snapshot();
     if (kept.length > 0) ws.send(kept, { binary: true });
@@ -386,10 +396,17 @@ export class TextConsoleHub {
     slot.graceTimer.unref();
   }
 
-  /** Keystrokes of a viewer: Ctrl-] removed, written when attached (dropped while waiting). */
-  private input(slot: Slot, data: Buffer): void {
+  /**
+   * Keystrokes of a viewer: Ctrl-] removed, written when attached (dropped while waiting). A
+   * terminal's automatic answer to a query in the output ({@link isTerminalReport}: busybox's
+   * prompt asks for the cursor position) is passed on from the longest-connected viewer only:
+   * every viewer's terminal answers the same query, and the guest must read one answer, not one
+   * per viewer (the others would show up as typed text at its prompt).
+   */
+  private input(slot: Slot, from: Viewer, data: Buffer): void {
     const c = slot.console;
     if (!c || data.length === 0) return;
+    if (isTerminalReport(data) && slot.viewers.values().next().value !== from) return;
     const keys = data.includes(CTRL_RIGHT_BRACKET)
       ? Buffer.from(data.filter((b) => b !== CTRL_RIGHT_BRACKET))
       : data;
