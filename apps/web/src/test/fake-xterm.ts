@@ -45,10 +45,12 @@ export class FakeTerminal {
     this.element.appendChild(rows);
     parent.appendChild(this.element);
   }
-  write(data: string | Uint8Array): void {
+  /** Records `data`; `callback` runs once it is "parsed" (at once here; xterm does it later). */
+  write(data: string | Uint8Array, callback?: () => void): void {
     this.text += typeof data === 'string' ? data : new TextDecoder().decode(data);
     const rows = this.element?.querySelector('.xterm-rows');
     if (rows) rows.textContent = this.text;
+    callback?.();
   }
   reset(): void {
     this.resets += 1;

@@ -132,6 +132,7 @@ export default function ConsoleTab({ name, fill = false }: { name: string; fill?
             key={`${name}:${kind}`}
             name={name}
             type={kind}
+            domain={domain}
             viewers={status.data?.[kind].viewers}
             {...(status.data ? { log: status.data.log } : {})}
             fill={fill}

@@ -68,6 +68,7 @@ describe('<TextConsole>', () => {
   it('sends keystrokes as binary UTF-8 frames, Ctrl-] included (the server filters it)', async () => {
     const { ws, term } = await mount();
     ws.open();
+    ws.receive({ type: 'status', state: 'attached', domid: 3, viewers: 1 });
     act(() => {
       term.type('ls -l\r');
       term.type('\x1d');
@@ -79,6 +80,19 @@ describe('<TextConsole>', () => {
       [0x1d],
       Array.from(bytes('é')),
     ]);
+  });
+
+  it('sends no terminal answers while the scrollback replays (the guest asked long ago), then keystrokes again', async () => {
+    const { ws, term } = await mount();
+    ws.open();
+    // The scrollback holds an old prompt's cursor position query; xterm answers it as it parses.
+    ws.receive(bytes('$ \x1b[6n'));
+    act(() => term.type('\x1b[1;3R'));
+    expect(ws.sentBytes()).toEqual([]);
+    // The first status frame ends the replay.
+    ws.receive({ type: 'status', state: 'attached', domid: 3, viewers: 1 });
+    act(() => term.type('x'));
+    expect(ws.sentBytes().map((b) => Array.from(b))).toEqual([Array.from(bytes('x'))]);
   });
 
   it('clears the terminal at each (re)connect so the scrollback is not shown twice', async () => {

@@ -11,6 +11,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import {
   type ConsoleStatus,
+  type Domain,
   type TextConsoleServerMessage,
   type TextConsoleType,
   textConsoleServerMessageSchema,
@@ -18,6 +19,7 @@ import {
 import type { ITheme, Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/button';
+import { DomainActions } from '@/features/domains';
 import { API_BASE } from '@/lib/api-client';
 import { LiveSocket, liveSocketUrl, recheckSession } from '@/lib/live-socket';
 import { useColorScheme } from '@/lib/use-color-scheme';
@@ -68,12 +70,15 @@ export function connectionFromStatus(m: TextConsoleServerMessage): ConsoleConnec
 export function TextConsole({
   name,
   type,
+  domain,
   viewers,
   log,
   fill = false,
 }: {
   name: string;
   type: TextConsoleType;
+  /** The domain as the list shows it now, for the power actions (absent while it is not running). */
+  domain?: Domain;
   /** Viewer count from the console status (kept fresh by the events stream and status frames). */
   viewers: number | undefined;
   /** Where the full log comes from (console status `log`), when known. */
@@ -133,14 +138,26 @@ export function TextConsole({
         observer?.observe(container);
 
         const encoder = new TextEncoder();
+        let replaying = false;
         const socket = new LiveSocket<TextConsoleServerMessage>({
           url: () => liveSocketUrl(textConsolePath(name, type)),
           label: 'text console',
           schema: textConsoleServerMessageSchema,
           // The server sends its scrollback first on every connection: start from a clean screen.
-          onOpen: () => term.reset(),
+          // While the scrollback replays, the terminal's automatic answers to queries in it (a
+          // cursor position request from an old prompt) are not sent: the guest did not ask now.
+          onOpen: () => {
+            replaying = true;
+            term.reset();
+          },
           onBinary: (data) => term.write(new Uint8Array(data)),
           onMessage: (m) => {
+            // The first status frame follows the scrollback: once xterm has parsed what came
+            // before it (the write callback), answers are live again.
+            if (replaying)
+              term.write('', () => {
+                replaying = false;
+              });
             setConnection(connectionFromStatus(m));
             queryClient.setQueryData<ConsoleStatus>(consoleStatusQueryKey(name), (s) =>
               withViewers(s, type, m.viewers),
@@ -159,7 +176,9 @@ export function TextConsole({
             afterClose(close.code, close.reason, close.wasOpen).state === 'reconnecting',
         });
         socketRef.current = socket;
-        const input = term.onData((data) => socket.send(encoder.encode(data)));
+        const input = term.onData((data) => {
+          if (!replaying) socket.send(encoder.encode(data));
+        });
         const selection = term.onSelectionChange(() => {
           if (!term.hasSelection()) return;
           const text = term.getSelection();
@@ -250,6 +269,7 @@ export function TextConsole({
           >
             Download log
           </a>
+          {domain ? <DomainActions domain={domain} /> : null}
         </span>
       </div>
       {loadError ? (

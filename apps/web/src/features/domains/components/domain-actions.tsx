@@ -1,5 +1,6 @@
 import type { Domain, DomainOperation } from '@xendeck/api';
 import { Button } from '@/components/button';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useNotices } from '@/components/notices';
 import {
   allowedOperations,
@@ -11,10 +12,19 @@ import { DestroyDialog } from './destroy-dialog';
 
 const plainOperations: DomainOperation[] = ['shutdown', 'reboot', 'pause', 'unpause'];
 
+/** Operations that stop what the guest is doing: asked for confirmation first (Destroy has its own dialog). */
+const confirmed: Partial<Record<DomainOperation, (name: string) => string>> = {
+  shutdown: (name) =>
+    `Asks ${name}'s operating system to shut down (as xl shutdown does: the ACPI power button or the PV shutdown request). Unsaved work in the guest is lost if it does not save it; a guest that ignores the request keeps running.`,
+  reboot: (name) =>
+    `Asks ${name}'s operating system to reboot (xl reboot). Its consoles show "rebooting" and reconnect to the new boot by themselves; the domain gets a new domid.`,
+};
+
 /**
- * The action buttons of one domain row. Each shows its `xl` command as a tooltip; all are disabled
- * while one of them runs; failures go to the notice region with the server's message. Destroy asks
- * for confirmation first.
+ * The action buttons of one domain row (also the console toolbars' power actions). Each shows its
+ * `xl` command as a tooltip; all are disabled while one of them runs; failures go to the notice
+ * region with the server's message. Shutdown and Reboot ask for confirmation first (the
+ * confirm button has the action's name); Destroy has its own dialog.
  */
 export function DomainActions({ domain }: { domain: Domain }) {
   const notices = useNotices();
@@ -33,18 +43,34 @@ export function DomainActions({ domain }: { domain: Domain }) {
 
   return (
     <div className="flex justify-end gap-1">
-      {plainOperations.map((op) => (
-        <Button
-          key={op}
-          size="sm"
-          disabled={busy || !allowed.has(op)}
-          title={xlOperationCommand(op, domain.name)}
-          aria-busy={busy && operation.variables === op}
-          onClick={() => run(op)}
-        >
-          {operationLabels[op]}
-        </Button>
-      ))}
+      {plainOperations.map((op) => {
+        const explain = confirmed[op];
+        const button = (
+          <Button
+            key={op}
+            size="sm"
+            disabled={busy || !allowed.has(op)}
+            title={xlOperationCommand(op, domain.name)}
+            aria-busy={busy && operation.variables === op}
+            onClick={explain ? undefined : () => run(op)}
+          >
+            {operationLabels[op]}
+          </Button>
+        );
+        if (!explain) return button;
+        return (
+          <ConfirmDialog
+            key={op}
+            title={`${operationLabels[op]} ${domain.name}?`}
+            confirmLabel={operationLabels[op]}
+            onConfirm={() => run(op)}
+            trigger={button}
+          >
+            <p>{explain(domain.name)}</p>
+            <p className="font-mono text-xs">{xlOperationCommand(op, domain.name)}</p>
+          </ConfirmDialog>
+        );
+      })}
       <DestroyDialog
         name={domain.name}
         domid={domain.domid}

@@ -156,6 +156,30 @@ describe('<DomainsTableView>', () => {
     expect(requests.find((r) => r.method === 'POST')?.url).toBe('/api/v1/domains/web1/destroy');
   });
 
+  it.each([
+    ['Shutdown', 'shutdown', /shut down/],
+    ['Reboot', 'reboot', /new domid/],
+  ])('%s asks first, with the xl command; Cancel sends nothing', async (label, op, explains) => {
+    const user = userEvent.setup();
+    const { requests } = mockFetch((req) =>
+      req.method === 'POST' ? new Response(null, { status: 204 }) : jsonResponse(200, [web1]),
+    );
+    renderWithProviders(<DomainsTableView domains={[web1]} />);
+    const row = () => within(screen.getByTestId('domain-row-web1'));
+    await user.click(row().getByRole('button', { name: label }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent(explains);
+    expect(dialog).toHaveTextContent(`xl ${op} web1`);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    await user.click(row().getByRole('button', { name: label }));
+    await user.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: label }),
+    );
+    await waitFor(() => expect(requests.filter((r) => r.method === 'POST')).toHaveLength(1));
+    expect(requests.find((r) => r.method === 'POST')?.url).toBe(`/api/v1/domains/web1/${op}`);
+  });
+
   it('disables the row buttons while a request runs and shows its error', async () => {
     const user = userEvent.setup();
     let fail: (r: Response) => void = () => {};
