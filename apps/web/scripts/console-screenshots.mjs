@@ -41,6 +41,11 @@ await forEachScheme(
     await page.getByRole('button', { name: 'Scale' }).click();
     const domidBefore = await page.getByTestId('console-status').locator('..').textContent();
     await page.getByRole('button', { name: 'Reboot' }).click();
+    // Power actions ask first.
+    const confirm = page.getByRole('dialog');
+    await confirm.waitFor();
+    await shot('vnc-reboot-confirm', 300);
+    await confirm.getByRole('button', { name: 'Reboot', exact: true }).click();
     // The reconnect can be quick (the new domid triggers it at once): the shot is best-effort.
     const rebooting = await page
       .getByTestId('console-status')
