@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { consoleKindSchema } from './consoles.js';
+import { taskSchema } from './tasks.js';
 
 export * from './consoles.js';
+export * from './tasks.js';
 
 /** A domain name as xl accepts it in Xendeck: letters, digits, `-`, `_`, `.`; 1–64 chars, not starting with `.` or `-`. */
 export const domainNameSchema = z
@@ -168,6 +170,8 @@ export const eventMessageSchema = z.discriminatedUnion('type', [
     kind: consoleKindSchema,
     viewers: z.number().int().nonnegative(),
   }),
+  /** A task was created or changed (state, step, progress, output): the whole task. */
+  z.object({ type: z.literal('task.updated'), task: taskSchema }),
 ]);
 export type EventMessage = z.infer<typeof eventMessageSchema>;
 
