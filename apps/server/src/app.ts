@@ -3,7 +3,8 @@
  * tests can build it with the simulated host and a temp state dir. `main.ts` owns the process:
  * listening, signals, opening and closing the database and the hypervisor. Here too: the
  * websocket router and its registry of open sockets (`ws/router.ts`, `ws/connections.ts`), and the
- * consoles (tickets, viewer counts broadcast as `console.viewers` events, VNC proxy, text consoles).
+ * consoles (tickets, viewer counts broadcast as `console.viewers` events, VNC proxy, text consoles)
+ * and the task registry (changes broadcast as `task.updated` events).
  */
 import type { Server } from 'node:http';
 import type { Hypervisor } from '@xendeck/hypervisor';
@@ -45,6 +46,8 @@ import { hostRoutes } from './routes/host.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
 import type { RouteDef } from './routes/types.js';
+import { TaskRegistry } from './tasks/registry.js';
+import { taskRoutes } from './tasks/routes.js';
 import { WsConnections } from './ws/connections.js';
 import { EventHub } from './ws/events.js';
 import { type AnyWsRoute, WsRouter } from './ws/router.js';
@@ -158,6 +161,12 @@ export function createApp(deps: AppDeps): XendeckApp {
     maxTotal: config.wsMaxTotal,
     checkEveryMs: deps.options?.wsSessionCheckMs,
   });
+  const tasks = new TaskRegistry({
+    db,
+    logger,
+    now,
+    onChange: (task) => events.broadcast({ type: 'task.updated', task }),
+  });
   const context: AppContext = {
     config,
     db,
@@ -169,6 +178,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     audit: createAudit(logger),
     connections,
     refreshSoon: () => void events.refresh(),
+    tasks,
   };
 
   const viewers = new ConsoleViewers(logger);
@@ -227,6 +237,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     }),
     ...consoleRoutes(context, consoles),
     ...consoleLogRoutes(context, consoles.text),
+    ...taskRoutes(tasks),
   ];
 
   const app = express();
@@ -326,6 +337,7 @@ export function createApp(deps: AppDeps): XendeckApp {
       clearInterval(purgeTimer);
       for (const s of servers) s.off('upgrade', onUpgrade);
       await sampler.stop();
+      await tasks.close();
       connections.close();
       metrics.hub.close();
       await events.close();

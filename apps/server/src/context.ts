@@ -11,6 +11,7 @@ import type { LoginThrottle } from './auth/throttle.js';
 import type { Users } from './auth/users.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
+import type { TaskRegistry } from './tasks/registry.js';
 import type { WsConnections } from './ws/connections.js';
 
 /** Prefix of every REST and websocket route under the API. */
@@ -32,4 +33,6 @@ export interface AppContext {
    * at once (`hypervisor.refresh()`; failures are logged, not thrown).
    */
   refreshSoon: () => void;
+  /** Long operations running in the background (`tasks/registry.ts`), stored and broadcast. */
+  tasks: TaskRegistry;
 }

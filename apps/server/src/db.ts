@@ -1,6 +1,6 @@
 /**
  * The server's SQLite database (better-sqlite3): users, sessions, config file history, metrics
- * history and settings, in
+ * history, settings and tasks, in
  * `<stateDir>/xendeck.sqlite` (directory mode 0700, file mode 0600: it holds password hashes).
  * Schema changes are numbered migrations tracked with `PRAGMA user_version`.
  */
@@ -71,6 +71,24 @@ const MIGRATIONS: string[] = [
      value      TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // 4: tasks (src/tasks/registry.ts). Times in ms since the epoch (null until reached); steps,
+  // result and error are JSON text (shapes of taskSchema in @xendeck/api); progress 0..1 or null.
+  `CREATE TABLE tasks (
+     id          TEXT PRIMARY KEY,
+     kind        TEXT NOT NULL,
+     username    TEXT NOT NULL,
+     target      TEXT NOT NULL,
+     state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+     progress    REAL,
+     steps       TEXT NOT NULL,
+     result      TEXT,
+     error       TEXT,
+     created_at  INTEGER NOT NULL,
+     started_at  INTEGER,
+     ended_at    INTEGER
+   );
+   CREATE INDEX tasks_created ON tasks(created_at);
+   CREATE INDEX tasks_state ON tasks(state);`,
 ];
 
 /** Applies pending migrations in one transaction each. */

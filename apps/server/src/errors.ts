@@ -39,7 +39,9 @@ export type ServerErrorCode =
   /** Rotating the /metrics token when XENDECK_METRICS_TOKEN sets it. */
   | 'METRICS_TOKEN_FROM_ENV'
   /** A console ticket that is unknown, used, expired, or for another user/domain/kind. */
-  | 'TICKET_INVALID';
+  | 'TICKET_INVALID'
+  /** No task of that id (`GET /tasks/:id`). */
+  | 'TASK_NOT_FOUND';
 
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
 
@@ -56,6 +58,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   DOMAIN_NOT_FOUND: 404,
   CONFIG_NOT_FOUND: 404,
   VERSION_NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
   CONFIG_CHANGED: 409,
   CONFIG_EXISTS: 409,
   METRICS_TOKEN_FROM_ENV: 409,

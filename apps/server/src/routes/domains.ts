@@ -1,12 +1,13 @@
 /**
  * `/api/v1/domains`: the domain list, one domain, lifecycle operations, balloon target, start
- * from a config file. `:name` is validated with domainNameSchema before anything else.
+ * from a config file (synchronously, or as a `domain.start` task with `?async=1`). `:name` is validated with domainNameSchema before anything else.
  */
 import {
   type Domain,
   domainMemoryRequestSchema,
   domainOperationSchema,
   type StartResult,
+  type TaskAccepted,
 } from '@xendeck/api';
 import type { DomainInfo, Hypervisor } from '@xendeck/hypervisor';
 import type { Request, Response } from 'express';
@@ -74,6 +75,27 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     }
   }
 
+  /**
+   * `xl create <configDir>/<name>.cfg` of the domain's config file, shared by the synchronous
+   * start and the `domain.start` task. Throws CONFIG_NOT_FOUND, DOMAIN_EXISTS (409, already
+   * running) or the hypervisor's CREATE_FAILED / LIBXL_ERROR.
+   */
+  async function startDomain(name: string) {
+    const path = await configPathFor(ctx.config.configDir, name);
+    const existing = await hv.domidByName(name);
+    if (existing !== undefined) {
+      throw new ApiError(
+        'DOMAIN_EXISTS',
+        `Domain "${name}" is already running (domid ${existing})`,
+        {
+          name,
+          domid: existing,
+        },
+      );
+    }
+    return hv.createDomain(path);
+  }
+
   const operations: RouteDef[] = domainOperationSchema.options.map((op) => ({
     method: 'post',
     path: `/domains/:name/${op}`,
@@ -114,24 +136,46 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
       method: 'post',
       path: '/domains/:name/start',
       access: ADMIN,
-      summary: 'xl create <configDir>/<name>.cfg; 201 {domid, name, output}',
+      summary:
+        'xl create <configDir>/<name>.cfg; 201 {domid, name, output}; with ?async=1: 202 {task} (kind domain.start)',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
-        const result = await audited(req, res, 'domain.start', `domain:${name}`, async () => {
-          const path = await configPathFor(ctx.config.configDir, name);
-          const existing = await hv.domidByName(name);
-          if (existing !== undefined) {
-            throw new ApiError(
-              'DOMAIN_EXISTS',
-              `Domain "${name}" is already running (domid ${existing})`,
-              {
-                name,
-                domid: existing,
-              },
-            );
-          }
-          return hv.createDomain(path);
-        });
+        if (req.query.async === '1') {
+          const user = currentUser(res).username;
+          const remoteAddr = remoteAddress(req);
+          const target = `domain:${name}`;
+          const task = ctx.tasks.run(
+            'domain.start',
+            { user, target, steps: ['xl create'] },
+            async (t) =>
+              t.step('xl create', async (s) => {
+                s.log(`xl create ${name}.cfg`);
+                try {
+                  const result = await startDomain(name);
+                  if (result.output) s.log(result.output);
+                  s.log(`started, domid ${result.domid}`);
+                  ctx.audit({ user, remoteAddr, action: 'domain.start', target, result: 'ok' });
+                  return {
+                    domid: result.domid,
+                    name: result.name,
+                    output: result.output,
+                  } satisfies StartResult;
+                } catch (err) {
+                  const code = toApiError(err).code;
+                  ctx.audit({ user, remoteAddr, action: 'domain.start', target, result: code });
+                  throw err;
+                } finally {
+                  ctx.refreshSoon();
+                }
+              }),
+          );
+          const body: TaskAccepted = { task };
+          res.status(202).json(body);
+          return;
+        }
+        const result = await audited(req, res, 'domain.start', `domain:${name}`, () =>
+          startDomain(name),
+        );
         const body: StartResult = { domid: result.domid, name: result.name, output: result.output };
         res.status(201).json(body);
       },
