@@ -1,0 +1,309 @@
+/**
+ * The real backend: drives the lvm2 commands (`vgs`, `pvs`, `lvs`, `lvcreate`, `lvextend`,
+ * `lvremove`) as child processes with argument arrays (never a shell), a timeout, `LC_ALL=C` (so
+ * stderr is in the English wording `lvmErrorCode` recognises) and a minimal environment. Reports
+ * are read as JSON (`--reportformat json --units b --nosuffix`) through `parseLvmReport`, which
+ * tolerates lvm2 2.03.16's trailing commas. Checks (names, sizes, existence, free space, open)
+ * run before each change; LVM's own refusal, if it still comes, is mapped by `lvmErrorCode`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { lvmErrorCode, StorageError } from './errors.js';
+import { assertNotShrinking, assertRemovable, assertSpace } from './guards.js';
+import {
+  roundUpToExtent,
+  validateLvName,
+  validateSizeBytes,
+  validateTag,
+  validateVgName,
+} from './names.js';
+import { attrActive, attrOpen, bytesField, field, parseLvmReport } from './report.js';
+import type { CreateVolumeOptions, LogicalVolume, Storage, VolumeGroup } from './types.js';
+
+/** What one lvm command printed and how it ended. */
+export interface LvmRunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one lvm command (`command` is the bare name, e.g. `lvcreate`) with `args`. The default
+ * spawns it; tests may pass their own. Throws LVM_UNAVAILABLE when the binary is missing.
+ */
+export type LvmRunner = (command: string, args: string[]) => Promise<LvmRunResult>;
+
+export interface LvmStorageOptions {
+  /** Directories searched for the lvm binaries, in order; default `/usr/sbin`, `/sbin`, `/usr/bin`, `/bin`. */
+  binDirs?: string[];
+  /** Per-command timeout, ms; default 60000. The command gets SIGTERM after it. */
+  timeoutMs?: number;
+  /** Replaces the spawning runner (tests). */
+  runner?: LvmRunner;
+}
+
+const DEFAULT_BIN_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+/** stdout/stderr beyond this many bytes are cut (a report of thousands of LVs fits). */
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/** The report options every `vgs`/`pvs`/`lvs` call gets. */
+const REPORT_ARGS = ['--reportformat', 'json', '--units', 'b', '--nosuffix'];
+const VG_FIELDS = 'vg_name,vg_size,vg_free,vg_extent_size';
+const PV_FIELDS = 'pv_name,vg_name,pv_size,pv_free';
+const LV_FIELDS = 'lv_name,vg_name,lv_size,lv_attr,origin,lv_tags';
+
+/** The spawning {@link LvmRunner}: argument array, `LC_ALL=C`, minimal env, timeout. */
+export function spawnLvmRunner(
+  options: { binDirs?: string[]; timeoutMs?: number } = {},
+): LvmRunner {
+  const binDirs = options.binDirs ?? DEFAULT_BIN_DIRS;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return (command, args) =>
+    new Promise((resolve, reject) => {
+      const bin = binDirs.map((d) => join(d, command)).find((p) => existsSync(p));
+      if (!bin) {
+        reject(
+          new StorageError(
+            'LVM_UNAVAILABLE',
+            `${command} is not installed (looked in ${binDirs.join(', ')}); install lvm2`,
+            { command, binDirs },
+          ),
+        );
+        return;
+      }
+      const child = spawn(bin, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          LC_ALL: 'C',
+          PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+          // lvm warns about inherited descriptors it did not expect; none are passed, but keep
+          // any warning out of stderr, which becomes the error message.
+          LVM_SUPPRESS_FD_WARNINGS: '1',
+        },
+        timeout: timeoutMs,
+        killSignal: 'SIGTERM',
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let outBytes = 0;
+      let errBytes = 0;
+      child.stdout.on('data', (b: Buffer) => {
+        if (outBytes < MAX_OUTPUT_BYTES) out.push(b);
+        outBytes += b.length;
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        if (errBytes < MAX_OUTPUT_BYTES) err.push(b);
+        errBytes += b.length;
+      });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        reject(
+          e.code === 'ENOENT' || e.code === 'EACCES'
+            ? new StorageError('LVM_UNAVAILABLE', `${bin} cannot be run: ${e.message}`, { command })
+            : new StorageError('LVM_ERROR', `${command} failed to start: ${e.message}`, {
+                command,
+              }),
+        );
+      });
+      child.on('close', (code, signal) => {
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (signal) {
+          reject(
+            new StorageError(
+              'LVM_ERROR',
+              `${command} was stopped by ${signal}${signal === 'SIGTERM' ? ` after ${timeoutMs} ms` : ''}${stderr ? `: ${stderr.trim()}` : ''}`,
+              { command, args, signal, stderr },
+            ),
+          );
+          return;
+        }
+        resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr });
+      });
+    });
+}
+
+/** Opens the LVM backend. Nothing runs until the first call. */
+export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
+  const runner = options.runner ?? spawnLvmRunner(options);
+
+  /** Runs a command; a non-zero exit becomes a StorageError with LVM's stderr as the message. */
+  async function run(command: string, args: string[]): Promise<string> {
+    const r = await runner(command, args);
+    if (r.exitCode !== 0) {
+      const text = r.stderr.trim();
+      throw new StorageError(
+        lvmErrorCode(r.stderr),
+        text || `${command} exited with code ${r.exitCode}`,
+        { command, args, exitCode: r.exitCode, stderr: r.stderr },
+      );
+    }
+    return r.stdout;
+  }
+
+  async function report(command: string, fields: string, args: string[], key: string) {
+    const rows = parseLvmReport(await run(command, [...REPORT_ARGS, '-o', fields, ...args]));
+    return rows[key] ?? [];
+  }
+
+  async function listVgs(vg?: string): Promise<VolumeGroup[]> {
+    const [vgRows, pvRows] = await Promise.all([
+      report('vgs', VG_FIELDS, vg ? [vg] : [], 'vg'),
+      report('pvs', PV_FIELDS, [], 'pv'),
+    ]);
+    return vgRows
+      .map((r) => {
+        const name = field(r, 'vg_name');
+        return {
+          name,
+          sizeBytes: bytesField(r, 'vg_size'),
+          freeBytes: bytesField(r, 'vg_free'),
+          extentSizeBytes: bytesField(r, 'vg_extent_size'),
+          physicalVolumes: pvRows
+            .filter((p) => field(p, 'vg_name') === name)
+            .map((p) => ({
+              name: field(p, 'pv_name'),
+              sizeBytes: bytesField(p, 'pv_size'),
+              freeBytes: bytesField(p, 'pv_free'),
+            }))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async function getVg(vg: string): Promise<VolumeGroup> {
+    validateVgName(vg);
+    const found = (await listVgs(vg)).find((g) => g.name === vg);
+    if (!found) throw new StorageError('VG_NOT_FOUND', `Volume group "${vg}" not found`, { vg });
+    return found;
+  }
+
+  async function listLvs(vg: string): Promise<LogicalVolume[]> {
+    const rows = await report('lvs', LV_FIELDS, [vg], 'lv');
+    return rows
+      .map((r) => {
+        const name = field(r, 'lv_name');
+        const attr = field(r, 'lv_attr');
+        const origin = field(r, 'origin');
+        const tags = field(r, 'lv_tags');
+        return {
+          name,
+          vg: field(r, 'vg_name'),
+          path: `/dev/${vg}/${name}`,
+          sizeBytes: bytesField(r, 'lv_size'),
+          attr,
+          origin: origin === '' ? null : origin,
+          open: attrOpen(attr),
+          active: attrActive(attr),
+          tags: tags === '' ? [] : tags.split(','),
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  function findLv(all: LogicalVolume[], vg: string, name: string): LogicalVolume {
+    const lv = all.find((l) => l.name === name);
+    if (!lv) {
+      throw new StorageError('LV_NOT_FOUND', `Logical volume "${vg}/${name}" not found`, {
+        vg,
+        lv: name,
+      });
+    }
+    return lv;
+  }
+
+  function assertAbsent(all: LogicalVolume[], vg: string, name: string): void {
+    if (all.some((l) => l.name === name)) {
+      throw new StorageError(
+        'LV_EXISTS',
+        `Logical Volume "${name}" already exists in volume group "${vg}"`,
+        {
+          vg,
+          lv: name,
+        },
+      );
+    }
+  }
+
+  async function reread(vg: string, name: string): Promise<LogicalVolume> {
+    return findLv(await listLvs(vg), vg, name);
+  }
+
+  return {
+    kind: 'lvm',
+
+    volumeGroups: () => listVgs(),
+
+    volumeGroup: (vg) => getVg(vg),
+
+    async logicalVolumes(vg) {
+      await getVg(vg);
+      return listLvs(vg);
+    },
+
+    async createVolume(vg, name, sizeBytes, opts: CreateVolumeOptions = {}) {
+      validateVgName(vg);
+      validateLvName(name);
+      validateSizeBytes(sizeBytes);
+      const tags = (opts.tags ?? []).map(validateTag);
+      const group = await getVg(vg);
+      assertAbsent(await listLvs(vg), vg, name);
+      const bytes = roundUpToExtent(sizeBytes, group.extentSizeBytes);
+      assertSpace(group, bytes);
+      // Proxmox's flags (pve-storage LVMPlugin): --yes answers lvcreate's "wipe signature?"
+      // prompt; --wipesignatures y clears old filesystem/RAID signatures from the new LV's start.
+      await run('lvcreate', [
+        '--yes',
+        '--wipesignatures',
+        'y',
+        '-L',
+        `${bytes}b`,
+        '-n',
+        name,
+        ...tags.flatMap((t) => ['--addtag', t]),
+        vg,
+      ]);
+      return reread(vg, name);
+    },
+
+    async growVolume(vg, name, newSizeBytes) {
+      validateVgName(vg);
+      validateLvName(name);
+      validateSizeBytes(newSizeBytes, 'new size');
+      const group = await getVg(vg);
+      const lv = findLv(await listLvs(vg), vg, name);
+      const bytes = roundUpToExtent(newSizeBytes, group.extentSizeBytes);
+      assertNotShrinking(lv, bytes);
+      if (bytes === lv.sizeBytes) return lv;
+      assertSpace(group, bytes - lv.sizeBytes);
+      await run('lvextend', ['-L', `${bytes}b`, `${vg}/${name}`]);
+      return reread(vg, name);
+    },
+
+    async snapshotVolume(vg, name, snapName, sizeBytes) {
+      validateVgName(vg);
+      validateLvName(name);
+      validateLvName(snapName);
+      validateSizeBytes(sizeBytes, 'snapshot size');
+      const group = await getVg(vg);
+      const all = await listLvs(vg);
+      findLv(all, vg, name);
+      assertAbsent(all, vg, snapName);
+      const bytes = roundUpToExtent(sizeBytes, group.extentSizeBytes);
+      assertSpace(group, bytes);
+      await run('lvcreate', ['--yes', '-s', '-L', `${bytes}b`, '-n', snapName, `${vg}/${name}`]);
+      return reread(vg, snapName);
+    },
+
+    async removeVolume(vg, name) {
+      validateVgName(vg);
+      validateLvName(name);
+      await getVg(vg);
+      const all = await listLvs(vg);
+      assertRemovable(findLv(all, vg, name), all);
+      // -f only skips the confirmation prompt; lvremove still refuses an open LV (mapped to
+      // VOLUME_IN_USE should a domain open it between the check and here).
+      await run('lvremove', ['-f', `${vg}/${name}`]);
+    },
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * The one contract suite every {@link Storage} backend must pass: the simulated backend everywhere
+ * (`test/simulated.test.ts`), the LVM backend inside the Xen lab's dom0 on `vg0`
+ * (`test/lvm.lab.test.ts`). Imported as `@xendeck/storage/contract`; it uses vitest's
+ * `describe`/`it`/`expect`, so only call it from a vitest test file.
+ *
+ * It creates and removes ONLY logical volumes whose names start with `setup.prefix` (`xdtest-`
+ * in the lab), and removes any it left behind in `afterAll`. It needs about 12 extents free in
+ * `setup.vg` (48 MiB with the default 4 MiB extents). The cases run in order and share volumes:
+ * list → create (rounding, free space) → refusals → grow → snapshot → open → remove.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isStorageError, type StorageErrorCode } from '../errors.js';
+import type { LogicalVolume, Storage } from '../types.js';
+
+/** What a backend's test file hands to {@link describeStorageContract}. */
+export interface StorageContractSetup {
+  storage: Storage;
+  /** A volume group the suite may create volumes in. */
+  vg: string;
+  /** Every volume the suite creates starts with this (e.g. `xdtest-`). */
+  prefix: string;
+  /**
+   * Holds the volume's device open the way a running domain would (the LVM backend opens
+   * `lv.path`; the simulated one sets the flag); resolves with a function that releases it.
+   */
+  holdOpen(lv: LogicalVolume): Promise<() => Promise<void>>;
+  /** Called once after all cases. */
+  teardown?(): Promise<void>;
+}
+
+async function expectCode(p: Promise<unknown>, code: StorageErrorCode): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    expect(isStorageError(e), `expected a StorageError, got ${String(e)}`).toBe(true);
+    expect((e as { code: string }).code, (e as Error).message).toBe(code);
+    return e as Error;
+  }
+  throw new Error(`expected ${code}, but the call succeeded`);
+}
+
+export function describeStorageContract(
+  label: string,
+  setup: () => Promise<StorageContractSetup>,
+): void {
+  describe(`Storage contract: ${label}`, () => {
+    let s: StorageContractSetup;
+    let extent: number;
+    let initialFreeBytes: number;
+    // A per-run tag keeps reruns apart should a previous run have been killed mid-way.
+    const run = Date.now().toString(36).slice(-5);
+    const names = { a: '', snap: '', b: '' };
+    const byName = async (name: string) =>
+      (await s.storage.logicalVolumes(s.vg)).find((l) => l.name === name);
+
+    beforeAll(async () => {
+      s = await setup();
+      expect(s.prefix.length).toBeGreaterThan(0);
+      names.a = `${s.prefix}${run}-a`;
+      names.snap = `${s.prefix}${run}-snap`;
+      names.b = `${s.prefix}${run}-b`;
+    });
+
+    afterAll(async () => {
+      if (!s) return;
+      // Remove what this suite created, snapshots first; never anything without the prefix.
+      const left = (await s.storage.logicalVolumes(s.vg)).filter((l) =>
+        l.name.startsWith(`${s.prefix}${run}-`),
+      );
+      for (const lv of [...left].sort(
+        (x, y) => Number(y.origin !== null) - Number(x.origin !== null),
+      )) {
+        await s.storage.removeVolume(s.vg, lv.name).catch(() => {});
+      }
+      await s.teardown?.();
+    });
+
+    it('lists the volume group with its extent size and physical volumes', async () => {
+      const all = await s.storage.volumeGroups();
+      const vg = all.find((g) => g.name === s.vg);
+      expect(vg, `volumeGroups() lacks ${s.vg}`).toBeDefined();
+      if (!vg) return;
+      expect(vg.sizeBytes).toBeGreaterThan(0);
+      expect(vg.freeBytes).toBeGreaterThanOrEqual(0);
+      expect(vg.freeBytes).toBeLessThanOrEqual(vg.sizeBytes);
+      expect(vg.extentSizeBytes).toBeGreaterThan(0);
+      expect(vg.sizeBytes % vg.extentSizeBytes).toBe(0);
+      expect(vg.physicalVolumes.length).toBeGreaterThan(0);
+      for (const pv of vg.physicalVolumes) {
+        expect(pv.name).not.toBe('');
+        expect(pv.sizeBytes).toBeGreaterThan(0);
+      }
+      const pvFree = vg.physicalVolumes.reduce((n, p) => n + p.freeBytes, 0);
+      expect(pvFree).toBe(vg.freeBytes);
+      expect(await s.storage.volumeGroup(s.vg)).toEqual(vg);
+      extent = vg.extentSizeBytes;
+      initialFreeBytes = vg.freeBytes;
+      expect(initialFreeBytes).toBeGreaterThanOrEqual(12 * extent);
+    });
+
+    it('creates a volume, rounding the size up to whole extents, and accounts the free space', async () => {
+      const lv = await s.storage.createVolume(s.vg, names.a, 2 * extent + 1);
+      expect(lv).toMatchObject({
+        name: names.a,
+        vg: s.vg,
+        path: `/dev/${s.vg}/${names.a}`,
+        sizeBytes: 3 * extent,
+        origin: null,
+        open: false,
+        active: true,
+      });
+      expect(lv.attr[4]).toBe('a');
+      expect(lv.attr[5]).not.toBe('o');
+      expect(await byName(names.a)).toEqual(lv);
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes - 3 * extent);
+    });
+
+    it('refuses a duplicate, bad names, bad sizes, an unknown group and too much', async () => {
+      await expectCode(s.storage.createVolume(s.vg, names.a, extent), 'LV_EXISTS');
+      for (const bad of [
+        '',
+        '-x',
+        '.',
+        '..',
+        'a/b',
+        'a b',
+        'snapshotx',
+        'pvmove1',
+        'x_rimage',
+        'é',
+        'x'.repeat(128),
+      ]) {
+        await expectCode(s.storage.createVolume(s.vg, bad, extent), 'INVALID_NAME');
+      }
+      await expectCode(s.storage.createVolume('-bad', names.b, extent), 'INVALID_NAME');
+      for (const bad of [0, -extent, 1.5, Number.NaN, 2 ** 60]) {
+        await expectCode(s.storage.createVolume(s.vg, names.b, bad), 'INVALID_SIZE');
+      }
+      await expectCode(
+        s.storage.createVolume(`${s.prefix}no-such-vg-${run}`, names.b, extent),
+        'VG_NOT_FOUND',
+      );
+      const free = (await s.storage.volumeGroup(s.vg)).freeBytes;
+      await expectCode(s.storage.createVolume(s.vg, names.b, free + 1), 'NO_SPACE');
+      await expectCode(s.storage.logicalVolumes(`${s.prefix}no-such-vg-${run}`), 'VG_NOT_FOUND');
+      expect(await byName(names.b)).toBeUndefined();
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(free);
+    });
+
+    it('grows a volume (rounded up), keeps an equal size, refuses to shrink', async () => {
+      const grown = await s.storage.growVolume(s.vg, names.a, 4 * extent + 1);
+      expect(grown.sizeBytes).toBe(5 * extent);
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes - 5 * extent);
+      expect((await s.storage.growVolume(s.vg, names.a, 5 * extent)).sizeBytes).toBe(5 * extent);
+      const e = await expectCode(s.storage.growVolume(s.vg, names.a, extent), 'INVALID_SIZE');
+      expect(e.message).toMatch(/shrink/i);
+      expect((await byName(names.a))?.sizeBytes).toBe(5 * extent);
+      await expectCode(s.storage.growVolume(s.vg, names.b, 9 * extent), 'LV_NOT_FOUND');
+      const free = (await s.storage.volumeGroup(s.vg)).freeBytes;
+      await expectCode(s.storage.growVolume(s.vg, names.a, 5 * extent + free + 1), 'NO_SPACE');
+    });
+
+    it('snapshots a volume; the snapshot names its origin; the origin cannot be removed', async () => {
+      const snap = await s.storage.snapshotVolume(s.vg, names.a, names.snap, extent + 1);
+      expect(snap).toMatchObject({ name: names.snap, origin: names.a, sizeBytes: 2 * extent });
+      expect(snap.attr[0]).toBe('s');
+      expect((await byName(names.a))?.attr[0]).toBe('o');
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes - 7 * extent);
+      await expectCode(s.storage.snapshotVolume(s.vg, names.a, names.snap, extent), 'LV_EXISTS');
+      await expectCode(
+        s.storage.snapshotVolume(s.vg, names.b, `${names.b}-s`, extent),
+        'LV_NOT_FOUND',
+      );
+      const e = await expectCode(s.storage.removeVolume(s.vg, names.a), 'VOLUME_IN_USE');
+      expect(e.message).toContain(names.snap);
+      await s.storage.removeVolume(s.vg, names.snap);
+      expect(await byName(names.snap)).toBeUndefined();
+      expect((await byName(names.a))?.attr[0]).toBe('-');
+    });
+
+    it('reports an open volume and refuses to remove it, saying why', async () => {
+      const lv = await byName(names.a);
+      expect(lv).toBeDefined();
+      if (!lv) return;
+      const release = await s.holdOpen(lv);
+      try {
+        const open = await byName(names.a);
+        expect(open?.open).toBe(true);
+        expect(open?.attr[5]).toBe('o');
+        const e = await expectCode(s.storage.removeVolume(s.vg, names.a), 'VOLUME_IN_USE');
+        expect(e.message).toMatch(/open/);
+        expect((e as unknown as { details: { reason?: string } }).details.reason).toMatch(/open/);
+        expect(await byName(names.a)).toBeDefined();
+      } finally {
+        await release();
+      }
+      expect((await byName(names.a))?.open).toBe(false);
+    });
+
+    it('removes volumes and gives the space back', async () => {
+      await s.storage.removeVolume(s.vg, names.a);
+      expect(await byName(names.a)).toBeUndefined();
+      await expectCode(s.storage.removeVolume(s.vg, names.a), 'LV_NOT_FOUND');
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes);
+      const tagged = await s.storage.createVolume(s.vg, names.b, extent, { tags: ['xendeck'] });
+      expect(tagged.tags).toEqual(['xendeck']);
+      await expectCode(
+        s.storage.createVolume(s.vg, `${names.b}x`, extent, { tags: ['bad tag'] }),
+        'INVALID_NAME',
+      );
+      await s.storage.removeVolume(s.vg, names.b);
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes);
+    });
+  });
+}
