@@ -5,12 +5,14 @@ import { RequireSession, useLogout } from '@/features/auth';
 import { LiveIndicator, useDomainEvents } from '@/features/events';
 import { SimulatedBanner, useHost } from '@/features/host';
 import { useMetricsStream } from '@/features/metrics';
+import { RunningTasksIndicator } from '@/features/tasks';
 
 const navItems = [
   { to: '/', label: 'Overview', end: true },
   { to: '/domains', label: 'Domains', end: false },
   { to: '/top', label: 'xl top', end: false },
   { to: '/configs', label: 'Config files', end: false },
+  { to: '/tasks', label: 'Tasks', end: false },
 ];
 
 /** The logged-in frame: simulated banner, top bar, left nav, notices, page. */
@@ -42,6 +44,7 @@ function Frame({ username, role }: { username: string; role: string }) {
           {host.data?.hostname ?? '…'}
         </span>
         <LiveIndicator status={live} />
+        <RunningTasksIndicator />
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-zinc-600 dark:text-zinc-300">
             {username} <span className="text-xs text-zinc-400">({role})</span>

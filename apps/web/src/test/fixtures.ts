@@ -1,4 +1,4 @@
-import type { ConsoleStatus, Domain, Host } from '@xendeck/api';
+import type { ConsoleStatus, Domain, Host, Task } from '@xendeck/api';
 import type { MetricsDomain, MetricsSample } from '@/features/metrics/lib/contract';
 
 /** A domain as `GET /domains` returns it; override what the test is about. */
@@ -113,6 +113,23 @@ export function consoleStatus(overrides: Partial<ConsoleStatus> = {}): ConsoleSt
     pv: { available: false, viewers: 0, attached: false },
     serial: { available: true, viewers: 0, attached: false },
     log: { source: 'server', sizeBytes: 0 },
+    ...overrides,
+  };
+}
+
+/** A task as `GET /tasks` returns it (a finished `domain.start` with no steps); override the rest. */
+export function task(overrides: Partial<Task> & Pick<Task, 'id'>): Task {
+  return {
+    kind: 'domain.start',
+    user: 'admin',
+    target: 'domain:web1',
+    state: 'succeeded',
+    progress: null,
+    steps: [],
+    error: null,
+    createdAt: '2026-11-30T10:00:00.000Z',
+    startedAt: '2026-11-30T10:00:00.000Z',
+    endedAt: '2026-11-30T10:00:01.000Z',
     ...overrides,
   };
 }

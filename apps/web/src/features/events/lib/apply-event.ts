@@ -4,6 +4,7 @@ import { configsListQueryKey } from '@/features/configs';
 import { consoleStatusQueryKey, withViewers } from '@/features/consoles';
 import { domainsListQueryKey } from '@/features/domains';
 import { hostQueryKey } from '@/features/host';
+import { applyTaskUpdate } from '@/features/tasks';
 
 function byDomid(a: Domain, b: Domain): number {
   return a.domid - b.domid;
@@ -41,6 +42,7 @@ export function applyEventToDomains(
       return list.filter((d) => d.domid !== message.domid);
     }
     case 'console.viewers':
+    case 'task.updated':
       return list;
   }
 }
@@ -51,7 +53,8 @@ export function applyEventToDomains(
  * flags) and `['host']` (memory split); a `changed` whose memory differs from the cached one
  * invalidates `['host']` (the split again); `added`/`removed` invalidate that domain's console status
  * (`['consoles','status',name]`: its consoles come and go with it); `console.viewers` patches the
- * viewer count in that status.
+ * viewer count in that status; `task.updated` patches `['tasks','list']` and
+ * `['tasks','detail',id]` (features/tasks).
  */
 export function applyEvent(queryClient: QueryClient, message: EventMessage): void {
   const before = queryClient.getQueryData<Domain[]>(domainsListQueryKey);
@@ -73,6 +76,9 @@ export function applyEvent(queryClient: QueryClient, message: EventMessage): voi
       queryClient.setQueryData<ConsoleStatus>(consoleStatusQueryKey(message.name), (status) =>
         withViewers(status, message.kind, message.viewers),
       );
+      return;
+    case 'task.updated':
+      applyTaskUpdate(queryClient, message.task);
       return;
     case 'domain.changed': {
       const old = before?.find((d) => d.domid === message.domain.domid);
