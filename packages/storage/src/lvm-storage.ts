@@ -185,7 +185,9 @@ export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
         const name = field(r, 'lv_name');
         const attr = field(r, 'lv_attr');
         const origin = field(r, 'origin');
-        const tags = field(r, 'lv_tags');
+        // `json` prints lv_tags as one comma-joined string; `json_std` (newer lvm2) may print an array.
+        const rawTags = r.lv_tags;
+        const tags = Array.isArray(rawTags) ? rawTags.map(String) : field(r, 'lv_tags').split(',');
         return {
           name,
           vg: field(r, 'vg_name'),
@@ -195,7 +197,7 @@ export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
           origin: origin === '' ? null : origin,
           open: attrOpen(attr),
           active: attrActive(attr),
-          tags: tags === '' ? [] : tags.split(','),
+          tags: tags.filter((t) => t !== ''),
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name));

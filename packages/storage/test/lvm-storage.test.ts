@@ -86,6 +86,15 @@ describe('LVM backend over a scripted runner', () => {
     });
   });
 
+  it('reads the json_std form too (numbers as numbers, tags as an array)', async () => {
+    const stdout =
+      '{"report":[{"lv":[{"lv_name":"n","vg_name":"vg0","lv_size":8388608,"lv_attr":"-wi-a-----","origin":"","lv_tags":["a","b"]}]}]}';
+    const { storage } = scripted({ lvs: () => ({ exitCode: 0, stdout, stderr: '' }) });
+    expect(await storage.logicalVolumes('vg0')).toMatchObject([
+      { name: 'n', sizeBytes: 8388608, tags: ['a', 'b'], open: false, active: true },
+    ]);
+  });
+
   it('creates with Proxmox-style flags and the size rounded up to extents, in bytes', async () => {
     const { storage, changes } = scripted();
     // The fixture has no such LV, so the re-read after lvcreate fails: only the command matters.
