@@ -7,7 +7,8 @@
  * It creates and removes ONLY logical volumes whose names start with `setup.prefix` (`xdtest-`
  * in the lab), and removes any it left behind in `afterAll`. It needs about 12 extents free in
  * `setup.vg` (48 MiB with the default 4 MiB extents). The cases run in order and share volumes:
- * list → create (rounding, free space) → refusals → grow → snapshot → open → remove.
+ * list → create (rounding, free space) → refusals → grow → snapshot → open (and grow while
+ * open) → remove.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStorageError, type StorageErrorCode } from '../errors.js';
@@ -172,6 +173,11 @@ export function describeStorageContract(
         s.storage.snapshotVolume(s.vg, names.b, `${names.b}-s`, extent),
         'LV_NOT_FOUND',
       );
+      // LVM's own refusal ("Snapshots of snapshots are not supported."), passed on as LVM_ERROR.
+      await expectCode(
+        s.storage.snapshotVolume(s.vg, names.snap, `${names.snap}2`, extent),
+        'LVM_ERROR',
+      );
       const e = await expectCode(s.storage.removeVolume(s.vg, names.a), 'VOLUME_IN_USE');
       expect(e.message).toContain(names.snap);
       await s.storage.removeVolume(s.vg, names.snap);
@@ -192,6 +198,8 @@ export function describeStorageContract(
         expect(e.message).toMatch(/open/);
         expect((e as unknown as { details: { reason?: string } }).details.reason).toMatch(/open/);
         expect(await byName(names.a)).toBeDefined();
+        // Growing is safe while open (a running domain's disk can be grown).
+        expect((await s.storage.growVolume(s.vg, names.a, 6 * extent)).sizeBytes).toBe(6 * extent);
       } finally {
         await release();
       }
