@@ -11,7 +11,8 @@
  *      size check that fails over 250 KB gzipped), and end-to-end tests against
  *      the simulated host (Playwright + Debian's chromium)
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
- *      contract suite inside dom0 against real libxl, run the end-to-end lab suite through the
+ *      contract suite inside dom0 against real libxl, the storage contract suite against real LVM
+ *      (vg0), run the end-to-end lab suite through the
  *      browser, print the metrics sample benchmark (addon vs xentop), then stop the lab.
  *
  * XENDECK_SKIP_LAB=1 skips step 5 (for a quick local run; CI never sets it).
@@ -152,6 +153,15 @@ if (built) {
             'sh',
             '-c',
             `cd '${root}/packages/hypervisor' && XENDECK_LAB_TESTS=1 node ../../node_modules/vitest/vitest.mjs run --configLoader runner test/libxl.lab.test.ts`,
+          ])) && ok;
+        ok =
+          (await step('Xen lab: storage contract suite in dom0 (real LVM, vg0)', pnpm, [
+            'lab',
+            'exec',
+            '--',
+            'sh',
+            '-c',
+            `cd '${root}/packages/storage' && XENDECK_LAB_TESTS=1 node ../../node_modules/vitest/vitest.mjs run --configLoader runner test/lvm.lab.test.ts`,
           ])) && ok;
         ok =
           (await step('Xen lab: e2e through the browser (playwright)', pnpm, [
