@@ -29,7 +29,7 @@
  *   reads gets every byte, at the pace of the slowest. A viewer that stops reading does not hold
  *   the others for long: one whose unsent bytes did not go down for {@link STALL_MS}, or that has
  *   more than {@link MAX_VIEWER_BUFFERED_BYTES} unsent, is dropped (close 1013, "too slow").
- * - Keepalive as `ws/clients.ts`: a ping every `pingMs`; a viewer that did not answer the previous
+ * - Keepalive by `ws/clients.ts` (`SocketSet`): a ping every `pingMs`; a viewer that did not answer the previous
  *   one is terminated.
  */
 
@@ -53,6 +53,7 @@ import { API_PREFIX } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ADMIN } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
+import { rawDataToBuffer, SocketSet } from '../ws/clients.js';
 import type { WsRoute } from '../ws/router.js';
 import { openConsoleLog } from './log.js';
 import type { ConsoleViewers } from './viewers.js';
@@ -171,7 +172,6 @@ class ScrollbackRing {
 
 interface Viewer {
   ws: WebSocket;
-  alive: boolean;
   release: () => void;
   /** `ws.bufferedAmount` when last seen going down, and when (ms): the stall detector's memory. */
   lastBuffered: number;
@@ -226,7 +226,8 @@ export class TextConsoleHub {
   private readonly retryMs: number;
   private readonly slots = new Map<string, Slot>();
   private readonly unsubscribe: () => void;
-  private readonly pingTimer: NodeJS.Timeout;
+  /** Keepalive of every viewer socket (ping, terminate on no pong; the close handler removes it). */
+  private readonly keepalive: SocketSet<undefined>;
   private closed = false;
 
   constructor(deps: TextConsoleHubDeps) {
@@ -238,8 +239,7 @@ export class TextConsoleHub {
     this.retryMs = deps.retryMs ?? DEFAULT_RETRY_MS;
     this.consoleLogDir = deps.consoleLogDir;
     this.unsubscribe = this.hv.onDomainEvent((e) => this.onDomainEvent(e));
-    this.pingTimer = setInterval(() => this.pingAll(), deps.pingMs ?? 30_000);
-    this.pingTimer.unref();
+    this.keepalive = new SocketSet(deps.logger, 'text console', { pingMs: deps.pingMs });
   }
 
   /**
@@ -301,7 +301,6 @@ export class TextConsoleHub {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
-    clearInterval(this.pingTimer);
     for (const slot of this.slots.values()) {
       this.setState(slot, 'detached', 'the server is shutting down');
       for (const v of [...slot.viewers]) {
@@ -311,6 +310,7 @@ export class TextConsoleHub {
       this.releaseConsole(slot);
       this.clearTimers(slot);
     }
+    this.keepalive.close();
   }
 
   private slotOf(name: string, kind: TextConsoleKind): Slot {
@@ -331,7 +331,6 @@ export class TextConsoleHub {
     const slot = this.slotOf(target.name, target.kind);
     const viewer: Viewer = {
       ws,
-      alive: true,
       release: this.viewerCounts.add(target.name, target.kind),
       lastBuffered: 0,
       lastProgressAt: Date.now(),
@@ -339,16 +338,11 @@ export class TextConsoleHub {
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     slot.graceTimer = undefined;
     slot.viewers.add(viewer);
-    ws.on('pong', () => {
-      viewer.alive = true;
-    });
-    ws.on('error', (err) =>
-      this.logger.debug({ err, name: slot.name }, 'text console socket error'),
-    );
+    this.keepalive.add(ws, undefined);
     ws.on('close', () => this.removeViewer(slot, viewer));
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return;
-      this.input(slot, viewer, toBuffer(data));
+      this.input(slot, viewer, rawDataToBuffer(data));
     });
     const kept = slot.scrollback.snapshot();
     if (kept.length > 0) ws.send(kept, { binary: true });
@@ -682,28 +676,8 @@ export class TextConsoleHub {
       if (v.ws.readyState === WebSocket.OPEN) v.ws.send(text, { binary: false });
     }
   }
-
-  private pingAll(): void {
-    for (const slot of this.slots.values()) {
-      for (const v of [...slot.viewers]) {
-        if (!v.alive) {
-          v.ws.terminate();
-          this.removeViewer(slot, v);
-          continue;
-        }
-        v.alive = false;
-        v.ws.ping();
-      }
-    }
-  }
 }
 
 function key(name: string, kind: TextConsoleKind): string {
   return `${kind}\u0000${name}`;
-}
-
-function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }

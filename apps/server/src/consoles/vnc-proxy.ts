@@ -29,13 +29,13 @@ import type { IncomingMessage } from 'node:http';
 import { isIP, connect as tcpConnect } from 'node:net';
 import { CONSOLE_CLOSE_CODES } from '@xendeck/api';
 import { ByteReader } from '@xendeck/hypervisor';
-import { type RawData, WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
 import { ADMIN } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
-import { SocketSet } from '../ws/clients.js';
+import { rawDataToBuffer, SocketSet } from '../ws/clients.js';
 import type { WsRoute } from '../ws/router.js';
 import { downstreamHandshake, RfbHandshakeError, upstreamHandshake } from './rfb-handshake.js';
 import type { ConsoleViewers } from './viewers.js';
@@ -129,12 +129,6 @@ function closeReason(text: string): string {
         .subarray(0, MAX_CLOSE_REASON_BYTES - 3)
         .toString('utf8')
         .replace(/\uFFFD$/, '')}...`;
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }
 
 /**
@@ -291,7 +285,7 @@ export function vncConsoleRoute(deps: VncConsoleDeps): VncConsoleRoute {
           finish(1003, 'binary frames only (RFB)');
           return;
         }
-        const chunk = toBuffer(data);
+        const chunk = rawDataToBuffer(data);
         if (pumping) toQemu(chunk);
         else fromBrowser.push(chunk);
       });

@@ -5,7 +5,7 @@
  * `maxBufferedBytes` is dropped instead of being sent more).
  */
 import type { Logger } from 'pino';
-import { WebSocket } from 'ws';
+import { type RawData, WebSocket } from 'ws';
 
 export interface SocketSetOptions {
   /** Ping period in ms; default 30 000. */
@@ -107,4 +107,11 @@ export class SocketSet<S> {
     for (const c of this.clients) c.ws.close(1001, 'server shutting down');
     this.clients.clear();
   }
+}
+
+/** A received message as one Buffer (ws hands over a Buffer, an array of fragments or an ArrayBuffer). */
+export function rawDataToBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
