@@ -128,6 +128,19 @@ function bounded(output: string): string {
     : output;
 }
 
+/** A step not started yet. */
+function pendingStep(name: string): TaskStep {
+  return {
+    name,
+    state: 'pending',
+    output: '',
+    startedAt: null,
+    endedAt: null,
+    error: null,
+    undo: null,
+  };
+}
+
 /** Task ids: `t-<ms since epoch, base 36>-<8 hex digits>`. */
 function newTaskId(nowMs: number): string {
   return `t-${nowMs.toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -193,15 +206,7 @@ export class TaskRegistry {
       target: opts.target,
       state: 'queued',
       progress: null,
-      steps: (opts.steps ?? []).map((name) => ({
-        name,
-        state: 'pending',
-        output: '',
-        startedAt: null,
-        endedAt: null,
-        error: null,
-        undo: null,
-      })),
+      steps: (opts.steps ?? []).map(pendingStep),
       error: null,
       createdAt: iso(createdAt) as string,
       startedAt: null,
@@ -278,15 +283,7 @@ export class TaskRegistry {
       step: async <T>(name: string, fn: (s: StepContext) => Promise<T>): Promise<T> => {
         let index = task.steps.findIndex((s) => s.name === name && s.state === 'pending');
         if (index < 0) {
-          task.steps.push({
-            name,
-            state: 'pending',
-            output: '',
-            startedAt: null,
-            endedAt: null,
-            error: null,
-            undo: null,
-          });
+          task.steps.push(pendingStep(name));
           index = task.steps.length - 1;
         }
         const step = task.steps[index] as TaskStep;
