@@ -8,6 +8,7 @@
  */
 import type { Server } from 'node:http';
 import type { Hypervisor } from '@xendeck/hypervisor';
+import type { Storage } from '@xendeck/storage';
 import express, {
   type Express,
   type NextFunction,
@@ -21,6 +22,7 @@ import { authenticate, requireRole } from './auth/access.js';
 import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
 import { Users } from './auth/users.js';
+import { openStorage } from './backend.js';
 import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
 import { consoleLogRoutes } from './consoles/log.js';
@@ -62,6 +64,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   hypervisor: Hypervisor;
+  /** Storage backend; default {@link openStorage} of `hypervisor` (LVM, or in memory when simulated). */
+  storage?: Storage;
   logger: Logger;
   /**
    * Test hooks: clock for sessions, throttling and console tickets; websocket ping period (ms);
@@ -171,6 +175,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     config,
     db,
     hypervisor,
+    storage: deps.storage ?? openStorage(hypervisor),
     logger,
     users,
     sessions,

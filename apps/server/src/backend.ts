@@ -1,10 +1,12 @@
 /**
- * Opens the hypervisor backend the configuration names, and seeds the simulated host's config dir.
+ * Opens the hypervisor backend the configuration names, and seeds the simulated host's config dir;
+ * opens the storage backend that goes with it (LVM on a real host, in memory with the simulated one).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSimulatedHost, type Hypervisor, openLibxlHost } from '@xendeck/hypervisor';
+import { createSimulatedStorage, openLvmStorage, type Storage } from '@xendeck/storage';
 import type { Config } from './config.js';
 
 /**
@@ -111,4 +113,27 @@ export async function openBackend(config: Config): Promise<Hypervisor> {
     });
   }
   return openLibxlHost({ dom0MinMiB: config.dom0MinMiB });
+}
+
+/** The simulated host's volume groups: `vg0` (100 GiB) holding the LV the seed config `demo-pv` names. */
+export function simulatedStorage(): Storage {
+  const GiB = 1024 ** 3;
+  return createSimulatedStorage({
+    volumeGroups: [
+      {
+        name: 'vg0',
+        physicalVolumes: [{ name: '/dev/sdb', sizeBytes: 100 * GiB }],
+        logicalVolumes: [{ name: 'demo-pv', sizeBytes: 8 * GiB }],
+      },
+    ],
+  });
+}
+
+/**
+ * The storage backend for `hypervisor`: the lvm commands next to real Xen (`openLvmStorage`; it
+ * fails per call with LVM_UNAVAILABLE when lvm2 is missing), the in-memory volume groups of
+ * {@link simulatedStorage} next to the simulated host, so the simulated UI never touches LVM.
+ */
+export function openStorage(hypervisor: Hypervisor): Storage {
+  return hypervisor.kind === 'simulated' ? simulatedStorage() : openLvmStorage();
 }

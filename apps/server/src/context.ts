@@ -4,6 +4,7 @@
  * build their paths from it without importing `app.ts`).
  */
 import type { Hypervisor } from '@xendeck/hypervisor';
+import type { Storage } from '@xendeck/storage';
 import type { Logger } from 'pino';
 import type { Audit } from './audit.js';
 import type { Sessions } from './auth/sessions.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   config: Config;
   db: Db;
   hypervisor: Hypervisor;
+  /** Volume groups and logical volumes (`@xendeck/storage`): LVM next to real Xen, in memory when simulated. */
+  storage: Storage;
   logger: Logger;
   users: Users;
   sessions: Sessions;

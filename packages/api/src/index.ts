@@ -8,6 +8,9 @@ import { consoleKindSchema } from './consoles.js';
 import { taskSchema } from './tasks.js';
 
 export * from './consoles.js';
+export * from './guests.js';
+export * from './isos.js';
+export * from './storage.js';
 export * from './tasks.js';
 
 /** A domain name as xl accepts it in Xendeck: letters, digits, `-`, `_`, `.`; 1–64 chars, not starting with `.` or `-`. */

@@ -7,10 +7,22 @@
 import { z } from 'zod';
 
 /**
- * What a task does. Extend this list when a new kind of operation runs as a task (storage, ISO
- * and guest kinds come with issue 9 §2–4). `test.*` kinds are used by the server's tests only.
+ * What a task does: `domain.start` (`xl create` of a config), `guest.create` (the create-guest
+ * wizard), `volume.*` (LVM logical volumes), `image.*` (image files), `iso.checksum` (SHA-256 of
+ * an ISO in the library). `test.*` kinds are used by the server's tests only.
  */
-export const TASK_KINDS = ['domain.start', 'test.run'] as const;
+export const TASK_KINDS = [
+  'domain.start',
+  'guest.create',
+  'volume.create',
+  'volume.grow',
+  'volume.snapshot',
+  'volume.remove',
+  'image.create',
+  'image.remove',
+  'iso.checksum',
+  'test.run',
+] as const;
 export const taskKindSchema = z.enum(TASK_KINDS);
 export type TaskKind = z.infer<typeof taskKindSchema>;
 

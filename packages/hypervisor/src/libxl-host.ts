@@ -28,6 +28,7 @@ import { openLibxlTextConsole } from './text-console.js';
 import type {
   CreateResult,
   Dom0Memory,
+  DomainDisk,
   DomainEvent,
   DomainInfo,
   DomainMetrics,
@@ -675,6 +676,17 @@ class LibxlHost implements Hypervisor {
       this.refresh().catch(() => {});
     }, SETTLE_INTERVAL_MS);
     this.settleTimer.unref();
+  }
+
+  // TEMPORARY (issue 9, being implemented): domainDisks / cdInsert / cdEject.
+  async domainDisks(_domid: number): Promise<DomainDisk[]> {
+    throw new HypervisorError('LIBXL_ERROR', 'domainDisks is not implemented yet');
+  }
+  async cdInsert(_domid: number, _vdev: string, _target: string): Promise<void> {
+    throw new HypervisorError('LIBXL_ERROR', 'cdInsert is not implemented yet');
+  }
+  async cdEject(_domid: number, _vdev: string): Promise<void> {
+    throw new HypervisorError('LIBXL_ERROR', 'cdEject is not implemented yet');
   }
 
   /**

@@ -20,6 +20,7 @@ import { RfbServer } from './simulated/rfb-server.js';
 import type {
   CreateResult,
   Dom0Memory,
+  DomainDisk,
   DomainEvent,
   DomainInfo,
   DomainMetrics,
@@ -712,6 +713,17 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
         port,
         ...(d.spec.vncPassword ? { password: d.spec.vncPassword } : {}),
       };
+    },
+
+    // TEMPORARY (issue 9, being implemented): domainDisks / cdInsert / cdEject.
+    async domainDisks(_domid: number): Promise<DomainDisk[]> {
+      throw new HypervisorError('LIBXL_ERROR', 'domainDisks is not implemented yet');
+    },
+    async cdInsert(_domid: number, _vdev: string, _target: string): Promise<void> {
+      throw new HypervisorError('LIBXL_ERROR', 'cdInsert is not implemented yet');
+    },
+    async cdEject(_domid: number, _vdev: string): Promise<void> {
+      throw new HypervisorError('LIBXL_ERROR', 'cdEject is not implemented yet');
     },
 
     /**

@@ -162,6 +162,24 @@ export interface TextConsole {
   close(): void;
 }
 
+/**
+ * A virtual block device of a running domain, as libxl reports it (`libxl_device_disk_list`, the
+ * same list `xl block-list` prints), so callers see what a domain really has attached now, CD-ROM
+ * changes made with `xl cd-insert`/`cd-eject` included (the config file does not change with them).
+ */
+export interface DomainDisk {
+  /** Virtual device the guest sees, e.g. `xvda`, `hda`, `hdc` (libxl_device_disk.vdev). */
+  vdev: string;
+  /** dom0 path of the backing device or file (libxl_device_disk.pdev_path); null for an empty CD-ROM drive. */
+  target: string | null;
+  /** `cdrom` when libxl_device_disk.is_cdrom, else `disk`. */
+  devtype: 'disk' | 'cdrom';
+  /** Image format: `raw`, `qcow2`, `qcow`, `vhd`, `qed`, `empty` (libxl_device_disk.format). */
+  format: string;
+  /** The guest may not write to it (libxl_device_disk.readwrite === 0). */
+  readonly: boolean;
+}
+
 /** A domain lifecycle operation, as the `xl` sub-command of the same name. */
 export type DomainOperation = 'shutdown' | 'reboot' | 'destroy' | 'pause' | 'unpause';
 
@@ -262,6 +280,29 @@ export interface Hypervisor {
    * (no such pty), CONSOLE_BUSY (`xl console` holds the lock), INVALID_ARGUMENT.
    */
   openTextConsole(domid: number, kind: TextConsoleKind): Promise<TextConsole>;
+
+  /**
+   * The domain's virtual block devices now (see {@link DomainDisk}). libxl backend:
+   * `libxl_device_disk_list`; simulated host: the disks of the config it was created from, with
+   * its CD-ROM changes. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad domid).
+   */
+  domainDisks(domid: number): Promise<DomainDisk[]>;
+
+  /**
+   * Puts an image in an HVM domain's emulated CD-ROM drive `vdev`, as `xl cd-insert DOMAIN VDEV
+   * TARGET` (libxl_cdrom_insert with a raw, read-only disk; QEMU sees the change at once; the config
+   * file does not change). `target` is a dom0 path of an existing file. Throws DOMAIN_NOT_FOUND,
+   * INVALID_STATE (not an HVM domain), INVALID_ARGUMENT (no CD-ROM drive `vdev`, or no such file),
+   * LIBXL_ERROR.
+   */
+  cdInsert(domid: number, vdev: string, target: string): Promise<void>;
+
+  /**
+   * Empties an HVM domain's CD-ROM drive `vdev`, as `xl cd-eject DOMAIN VDEV` (libxl_cdrom_insert
+   * with an empty disk). Throws DOMAIN_NOT_FOUND, INVALID_STATE (not an HVM domain),
+   * INVALID_ARGUMENT (no CD-ROM drive `vdev`), LIBXL_ERROR.
+   */
+  cdEject(domid: number, vdev: string): Promise<void>;
 
   /** Releases watches, threads and the libxl context (and the xenstat handle). */
   close(): Promise<void>;

@@ -1,0 +1,4 @@
+/**
+ * guests (issue 9): being written.
+ */
+export {};

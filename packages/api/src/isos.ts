@@ -1,0 +1,4 @@
+/**
+ * isos (issue 9): being written.
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * storage (issue 9): being written.
+ */
+export {};
