@@ -89,6 +89,15 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX tasks_created ON tasks(created_at);
    CREATE INDEX tasks_state ON tasks(state);`,
+  // 5: SHA-256 of the files in the ISO library (src/isos/checksums.ts), keyed by what identifies
+  // one version of a file: its name, size in bytes and mtime in ms since the epoch. sha256 is hex.
+  `CREATE TABLE iso_checksums (
+     name       TEXT NOT NULL,
+     size_bytes INTEGER NOT NULL,
+     mtime_ms   INTEGER NOT NULL,
+     sha256     TEXT NOT NULL,
+     PRIMARY KEY (name, size_bytes, mtime_ms)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Applies pending migrations in one transaction each. */
