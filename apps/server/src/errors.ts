@@ -41,7 +41,19 @@ export type ServerErrorCode =
   /** A console ticket that is unknown, used, expired, or for another user/domain/kind. */
   | 'TICKET_INVALID'
   /** No task of that id (`GET /tasks/:id`). */
-  | 'TASK_NOT_FOUND';
+  | 'TASK_NOT_FOUND'
+  /** ISO library (src/isos): no such file; the name exists (upload without `?replace=1`); the ISO
+   * is named by a config or inserted in a running domain (`details.usedBy`); another upload of
+   * that name is running; no `Content-Length`; not enough free space (`details.freeBytes`,
+   * `details.neededBytes`); `X-Checksum-Sha256` differs; the body ended before `Content-Length`. */
+  | 'ISO_NOT_FOUND'
+  | 'ISO_EXISTS'
+  | 'ISO_IN_USE'
+  | 'UPLOAD_IN_PROGRESS'
+  | 'LENGTH_REQUIRED'
+  | 'INSUFFICIENT_STORAGE'
+  | 'CHECKSUM_MISMATCH'
+  | 'UPLOAD_INCOMPLETE';
 
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
 
@@ -59,6 +71,14 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFIG_NOT_FOUND: 404,
   VERSION_NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
+  ISO_NOT_FOUND: 404,
+  ISO_EXISTS: 409,
+  ISO_IN_USE: 409,
+  UPLOAD_IN_PROGRESS: 409,
+  LENGTH_REQUIRED: 411,
+  INSUFFICIENT_STORAGE: 507,
+  CHECKSUM_MISMATCH: 422,
+  UPLOAD_INCOMPLETE: 400,
   CONFIG_CHANGED: 409,
   CONFIG_EXISTS: 409,
   METRICS_TOKEN_FROM_ENV: 409,
