@@ -184,6 +184,35 @@ export class XlDocument {
   }
 
   /**
+   * Replaces item `index` (0-based) of the list xl reads for `key`, in place: only that item's
+   * text changes (written with {@link formatValue}); the other items, the commas, the line breaks
+   * and any comments inside or around the list stay byte for byte. The items are counted as xl
+   * sees them: from the last `key = [...]` statement on, then each later `key += [...]`.
+   * @throws RangeError when `key` has no list value or `index` is outside it.
+   * @throws TypeError when the value cannot be written (see {@link formatValue}).
+   */
+  setListItem(key: string, index: number, value: XlValueInput): this {
+    const setting = this.settingsMap.get(key);
+    if (!setting || typeof setting.value === 'string') {
+      throw new RangeError(`${key} is not set to a list`);
+    }
+    let lastAssign = 0;
+    setting.statements.forEach((a, i) => {
+      if (a.op === '=') lastAssign = i;
+    });
+    const items = setting.statements
+      .slice(lastAssign)
+      .flatMap((a) => (a.value?.kind === 'list' ? a.value.items : []));
+    const item = Number.isInteger(index) ? items[index] : undefined;
+    if (!item) {
+      throw new RangeError(`${key} has ${items.length} items; there is no item ${index}`);
+    }
+    const printed = formatValue(value, { indent: this.lineIndent(item.start) });
+    this.apply([{ start: item.start, end: item.end, text: printed }]);
+    return this;
+  }
+
+  /**
    * Removes every statement for `key`. A statement alone on its line goes with
    * its line (and any comment on that line); one sharing a line with other
    * statements is cut out with its `;`. Returns whether anything was removed.

@@ -211,3 +211,38 @@ vif = [ 'bridge=xenbr0' ]
     );
   });
 });
+
+describe('setListItem', () => {
+  const text = `disk = [
+    'phy:/dev/vg0/web1,xvda,w',   # root
+    # the installer, until it is done
+    'file:/srv/iso/debian-12.iso,hdc:cdrom,r',
+]
+vif = [ 'bridge=xenbr0' ]
+`;
+  it('replaces one item, keeping the other items and the comments around it', () => {
+    const doc = parseXlConfig(text);
+    doc.setListItem('disk', 1, 'vdev=hdc, devtype=cdrom');
+    expect(doc.toString()).toBe(
+      text.replace("'file:/srv/iso/debian-12.iso,hdc:cdrom,r'", "'vdev=hdc, devtype=cdrom'"),
+    );
+    expect(doc.get('disk')).toEqual(['phy:/dev/vg0/web1,xvda,w', 'vdev=hdc, devtype=cdrom']);
+    expect(doc.errors).toEqual([]);
+  });
+  it('counts items as xl does across `=` and `+=` statements', () => {
+    const doc = parseXlConfig("disk = [ 'old' ]\ndisk = [ 'a' ] # first\ndisk += [ 'b', 'c' ]\n");
+    doc.setListItem('disk', 2, 'C');
+    expect(doc.toString()).toBe("disk = [ 'old' ]\ndisk = [ 'a' ] # first\ndisk += [ 'b', 'C' ]\n");
+    doc.setListItem('disk', 0, 'A');
+    expect(doc.get('disk')).toEqual(['A', 'b', 'C']);
+    expect(doc.toString().startsWith("disk = [ 'old' ]\n")).toBe(true);
+  });
+  it('refuses a key without a list and an index outside the list', () => {
+    const doc = parseXlConfig(text);
+    expect(() => doc.setListItem('disk', 2, 'x')).toThrow(RangeError);
+    expect(() => doc.setListItem('disk', -1, 'x')).toThrow(/no item -1/);
+    expect(() => doc.setListItem('name', 0, 'x')).toThrow(/not set to a list/);
+    expect(() => parseXlConfig('name = "a"\n').setListItem('name', 0, 'x')).toThrow(RangeError);
+    expect(doc.toString()).toBe(text);
+  });
+});
