@@ -11,7 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { ConfigScanError, type ScannedValue, scanXlConfig } from './config-scan.js';
+import {
+  type DiskSpec,
+  readDomainConfig,
+  type ShutdownAction,
+  type XlDiagnostic,
+} from '@xendeck/xl-config';
+import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
@@ -54,8 +60,22 @@ export interface SimulatedDomainSpec {
   state?: 'running' | 'blocked' | 'paused';
   /** Network interfaces (vif ids 0..n-1); default 1 for a guest, 0 for dom0. */
   vifs?: number;
-  /** Block devices (blkback `vbd`s xvda, xvdb, ...); default 1 for a guest, 0 for dom0. */
+  /**
+   * Block devices with blkback counters in `metricsSnapshot` (`vbd`s); default: the number of
+   * non-CD-ROM entries of `disks` when given, else 1 for a guest and 0 for dom0.
+   */
   vbds?: number;
+  /**
+   * What `domainDisks` reports (the config's `disk = [...]`, as libxl would list it). Default: one
+   * disk per `vbds`, `xvda`, `xvdb`… on `/dev/vg0/<name>` (then `-1`, `-2`…), raw, read-write.
+   * CD-ROM changes (`cdInsert`/`cdEject`) edit this list and survive a reboot, as on real Xen (xl
+   * re-creates a rebooted domain from libxl's stored, updated configuration).
+   */
+  disks?: DomainDisk[];
+  /** What happens when the guest powers itself off (`on_poweroff`); default `destroy`. */
+  onPoweroff?: ShutdownAction;
+  /** What happens when the guest reboots (`on_reboot`); default `restart`. */
+  onReboot?: ShutdownAction;
   /** HVM only: the domain has a VNC console (a synthetic RFB server, see `vncEndpoint`); default true. */
   vnc?: boolean;
   /** HVM only: the console's VNC password (`vncpasswd`); default none (empty: no password). */
@@ -199,17 +219,43 @@ const DEFAULT_DOM0: SimulatedDomainSpec = {
 
 const DEFAULT_GUESTS: SimulatedDomainSpec[] = [
   { name: 'web-01', type: 'pvh', memoryMiB: 1024, maxMemoryMiB: 2048, vcpus: 2, state: 'blocked' },
-  { name: 'db-01', type: 'hvm', memoryMiB: 4096, maxMemoryMiB: 4096, vcpus: 4, state: 'running' },
+  {
+    name: 'db-01',
+    type: 'hvm',
+    memoryMiB: 4096,
+    maxMemoryMiB: 4096,
+    vcpus: 4,
+    state: 'running',
+    disks: [
+      { vdev: 'hda', target: '/dev/vg0/db-01', devtype: 'disk', format: 'raw', readonly: false },
+      { vdev: 'hdc', target: null, devtype: 'cdrom', format: 'empty', readonly: true },
+    ],
+  },
   { name: 'build-pv', type: 'pv', memoryMiB: 512, maxMemoryMiB: 1024, vcpus: 1, state: 'paused' },
 ];
+
+/** The default disks of a simulated domain: `count` logical volumes `xvda`, `xvdb`… */
+function defaultDisks(name: string, count: number): DomainDisk[] {
+  return Array.from({ length: count }, (_, k) => ({
+    vdev: `xvd${String.fromCharCode(97 + (k % 26))}`,
+    target: `/dev/vg0/${name}${k === 0 ? '' : `-${k}`}`,
+    devtype: 'disk' as const,
+    format: 'raw',
+    readonly: false,
+  }));
+}
 
 function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
   const memoryMiB = s.memoryMiB ?? 512;
   const vcpus = s.vcpus ?? 1;
   const guest = s.name !== 'Domain-0';
+  const disks = s.disks ?? defaultDisks(s.name, s.vbds ?? (guest ? 1 : 0));
   return {
     vifs: s.vifs ?? (guest ? 1 : 0),
-    vbds: s.vbds ?? (guest ? 1 : 0),
+    vbds: s.vbds ?? disks.filter((d) => d.devtype === 'disk').length,
+    disks: disks.map((d) => ({ ...d })),
+    onPoweroff: s.onPoweroff ?? 'destroy',
+    onReboot: s.onReboot ?? 'restart',
     name: s.name,
     type: s.type ?? 'pv',
     memoryMiB,
@@ -475,13 +521,21 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     }
   }
 
+  /**
+   * The guest shuts down (or reboots): `shutdown` for `shutdownDelayMs`, then what its
+   * on_poweroff / on_reboot says, as xl's monitor does it: `preserve` leaves it in `shutdown`,
+   * a `*restart` (and `soft-reset`) re-creates it with a new domid, anything else destroys it.
+   */
   function startShutdown(d: SimDomain, reboot: boolean): void {
     advance();
     d.state = 'shutdown';
+    const action = reboot ? d.spec.onReboot : d.spec.onPoweroff;
     later(shutdownDelayMs, () => {
-      if (domains.get(d.domid) !== d) return;
+      if (domains.get(d.domid) !== d || action === 'preserve') return;
       domains.delete(d.domid);
-      if (reboot) addDomain({ ...d.spec, state: 'running' }, nextDomid++);
+      if (/restart$|^soft-reset$/.test(action)) {
+        addDomain({ ...d.spec, state: 'running' }, nextDomid++);
+      }
       watchFired();
     });
   }
@@ -715,15 +769,42 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       };
     },
 
-    // TEMPORARY (issue 9, being implemented): domainDisks / cdInsert / cdEject.
-    async domainDisks(_domid: number): Promise<DomainDisk[]> {
-      throw new HypervisorError('LIBXL_ERROR', 'domainDisks is not implemented yet');
+    /**
+     * The disks of the config the domain was created from (its `disk = [...]`; the spec's
+     * `disks` for initial and `external.create` domains), with the CD-ROM changes made since.
+     * Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT.
+     */
+    async domainDisks(domid: number): Promise<DomainDisk[]> {
+      return byDomid(domid).spec.disks.map((disk) => ({ ...disk }));
     },
-    async cdInsert(_domid: number, _vdev: string, _target: string): Promise<void> {
-      throw new HypervisorError('LIBXL_ERROR', 'cdInsert is not implemented yet');
+
+    /**
+     * Puts `target` in the CD-ROM drive `vdev` (raw, read-only), after the same checks as the
+     * libxl backend: HVM (INVALID_STATE), a CD-ROM drive `vdev` (INVALID_ARGUMENT), an existing
+     * file in this machine's filesystem (INVALID_ARGUMENT). Throws DOMAIN_NOT_FOUND too.
+     */
+    async cdInsert(domid: number, vdev: string, target: string): Promise<void> {
+      const d = byDomid(domid);
+      checkCdromDomain(domid, d.type);
+      checkVdev(vdev);
+      const drive = findCdrom(domid, d.spec.disks, vdev);
+      await checkImageFile(target);
+      Object.assign(drive, { target, format: 'raw', readonly: true });
     },
-    async cdEject(_domid: number, _vdev: string): Promise<void> {
-      throw new HypervisorError('LIBXL_ERROR', 'cdEject is not implemented yet');
+
+    /**
+     * Empties the CD-ROM drive `vdev` (target null, format `empty`). Throws DOMAIN_NOT_FOUND,
+     * INVALID_STATE (not HVM), INVALID_ARGUMENT (no CD-ROM drive `vdev`).
+     */
+    async cdEject(domid: number, vdev: string): Promise<void> {
+      const d = byDomid(domid);
+      checkCdromDomain(domid, d.type);
+      checkVdev(vdev);
+      Object.assign(findCdrom(domid, d.spec.disks, vdev), {
+        target: null,
+        format: 'empty',
+        readonly: true,
+      });
     },
 
     /**
@@ -797,32 +878,46 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   return host;
 }
 
-function str(v: ScannedValue | undefined): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** How many quoted entries a list value has (`vif = [ '...', '...' ]` → 2); 0 when absent. */
-function listEntries(v: ScannedValue | undefined): number {
-  if (v === undefined || typeof v !== 'object') return 0;
-  return (v.list.match(/'[^']*'|"[^"]*"/g) ?? []).length;
-}
-
-function num(v: ScannedValue | undefined, key: string, path: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-  throw new HypervisorError('CREATE_FAILED', `${path}: "${key}" must be a positive integer`, {
+/** CREATE_FAILED for a config problem, with xl-config's diagnostics (1-based line, message). */
+function configError(
+  path: string,
+  message: string,
+  diagnostics: XlDiagnostic[] = [],
+): HypervisorError {
+  const first = diagnostics[0];
+  return new HypervisorError('CREATE_FAILED', `${path}: ${message}`, {
     path,
-    key,
+    ...(first ? { line: first.line } : {}),
+    diagnostics: diagnostics.map((x) => ({
+      line: x.line,
+      column: x.column,
+      code: x.code,
+      message: x.message,
+    })),
   });
 }
 
+/** A config disk as libxl lists it once attached (an empty CD-ROM drive has no target). */
+function toDomainDisk(disk: DiskSpec): DomainDisk {
+  return {
+    vdev: disk.vdev,
+    target: disk.target || null,
+    devtype: disk.devtype,
+    format: disk.target ? disk.format : 'empty',
+    readonly: disk.access === 'ro',
+  };
+}
+
 /**
- * Reads what the simulated host needs from a config file with the tiny scanner: `name`,
- * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `type`
- * (`pv`/`pvh`/`hvm`) or the older `builder` (`hvm`/`generic`); PV when neither is given; one vif
- * per entry of `vif = [...]` and one vbd per entry of `disk = [...]`; `vnc` (default 1; 0 turns the
- * HVM console off), `vncpasswd` (the console's VNC password; empty means none) and `vnclisten`
- * (the address the endpoint reports).
+ * Reads a config file the way `xl create` does, with `@xendeck/xl-config` (`readDomainConfig`:
+ * libxlutil's grammar, then xl_parse.c's reading of the settings), and turns it into the domain
+ * to simulate: `name` (required), `type` (or the older `builder`; PV when neither is given),
+ * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `maxvcpus`
+ * (default = vcpus), one vif per `vif` entry, `disk` (what `domainDisks` reports), `vnc` (HVM:
+ * default on), `vncpasswd`, `vnclisten` (address part), `on_poweroff`, `on_reboot`.
+ * Throws CONFIG_NOT_FOUND (not absolute, missing, not a regular file) and CREATE_FAILED (xl-config's
+ * errors, a `disk` entry xl would refuse included; no name, maxmem below memory, vcpus above
+ * maxvcpus), with `details.line` (the first problem's line) and `details.diagnostics`.
  */
 async function readSimConfig(
   path: string,
@@ -847,54 +942,40 @@ async function readSimConfig(
       },
     );
   }
-  let cfg: Map<string, ScannedValue>;
-  try {
-    cfg = scanXlConfig(await readFile(path, 'utf8'));
-  } catch (err) {
-    if (err instanceof ConfigScanError) {
-      throw new HypervisorError('CREATE_FAILED', `Failed to parse config ${path}: ${err.message}`, {
-        path,
-        line: err.line,
-      });
-    }
-    throw err;
+  const { config, errors } = readDomainConfig(await readFile(path, 'utf8'));
+  if (errors.length > 0) {
+    const first = errors[0] as XlDiagnostic;
+    throw configError(path, `Failed to parse config: line ${first.line}: ${first.message}`, errors);
   }
-  const name = str(cfg.get('name'));
-  if (!name)
-    throw new HypervisorError(
-      'CREATE_FAILED',
-      `${path}: domain name must be specified (name = "...")`,
-      { path },
-    );
-  const typeText = str(cfg.get('type')) ?? (str(cfg.get('builder')) === 'hvm' ? 'hvm' : undefined);
-  if (typeText !== undefined && typeText !== 'pv' && typeText !== 'pvh' && typeText !== 'hvm') {
-    throw new HypervisorError(
-      'CREATE_FAILED',
-      `${path}: unknown type "${typeText}" (pv, pvh or hvm)`,
-      { path },
-    );
-  }
-  const memoryMiB = num(cfg.get('memory'), 'memory', path) ?? 128;
-  const maxMemoryMiB = num(cfg.get('maxmem'), 'maxmem', path) ?? memoryMiB;
+  const { name } = config;
+  if (!name) throw configError(path, 'domain name must be specified (name = "...")');
+  const memoryMiB = config.memoryMiB ?? 128;
+  const maxMemoryMiB = config.maxmemMiB ?? memoryMiB;
   if (maxMemoryMiB < memoryMiB) {
-    throw new HypervisorError(
-      'CREATE_FAILED',
-      `${path}: maxmem (${maxMemoryMiB}) is below memory (${memoryMiB})`,
-      { path },
-    );
+    throw configError(path, `maxmem (${maxMemoryMiB}) is below memory (${memoryMiB})`);
   }
+  const vcpus = config.vcpus ?? 1;
+  const maxVcpus = config.maxvcpus ?? vcpus;
+  if (vcpus < 1 || maxVcpus < vcpus) {
+    throw configError(path, `vcpus (${vcpus}) must be 1 to maxvcpus (${maxVcpus})`);
+  }
+  const disks = (config.disk ?? []).map(toDomainDisk);
   return {
     name,
-    type: typeText ?? 'pv',
-    explicitType: typeText !== undefined,
+    type: config.type ?? 'pv',
+    explicitType: config.type !== undefined,
     memoryMiB,
     maxMemoryMiB,
-    vcpus: num(cfg.get('vcpus'), 'vcpus', path) ?? 1,
+    vcpus,
+    maxVcpus,
     state: 'running',
-    vifs: listEntries(cfg.get('vif')),
-    vbds: listEntries(cfg.get('disk')),
-    vnc: cfg.get('vnc') !== 0 && cfg.get('vnc') !== '0',
-    vncPassword: str(cfg.get('vncpasswd')) ?? '',
-    vncListen: str(cfg.get('vnclisten')) ?? '127.0.0.1',
+    vifs: config.vif?.length ?? 0,
+    disks,
+    vnc: config.vnc ?? true,
+    vncPassword: config.vncpasswd ?? '',
+    // vnclisten may carry a display (`127.0.0.1:1`): the endpoint reports the address.
+    vncListen: (config.vnclisten ?? '127.0.0.1').replace(/^([^:]+):\d+$/, '$1'),
+    ...(config.onPoweroff ? { onPoweroff: config.onPoweroff } : {}),
+    ...(config.onReboot ? { onReboot: config.onReboot } : {}),
   };
 }
