@@ -28,7 +28,11 @@ export type StorageErrorCode =
   /** Any other failure of an lvm command; `message` is LVM's stderr as is. */
   | 'LVM_ERROR'
   /** The lvm binaries (`vgs`, `lvs`, `lvcreate`, …) are not installed on this machine. */
-  | 'LVM_UNAVAILABLE';
+  | 'LVM_UNAVAILABLE'
+  /** No regular file of that name in the image directory (`image-files.ts`). */
+  | 'IMAGE_NOT_FOUND'
+  /** A file (or anything else) of that name already exists in the image directory. */
+  | 'IMAGE_EXISTS';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

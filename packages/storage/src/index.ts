@@ -11,6 +11,15 @@
 export * from './errors.js';
 export { assertRemovable, removeRefusal } from './guards.js';
 export {
+  createImageFile,
+  IMAGE_FILE_NAME_MAX,
+  type ImageFileInfo,
+  imageFile,
+  listImageFiles,
+  removeImageFile,
+  validateImageFileName,
+} from './image-files.js';
+export {
   type LvmRunner,
   type LvmRunResult,
   type LvmStorageOptions,
