@@ -6,6 +6,7 @@
  */
 import type { ApiError as ApiErrorBody } from '@xendeck/api';
 import { type HypervisorErrorCode, isHypervisorError } from '@xendeck/hypervisor';
+import { isStorageError, type StorageErrorCode } from '@xendeck/storage';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
@@ -53,9 +54,14 @@ export type ServerErrorCode =
   | 'LENGTH_REQUIRED'
   | 'INSUFFICIENT_STORAGE'
   | 'CHECKSUM_MISMATCH'
-  | 'UPLOAD_INCOMPLETE';
+  | 'UPLOAD_INCOMPLETE'
+  /** A removal without `?confirm=` equal to the thing's name (`details.expected`). */
+  | 'CONFIRMATION_REQUIRED'
+  /** Growing a logical volume to less than its size (shrinking is never done). */
+  | 'SHRINK_REFUSED';
 
-export type ErrorCode = ServerErrorCode | HypervisorErrorCode;
+/** Storage's codes (`StorageError` of @xendeck/storage: LVM and image files) are API codes as they are. */
+export type ErrorCode = ServerErrorCode | HypervisorErrorCode | StorageErrorCode;
 
 /**
  * HTTP status of every code. CREATE_FAILED is 422: `xl create` ran and refused the config file
@@ -71,6 +77,19 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFIG_NOT_FOUND: 404,
   VERSION_NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
+  CONFIRMATION_REQUIRED: 400,
+  SHRINK_REFUSED: 409,
+  VG_NOT_FOUND: 404,
+  LV_NOT_FOUND: 404,
+  IMAGE_NOT_FOUND: 404,
+  LV_EXISTS: 409,
+  IMAGE_EXISTS: 409,
+  VOLUME_IN_USE: 409,
+  NO_SPACE: 507,
+  INVALID_NAME: 422,
+  INVALID_SIZE: 422,
+  LVM_ERROR: 422,
+  LVM_UNAVAILABLE: 503,
   ISO_NOT_FOUND: 404,
   ISO_EXISTS: 409,
   ISO_IN_USE: 409,
@@ -161,7 +180,8 @@ function isBodyParserError(e: unknown): e is BodyParserError {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (isHypervisorError(err)) {
+  // A StorageError (LVM, image files) keeps its code and message (LVM's stderr as is).
+  if (isHypervisorError(err) || isStorageError(err)) {
     return new ApiError(
       err.code,
       err.message,
