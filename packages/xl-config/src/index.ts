@@ -1,6 +1,7 @@
 export * from './diagnostics.js';
 export * from './disk.js';
 export * from './document.js';
+export * from './guest.js';
 export { type Token, type TokenKind, tokenize } from './lexer.js';
 export * from './model.js';
 export {
