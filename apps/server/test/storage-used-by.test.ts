@@ -101,10 +101,22 @@ describe('diskUsers', () => {
     mkdirSync(join(dir, 'dir.cfg'));
     symlinkSync(join(dir, 'good.cfg'), join(dir, 'link.cfg'));
     const u = await diskUsers(ctxWith([], {}));
-    expect(u.usersOfVolume('vg0', 'a').map((x) => x.name)).toEqual(['good', 'link']);
+    // broken.cfg does not parse, but its text names the volume: it still counts.
+    expect(u.usersOfVolume('vg0', 'a').map((x) => x.name)).toEqual(['broken', 'good', 'link']);
+    expect(u.usersOfVolume('vg0', 'b')).toEqual([]);
     expect(u.skipped).toHaveLength(1);
     expect(u.skipped[0]?.path).toBe(join(dir, 'broken.cfg'));
     expect(u.skipped[0]?.reason).toMatch(/^line \d+: /);
+  });
+
+  it('counts a skipped config whose text names the disk as a user (in either LVM spelling)', async () => {
+    writeFileSync(join(dir, 'typo.cfg'), `disk = [ 'phy:/dev/mapper/vg--1-data,xvda,w'\nname = \n`);
+    const u = await diskUsers(ctxWith([], {}));
+    expect(u.skipped.map((s) => s.path)).toEqual([join(dir, 'typo.cfg')]);
+    expect(u.usersOf('/dev/vg-1/data')).toEqual([
+      { kind: 'config', name: 'typo', path: join(dir, 'typo.cfg') },
+    ]);
+    expect(u.usersOf('/dev/vg-1/dat')).toEqual([]);
   });
 
   it('reports a domain whose disks throw as unknown, and still lists the rest', async () => {

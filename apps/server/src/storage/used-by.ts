@@ -8,7 +8,9 @@
  * - every `<configDir>/*.cfg` regular file, parsed with `@xendeck/xl-config` (`parseXlConfig` +
  *   `toDomainConfig` → `disk[].target`, the `phy:`/`file:` prefixes already stripped by the disk
  *   spec parser). A file that cannot be read, is over 1 MiB or has a syntax error (xl reads nothing
- *   of it) is skipped and reported in {@link DiskUsers.skipped} (and logged), never fatal;
+ *   of it) is skipped and reported in {@link DiskUsers.skipped} (and logged), never fatal — but a
+ *   skipped file whose text contains one of the path's spellings still counts as a user (the
+ *   hoster will fix the typo and the disk had better still be there); in {@link DiskUsers.skipped} (and logged), never fatal;
  * - every running domU: `hypervisor.listDomains()` then `hypervisor.domainDisks(domid)`
  *   (libxl_device_disk_list). A domain whose disks cannot be read is reported in
  *   {@link DiskUsers.unknownDomains} (and logged), never fatal. dom0 (domid 0) is not asked.
@@ -109,6 +111,32 @@ export function splitMapperName(dmName: string): { vg: string; lv: string } | un
   return undefined;
 }
 
+/**
+ * The ways a config may spell `target`: as given, resolved, and for a logical volume both
+ * `/dev/<vg>/<lv>` and `/dev/mapper/<vg>-<lv>` (dashes doubled).
+ */
+export function spellingsOf(target: string): string[] {
+  const key = diskKey(target);
+  const out = new Set([target]);
+  if (key.startsWith('lv:')) {
+    const [vg = '', lv = ''] = key.slice(3).split('/');
+    out.add(`/dev/${vg}/${lv}`);
+    out.add(`/dev/mapper/${vg.replaceAll('-', '--')}-${lv.replaceAll('-', '--')}`);
+  } else if (key.startsWith('path:')) {
+    out.add(key.slice(5));
+  }
+  return [...out];
+}
+
+/** Whether `text` contains `spelling` as a whole path (not followed by another name character). */
+function mentions(text: string, spelling: string): boolean {
+  for (let i = text.indexOf(spelling); i >= 0; i = text.indexOf(spelling, i + 1)) {
+    const next = text[i + spelling.length];
+    if (next === undefined || !/[A-Za-z0-9+_./-]/.test(next)) return true;
+  }
+  return false;
+}
+
 /** `config web1, domain web1 (domid 3)`: users for a person, in the order given. */
 export function describeUsers(users: readonly DiskUser[]): string {
   return users
@@ -141,6 +169,7 @@ async function indexConfigs(
   configDir: string,
   index: Map<string, DiskUser[]>,
   skipped: SkippedConfig[],
+  unparsed: { user: ConfigDiskUser; text: string }[],
 ): Promise<void> {
   let names: string[];
   try {
@@ -161,15 +190,17 @@ async function indexConfigs(
         skipped.push({ path, reason: `larger than ${CONFIG_MAX_BYTES} bytes` });
         continue;
       }
-      const doc = parseXlConfig(bytes.toString('utf8'));
+      const text = bytes.toString('utf8');
+      const doc = parseXlConfig(text);
+      const user: ConfigDiskUser = { kind: 'config', name: file.slice(0, -'.cfg'.length), path };
       const first = doc.errors[0];
       if (first) {
         skipped.push({ path, reason: `line ${first.line}: ${first.message}` });
+        unparsed.push({ user, text });
         continue;
       }
       // Semantic errors (a bad `type`, an unknown key) do not hide the disks: still indexed.
       const result = toDomainConfig(doc);
-      const user: ConfigDiskUser = { kind: 'config', name: file.slice(0, -'.cfg'.length), path };
       for (const d of result.config.disk ?? []) {
         if (d.target) add(index, d.target, user);
       }
@@ -191,7 +222,8 @@ export async function diskUsers(
   const index = new Map<string, DiskUser[]>();
   const skipped: SkippedConfig[] = [];
   const unknownDomains: UnknownDomain[] = [];
-  await indexConfigs(ctx.config.configDir, index, skipped);
+  const unparsed: { user: ConfigDiskUser; text: string }[] = [];
+  await indexConfigs(ctx.config.configDir, index, skipped, unparsed);
   for (const s of skipped)
     ctx.logger.warn({ path: s.path, reason: s.reason }, 'used-by: config skipped');
 
@@ -209,7 +241,14 @@ export async function diskUsers(
     }
   }
 
-  const usersOf = (path: string) => sortUsers(index.get(diskKey(path)) ?? []);
+  const usersOf = (path: string) => {
+    const found = [...(index.get(diskKey(path)) ?? [])];
+    const spellings = spellingsOf(path);
+    for (const { user, text } of unparsed) {
+      if (spellings.some((sp) => mentions(text, sp))) found.push(user);
+    }
+    return sortUsers(found);
+  };
   return {
     usersOf,
     usersOfVolume: (vg, lv) => usersOf(`/dev/${vg}/${lv}`),
