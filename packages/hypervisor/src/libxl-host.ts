@@ -9,10 +9,9 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
-import { scanConfigName } from './config-scan.js';
+import { delimiter, join } from 'node:path';
+import { readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { mapNativeError } from './libxl-errors.js';
@@ -482,41 +481,13 @@ class LibxlHost implements Hypervisor {
     await this.refresh();
   }
 
+  /**
+   * `xl create FILE`, after reading the file with `readCreateConfig` (`@xendeck/xl-config`) for the
+   * name and for the errors xl would stop at (CREATE_FAILED with xl-config's diagnostics), and
+   * refusing a name already running (DOMAIN_EXISTS, libxl_name_to_domid).
+   */
   async createDomain(configPath: string): Promise<CreateResult> {
-    if (typeof configPath !== 'string' || !isAbsolute(configPath) || configPath.includes('\0')) {
-      throw new HypervisorError(
-        'CONFIG_NOT_FOUND',
-        `config path must be an absolute path, got "${String(configPath)}"`,
-        {
-          path: configPath,
-        },
-      );
-    }
-    let text: string;
-    try {
-      const st = await stat(configPath);
-      if (!st.isFile()) throw new Error('not a regular file');
-      text = await readFile(configPath, 'utf8');
-    } catch (err) {
-      throw new HypervisorError(
-        'CONFIG_NOT_FOUND',
-        `config file ${configPath} not found or not a regular file`,
-        {
-          path: configPath,
-          cause: err instanceof Error ? err.message : String(err),
-        },
-      );
-    }
-    const name = scanConfigName(text);
-    if (!name) {
-      throw new HypervisorError(
-        'CREATE_FAILED',
-        `${configPath}: no name = "..." line (the domain name must be set)`,
-        {
-          path: configPath,
-        },
-      );
-    }
+    const { name } = await readCreateConfig(configPath);
     const existing = await this.domidByName(name);
     if (existing !== undefined) {
       throw new HypervisorError(

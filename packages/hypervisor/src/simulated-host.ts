@@ -9,15 +9,9 @@
  * `refresh()`, as on real Xen.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
-import {
-  type DiskSpec,
-  readDomainConfig,
-  type ShutdownAction,
-  type XlDiagnostic,
-} from '@xendeck/xl-config';
+import type { DiskSpec, ShutdownAction } from '@xendeck/xl-config';
 import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
+import { configError, readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
@@ -878,25 +872,6 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   return host;
 }
 
-/** CREATE_FAILED for a config problem, with xl-config's diagnostics (1-based line, message). */
-function configError(
-  path: string,
-  message: string,
-  diagnostics: XlDiagnostic[] = [],
-): HypervisorError {
-  const first = diagnostics[0];
-  return new HypervisorError('CREATE_FAILED', `${path}: ${message}`, {
-    path,
-    ...(first ? { line: first.line } : {}),
-    diagnostics: diagnostics.map((x) => ({
-      line: x.line,
-      column: x.column,
-      code: x.code,
-      message: x.message,
-    })),
-  });
-}
-
 /** A config disk as libxl lists it once attached (an empty CD-ROM drive has no target). */
 function toDomainDisk(disk: DiskSpec): DomainDisk {
   return {
@@ -909,56 +884,24 @@ function toDomainDisk(disk: DiskSpec): DomainDisk {
 }
 
 /**
- * Reads a config file the way `xl create` does, with `@xendeck/xl-config` (`readDomainConfig`:
- * libxlutil's grammar, then xl_parse.c's reading of the settings), and turns it into the domain
- * to simulate: `name` (required), `type` (or the older `builder`; PV when neither is given),
+ * Reads a config file the way `xl create` does (`readCreateConfig`: `@xendeck/xl-config`) and
+ * turns it into the domain to simulate: `name` (required), `type` (or the older `builder`; PV when neither is given),
  * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `maxvcpus`
  * (default = vcpus), one vif per `vif` entry, `disk` (what `domainDisks` reports), `vnc` (HVM:
  * default on), `vncpasswd`, `vnclisten` (address part), `on_poweroff`, `on_reboot`.
- * Throws CONFIG_NOT_FOUND (not absolute, missing, not a regular file) and CREATE_FAILED (xl-config's
- * errors, a `disk` entry xl would refuse included; no name, maxmem below memory, vcpus above
- * maxvcpus), with `details.line` (the first problem's line) and `details.diagnostics`.
+ * Throws CONFIG_NOT_FOUND and CREATE_FAILED as `readCreateConfig` does (maxmem below memory and
+ * maxvcpus below vcpus are xl-config errors), and CREATE_FAILED for vcpus = 0.
  */
 async function readSimConfig(
   path: string,
 ): Promise<SimulatedDomainSpec & { explicitType: boolean }> {
-  if (typeof path !== 'string' || !isAbsolute(path)) {
-    throw new HypervisorError(
-      'CONFIG_NOT_FOUND',
-      `config path must be absolute, got "${String(path)}"`,
-      { path },
-    );
-  }
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new Error('not a regular file');
-  } catch (err) {
-    throw new HypervisorError(
-      'CONFIG_NOT_FOUND',
-      `config file ${path} not found or not a regular file`,
-      {
-        path,
-        cause: err instanceof Error ? err.message : String(err),
-      },
-    );
-  }
-  const { config, errors } = readDomainConfig(await readFile(path, 'utf8'));
-  if (errors.length > 0) {
-    const first = errors[0] as XlDiagnostic;
-    throw configError(path, `Failed to parse config: line ${first.line}: ${first.message}`, errors);
-  }
-  const { name } = config;
-  if (!name) throw configError(path, 'domain name must be specified (name = "...")');
+  const { config, name } = await readCreateConfig(path);
   const memoryMiB = config.memoryMiB ?? 128;
   const maxMemoryMiB = config.maxmemMiB ?? memoryMiB;
-  if (maxMemoryMiB < memoryMiB) {
-    throw configError(path, `maxmem (${maxMemoryMiB}) is below memory (${memoryMiB})`);
-  }
   const vcpus = config.vcpus ?? 1;
   const maxVcpus = config.maxvcpus ?? vcpus;
-  if (vcpus < 1 || maxVcpus < vcpus) {
-    throw configError(path, `vcpus (${vcpus}) must be 1 to maxvcpus (${maxVcpus})`);
-  }
+  // xl-config refuses maxvcpus below vcpus; libxl refuses a domain without a vCPU.
+  if (vcpus < 1) throw configError(path, 'vcpus must be at least 1');
   const disks = (config.disk ?? []).map(toDomainDisk);
   return {
     name,

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigScanError, scanConfigName, scanXlConfig } from '../src/config-scan.js';
 import { diffDomains } from '../src/domain-events.js';
 import { HypervisorError } from '../src/errors.js';
 import { createSimulatedHost, type SimulatedHost } from '../src/simulated-host.js';
@@ -168,24 +167,150 @@ describe('simulated host specifics', () => {
   });
 });
 
-describe('tiny config scanner', () => {
-  it('reads strings, numbers, lists and comments', () => {
-    const m = scanXlConfig(
-      "# c\nname = \"a#b\" # trailing\nmemory = 0x80\nvif = [ 'bridge=xenbr0' ]\nkernel='/boot/vmlinuz'\n",
+describe('simulated host: configs read with @xendeck/xl-config', () => {
+  let host: SimulatedHost | undefined;
+  afterEach(async () => {
+    await host?.close();
+  });
+
+  it('reads what the scanner could not: several statements per line, +=, an empty CD drive, maxvcpus, on_reboot', async () => {
+    host = createSimulatedHost({ createDelayMs: 5, shutdownDelayMs: 20 });
+    const cfg = join(dir, 'xlgrammar.cfg');
+    await writeFile(
+      cfg,
+      [
+        'name = "sim"; type = "hvm" # two statements',
+        'memory = 512; maxmem = 1024',
+        'vcpus = 2',
+        'maxvcpus = 4',
+        "disk = [ 'phy:/dev/vg0/sim,hda,w',",
+        "         # 'phy:/dev/vg0/old,hdb,w',",
+        "         ',,hdc:cdrom,r' ]",
+        "vif = [ 'bridge=xenbr0' ]",
+        "vif += [ 'bridge=xenbr1' ]",
+        'vnclisten = "127.0.0.1:1"',
+        'on_reboot = "destroy"',
+        '',
+      ].join('\n'),
     );
-    expect(m.get('name')).toBe('a#b');
-    expect(m.get('memory')).toBe(128);
-    expect(m.get('vif')).toEqual({ list: "[ 'bridge=xenbr0' ]" });
-    expect(m.get('kernel')).toBe('/boot/vmlinuz');
+    const { domid } = await host.createDomain(cfg);
+    expect(await host.domainInfo(domid)).toMatchObject({
+      name: 'sim',
+      type: 'hvm',
+      memoryKiB: 512 * 1024,
+      maxMemoryKiB: 1024 * 1024,
+      vcpus: 2,
+      maxVcpus: 4,
+    });
+    expect(await host.domainDisks(domid)).toEqual([
+      { vdev: 'hda', target: '/dev/vg0/sim', devtype: 'disk', format: 'raw', readonly: false },
+      { vdev: 'hdc', target: null, devtype: 'cdrom', format: 'empty', readonly: true },
+    ]);
+    const m = (await host.metricsSnapshot()).domains.find((d) => d.domid === domid);
+    expect(m?.nets.map((n) => n.id)).toEqual([0, 1]);
+    expect(m?.vbds).toHaveLength(1);
+    expect((await host.vncEndpoint(domid))?.host).toBe('127.0.0.1');
+    // on_reboot = "destroy": a reboot ends the domain instead of re-creating it.
+    await host.domainOperation(domid, 'reboot');
+    await sleep(80);
+    expect(await host.domidByName('sim')).toBeUndefined();
   });
-  it('rejects unclosed strings and lists with the line number', () => {
-    expect(() => scanXlConfig('name = "x\n')).toThrow(ConfigScanError);
-    expect(() => scanXlConfig('a = 1\ndisk = [ "x",\n')).toThrow(/line 2/);
-    expect(() => scanXlConfig('memory = lots\n')).toThrow(/line 1/);
+
+  it("config errors are CREATE_FAILED with xl-config's diagnostics (line, message)", async () => {
+    host = createSimulatedHost({ createDelayMs: 5 });
+    const cases: [string, string, number | undefined, RegExp][] = [
+      ['baddisk', 'name = "d"\n\ndisk = [ \'garbage=,\' ]\n', 3, /line 3: .*bad disk syntax/],
+      ['badtype', 'name = "t"\ntype = "xen"\n', 2, /line 2/],
+      ['cpus', 'name = "c"\nvcpus = 4\nmaxvcpus = 2\n', 3, /line 3: maxvcpus \(2\) is below/],
+      ['novcpu', 'name = "z"\nvcpus = 0\n', undefined, /vcpus must be at least 1/],
+      ['maxmem', 'name = "m"\nmemory = 512\nmaxmem = 256\n', 3, /line 3: maxmem \(256 MiB\)/],
+    ];
+    for (const [file, text, line, message] of cases) {
+      const path = join(dir, `${file}.cfg`);
+      await writeFile(path, text);
+      const err = await host.createDomain(path).catch((e: unknown) => e);
+      expect(err, file).toBeInstanceOf(HypervisorError);
+      const e = err as HypervisorError;
+      expect(e.code, file).toBe('CREATE_FAILED');
+      expect(e.message, file).toMatch(message);
+      expect(e.details.line, file).toBe(line);
+      if (line !== undefined) {
+        expect(e.details.diagnostics, file).toContainEqual(
+          expect.objectContaining({ line, message: expect.any(String) }),
+        );
+      }
+    }
   });
-  it('scanConfigName takes the last name line', () => {
-    expect(scanConfigName('name = "a"\nname=\'b\' # x\n')).toBe('b');
-    expect(scanConfigName('memory = 1\n')).toBeUndefined();
+});
+
+describe('simulated host: CD-ROM drives', () => {
+  let host: SimulatedHost | undefined;
+  afterEach(async () => {
+    await host?.close();
+  });
+
+  it('the default HVM guest has an empty CD drive; PV guests get one xvda volume', async () => {
+    host = createSimulatedHost();
+    const db = (await host.domidByName('db-01')) as number;
+    expect((await host.domainDisks(db)).map((d) => `${d.vdev}:${d.devtype}:${d.target}`)).toEqual([
+      'hda:disk:/dev/vg0/db-01',
+      'hdc:cdrom:null',
+    ]);
+    const pv = (await host.domidByName('build-pv')) as number;
+    expect(await host.domainDisks(pv)).toEqual([
+      {
+        vdev: 'xvda',
+        target: '/dev/vg0/build-pv',
+        devtype: 'disk',
+        format: 'raw',
+        readonly: false,
+      },
+    ]);
+    expect(await host.domainDisks(0)).toEqual([]);
+  });
+
+  it('insert and eject survive a reboot; bad arguments are refused with the documented codes', async () => {
+    host = createSimulatedHost({ shutdownDelayMs: 20 });
+    const iso = join(dir, 'a.iso');
+    await writeFile(iso, 'not really an ISO');
+    await mkdir(join(dir, 'adir.iso'), { recursive: true });
+    const db = (await host.domidByName('db-01')) as number;
+    await host.cdInsert(db, 'hdc', iso);
+    expect((await host.domainDisks(db))[1]).toEqual({
+      vdev: 'hdc',
+      target: iso,
+      devtype: 'cdrom',
+      format: 'raw',
+      readonly: true,
+    });
+    // What domainDisks returned is a copy: changing it changes nothing.
+    const copy = await host.domainDisks(db);
+    (copy[1] as { target: string | null }).target = '/elsewhere';
+    expect((await host.domainDisks(db))[1]?.target).toBe(iso);
+
+    const h = host;
+    const refused: [() => Promise<unknown>, string][] = [
+      [() => h.cdInsert(db, 'hdd', iso), 'INVALID_ARGUMENT'],
+      [() => h.cdInsert(db, 'hda', iso), 'INVALID_ARGUMENT'],
+      [() => h.cdInsert(db, 'hdc; rm', iso), 'INVALID_ARGUMENT'],
+      [() => h.cdInsert(db, 'hdc', join(dir, 'missing.iso')), 'INVALID_ARGUMENT'],
+      [() => h.cdInsert(db, 'hdc', 'relative.iso'), 'INVALID_ARGUMENT'],
+      [() => h.cdInsert(db, 'hdc', join(dir, 'adir.iso')), 'INVALID_ARGUMENT'],
+      [() => h.cdEject(db, 'xvdz'), 'INVALID_ARGUMENT'],
+      [() => h.cdEject(0, 'hdc'), 'INVALID_STATE'],
+      [() => h.cdEject(99_999, 'hdc'), 'DOMAIN_NOT_FOUND'],
+      [() => h.cdEject(-1, 'hdc'), 'INVALID_ARGUMENT'],
+    ];
+    for (const [call, code] of refused) expect(await codeOf(call()), String(call)).toBe(code);
+    expect((await host.domainDisks(db))[1]?.target).toBe(iso);
+
+    await host.domainOperation(db, 'reboot');
+    await sleep(80);
+    const again = (await host.domidByName('db-01')) as number;
+    expect(again).not.toBe(db);
+    expect((await host.domainDisks(again))[1]?.target).toBe(iso);
+    await host.cdEject(again, 'hdc');
+    expect((await host.domainDisks(again))[1]).toMatchObject({ target: null, format: 'empty' });
   });
 });
 
