@@ -6,6 +6,8 @@ export { getTask, taskQueryKey, taskQueryOptions, useTask } from './api/get-task
 export { getTasks, tasksListQueryKey, tasksQueryOptions, useTasks } from './api/get-tasks';
 export { TasksRoute } from './components/lazy-tasks-page';
 export { RunningTasksIndicator } from './components/running-tasks-indicator';
+export { TaskLog } from './components/task-log';
+export { TaskProgress } from './components/task-progress';
 export {
   activeTasks,
   applyTaskUpdate,
