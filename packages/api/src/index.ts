@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { consoleKindSchema } from './consoles.js';
 import { taskSchema } from './tasks.js';
 
+export * from './cdrom.js';
 export * from './consoles.js';
 export * from './guests.js';
 export * from './isos.js';
@@ -304,7 +305,7 @@ export const configRestoreResultSchema = z.object({
 export type ConfigRestoreResult = z.infer<typeof configRestoreResultSchema>;
 
 /** A string that goes into a config file as one quoted value: no control characters (no newline, no NUL). */
-const configString = (what: string, max = 4096) =>
+export const configString = (what: string, max = 4096) =>
   z
     .string()
     .min(1, `${what} must not be empty`)

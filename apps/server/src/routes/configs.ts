@@ -254,6 +254,29 @@ export interface ConfigRoutesOptions {
   commitOps?: CommitOps;
 }
 
+/**
+ * The save path of `PUT /configs/:name` (validation, `If-Match` from the request, the file's lock,
+ * history, atomic write, audit) as {@link configRoutes} built it for an app, for other routes that
+ * rewrite a config file (boot-from-disk). Throws when `configRoutes(ctx)` has not run.
+ */
+export function configReplaceText(ctx: AppContext): ReplaceText {
+  const replace = replaceTextByContext.get(ctx);
+  if (!replace) throw new Error('configRoutes(ctx) has not been built for this app');
+  return replace;
+}
+
+/** See {@link configReplaceText}: `reason` goes to the history, `extraAudit` to the audit line. */
+export type ReplaceText = (
+  req: Request,
+  res: Response,
+  name: string,
+  text: string,
+  reason: 'edit' | 'restore',
+  extraAudit?: Record<string, unknown>,
+) => Promise<ConfigSaveResult>;
+
+const replaceTextByContext = new WeakMap<AppContext, ReplaceText>();
+
 export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): RouteDef[] {
   const dir = () => ctx.config.configDir;
   const history = new ConfigHistory(ctx.db, opts.now);
@@ -353,6 +376,8 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
       throw err;
     }
   }
+
+  replaceTextByContext.set(ctx, replaceText);
 
   return [
     {

@@ -44,36 +44,51 @@ export async function domidOf(hv: Hypervisor, name: string): Promise<number> {
   return domid;
 }
 
+/**
+ * Runs `fn` for a domain action of the request's user, writes an audit line with its result
+ * (`ok` or the error code; `extra` added to the line), rethrows failures, and refreshes the domain
+ * list soon either way. Shared by every route that acts on a domain.
+ */
+export async function auditedDomainAction<T>(
+  ctx: AppContext,
+  req: Request,
+  res: Response,
+  action: string,
+  target: string,
+  fn: () => Promise<T>,
+  extra: Record<string, unknown> = {},
+): Promise<T> {
+  const base = {
+    user: currentUser(res).username,
+    remoteAddr: remoteAddress(req),
+    action,
+    target,
+    ...extra,
+  };
+  try {
+    const out = await fn();
+    ctx.audit({ ...base, result: 'ok' });
+    return out;
+  } catch (err) {
+    ctx.audit({ ...base, result: toApiError(err).code });
+    throw err;
+  } finally {
+    ctx.refreshSoon();
+  }
+}
+
 export function domainRoutes(ctx: AppContext): RouteDef[] {
   const hv = ctx.hypervisor;
 
-  /** Runs `fn`, writes an audit line with its result, and rethrows failures. */
-  async function audited<T>(
+  /** {@link auditedDomainAction} for this app. */
+  const audited = <T>(
     req: Request,
     res: Response,
     action: string,
     target: string,
     fn: () => Promise<T>,
     extra: Record<string, unknown> = {},
-  ): Promise<T> {
-    const base = {
-      user: currentUser(res).username,
-      remoteAddr: remoteAddress(req),
-      action,
-      target,
-      ...extra,
-    };
-    try {
-      const out = await fn();
-      ctx.audit({ ...base, result: 'ok' });
-      return out;
-    } catch (err) {
-      ctx.audit({ ...base, result: toApiError(err).code });
-      throw err;
-    } finally {
-      ctx.refreshSoon();
-    }
-  }
+  ): Promise<T> => auditedDomainAction(ctx, req, res, action, target, fn, extra);
 
   /**
    * `xl create <configDir>/<name>.cfg` of the domain's config file, shared by the synchronous
