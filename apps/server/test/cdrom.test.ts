@@ -48,7 +48,8 @@ const post = (path: string, body: unknown = {}) =>
     .send(body as object);
 const errorCode = (body: unknown) => apiErrorSchema.parse(body).error.code;
 const drives = (body: unknown) => cdromStatusSchema.parse(body).drives;
-const auditLines = (action: string) => f.logs.filter((l) => l.audit === true && l.action === action);
+const auditLines = (action: string) =>
+  f.logs.filter((l) => l.audit === true && l.action === action);
 
 beforeEach(async () => {
   f = await makeFixture();
