@@ -89,12 +89,13 @@ export const GUEST_MAX_DISKS = 16;
  * - `{volumeGroup, sizeBytes}`: a new logical volume `<guest>-disk<i>` (i = the disk's index)
  *   of at least `sizeBytes` bytes (LVM rounds up to whole extents) in `volumeGroup`;
  * - `{volumeGroup, volume}`: an existing logical volume, used whole (it must be unused);
- * - `{imageFile}`: an existing image file (raw) in the host's image directory, by file name.
+ * - `{imageFile}`: an existing image file (raw) in the host's image directory, by file name;
+ * - `{imageFile, sizeBytes}`: a new sparse raw image file of `sizeBytes` bytes there.
  */
 export type GuestDiskSource =
   | { volumeGroup: string; sizeBytes: number }
   | { volumeGroup: string; volume: string }
-  | { imageFile: string };
+  | { imageFile: string; sizeBytes?: number };
 
 /** The guest's network interface: a dom0 bridge and a MAC (generated when absent). */
 export interface GuestNetwork {
@@ -170,6 +171,13 @@ export interface GuestNewVolume {
   sizeBytes: number;
 }
 
+/** A new sparse image file a guest's disk needs (for {@link guestCommands}). */
+export interface GuestNewImage {
+  /** dom0 path: `<imageDir>/<file>`. */
+  path: string;
+  sizeBytes: number;
+}
+
 /** Name of the new logical volume for disk `index` of guest `guest`: `<guest>-disk<index>`. */
 export function guestVolumeName(guest: string, index: number): string {
   return `${guest}-disk${index}`;
@@ -192,7 +200,7 @@ function inDir(dir: string, file: string): string {
 export function guestNewVolumes(settings: Pick<GuestSettings, 'name' | 'disks'>): GuestNewVolume[] {
   const out: GuestNewVolume[] = [];
   settings.disks.forEach((d, i) => {
-    if ('sizeBytes' in d) {
+    if ('volumeGroup' in d && 'sizeBytes' in d) {
       out.push({
         volumeGroup: d.volumeGroup,
         name: guestVolumeName(settings.name, i),
@@ -200,6 +208,18 @@ export function guestNewVolumes(settings: Pick<GuestSettings, 'name' | 'disks'>)
       });
     }
   });
+  return out;
+}
+
+/** The new image files of a request, in disk order (`{imageFile, sizeBytes}` disks). */
+export function guestNewImages(
+  settings: Pick<GuestSettings, 'disks'>,
+  paths: Pick<GuestHostPaths, 'imageDir'>,
+): GuestNewImage[] {
+  const out: GuestNewImage[] = [];
+  for (const d of settings.disks)
+    if ('imageFile' in d && d.sizeBytes !== undefined)
+      out.push({ path: inDir(paths.imageDir, d.imageFile), sizeBytes: d.sizeBytes });
   return out;
 }
 
@@ -320,6 +340,57 @@ function directConfig(name: string | undefined, s: DirectSettings): DomainConfig
   return c;
 }
 
+/** A setting that contradicts the guest's type or another setting: `path` names it in the settings (`kernel`, `network.mac`). */
+export interface GuestProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * What xl would refuse or silently ignore in a guest's settings (the request's or a resolved
+ * spec's), each with the settings path it concerns: a CD-ROM, VNC or a profile for PV/PVH (HVM
+ * only), a dom0 kernel for HVM, pygrub for PVH/HVM, a PVH guest without a kernel, a PV guest with
+ * neither kernel nor pygrub, ramdisk or extra without a kernel, maxmem below memory, maxvcpus
+ * below vcpus, more than {@link GUEST_MAX_DISKS} disks, a MAC that is not six hex octets. Empty
+ * when xl takes them as meant. The server answers 422 with these; a form shows them by field.
+ */
+export function guestProblems(
+  s: GuestBaseSettings & { disks: unknown[]; cdrom?: string },
+): GuestProblem[] {
+  const out: GuestProblem[] = [];
+  const add = (path: string, message: string) => out.push({ path, message });
+  const hvm = s.type === 'hvm';
+  const T = s.type.toUpperCase();
+  if (!hvm && s.cdrom !== undefined) add('cdrom', `a CD-ROM is for HVM guests only (not ${T})`);
+  if (!hvm && s.vnc !== undefined)
+    add('vnc', `vnc is for HVM guests only (a ${T} guest has a text console)`);
+  if (!hvm && s.profile !== undefined) add('profile', 'an OS profile is for HVM guests only');
+  if (hvm)
+    for (const k of ['kernel', 'ramdisk', 'extra'] as const)
+      if (s[k] !== undefined)
+        add(k, `an HVM guest boots from its disks or CD-ROM, not a dom0 ${k}`);
+  if (s.type !== 'pv' && s.bootloader !== undefined)
+    add('bootloader', 'pygrub is for PV guests only');
+  if (s.type === 'pvh' && s.kernel === undefined)
+    add('kernel', 'a PVH guest needs a kernel (dom0 path)');
+  if (s.type === 'pv' && s.kernel === undefined && s.bootloader === undefined)
+    add('kernel', 'a PV guest needs a kernel (dom0 path) or pygrub');
+  if (!hvm && s.kernel === undefined)
+    for (const k of ['ramdisk', 'extra'] as const)
+      if (s[k] !== undefined) add(k, `${k} needs a kernel`);
+  if (s.kernel !== undefined && s.bootloader !== undefined)
+    add('bootloader', 'either a kernel or pygrub, not both');
+  if (s.maxmemMiB !== undefined && s.maxmemMiB < s.memoryMiB)
+    add('maxmemMiB', `maxmem (${s.maxmemMiB} MiB) is below memory (${s.memoryMiB} MiB)`);
+  if (s.maxvcpus !== undefined && s.maxvcpus < s.vcpus)
+    add('maxvcpus', `maxvcpus (${s.maxvcpus}) is below vcpus (${s.vcpus})`);
+  if (s.disks.length > GUEST_MAX_DISKS) add('disks', `at most ${GUEST_MAX_DISKS} disks`);
+  const mac = s.network?.mac;
+  if (mac !== undefined && !MAC_PATTERN.test(mac))
+    add('network.mac', 'a MAC address is six hex octets separated by ":", e.g. 00:16:3e:12:34:56');
+  return out;
+}
+
 /**
  * The xl config of a new guest. Every type: name, type, memory/maxmem (MiB), vcpus/maxvcpus,
  * on_poweroff/on_reboot/on_crash when given, disks as raw read-write `xvd*` (see
@@ -329,29 +400,12 @@ function directConfig(name: string | undefined, s: DirectSettings): DomainConfig
  * HVM: the CD-ROM drive `hdc` (empty when no ISO), `boot = "dc"` with an ISO (CD first, then
  * disk) or `"c"`, `vnc` on {@link GUEST_VNC_LISTEN} (+ `vncpasswd`), `serial = "pty"`, then the
  * profile's settings ({@link GUEST_PROFILES}).
- * @throws TypeError for settings that contradict the type (a CD-ROM or VNC for PV/PVH, a kernel
- * for HVM, pygrub for PVH/HVM, a PVH guest without a kernel, a PV guest with neither, ramdisk or
- * extra without a kernel, more than {@link GUEST_MAX_DISKS} disks).
+ * @throws TypeError naming the first of {@link guestProblems} when there is one.
  */
 export function guestDomainConfig(spec: GuestSpec): DomainConfig {
+  const problem = guestProblems(spec)[0];
+  if (problem) throw new TypeError(`${spec.name}: ${problem.path}: ${problem.message}`);
   const hvm = spec.type === 'hvm';
-  const fail = (m: string): never => {
-    throw new TypeError(`${spec.name}: ${m}`);
-  };
-  if (!hvm && spec.cdrom !== undefined) fail('a CD-ROM is for HVM guests only');
-  if (!hvm && spec.vnc !== undefined) fail('vnc is for HVM guests only');
-  if (!hvm && spec.profile !== undefined) fail('an OS profile is for HVM guests only');
-  if (hvm && (spec.kernel ?? spec.ramdisk ?? spec.extra) !== undefined)
-    fail('an HVM guest boots from its disks or CD-ROM, not a dom0 kernel');
-  if (spec.type !== 'pv' && spec.bootloader !== undefined) fail('pygrub is for PV guests only');
-  if (spec.type === 'pvh' && spec.kernel === undefined) fail('a PVH guest needs a kernel');
-  if (spec.type === 'pv' && spec.kernel === undefined && spec.bootloader === undefined)
-    fail('a PV guest needs a kernel or pygrub');
-  if (spec.kernel === undefined && (spec.ramdisk ?? spec.extra) !== undefined)
-    fail('ramdisk and extra need a kernel');
-  if (spec.disks.length > GUEST_MAX_DISKS)
-    fail(`a guest can have at most ${GUEST_MAX_DISKS} disks`);
-
   const c = directConfig(spec.name, spec);
   const vdevs = guestDiskVdevs(spec.type, spec.disks.length);
   const disk = spec.disks.map((d, i) => rawDisk(d.target, vdevs[i] as string));
@@ -482,17 +536,21 @@ function shellWord(s: string): string {
 /**
  * The shell commands equivalent to creating the guest, for people to read (Xendeck itself runs
  * argument arrays, never these strings): `lvcreate --name <lv> --size <bytes>b <vg>` per new
- * volume, then, when `start`, `xl create <configPath>`. (Writing the file itself has no command.)
+ * volume, `truncate --size <bytes> <path>` per new (sparse) image file, then, when `start`,
+ * `xl create <configPath>`. (Writing the file itself has no command.)
  */
 export function guestCommands(opts: {
   configPath: string;
   newVolumes: readonly GuestNewVolume[];
+  newImages?: readonly GuestNewImage[];
   start: boolean;
 }): string[] {
   const out = opts.newVolumes.map(
     (v) =>
       `lvcreate --name ${shellWord(v.name)} --size ${v.sizeBytes}b ${shellWord(v.volumeGroup)}`,
   );
+  for (const f of opts.newImages ?? [])
+    out.push(`truncate --size ${f.sizeBytes} ${shellWord(f.path)}`);
   if (opts.start) out.push(`xl create ${shellWord(opts.configPath)}`);
   return out;
 }
@@ -514,6 +572,11 @@ export function guestPreview(
     config,
     configText: newConfigText(config, origin),
     configPath,
-    commands: guestCommands({ configPath, newVolumes: guestNewVolumes(settings), start }),
+    commands: guestCommands({
+      configPath,
+      newVolumes: guestNewVolumes(settings),
+      newImages: guestNewImages(settings, host),
+      start,
+    }),
   };
 }

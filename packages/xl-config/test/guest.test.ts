@@ -9,8 +9,10 @@ import {
   guestDiskVdevs,
   guestDomainConfig,
   guestMac,
+  guestNewImages,
   guestNewVolumes,
   guestPreview,
+  guestProblems,
   guestSpecFromSettings,
   guestVolumeName,
   MAC_PATTERN,
@@ -194,12 +196,62 @@ describe('guestDomainConfig', () => {
     [{ type: 'hvm', kernel: '/k' }, /not a dom0 kernel/],
     [{ type: 'hvm', bootloader: 'pygrub' }, /pygrub is for PV/],
     [{ type: 'pvh' }, /PVH guest needs a kernel/],
-    [{ type: 'pv' }, /PV guest needs a kernel or pygrub/],
-    [{ type: 'pv', bootloader: 'pygrub', extra: 'x' }, /need a kernel/],
+    [{ type: 'pv' }, /kernel: a PV guest needs a kernel \(dom0 path\) or pygrub/],
+    [{ type: 'pv', bootloader: 'pygrub', extra: 'x' }, /extra: extra needs a kernel/],
   ] as const)('refuses contradicting settings %j', (extra, message) => {
     expect(() =>
       guestDomainConfig({ name: 'x', memoryMiB: 256, vcpus: 1, disks: [], ...extra }),
     ).toThrow(message);
+  });
+});
+
+describe('guestProblems', () => {
+  it('names each contradiction by its settings path', () => {
+    expect(
+      guestProblems({
+        name: 'x',
+        type: 'hvm',
+        memoryMiB: 512,
+        maxmemMiB: 256,
+        vcpus: 2,
+        maxvcpus: 1,
+        kernel: '/k',
+        bootloader: 'pygrub',
+        disks: new Array(17).fill({ imageFile: 'a.img' }),
+        network: { bridge: 'xenbr0', mac: '00:16:3e:zz:00:00' },
+      }).map((p) => p.path),
+    ).toEqual([
+      'kernel',
+      'bootloader',
+      'bootloader',
+      'maxmemMiB',
+      'maxvcpus',
+      'disks',
+      'network.mac',
+    ]);
+    expect(
+      guestProblems({
+        name: 'x',
+        type: 'pvh',
+        memoryMiB: 512,
+        vcpus: 1,
+        disks: [],
+        cdrom: 'a.iso',
+        vnc: { enabled: true },
+        profile: 'windows',
+        ramdisk: '/r',
+      }).map((p) => p.path),
+    ).toEqual(['cdrom', 'vnc', 'profile', 'kernel', 'ramdisk']);
+    expect(
+      guestProblems({
+        name: 'x',
+        type: 'hvm',
+        profile: 'windows',
+        memoryMiB: 512,
+        vcpus: 1,
+        disks: [],
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -227,6 +279,23 @@ describe('guest helpers', () => {
       { target: '/dev/vg1/web1-disk1' },
       { target: '/srv/img/x.img' },
     ]);
+  });
+
+  it('lists new sparse image files with their dom0 paths', () => {
+    expect(
+      guestNewImages(
+        { disks: [{ imageFile: 'old.img' }, { imageFile: 'new.img', sizeBytes: 4096 }] },
+        HOST,
+      ),
+    ).toEqual([{ path: '/var/lib/xen/images/new.img', sizeBytes: 4096 }]);
+    expect(
+      guestCommands({
+        configPath: '/etc/xen/a.cfg',
+        newVolumes: [],
+        newImages: [{ path: '/var/lib/xen/images/new.img', sizeBytes: 4096 }],
+        start: false,
+      }),
+    ).toEqual(['truncate --size 4096 /var/lib/xen/images/new.img']);
   });
 
   it('gives HVM vdevs that never collide with the CD-ROM drive', () => {
