@@ -47,6 +47,7 @@ import { domainRoutes } from './routes/domains.js';
 import { hostRoutes } from './routes/host.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
+import { storageRoutes } from './storage/routes.js';
 import type { RouteDef } from './routes/types.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
@@ -243,6 +244,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...consoleRoutes(context, consoles),
     ...consoleLogRoutes(context, consoles.text),
     ...taskRoutes(tasks),
+    ...storageRoutes(context),
   ];
 
   const app = express();

@@ -115,18 +115,29 @@ export async function openBackend(config: Config): Promise<Hypervisor> {
   return openLibxlHost({ dom0MinMiB: config.dom0MinMiB });
 }
 
-/** The simulated host's volume groups: `vg0` (100 GiB) holding the LV the seed config `demo-pv` names. */
+/**
+ * The simulated host's volume groups: `vg0` (100 GiB) holding the LV the seed config `demo-pv`
+ * names and the LVs of the simulated host's own domains (`/dev/vg0/<name>`), open as their
+ * running domains hold them.
+ */
 export function simulatedStorage(): Storage {
   const GiB = 1024 ** 3;
-  return createSimulatedStorage({
+  const storage = createSimulatedStorage({
     volumeGroups: [
       {
         name: 'vg0',
         physicalVolumes: [{ name: '/dev/sdb', sizeBytes: 100 * GiB }],
-        logicalVolumes: [{ name: 'demo-pv', sizeBytes: 8 * GiB }],
+        logicalVolumes: [
+          { name: 'demo-pv', sizeBytes: 8 * GiB },
+          { name: 'web-01', sizeBytes: 10 * GiB },
+          { name: 'db-01', sizeBytes: 20 * GiB },
+          { name: 'build-pv', sizeBytes: 4 * GiB },
+        ],
       },
     ],
   });
+  for (const lv of ['web-01', 'db-01', 'build-pv']) storage.setOpen('vg0', lv, true);
+  return storage;
 }
 
 /**

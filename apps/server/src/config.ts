@@ -75,6 +75,14 @@ export interface Config {
    * it so `xl console` works again (`XENDECK_CONSOLE_GRACE_MS`, default 10 000, 0–3 600 000).
    */
   consoleGraceMs: number;
+  /**
+   * Absolute directory of the image files `file:` disks use (`XENDECK_IMAGE_DIR`, default
+   * /var/lib/xen/images). With the simulated backend and no explicit value: `<stateDir>/sim-images`,
+   * created and seeded with one small sparse image on first use (`storage/image-dir.ts`).
+   */
+  imageDir: string;
+  /** Whether `imageDir` is that seeded simulated default. */
+  simulatedImageDir: boolean;
 }
 
 /** A configuration problem, with a message meant for the operator (no stack trace needed). */
@@ -127,6 +135,7 @@ const envSchema = z.object({
   XENDECK_WS_MAX_TOTAL: intIn(1, 100_000).default(512),
   XENDECK_CONSOLE_LOG_DIR: absolutePath.default('/var/log/xen/console'),
   XENDECK_CONSOLE_GRACE_MS: intIn(0, 3_600_000).default(10_000),
+  XENDECK_IMAGE_DIR: absolutePath.optional(),
 });
 
 /** The explanation printed when no backend can run here. */
@@ -194,5 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
     wsMaxTotal: e.XENDECK_WS_MAX_TOTAL,
     consoleLogDir: e.XENDECK_CONSOLE_LOG_DIR,
     consoleGraceMs: e.XENDECK_CONSOLE_GRACE_MS,
+    imageDir:
+      e.XENDECK_IMAGE_DIR ??
+      (backend === 'simulated' ? join(e.XENDECK_STATE_DIR, 'sim-images') : '/var/lib/xen/images'),
+    simulatedImageDir: backend === 'simulated' && e.XENDECK_IMAGE_DIR === undefined,
   };
 }

@@ -82,6 +82,8 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     wsMaxTotal: 512,
     consoleLogDir: join(stateDir, 'console-logs'),
     consoleGraceMs: 10_000,
+    imageDir: join(stateDir, 'images'),
+    simulatedImageDir: false,
     ...opts.config,
   };
   const sim = createSimulatedHost({ createDelayMs: 10, shutdownDelayMs: 50, ...opts.sim });
