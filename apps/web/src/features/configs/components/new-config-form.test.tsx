@@ -83,4 +83,15 @@ describe('NewConfigForm', () => {
     expect(preview).toContain("boot = 'd'");
     expect(preview).toContain('vnc = 1');
   });
+
+  it('refuses an LVM name LVM reserves, with the api’s rule, and adds nothing', async () => {
+    const user = userEvent.setup();
+    mockFetch(() => jsonResponse(200, []));
+    renderWithProviders(<NewConfigForm />);
+    await user.type(screen.getByRole('textbox', { name: 'Logical volume' }), 'snapshot1');
+    expect(
+      await screen.findByText(/does not start with "snapshot" or "pvmove"/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Add LVM disk' })).toBeDisabled();
+  });
 });

@@ -1,14 +1,15 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { type ReactNode, useId, useMemo, useState } from 'react';
-import { type FieldError, useFieldArray, useForm, useWatch } from 'react-hook-form';
+import { lvNameSchema, vgNameSchema } from '@xendeck/api';
+import { useId, useMemo, useState } from 'react';
+import { useFieldArray, useForm, useWatch } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
+import { Field, inputBaseClass as inputBase, inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { isApiError } from '@/lib/api-client';
 import { useCreateConfig } from '../api/create-config';
 import {
-  LVM_NAME,
   lvmDiskSpec,
   type NewConfigValues,
   newConfigDefaults,
@@ -17,40 +18,6 @@ import {
   previewNewConfig,
   toNewConfigModel,
 } from '../lib/new-config';
-
-const inputBase =
-  'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-600 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-950';
-const inputClass = `${inputBase} w-full`;
-
-function Field({
-  label,
-  hint,
-  error,
-  children,
-  htmlFor,
-}: {
-  label: string;
-  hint?: ReactNode;
-  error?: FieldError | undefined;
-  children: ReactNode;
-  htmlFor: string;
-}) {
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={htmlFor} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-        {label}
-      </label>
-      {children}
-      {error?.message ? (
-        <p id={`${htmlFor}-error`} role="alert" className="text-xs text-red-700 dark:text-red-300">
-          {error.message}
-        </p>
-      ) : hint ? (
-        <p className="text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>
-      ) : null}
-    </div>
-  );
-}
 
 /**
  * "New guest config": name, type, memory, vCPUs, boot (PV kernel or pygrub, PVH kernel, HVM ISO
@@ -100,11 +67,8 @@ export function NewConfigForm() {
   const lvmProblem =
     lv === ''
       ? null
-      : !LVM_NAME.test(vg)
-        ? 'volume group name'
-        : !LVM_NAME.test(lv)
-          ? 'logical volume name'
-          : null;
+      : ((vgNameSchema.safeParse(vg).error ?? lvNameSchema.safeParse(lv).error)?.issues[0]
+          ?.message ?? null);
 
   const onSubmit = handleSubmit((v) => {
     setServerError(null);
@@ -373,7 +337,7 @@ export function NewConfigForm() {
           </div>
           {lvmProblem ? (
             <p role="alert" className="text-xs text-red-700 dark:text-red-300">
-              Invalid {lvmProblem}: letters, digits, “+”, “_”, “.”, “-”, not starting with “-”.
+              Invalid name: {lvmProblem}.
             </p>
           ) : null}
         </fieldset>

@@ -1,21 +1,21 @@
 /**
- * The new-guest form's values, their validation (each disk spec read by xl-config's
- * `parseDiskSpec`, the bridge by `parseVifSpec`, exactly as xl will read them), and the mapping to
- * the `POST /api/v1/configs` model and to the preview text (`formatXlConfig`).
+ * The new-config form's values, their validation (each disk spec read by xl-config's
+ * `parseDiskSpec`, the bridge by `parseVifSpec`, exactly as xl will read them), and the form
+ * values → `POST /api/v1/configs` model. The model → config mapping is xl-config's
+ * (`configFormDomainConfig`, the one the server writes with), not a copy here.
  */
 import { domainNameSchema, type NewConfigModel } from '@xendeck/api';
 import {
-  type DiskSpec,
-  type DomainConfig,
+  cdromDisk,
+  configFormDomainConfig,
   formatDiskSpec,
   formatXlConfig,
   parseDiskSpec,
   parseVifSpec,
+  volumePath,
 } from '@xendeck/xl-config';
 import { z } from 'zod';
 
-/** LVM volume group / logical volume names (lvm(8): letters, digits, `+_.-`, not starting with `-`). */
-export const LVM_NAME = /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,127}$/;
 /** A Linux interface name (bridge): 1–15 characters, no `/`, `,`, `=`, blank or quote. */
 const BRIDGE_NAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 
@@ -123,23 +123,15 @@ export const newConfigDefaults: NewConfigValues = {
   bridge: 'xenbr0',
 };
 
-/** The disk spec of an installer ISO: a read-only CD-ROM as `hdc` (xl-disk-configuration(5)). */
+/** The disk spec of an installer ISO: xl-config's CD-ROM drive (`hdc`, read-only) holding it. */
 export function isoDiskSpec(isoPath: string): string {
-  return formatDiskSpec({
-    target: isoPath,
-    vdev: 'hdc',
-    format: 'raw',
-    access: 'ro',
-    devtype: 'cdrom',
-    removable: true,
-    directIoSafe: false,
-  });
+  return formatDiskSpec(cdromDisk(isoPath));
 }
 
 /** The disk spec of an LVM logical volume used whole as a raw disk: `format=raw, vdev=…, access=rw, target=/dev/<vg>/<lv>`. */
 export function lvmDiskSpec(vg: string, lv: string, vdev: string): string {
   return formatDiskSpec({
-    target: `/dev/${vg}/${lv}`,
+    target: volumePath(vg, lv),
     vdev,
     format: 'raw',
     access: 'rw',
@@ -189,34 +181,11 @@ export function toNewConfigModel(v: NewConfigValues): NewConfigModel {
 }
 
 /**
- * The file the server will write for `name` and `model`: xl-config's `formatXlConfig` of the same
- * settings (disk and vif specs parsed, so they print in canonical form). Specs that do not parse
- * are left out (the form shows their errors).
+ * The file the server will write for `name` and `model`, without its first comment line:
+ * `formatXlConfig` of xl-config's `configFormDomainConfig` (the server's mapping too). Specs that
+ * do not parse are left out (the form shows their errors).
  * @throws TypeError from formatXlConfig for a value it cannot write.
  */
 export function previewNewConfig(name: string, model: NewConfigModel): string {
-  const config: DomainConfig = {
-    ...(name !== '' ? { name } : {}),
-    type: model.type,
-    memoryMiB: model.memoryMiB,
-    vcpus: model.vcpus,
-  };
-  if (model.maxmemMiB !== undefined) config.maxmemMiB = model.maxmemMiB;
-  if (model.maxvcpus !== undefined) config.maxvcpus = model.maxvcpus;
-  if (model.onPoweroff) config.onPoweroff = model.onPoweroff;
-  if (model.onReboot) config.onReboot = model.onReboot;
-  if (model.onCrash) config.onCrash = model.onCrash;
-  if (model.kernel !== undefined) config.kernel = model.kernel;
-  if (model.ramdisk !== undefined) config.ramdisk = model.ramdisk;
-  if (model.extra !== undefined) config.extra = model.extra;
-  if (model.bootloader !== undefined) config.bootloader = model.bootloader;
-  const disks = model.disk.map((s) => parseDiskSpec(s).disk).filter((d): d is DiskSpec => !!d);
-  // As the server does (apps/server toNewDomainConfig): no `disk`/`vif` line when there are none.
-  if (disks.length > 0) config.disk = disks;
-  if (model.vif.length > 0) config.vif = model.vif.map((s) => parseVifSpec(s).vif);
-  if (model.boot !== undefined) config.boot = model.boot;
-  if (model.vnc !== undefined) config.vnc = model.vnc;
-  if (model.vnclisten !== undefined) config.vnclisten = model.vnclisten;
-  if (model.serial !== undefined) config.serial = [model.serial];
-  return formatXlConfig(config);
+  return formatXlConfig(configFormDomainConfig(name, model).config);
 }
