@@ -17,6 +17,7 @@ export function ConfirmDialog({
   open,
   onOpenChange,
   cancelLabel = 'Cancel',
+  confirmDisabled = false,
 }: {
   title: ReactNode;
   /** The explanation: what happens, what is lost. */
@@ -28,6 +29,8 @@ export function ConfirmDialog({
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
   cancelLabel?: string;
+  /** Keeps the confirm button disabled (e.g. until the thing's name is typed in `children`). */
+  confirmDisabled?: boolean;
 }) {
   const controlled = open !== undefined ? { open, onOpenChange } : {};
   return (
@@ -47,7 +50,7 @@ export function ConfirmDialog({
               <Button>{cancelLabel}</Button>
             </Dialog.Close>
             <Dialog.Close asChild>
-              <Button variant={confirmVariant} onClick={onConfirm}>
+              <Button variant={confirmVariant} onClick={onConfirm} disabled={confirmDisabled}>
                 {confirmLabel}
               </Button>
             </Dialog.Close>

@@ -37,6 +37,9 @@ describe('formatBytes and percentOf', () => {
     expect(formatBytes(812)).toBe('812 B');
     expect(formatBytes(1434)).toBe('1.4 KiB');
     expect(formatBytes(2 * 1024 * 1024)).toBe('2.0 MiB');
+    expect(formatBytes(1023 * 1024 * 1024)).toBe('1023.0 MiB');
+    expect(formatBytes(8 * 1024 ** 3)).toBe('8.0 GiB');
+    expect(formatBytes(1.5 * 1024 ** 4)).toBe('1.5 TiB');
   });
   it('computes a share with one decimal and 0 for an empty whole', () => {
     expect(percentOf(1, 3)).toBe(33.3);

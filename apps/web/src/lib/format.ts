@@ -27,11 +27,13 @@ export function formatMiB(mib: number): string {
   return `${(mib / 1024).toFixed(1)} GiB`;
 }
 
-/** A byte count for file sizes: `"812 B"`, `"1.4 KiB"`, `"2.0 MiB"`. */
+/** A byte count for file and volume sizes: `"812 B"`, `"1.4 KiB"`, `"2.0 MiB"`, `"8.0 GiB"`, `"1.5 TiB"`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes < 1024 ** 4) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return `${(bytes / 1024 ** 4).toFixed(1)} TiB`;
 }
 
 /** Share of a whole in percent, one decimal; 0 when the whole is 0. */
