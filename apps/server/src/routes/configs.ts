@@ -11,7 +11,6 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import {
   CONFIG_MAX_BYTES,
   type ConfigDiagnostic,
@@ -26,19 +25,16 @@ import {
   type NewConfigModel,
 } from '@xendeck/api';
 import {
-  type DiskSpec,
+  configFormDomainConfig,
   type DomainConfig,
-  formatXlConfig,
-  parseDiskSpec,
-  parseVifSpec,
   parseXlConfig,
   toDomainConfig,
-  type VifSpec,
   type XlDiagnostic,
 } from '@xendeck/xl-config';
 import type { Request, Response } from 'express';
 import { currentUser, remoteAddress } from '../auth/access.js';
 import { atomicWriteFile, type CommitOps } from '../configs/atomic.js';
+import { createConfigFile } from '../configs/create.js';
 import {
   configFilePath,
   sha256Hex as createSha,
@@ -183,68 +179,23 @@ function parseVersionId(raw: unknown): number {
   return Number(raw);
 }
 
-/** Drops undefined fields, so a model compares equal to what toDomainConfig reads back. */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 /**
- * The xl-config model of a new-guest form: disk and vif specs parsed with xl-config's
- * `parseDiskSpec` / `parseVifSpec`. Throws 422 INVALID_INPUT with `details.issues[].path`
- * `model.disk.<i>` / `model.vif.<i>` and the parser's message.
+ * The xl-config model of a new-guest form, by xl-config's `configFormDomainConfig` (the same field
+ * mapping as the create-guest wizard's; disk and vif specs read by `parseDiskSpec` /
+ * `parseVifSpec`). Throws 422 INVALID_INPUT with `details.issues[].path` `model.disk.<i>` /
+ * `model.vif.<i>` and the parser's message.
  */
 export function toNewDomainConfig(name: string, m: NewConfigModel): DomainConfig {
-  const issues: { path: string; message: string }[] = [];
-  const disk: DiskSpec[] = [];
-  m.disk.forEach((spec, i) => {
-    const r = parseDiskSpec(spec);
-    if (r.disk && r.errors.length === 0) disk.push(r.disk);
-    else {
-      issues.push({
-        path: `model.disk.${i}`,
-        message: `disk ${i} "${spec}": ${r.errors.map((e) => e.message).join('; ') || 'invalid'}`,
-      });
-    }
-  });
-  const vif: VifSpec[] = [];
-  m.vif.forEach((spec, i) => {
-    const r = parseVifSpec(spec);
-    if (r.warnings.length === 0) vif.push(r.vif);
-    else {
-      issues.push({
-        path: `model.vif.${i}`,
-        message: `vif ${i} "${spec}": ${r.warnings.map((w) => w.message).join('; ')}`,
-      });
-    }
-  });
+  const { config, issues } = configFormDomainConfig(name, m);
   if (issues.length) {
+    const withPrefix = issues.map((i) => ({ path: `model.${i.path}`, message: i.message }));
     throw new ApiError(
       'INVALID_INPUT',
-      `Invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      { where: 'body', issues },
+      `Invalid request body: ${withPrefix.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { where: 'body', issues: withPrefix },
     );
   }
-  return defined<DomainConfig>({
-    name,
-    type: m.type,
-    memoryMiB: m.memoryMiB,
-    maxmemMiB: m.maxmemMiB,
-    vcpus: m.vcpus,
-    maxvcpus: m.maxvcpus,
-    onPoweroff: m.onPoweroff,
-    onReboot: m.onReboot,
-    onCrash: m.onCrash,
-    kernel: m.kernel,
-    ramdisk: m.ramdisk,
-    extra: m.extra,
-    bootloader: m.bootloader,
-    disk: disk.length ? disk : undefined,
-    vif: vif.length ? vif : undefined,
-    boot: m.boot,
-    vnc: m.vnc,
-    vnclisten: m.vnclisten,
-    serial: m.serial === undefined ? undefined : [m.serial],
-  });
+  return config;
 }
 
 export interface ConfigRoutesOptions {
@@ -406,60 +357,17 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
       handler: async (req, res) => {
         const body = parseBody(createConfigRequestSchema, req.body);
         const name = body.name;
-        const path = configFilePath(dir(), name);
         try {
-          const model = toNewDomainConfig(name, body.model);
-          let generated: string;
-          try {
-            generated = formatXlConfig(model);
-          } catch (err) {
-            throw new ApiError(
-              'INVALID_INPUT',
-              `Cannot write this model as an xl config: ${(err as Error).message}`,
-              { where: 'body' },
-            );
-          }
-          const user = currentUser(res).username;
-          const text = `# ${name}: created by Xendeck (user ${user}, ${new Date(opts.now?.() ?? Date.now()).toISOString()}).\n${generated}`;
-          const back = toDomainConfig(parseXlConfig(text));
-          if (back.errors.length || !isDeepStrictEqual(back.config, model)) {
-            ctx.logger.error(
-              { model, readBack: back.config, errors: back.errors },
-              'generated config does not read back as its model',
-            );
-            throw new ApiError(
-              'INTERNAL',
-              'The generated config file did not read back as the same settings; nothing was written (the server log has both)',
-            );
-          }
-          const bytes = Buffer.from(text, 'utf8');
-          const etag = etagOf(bytes);
-          await lock.run(path, async () => {
-            const exists = await lstat(path).then(
-              () => true,
-              (err: NodeJS.ErrnoException) => {
-                if (err.code === 'ENOENT') return false;
-                throw err;
-              },
-            );
-            const existsError = () =>
-              new ApiError(
-                'CONFIG_EXISTS',
-                `${path} already exists; Xendeck never overwrites a config file on create (edit it instead)`,
-                { path },
-              );
-            if (exists) throw existsError();
-            try {
-              await atomicWriteFile(path, bytes, {
-                mode: 'create',
-                fileMode: 0o644,
-                ops: opts.commitOps,
-              });
-            } catch (err) {
-              if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw existsError();
-              throw err;
-            }
-            history.add(name, 'create', user, text, bytes);
+          const { path, etag } = await createConfigFile({
+            configDir: dir(),
+            name,
+            model: toNewDomainConfig(name, body.model),
+            user: currentUser(res).username,
+            now: opts.now ?? Date.now,
+            history,
+            logger: ctx.logger,
+            lock,
+            commitOps: opts.commitOps,
           });
           audit(req, res, 'config.create', name, 'ok', { newEtag: etag });
           const answer: CreateConfigResult = { name, path, etag };
