@@ -1,8 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type TaskAccepted, taskAcceptedSchema } from '@xendeck/api';
+import {
+  type CreateGuestAccepted,
+  type CreateGuestRequest,
+  createGuestAcceptedSchema,
+} from '@xendeck/api';
 import { applyTaskUpdate } from '@/features/tasks';
 import { apiFetch } from '@/lib/api-client';
-import type { GuestRequest } from '../lib/wizard-request';
 
 /**
  * `POST /api/v1/guests`: starts a `guest.create` task (new volumes, the config file, `xl create`
@@ -10,8 +13,8 @@ import type { GuestRequest } from '../lib/wizard-request';
  * `DOMAIN_EXISTS`, a volume in use), 422 `INVALID_INPUT` (`details.issues[].path` names the field,
  * e.g. `disks.0.sizeBytes`), before any task starts.
  */
-export function createGuest(request: GuestRequest): Promise<TaskAccepted> {
-  return apiFetch('/guests', { method: 'POST', body: request, schema: taskAcceptedSchema });
+export function createGuest(request: CreateGuestRequest): Promise<CreateGuestAccepted> {
+  return apiFetch('/guests', { method: 'POST', body: request, schema: createGuestAcceptedSchema });
 }
 
 /** The mutation; the accepted task goes into the tasks cache at once, so following it starts there. */

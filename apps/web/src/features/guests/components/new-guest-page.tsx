@@ -7,7 +7,7 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type FieldPath, FormProvider, useForm, useWatch } from 'react-hook-form';
+import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { Link } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
@@ -16,7 +16,7 @@ import { isApiError } from '@/lib/api-client';
 import { useCreateGuest } from '../api/create-guest';
 import { generateMac, XL_SHUTDOWN_DEFAULTS } from '../lib/guest-facts';
 import { previewGuest } from '../lib/wizard-preview';
-import { toGuestRequest, wizardSchema } from '../lib/wizard-request';
+import { formFieldOfIssue, toGuestRequest, wizardSchema } from '../lib/wizard-request';
 import { WIZARD_STEPS } from '../lib/wizard-steps';
 import { newDiskRow, type WizardValues } from '../lib/wizard-values';
 import { CreationProgress, consolePathFor } from './creation-progress';
@@ -56,35 +56,6 @@ export function wizardDefaults(): WizardValues {
   };
 }
 
-/** Where a request field's server-side issue belongs in the form (`disks.0.sizeBytes` → `disks.0.sizeGiB`). */
-export function formFieldOfIssue(path: string): FieldPath<WizardValues> | undefined {
-  const disk = /^disks\.(\d+)(?:\.(\w+))?$/.exec(path);
-  if (disk) {
-    const field = { sizeBytes: 'sizeGiB', volume: 'volume', imageFile: 'image' }[disk[2] ?? ''];
-    return `disks.${Number(disk[1])}.${(field ?? 'volumeGroup') as 'volumeGroup'}`;
-  }
-  const direct: Record<string, FieldPath<WizardValues>> = {
-    name: 'name',
-    type: 'type',
-    profile: 'profile',
-    memoryMiB: 'memoryMiB',
-    maxmemMiB: 'maxmemMiB',
-    vcpus: 'vcpus',
-    kernel: 'kernel',
-    ramdisk: 'ramdisk',
-    extra: 'extra',
-    bootloader: 'pvBoot',
-    cdrom: 'cdrom',
-    'network.bridge': 'bridge',
-    'network.mac': 'mac',
-    'vnc.password': 'vncPassword',
-    onPoweroff: 'onPoweroff',
-    onReboot: 'onReboot',
-    onCrash: 'onCrash',
-  };
-  return direct[path];
-}
-
 /** The step that holds `field`. */
 function stepOfField(field: string): number {
   const top = field.split('.')[0] ?? field;
@@ -119,7 +90,7 @@ export default function NewGuestPage() {
 
   // Fill in what the host decides once it is known: the first volume group, the first bridge.
   const firstVg = data.volumeGroups?.[0]?.name;
-  const firstBridge = data.defaultBridge ?? data.bridges?.[0];
+  const firstBridge = data.bridges?.[0];
   useEffect(() => {
     if (!firstVg) return;
     form.getValues('disks').forEach((d, i) => {

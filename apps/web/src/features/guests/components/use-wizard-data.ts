@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { useConfigs } from '@/features/configs';
 import { useDomains } from '@/features/domains';
 import { useHost } from '@/features/host';
-import { guestDefaultsQueryOptions } from '../api/get-guest-defaults';
+import { useGuestHost } from '../api/get-guest-host';
 import {
   imagesQueryOptions,
   isosQueryOptions,
@@ -26,7 +26,7 @@ export function useWizardData(volumeGroups: readonly string[]): WizardData {
   const vgs = useQuery(volumeGroupsQueryOptions());
   const images = useQuery(imagesQueryOptions());
   const isos = useQuery(isosQueryOptions());
-  const defaults = useQuery(guestDefaultsQueryOptions());
+  const defaults = useGuestHost();
   const volumes = useQueries({ queries: volumeGroups.map((vg) => volumesQueryOptions(vg)) });
 
   const volumesByVg = volumeGroups
@@ -58,7 +58,6 @@ export function useWizardData(volumeGroups: readonly string[]): WizardData {
       isos: isos.data,
       isosError: message(isos.error),
       bridges: defaults.data?.bridges,
-      defaultBridge: defaults.data?.defaultBridge ?? undefined,
       bridgesError: message(defaults.error),
       paths: defaults.data
         ? {

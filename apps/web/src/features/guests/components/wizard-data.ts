@@ -21,8 +21,6 @@ export interface WizardData {
   isosError?: string | undefined;
   /** dom0's bridges (from the guest defaults endpoint). */
   bridges: string[] | undefined;
-  /** The bridge a new guest gets unless the hoster picks another. */
-  defaultBridge?: string | undefined;
   bridgesError?: string | undefined;
   /** The host's config, ISO and image directories, for the preview (guest defaults endpoint). */
   paths: GuestPreviewPaths | undefined;

@@ -5,21 +5,15 @@
  * here against what the server listed — the name is free, vCPUs fit the host, a new volume fits
  * its volume group and its name is free there, an existing volume is unused.
  */
-import {
-  domainNameSchema,
-  imageFileNameSchema,
-  lvNameSchema,
-  shutdownActionSchema,
-} from '@xendeck/api';
-import {
-  GUEST_MAX_DISKS,
-  type GuestSettings,
-  guestVolumeName,
-  MAC_PATTERN,
-} from '@xendeck/xl-config';
+import { createGuestRequestSchema, shutdownActionSchema } from '@xendeck/api';
+import { type GuestSettings, guestProblems, guestVolumeName } from '@xendeck/xl-config';
+import type { FieldPath } from 'react-hook-form';
 import { z } from 'zod';
+import { formatMiB } from '@/lib/format';
 import type { WizardData } from '../components/wizard-data';
 import { GIB_BYTES, type WizardDisk, type WizardValues } from './wizard-values';
+
+const MIB_BYTES = 1024 * 1024;
 
 /** The `POST /api/v1/guests` body. */
 export type GuestRequest = GuestSettings & { start: boolean };
@@ -62,7 +56,7 @@ export function toGuestRequest(v: WizardValues): GuestRequest {
   } else if (v.type === 'pv' && v.pvBoot === 'pygrub') {
     r.bootloader = 'pygrub';
   } else {
-    r.kernel = v.kernel.trim();
+    if (v.kernel.trim() !== '') r.kernel = v.kernel.trim();
     if (v.ramdisk.trim() !== '') r.ramdisk = v.ramdisk.trim();
     if (v.extra.trim() !== '') r.extra = v.extra.trim();
   }
@@ -70,9 +64,43 @@ export function toGuestRequest(v: WizardValues): GuestRequest {
   return r;
 }
 
-const DOM0_PATH_PROBLEM = 'an absolute dom0 path, starting with /';
-const wholeNumber = (what: string) =>
-  z.number({ error: `${what} is a whole number` }).int(`${what} is a whole number`);
+/**
+ * Where an issue of the request (a path of `createGuestRequestSchema` or of xl-config's
+ * `guestProblems`, e.g. `disks.0.sizeBytes`, `network.mac`) shows in the form.
+ */
+export function formFieldOfIssue(path: string): FieldPath<WizardValues> | undefined {
+  const disk = /^disks\.(\d+)(?:\.(\w+))?/.exec(path);
+  if (disk) {
+    const field =
+      { sizeBytes: 'sizeGiB', volume: 'volume', imageFile: 'image' }[disk[2] ?? ''] ??
+      'volumeGroup';
+    return `disks.${Number(disk[1])}.${field as 'volumeGroup'}`;
+  }
+  const direct: Record<string, FieldPath<WizardValues>> = {
+    name: 'name',
+    type: 'type',
+    profile: 'profile',
+    memoryMiB: 'memoryMiB',
+    maxmemMiB: 'maxmemMiB',
+    vcpus: 'vcpus',
+    kernel: 'kernel',
+    ramdisk: 'ramdisk',
+    extra: 'extra',
+    bootloader: 'pvBoot',
+    cdrom: 'cdrom',
+    disks: 'disks',
+    'network.bridge': 'bridge',
+    'network.mac': 'mac',
+    'vnc.password': 'vncPassword',
+    onPoweroff: 'onPoweroff',
+    onReboot: 'onReboot',
+    onCrash: 'onCrash',
+  };
+  return direct[path];
+}
+
+/** A number input's value: a number, or NaN while empty (react-hook-form `valueAsNumber`). */
+const typedNumber = (what: string) => z.number({ error: `${what}: type a number` });
 
 const diskSchema = z.object({
   source: z.enum(['new-lv', 'existing-lv', 'image']),
@@ -83,13 +111,15 @@ const diskSchema = z.object({
 });
 
 /**
- * The form's schema for the data the page has loaded. Field errors land on the field they concern
- * (`disks.<i>.sizeGiB`, `mac`, ...), so react-hook-form shows them there.
+ * The form's schema for the data the page has loaded. The request's rules are the api's
+ * (`createGuestRequestSchema`) and xl-config's (`guestProblems`), run on the request these values
+ * make, each issue moved onto its field ({@link formFieldOfIssue}); then what only the wizard can
+ * check against the host's lists. Errors land on the field they concern (`disks.<i>.sizeGiB`...).
  */
 export function wizardSchema(data: WizardData) {
   return z
     .object({
-      name: domainNameSchema,
+      name: z.string(),
       type: z.enum(['pv', 'pvh', 'hvm']),
       profile: z.enum(['windows', 'linux', 'other']),
       pvBoot: z.enum(['pygrub', 'kernel']),
@@ -97,10 +127,10 @@ export function wizardSchema(data: WizardData) {
       ramdisk: z.string(),
       extra: z.string(),
       cdrom: z.string(),
-      memoryMiB: wholeNumber('memory').min(16, 'at least 16 MiB'),
-      maxmemMiB: wholeNumber('maximum memory').min(16, 'at least 16 MiB'),
-      vcpus: wholeNumber('vCPUs').min(1, 'at least 1 vCPU').max(512, 'at most 512 vCPUs'),
-      disks: z.array(diskSchema).max(GUEST_MAX_DISKS, `at most ${GUEST_MAX_DISKS} disks`),
+      memoryMiB: typedNumber('memory'),
+      maxmemMiB: typedNumber('maximum memory'),
+      vcpus: typedNumber('vCPUs'),
+      disks: z.array(diskSchema),
       network: z.boolean(),
       bridge: z.string(),
       mac: z.string(),
@@ -111,53 +141,57 @@ export function wizardSchema(data: WizardData) {
       start: z.boolean(),
     })
     .superRefine((v, ctx) => {
-      const issue = (path: (string | number)[], message: string) =>
+      const seen = new Set<string>();
+      const issue = (path: (string | number)[], message: string) => {
+        const key = path.join('.');
+        if (seen.has(key)) return; // the first message per field is enough
+        seen.add(key);
         ctx.addIssue({ code: 'custom', path, message });
+      };
+      const request = toGuestRequest(v);
 
+      // The request's own rules, written once in @xendeck/api and @xendeck/xl-config.
+      const parsed = createGuestRequestSchema.safeParse(request);
+      const problems = [
+        ...(parsed.success
+          ? []
+          : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))),
+        ...guestProblems(request),
+      ];
+      for (const p of problems) {
+        const field = formFieldOfIssue(p.path);
+        if (field) issue(field.split('.'), p.message);
+      }
+      if (v.network && v.bridge === '') issue(['bridge'], 'choose a bridge');
+
+      // What only the wizard knows: the host's lists.
       if (data.takenNames.has(v.name)) {
         issue(['name'], `“${v.name}” is taken: a domain or a config file has that name`);
-      }
-
-      const needsKernel = v.type === 'pvh' || (v.type === 'pv' && v.pvBoot === 'kernel');
-      if (needsKernel) {
-        if (v.kernel.trim() === '') {
-          issue(['kernel'], `a ${v.type.toUpperCase()} guest needs a kernel (dom0 path)`);
-        } else if (!v.kernel.trim().startsWith('/')) issue(['kernel'], DOM0_PATH_PROBLEM);
-        if (v.ramdisk.trim() !== '' && !v.ramdisk.trim().startsWith('/')) {
-          issue(['ramdisk'], DOM0_PATH_PROBLEM);
-        }
       }
       if (v.type === 'hvm' && v.cdrom !== '' && data.isos) {
         if (!data.isos.isos.some((i) => i.name === v.cdrom)) {
           issue(['cdrom'], `${v.cdrom} is no longer in the ISO library`);
         }
       }
-
-      if (Number.isFinite(v.maxmemMiB) && Number.isFinite(v.memoryMiB)) {
-        if (v.maxmemMiB < v.memoryMiB) {
-          issue(['maxmemMiB'], `at least the memory at boot (${v.memoryMiB} MiB)`);
-        }
+      if (data.host && v.start && v.memoryMiB > data.host.freeMemoryMiB) {
+        issue(
+          ['memoryMiB'],
+          `the host has ${data.host.freeMemoryMiB} MiB free: starting would fail (lower it, or untick “Start after creation”)`,
+        );
       }
-      if (data.host && Number.isFinite(v.memoryMiB) && v.memoryMiB > data.host.freeMemoryMiB) {
-        if (v.start) {
-          issue(
-            ['memoryMiB'],
-            `the host has ${data.host.freeMemoryMiB} MiB free: start would fail (lower it, or untick “Start after creation”)`,
-          );
-        }
-      }
-      if (data.host && Number.isFinite(v.vcpus) && v.vcpus > data.host.nrCpus) {
+      if (data.host && v.vcpus > data.host.nrCpus) {
         issue(['vcpus'], `at most the host’s ${data.host.nrCpus} physical CPUs`);
       }
 
-      // Disks: what each source needs, and what the volume groups can hold.
       const wantedBytes = new Map<string, number>();
-      const pickedVolumes = new Map<string, number>();
+      const picked = new Map<string, number>();
       v.disks.forEach((d, i) => {
         if (d.source === 'image') {
-          const r = imageFileNameSchema.safeParse(d.image);
           if (d.image === '') issue(['disks', i, 'image'], 'choose an image file');
-          else if (!r.success) issue(['disks', i, 'image'], r.error.issues[0]?.message ?? '');
+          const file = data.images?.images.find((f) => f.name === d.image);
+          if (file && file.usedBy.length > 0) {
+            issue(['disks', i, 'image'], `${d.image} is in use; pick an unused file`);
+          }
           return;
         }
         if (d.volumeGroup === '') {
@@ -166,30 +200,24 @@ export function wizardSchema(data: WizardData) {
         }
         const volumes = data.volumes[d.volumeGroup];
         if (d.source === 'new-lv') {
-          if (!Number.isFinite(d.sizeGiB) || d.sizeGiB <= 0) {
+          if (!(d.sizeGiB > 0)) {
             issue(['disks', i, 'sizeGiB'], 'a size in GiB, more than 0');
             return;
           }
           const lv = guestVolumeName(v.name, i);
-          const lvOk = lvNameSchema.safeParse(lv);
-          if (!lvOk.success) {
-            issue(['disks', i, 'sizeGiB'], lvOk.error.issues[0]?.message ?? 'bad volume name');
-          } else if (volumes?.some((x) => x.name === lv)) {
+          if (volumes?.some((x) => x.name === lv)) {
             issue(
               ['disks', i, 'sizeGiB'],
-              `/dev/${d.volumeGroup}/${lv} exists already: rename the guest, or pick it as an existing volume`,
+              `/dev/${d.volumeGroup}/${lv} exists already: rename the guest, or use it as an existing volume`,
             );
           }
-          wantedBytes.set(
-            d.volumeGroup,
-            (wantedBytes.get(d.volumeGroup) ?? 0) + gibToBytes(d.sizeGiB),
-          );
+          const wanted = (wantedBytes.get(d.volumeGroup) ?? 0) + gibToBytes(d.sizeGiB);
+          wantedBytes.set(d.volumeGroup, wanted);
           const vg = data.volumeGroups?.find((g) => g.name === d.volumeGroup);
-          const wanted = wantedBytes.get(d.volumeGroup) ?? 0;
           if (vg && wanted > vg.freeBytes) {
             issue(
               ['disks', i, 'sizeGiB'],
-              `${d.volumeGroup} has ${(vg.freeBytes / GIB_BYTES).toFixed(2)} GiB free${
+              `${d.volumeGroup} has ${formatMiB(vg.freeBytes / MIB_BYTES)} free${
                 wanted > gibToBytes(d.sizeGiB) ? ' for all the new volumes in it' : ''
               }`,
             );
@@ -204,22 +232,12 @@ export function wizardSchema(data: WizardData) {
         const lv = volumes?.find((x) => x.name === d.volume);
         if (lv && lv.usedBy.length > 0) {
           issue(['disks', i, 'volume'], `${d.volume} is in use; pick an unused volume`);
-        } else if (pickedVolumes.has(key)) {
+        } else if (picked.has(key)) {
           issue(
             ['disks', i, 'volume'],
-            `${d.volume} is disk ${(pickedVolumes.get(key) ?? 0) + 1} already`,
+            `${d.volume} is disk ${(picked.get(key) ?? 0) + 1} already`,
           );
-        } else pickedVolumes.set(key, i);
+        } else picked.set(key, i);
       });
-
-      if (v.network) {
-        if (v.bridge === '') issue(['bridge'], 'choose a bridge');
-        if (!MAC_PATTERN.test(v.mac)) issue(['mac'], 'six hex octets, e.g. 00:16:3e:12:34:56');
-      }
-      if (v.type === 'hvm' && v.vncPassword !== '') {
-        if ([...v.vncPassword].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
-          issue(['vncPassword'], 'no control characters');
-        }
-      }
     });
 }
