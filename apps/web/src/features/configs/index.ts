@@ -23,4 +23,5 @@ export { invalidateConfig, saveConfig, useSaveConfig } from './api/save-config';
 export { startDomain, useStartDomain, xlCreateCommand } from './api/start-domain';
 export { ConfigView } from './components/config-view';
 export { ConfigsTable } from './components/configs-table';
+export { ConfigDiff } from './components/lazy-editors';
 export { NewConfigForm } from './components/new-config-form';

@@ -27,6 +27,7 @@ import {
   type StickyModifier,
 } from '../lib/keysyms';
 import { loadRfb } from '../lib/load-viewers';
+import { CdromMenu } from './cdrom/cdrom-menu';
 import { SendKeysMenu } from './send-keys-menu';
 import { ConsoleStatusLine } from './status-line';
 import { TypeTextDialog } from './type-text-dialog';
@@ -293,6 +294,7 @@ export function VncConsole({
           onToggleSticky={toggleSticky}
         />
         <TypeTextDialog send={send} disabled={keysDisabled} onDone={focusScreen} />
+        {domain?.type === 'hvm' || !domain ? <CdromMenu name={name} domain={domain} /> : null}
         <span
           className="mx-1 h-5 border-l border-zinc-300 dark:border-zinc-700"
           aria-hidden="true"
