@@ -12,6 +12,7 @@ const navItems = [
   { to: '/domains', label: 'Domains', end: false },
   { to: '/top', label: 'xl top', end: false },
   { to: '/configs', label: 'Config files', end: false },
+  { to: '/storage', label: 'Storage', end: false },
   { to: '/tasks', label: 'Tasks', end: false },
 ];
 
