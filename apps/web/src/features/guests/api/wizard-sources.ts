@@ -1,38 +1,10 @@
 /**
- * INTERIM: the storage and ISO library lists the wizard reads, until features/storage and
- * features/isos export their own query options (then these go, and use-wizard-data imports theirs).
+ * INTERIM: the ISO library list the wizard reads, until features/isos exports its query options
+ * (then this goes, and use-wizard-data imports theirs).
  */
 import { queryOptions } from '@tanstack/react-query';
-import {
-  imageFileListSchema,
-  isoListSchema,
-  volumeGroupListSchema,
-  volumeListSchema,
-} from '@xendeck/api';
+import { isoListSchema } from '@xendeck/api';
 import { apiFetch } from '@/lib/api-client';
-
-export const volumeGroupsQueryOptions = () =>
-  queryOptions({
-    queryKey: ['storage', 'volume-groups'],
-    queryFn: ({ signal }) =>
-      apiFetch('/storage/volume-groups', { schema: volumeGroupListSchema, signal }),
-  });
-
-export const volumesQueryOptions = (vg: string) =>
-  queryOptions({
-    queryKey: ['storage', 'volume-groups', vg, 'volumes'],
-    queryFn: ({ signal }) =>
-      apiFetch(`/storage/volume-groups/${encodeURIComponent(vg)}/volumes`, {
-        schema: volumeListSchema,
-        signal,
-      }),
-  });
-
-export const imagesQueryOptions = () =>
-  queryOptions({
-    queryKey: ['storage', 'images'],
-    queryFn: ({ signal }) => apiFetch('/storage/images', { schema: imageFileListSchema, signal }),
-  });
 
 export const isosQueryOptions = () =>
   queryOptions({

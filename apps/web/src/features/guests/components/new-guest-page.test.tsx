@@ -237,7 +237,7 @@ describe('the create-guest wizard', () => {
     const lv = screen.getByRole('combobox', { name: 'Disk 1 logical volume' });
     const used = within(lv).getByRole('option', { name: /web-01/ }) as HTMLOptionElement;
     expect(used.disabled).toBe(true);
-    expect(used).toHaveTextContent('used by web-01.cfg');
+    expect(used).toHaveTextContent('used by config web-01');
     await user.selectOptions(lv, 'spare');
     await next(user);
     await heading(/Network/);

@@ -3,13 +3,13 @@ import { useMemo } from 'react';
 import { useConfigs } from '@/features/configs';
 import { useDomains } from '@/features/domains';
 import { useHost } from '@/features/host';
-import { useGuestHost } from '../api/get-guest-host';
 import {
   imagesQueryOptions,
-  isosQueryOptions,
   volumeGroupsQueryOptions,
   volumesQueryOptions,
-} from '../api/wizard-sources';
+} from '@/features/storage';
+import { useGuestHost } from '../api/get-guest-host';
+import { isosQueryOptions } from '../api/wizard-sources';
 import type { WizardData } from './wizard-data';
 
 const message = (e: Error | null) => (e ? e.message : undefined);

@@ -128,7 +128,7 @@ export function wizardSchema(data: WizardData) {
       extra: z.string(),
       cdrom: z.string(),
       memoryMiB: typedNumber('memory'),
-      maxmemMiB: typedNumber('maximum memory'),
+      maxmemMiB: typedNumber('maxmem'),
       vcpus: typedNumber('vCPUs'),
       disks: z.array(diskSchema),
       network: z.boolean(),

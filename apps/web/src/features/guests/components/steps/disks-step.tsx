@@ -3,14 +3,15 @@ import { useId } from 'react';
 import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import { Button } from '@/components/button';
 import { Field, inputClass } from '@/components/form-field';
+import { userLabel } from '@/features/storage';
 import { formatBytes } from '@/lib/format';
 import { newVolumeNameFor } from '../../lib/wizard-request';
 import { newDiskRow, type WizardValues } from '../../lib/wizard-values';
 import type { WizardData } from '../wizard-data';
 
-/** `web1 (config), web1 (domain 3)`: who uses a volume or file. */
+/** Who uses a volume or file, as the Storage page names them. */
 function usersText(users: readonly DiskUser[]): string {
-  return users.map((u) => (u.kind === 'config' ? `${u.name}.cfg` : `domain ${u.name}`)).join(', ');
+  return users.map(userLabel).join(', ');
 }
 
 const SOURCES = [

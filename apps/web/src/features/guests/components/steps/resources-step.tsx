@@ -50,7 +50,7 @@ export function ResourcesStep({ data }: { data: WizardData }) {
           />
         </Field>
         <Field
-          label="Maximum memory (MiB)"
+          label="Maxmem (MiB)"
           htmlFor={`${id}-maxmem`}
           error={errors.maxmemMiB}
           hint={`maxmem: the balloon may grow up to this; at least ${Number.isFinite(memoryMiB) ? memoryMiB : '…'} MiB`}
