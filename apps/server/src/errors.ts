@@ -58,7 +58,9 @@ export type ServerErrorCode =
   /** A removal without `?confirm=` equal to the thing's name (`details.expected`). */
   | 'CONFIRMATION_REQUIRED'
   /** Growing a logical volume to less than its size (shrinking is never done). */
-  | 'SHRINK_REFUSED';
+  | 'SHRINK_REFUSED'
+  /** dom0 has no bridge of that name (`POST /guests` answers it with 400, naming the field). */
+  | 'BRIDGE_NOT_FOUND';
 
 /** Storage's codes (`StorageError` of @xendeck/storage: LVM and image files) are API codes as they are. */
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode | StorageErrorCode;
@@ -79,6 +81,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TASK_NOT_FOUND: 404,
   CONFIRMATION_REQUIRED: 400,
   SHRINK_REFUSED: 409,
+  BRIDGE_NOT_FOUND: 404,
   VG_NOT_FOUND: 404,
   LV_NOT_FOUND: 404,
   IMAGE_NOT_FOUND: 404,

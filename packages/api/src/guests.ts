@@ -11,7 +11,7 @@
  * preview endpoint: the web computes the preview with xl-config's `guestPreview`, the same code
  * the server writes with.
  */
-import type { GuestSettings } from '@xendeck/xl-config';
+import type { GuestDiskSource, GuestSettings } from '@xendeck/xl-config';
 import { z } from 'zod';
 // A cycle (index.ts re-exports this module): only read inside z.lazy, after index.ts has run.
 import { configString, domainNameSchema, shutdownActionSchema } from './index.js';
@@ -80,8 +80,7 @@ export const guestDiskSchema = z
         message: 'an image file disk has no volume',
       });
     }
-  })
-  .transform((d) => d as GuestSettings['disks'][number]);
+  }) as unknown as z.ZodType<GuestDiskSource, GuestDiskSource>; // exactly its shapes, which zod cannot infer
 
 /**
  * `POST /api/v1/guests` body: xl-config's `GuestSettings` and `start`. Units in the names.
