@@ -36,6 +36,8 @@ import type { Db } from './db.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
 import { webApp } from './http/static.js';
+import { requestDeadline } from './isos/request-deadline.js';
+import { type IsoRouteOptions, isoRoutes } from './isos/routes.js';
 import { MetricsHub } from './metrics/hub.js';
 import { createPrometheusExporter, type PrometheusExporter } from './metrics/prometheus.js';
 import { MetricsRing } from './metrics/ring.js';
@@ -82,6 +84,8 @@ export interface AppDeps {
     /** Metrics: wall clock of the sampler and history (default Date.now); whether the sampler
      * starts its timer (default true; tests may call `metrics.sampler.tick()` themselves). */
     metrics?: { now?: () => number; autoStart?: boolean };
+    /** ISO library: free-space figure and upload idle timeout. */
+    isos?: IsoRouteOptions;
   };
 }
 
@@ -245,12 +249,15 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...consoleLogRoutes(context, consoles.text),
     ...taskRoutes(tasks),
     ...storageRoutes(context),
+    ...isoRoutes(context, deps.options?.isos),
   ];
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders());
+  // Node's requestTimeout is off (main.ts) so uploads may last; this restores it per request.
+  app.use(requestDeadline());
   app.use(requestLog(logger));
 
   const api = express.Router();

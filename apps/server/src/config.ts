@@ -83,6 +83,16 @@ export interface Config {
   imageDir: string;
   /** Whether `imageDir` is that seeded simulated default. */
   simulatedImageDir: boolean;
+  /**
+   * Absolute directory of the ISO library (`XENDECK_ISO_DIR`, default /var/lib/xendeck/iso;
+   * created 0755 at start when missing). With the simulated backend and no explicit value:
+   * `<stateDir>/sim-iso`, seeded with one small ISO9660 image.
+   */
+  isoDir: string;
+  /** Whether `isoDir` is the simulated backend's default one (seeded with a demo image when new). */
+  simulatedIsoDir: boolean;
+  /** Largest ISO one upload may bring, in bytes (`XENDECK_ISO_MAX_BYTES`, default 64 GiB). */
+  isoMaxBytes: number;
 }
 
 /** A configuration problem, with a message meant for the operator (no stack trace needed). */
@@ -136,6 +146,8 @@ const envSchema = z.object({
   XENDECK_CONSOLE_LOG_DIR: absolutePath.default('/var/log/xen/console'),
   XENDECK_CONSOLE_GRACE_MS: intIn(0, 3_600_000).default(10_000),
   XENDECK_IMAGE_DIR: absolutePath.optional(),
+  XENDECK_ISO_DIR: absolutePath.optional(),
+  XENDECK_ISO_MAX_BYTES: intIn(1, Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
 });
 
 /** The explanation printed when no backend can run here. */
@@ -207,5 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
       e.XENDECK_IMAGE_DIR ??
       (backend === 'simulated' ? join(e.XENDECK_STATE_DIR, 'sim-images') : '/var/lib/xen/images'),
     simulatedImageDir: backend === 'simulated' && e.XENDECK_IMAGE_DIR === undefined,
+    isoDir:
+      e.XENDECK_ISO_DIR ??
+      (backend === 'simulated' ? join(e.XENDECK_STATE_DIR, 'sim-iso') : '/var/lib/xendeck/iso'),
+    simulatedIsoDir: backend === 'simulated' && e.XENDECK_ISO_DIR === undefined,
+    isoMaxBytes: e.XENDECK_ISO_MAX_BYTES,
   };
 }

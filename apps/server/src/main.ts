@@ -65,6 +65,9 @@ async function main(): Promise<void> {
 
   const xendeck = createApp({ config, db, hypervisor, logger });
   const server = createServer(xendeck.app);
+  // Off here, restored per request by the app (isos/request-deadline.ts): only an accepted ISO
+  // upload may take longer than 300 s. headersTimeout (60 s) still guards slow headers.
+  server.requestTimeout = 0;
   xendeck.attachWebsockets(server);
 
   await new Promise<void>((resolve) => {

@@ -20,6 +20,7 @@ import { ensureAdmin, Users } from '../src/auth/users.js';
 import type { Config } from '../src/config.js';
 import type { CommitOps } from '../src/configs/atomic.js';
 import { type Db, openDatabase } from '../src/db.js';
+import type { IsoRouteOptions } from '../src/isos/routes.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -56,6 +57,8 @@ export interface FixtureOptions {
   wsSessionCheckMs?: number;
   /** Wraps the simulated host the app gets (to fake one method, e.g. `vncEndpoint`). */
   hypervisor?: (sim: SimHost) => Hypervisor;
+  /** ISO library hooks (free-space figure, upload idle timeout). */
+  isos?: IsoRouteOptions;
 }
 
 export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
@@ -84,6 +87,9 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     consoleGraceMs: 10_000,
     imageDir: join(stateDir, 'images'),
     simulatedImageDir: false,
+    isoDir: join(stateDir, 'iso'),
+    simulatedIsoDir: false,
+    isoMaxBytes: 64 * 1024 ** 3,
     ...opts.config,
   };
   const sim = createSimulatedHost({ createDelayMs: 10, shutdownDelayMs: 50, ...opts.sim });
@@ -110,6 +116,7 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
       maxBufferedBytes: opts.maxBufferedBytes,
       configCommitOps: opts.configCommitOps,
       metrics: opts.metrics,
+      isos: opts.isos,
     },
   });
   await ensureAdmin(new Users(db), ADMIN_PASSWORD);

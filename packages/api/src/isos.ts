@@ -1,4 +1,82 @@
 /**
- * isos (issue 9): being written.
+ * The ISO library (issue 9 §3): installer images in one dom0 directory (`XENDECK_ISO_DIR`,
+ * default `/var/lib/xendeck/iso`). `GET /api/v1/isos` lists them, `PUT /api/v1/isos/:filename`
+ * uploads one (raw `application/octet-stream` body), `DELETE /api/v1/isos/:filename?confirm=`
+ * removes one. The name rule lives here once: the server validates with it, the web checks a
+ * dropped file's name with it before uploading.
  */
-export {};
+import { z } from 'zod';
+
+/** Longest ISO file name, in bytes (the names are ASCII, so also characters): Linux's NAME_MAX. */
+export const ISO_NAME_MAX_BYTES = 255;
+
+/** Request header carrying the expected SHA-256 (64 hex digits) of an upload's body. */
+export const ISO_CHECKSUM_HEADER = 'X-Checksum-Sha256';
+
+/** A SHA-256 digest as 64 lower- or upper-case hex digits (answers are always lower case). */
+export const sha256HexSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hexadecimal digits');
+
+/**
+ * Why `name` cannot be an ISO file name, or undefined when it can: letters, digits and `._+-`
+ * only, not starting with `.`, ending `.iso` (any case), at most {@link ISO_NAME_MAX_BYTES} bytes.
+ * So no `/`, no `..` path, no hidden file, nothing that looks like an upload's temporary file.
+ */
+export function isoNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'the name is empty';
+  if (new TextEncoder().encode(name).length > ISO_NAME_MAX_BYTES) {
+    return `the name is longer than ${ISO_NAME_MAX_BYTES} bytes`;
+  }
+  const bad = name.match(/[^A-Za-z0-9._+-]/);
+  if (bad) {
+    return `the name may hold only letters, digits, ".", "_", "+" and "-" (not ${JSON.stringify(bad[0])})`;
+  }
+  if (name.startsWith('.')) return 'the name may not start with "."';
+  if (!/\.iso$/i.test(name) || name.length === 4) return 'the name must end with ".iso"';
+  return undefined;
+}
+
+/** An ISO file name accepted by {@link isoNameProblem}. */
+export const isoNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = isoNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Who uses an ISO: a config file in the config dir whose `disk = [...]` names its path (`name`
+ * is the file's base name without `.cfg`, `path` the config file), or a running domain that has it
+ * in a block device now, a CD-ROM drive in practice (libxl_device_disk_list). Computed by the
+ * server's used-by index (`apps/server/src/storage/used-by.ts`).
+ */
+export const isoUserSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('config'), name: z.string(), path: z.string() }),
+  z.object({ kind: z.literal('domain'), name: z.string(), domid: z.number().int() }),
+]);
+export type IsoUser = z.infer<typeof isoUserSchema>;
+
+/**
+ * One ISO of the library. `sizeBytes` and `modified` (ISO 8601 UTC) from `stat`; `sha256` (lower
+ * case hex) once known: computed while an upload streams, or by an `iso.checksum` task for a file
+ * put there by other means, cached by (name, size, mtime); null until then. `usedBy`: configs
+ * and running domains naming its path.
+ */
+export const isoEntrySchema = z.object({
+  name: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  modified: z.string(),
+  sha256: z.string().nullable(),
+  usedBy: z.array(isoUserSchema),
+});
+export type IsoEntry = z.infer<typeof isoEntrySchema>;
+
+/**
+ * `GET /api/v1/isos`: the library's absolute dom0 directory, its free space for uploads in bytes
+ * (`statfs`: blocks available to unprivileged users × block size), and its ISOs by name.
+ */
+export const isoListSchema = z.object({
+  directory: z.string(),
+  freeBytes: z.number().int().nonnegative(),
+  isos: z.array(isoEntrySchema),
+});
+export type IsoList = z.infer<typeof isoListSchema>;

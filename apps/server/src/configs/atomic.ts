@@ -79,7 +79,7 @@ export async function atomicWriteFile(
 }
 
 /** fsyncs a directory so a rename or link in it survives a crash. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const fh = await fsp.open(dir, 'r');
   try {
     await fh.sync();

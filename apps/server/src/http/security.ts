@@ -42,9 +42,18 @@ export function securityHeaders(): RequestHandler {
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
+ * The one route whose body is not JSON: `PUT /isos/:filename` takes the raw file as
+ * `application/octet-stream` (path relative to the API router). That is no more a "simple"
+ * request than JSON (a PUT, and a type outside the CORS-safelisted three), so it still needs the
+ * preflight this server never grants; the route also checks Origin / Sec-Fetch-Site.
+ */
+const OCTET_STREAM_ROUTE = { method: 'PUT', path: /^\/isos\/[^/]+$/ };
+
+/**
  * Mutating API requests must say `Content-Type: application/json`, even without a body: a
  * cross-site form or a "simple" fetch cannot set it without a CORS preflight, which this server
- * never grants (defence in depth beside the SameSite=Strict cookie). Otherwise 415.
+ * never grants (defence in depth beside the SameSite=Strict cookie). Otherwise 415. The ISO
+ * upload route may say `application/octet-stream` instead (see OCTET_STREAM_ROUTE).
  */
 export const requireJsonForMutations: RequestHandler = (req, _res, next) => {
   if (!MUTATING.has(req.method)) {
@@ -52,7 +61,9 @@ export const requireJsonForMutations: RequestHandler = (req, _res, next) => {
     return;
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
+  const octetStreamRoute =
+    req.method === OCTET_STREAM_ROUTE.method && OCTET_STREAM_ROUTE.path.test(req.path);
+  if (type !== 'application/json' && !(octetStreamRoute && type === 'application/octet-stream')) {
     next(
       new ApiError(
         'UNSUPPORTED_MEDIA_TYPE',

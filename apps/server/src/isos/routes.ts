@@ -1,0 +1,295 @@
+/**
+ * `/api/v1/isos`: the ISO library (issue 9 §3), admin only. Listing with sizes, times, SHA-256 and
+ * users; upload as a raw `application/octet-stream` body (`PUT /isos/:filename`, streamed, see
+ * upload.ts); delete with a typed confirmation, refused while a config or a running domain names
+ * the file. "Used by" comes from the server's one used-by index (`storage/used-by.ts`: config
+ * disk targets and `hypervisor.domainDisks()` of running domains).
+ */
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ISO_CHECKSUM_HEADER,
+  type IsoEntry,
+  type IsoList,
+  type IsoUser,
+  isoNameProblem,
+  sha256HexSchema,
+} from '@xendeck/api';
+import type { Request, Response } from 'express';
+import { currentUser, remoteAddress } from '../auth/access.js';
+import { syncDir } from '../configs/atomic.js';
+import type { AppContext } from '../context.js';
+import { ApiError, toApiError } from '../errors.js';
+import { ADMIN, type RouteDef } from '../routes/types.js';
+import { type DiskUsers, describeUsers, diskUsers } from '../storage/used-by.js';
+import { originMatchesHost } from '../ws/router.js';
+import { IsoChecksums } from './checksums.js';
+import {
+  type IsoFile,
+  prepareIsoDir,
+  readIsoFile,
+  readIsoFiles,
+  statfsFreeBytes,
+} from './library.js';
+import { liftRequestDeadline } from './request-deadline.js';
+import { receiveUpload } from './upload.js';
+
+/** Test hooks of the ISO routes. */
+export interface IsoRouteOptions {
+  /** Free bytes in the ISO dir (default: statfs). Tests inject a small figure for 507. */
+  freeBytes?: (dir: string) => Promise<number>;
+  /** Idle timeout of an upload body, ms (default 60 000). */
+  uploadIdleMs?: number;
+}
+
+/** Validates `:filename`; throws ApiError INVALID_INPUT with status 400 saying what is wrong. */
+export function parseIsoName(raw: unknown): string {
+  const name = typeof raw === 'string' ? raw : '';
+  const problem = isoNameProblem(name);
+  if (problem) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `Invalid ISO file name ${JSON.stringify(raw)}: ${problem}`,
+      { where: 'path', issues: [{ path: 'filename', message: problem }] },
+      400,
+    );
+  }
+  return name;
+}
+
+/** The API shape of a user of a path (same fields as the used-by index's). */
+function toIsoUser(u: ReturnType<DiskUsers['usersOf']>[number]): IsoUser {
+  return u.kind === 'config'
+    ? { kind: 'config', name: u.name, path: u.path }
+    : { kind: 'domain', name: u.name, domid: u.domid };
+}
+
+export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef[] {
+  const dir = ctx.config.isoDir;
+  prepareIsoDir(ctx.config, ctx.logger);
+  const checksums = new IsoChecksums({
+    db: ctx.db,
+    tasks: ctx.tasks,
+    logger: ctx.logger.child({ component: 'isos' }),
+    dir,
+  });
+  const freeBytes = opts.freeBytes ?? statfsFreeBytes;
+  /** Names being uploaded now: one upload per name at a time. */
+  const uploading = new Set<string>();
+
+  const entry = (f: IsoFile, sha256: string | null, users: DiskUsers | undefined): IsoEntry => ({
+    name: f.name,
+    sizeBytes: f.sizeBytes,
+    modified: new Date(f.mtimeMs).toISOString(),
+    sha256,
+    usedBy: users ? users.usersOf(join(dir, f.name)).map(toIsoUser) : [],
+  });
+
+  function audit(req: Request, res: Response, action: string, name: string, err?: unknown) {
+    return (extra: Record<string, unknown> = {}) =>
+      ctx.audit({
+        user: currentUser(res).username,
+        remoteAddr: remoteAddress(req),
+        action,
+        target: `iso:${name}`,
+        result: err === undefined ? 'ok' : toApiError(err).code,
+        ...extra,
+      });
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/isos',
+      access: ADMIN,
+      summary: 'The ISO library: directory, free bytes, ISOs (size, modified, sha256, used by)',
+      handler: async (_req, res) => {
+        const files = await readIsoFiles(dir);
+        const users = await diskUsers(ctx);
+        const sums = checksums.forListing(files, currentUser(res).username);
+        const body: IsoList = {
+          directory: dir,
+          freeBytes: await freeBytes(dir),
+          isos: files.map((f) => entry(f, sums.get(f.name) ?? null, users)),
+        };
+        res.json(body);
+      },
+    },
+    {
+      method: 'put',
+      path: '/isos/:filename',
+      access: ADMIN,
+      summary:
+        'Upload an ISO: raw application/octet-stream body with Content-Length, optional X-Checksum-Sha256, ?replace=1; 201 with the entry',
+      handler: async (req, res) => {
+        // Whatever the outcome, do not read a refused multi-GiB body to keep the connection.
+        res.setHeader('Connection', 'close');
+        const name = parseIsoName(req.params.filename);
+        const replace = req.query.replace === '1';
+        const done = (err?: unknown) => audit(req, res, 'iso.upload', name, err);
+        try {
+          const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+          if (type !== 'application/octet-stream') {
+            throw new ApiError(
+              'UNSUPPORTED_MEDIA_TYPE',
+              `PUT /isos/:filename takes the file as Content-Type: application/octet-stream (got ${type ? `"${type}"` : 'none'})`,
+            );
+          }
+          // Defence in depth beside SameSite=Strict and the CORS preflight a PUT needs: a browser
+          // page on another origin says so in Origin / Sec-Fetch-Site.
+          const fetchSite = req.headers['sec-fetch-site'];
+          if (!originMatchesHost(req) || fetchSite === 'cross-site' || fetchSite === 'same-site') {
+            throw new ApiError('FORBIDDEN', 'Uploads are accepted only from Xendeck’s own pages');
+          }
+          const lengthHeader = req.headers['content-length'];
+          if (lengthHeader === undefined || !/^\d+$/.test(lengthHeader)) {
+            throw new ApiError(
+              'LENGTH_REQUIRED',
+              'An upload needs Content-Length (the file size in bytes; chunked bodies are refused)',
+            );
+          }
+          const lengthBytes = Number(lengthHeader);
+          if (lengthBytes > ctx.config.isoMaxBytes) {
+            throw new ApiError(
+              'PAYLOAD_TOO_LARGE',
+              `${name} is ${lengthBytes} bytes; one upload may bring at most ${ctx.config.isoMaxBytes} (XENDECK_ISO_MAX_BYTES)`,
+              { lengthBytes, maxBytes: ctx.config.isoMaxBytes },
+            );
+          }
+          const checksumHeader = req.headers[ISO_CHECKSUM_HEADER.toLowerCase()];
+          let expectedSha256: string | undefined;
+          if (checksumHeader !== undefined) {
+            const r = sha256HexSchema.safeParse(checksumHeader);
+            if (!r.success) {
+              throw new ApiError(
+                'INVALID_INPUT',
+                `${ISO_CHECKSUM_HEADER} must be 64 hexadecimal digits`,
+                { where: 'header' },
+                400,
+              );
+            }
+            expectedSha256 = r.data;
+          }
+          if (uploading.has(name)) {
+            throw new ApiError('UPLOAD_IN_PROGRESS', `${name} is being uploaded already`, { name });
+          }
+          const existing = await readIsoFile(dir, name);
+          if (existing && !replace) {
+            throw new ApiError(
+              'ISO_EXISTS',
+              `${name} already exists (add ?replace=1 to replace it)`,
+              { name },
+            );
+          }
+          if (existing) {
+            const inserted = (await diskUsers(ctx))
+              .usersOf(join(dir, name))
+              .filter((u) => u.kind === 'domain');
+            if (inserted.length > 0) {
+              throw new ApiError(
+                'ISO_IN_USE',
+                `${name} is inserted in ${describeUsers(inserted)}: eject it before replacing it`,
+                { usedBy: inserted.map(toIsoUser) },
+              );
+            }
+          }
+          const free = await freeBytes(dir);
+          if (lengthBytes > free) {
+            throw new ApiError(
+              'INSUFFICIENT_STORAGE',
+              `${name} needs ${lengthBytes} bytes; ${dir} has ${free} bytes free`,
+              { neededBytes: lengthBytes, freeBytes: free },
+            );
+          }
+          uploading.add(name);
+          let received: Awaited<ReturnType<typeof receiveUpload>>;
+          try {
+            liftRequestDeadline(req);
+            received = await receiveUpload({
+              req,
+              dir,
+              name,
+              lengthBytes,
+              expectedSha256,
+              replace,
+              idleMs: opts.uploadIdleMs,
+              beforeCommit: (sha256, st) =>
+                checksums.put(
+                  { name, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) },
+                  sha256,
+                ),
+            });
+          } finally {
+            uploading.delete(name);
+          }
+          done()({
+            sizeBytes: received.sizeBytes,
+            sha256: received.sha256,
+            replaced: received.replaced,
+          });
+          const users = await diskUsers(ctx).catch(() => undefined);
+          res.status(201).json(entry({ name, ...received }, received.sha256, users));
+        } catch (err) {
+          done(err)();
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'delete',
+      path: '/isos/:filename',
+      access: ADMIN,
+      summary:
+        'Delete an ISO (?confirm=<filename>); 409 ISO_IN_USE naming the configs and running domains that use it',
+      handler: async (req, res) => {
+        const name = parseIsoName(req.params.filename);
+        const done = (err?: unknown) => audit(req, res, 'iso.delete', name, err);
+        try {
+          if (req.query.confirm !== name) {
+            throw new ApiError(
+              'INVALID_INPUT',
+              `Deleting ${name} needs ?confirm=${name} (the file name typed again)`,
+              { where: 'query' },
+              400,
+            );
+          }
+          const file = await readIsoFile(dir, name);
+          if (!file)
+            throw new ApiError('ISO_NOT_FOUND', `No ISO named ${name} in ${dir}`, { name });
+          const index = await diskUsers(ctx);
+          const users = index.usersOf(join(dir, name));
+          if (users.length > 0) {
+            const inserted = users.some((u) => u.kind === 'domain');
+            throw new ApiError(
+              'ISO_IN_USE',
+              `${name} is used by ${describeUsers(users)}: ${
+                !inserted
+                  ? 'remove it from those configs'
+                  : users.some((u) => u.kind === 'config')
+                    ? 'eject it and remove it from those configs'
+                    : 'eject it'
+              } first`,
+              { usedBy: users.map(toIsoUser) },
+            );
+          }
+          if (index.unknownDomains.length > 0) {
+            const who = index.unknownDomains.map((d) => `${d.name} (domid ${d.domid})`).join(', ');
+            throw new ApiError(
+              'ISO_IN_USE',
+              `Cannot tell whether ${who} has ${name} inserted (their disks could not be read), so it is kept`,
+              { unknownDomains: index.unknownDomains },
+            );
+          }
+          await unlink(join(dir, name));
+          await syncDir(dir);
+          checksums.forget(name);
+          done()({ sizeBytes: file.sizeBytes });
+          res.status(204).end();
+        } catch (err) {
+          done(err)();
+          throw err;
+        }
+      },
+    },
+  ];
+}
