@@ -6,6 +6,7 @@
  * dropped file's name with it before uploading.
  */
 import { z } from 'zod';
+import { diskUserSchema, usedByGapsSchema } from './storage.js';
 
 /** Longest ISO file name, in bytes (the names are ASCII, so also characters): Linux's NAME_MAX. */
 export const ISO_NAME_MAX_BYTES = 255;
@@ -44,39 +45,30 @@ export const isoNameSchema = z.string().superRefine((name, ctx) => {
 });
 
 /**
- * Who uses an ISO: a config file in the config dir whose `disk = [...]` names its path (`name`
- * is the file's base name without `.cfg`, `path` the config file), or a running domain that has it
- * in a block device now, a CD-ROM drive in practice (libxl_device_disk_list). Computed by the
- * server's used-by index (`apps/server/src/storage/used-by.ts`).
- */
-export const isoUserSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('config'), name: z.string(), path: z.string() }),
-  z.object({ kind: z.literal('domain'), name: z.string(), domid: z.number().int() }),
-]);
-export type IsoUser = z.infer<typeof isoUserSchema>;
-
-/**
  * One ISO of the library. `sizeBytes` and `modified` (ISO 8601 UTC) from `stat`; `sha256` (lower
  * case hex) once known: computed while an upload streams, or by an `iso.checksum` task for a file
  * put there by other means, cached by (name, size, mtime); null until then. `usedBy`: configs
- * and running domains naming its path.
+ * naming its path and running domains that have it in a drive now (the server's used-by index,
+ * `apps/server/src/storage/used-by.ts`, the same users the storage routes list).
  */
 export const isoEntrySchema = z.object({
   name: z.string(),
   sizeBytes: z.number().int().nonnegative(),
   modified: z.string(),
   sha256: z.string().nullable(),
-  usedBy: z.array(isoUserSchema),
+  usedBy: z.array(diskUserSchema),
 });
 export type IsoEntry = z.infer<typeof isoEntrySchema>;
 
 /**
  * `GET /api/v1/isos`: the library's absolute dom0 directory, its free space for uploads in bytes
- * (`statfs`: blocks available to unprivileged users × block size), and its ISOs by name.
+ * (`statfs`: blocks available to unprivileged users × block size), its ISOs by name, and what
+ * the used-by index could not read (so `usedBy` may be incomplete).
  */
 export const isoListSchema = z.object({
   directory: z.string(),
   freeBytes: z.number().int().nonnegative(),
   isos: z.array(isoEntrySchema),
+  usedByGaps: usedByGapsSchema,
 });
 export type IsoList = z.infer<typeof isoListSchema>;

@@ -11,7 +11,6 @@ import {
   ISO_CHECKSUM_HEADER,
   type IsoEntry,
   type IsoList,
-  type IsoUser,
   isoNameProblem,
   sha256HexSchema,
 } from '@xendeck/api';
@@ -21,6 +20,7 @@ import { syncDir } from '../configs/atomic.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
 import { ADMIN, type RouteDef } from '../routes/types.js';
+import { imageRemovalRefusal } from '../storage/routes.js';
 import { type DiskUsers, describeUsers, diskUsers } from '../storage/used-by.js';
 import { originMatchesHost } from '../ws/router.js';
 import { IsoChecksums } from './checksums.js';
@@ -57,13 +57,6 @@ export function parseIsoName(raw: unknown): string {
   return name;
 }
 
-/** The API shape of a user of a path (same fields as the used-by index's). */
-function toIsoUser(u: ReturnType<DiskUsers['usersOf']>[number]): IsoUser {
-  return u.kind === 'config'
-    ? { kind: 'config', name: u.name, path: u.path }
-    : { kind: 'domain', name: u.name, domid: u.domid };
-}
-
 export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef[] {
   const dir = ctx.config.isoDir;
   prepareIsoDir(ctx.config, ctx.logger);
@@ -82,7 +75,7 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
     sizeBytes: f.sizeBytes,
     modified: new Date(f.mtimeMs).toISOString(),
     sha256,
-    usedBy: users ? users.usersOf(join(dir, f.name)).map(toIsoUser) : [],
+    usedBy: users ? users.usersOf(join(dir, f.name)) : [],
   });
 
   function audit(req: Request, res: Response, action: string, name: string, err?: unknown) {
@@ -111,6 +104,7 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
           directory: dir,
           freeBytes: await freeBytes(dir),
           isos: files.map((f) => entry(f, sums.get(f.name) ?? null, users)),
+          usedByGaps: { configs: users.skipped, domains: users.unknownDomains },
         };
         res.json(body);
       },
@@ -189,7 +183,7 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
               throw new ApiError(
                 'ISO_IN_USE',
                 `${name} is inserted in ${describeUsers(inserted)}: eject it before replacing it`,
-                { usedBy: inserted.map(toIsoUser) },
+                { usedBy: inserted },
               );
             }
           }
@@ -256,29 +250,14 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
           const file = await readIsoFile(dir, name);
           if (!file)
             throw new ApiError('ISO_NOT_FOUND', `No ISO named ${name} in ${dir}`, { name });
-          const index = await diskUsers(ctx);
-          const users = index.usersOf(join(dir, name));
-          if (users.length > 0) {
-            const inserted = users.some((u) => u.kind === 'domain');
-            throw new ApiError(
-              'ISO_IN_USE',
-              `${name} is used by ${describeUsers(users)}: ${
-                !inserted
-                  ? 'remove it from those configs'
-                  : users.some((u) => u.kind === 'config')
-                    ? 'eject it and remove it from those configs'
-                    : 'eject it'
-              } first`,
-              { usedBy: users.map(toIsoUser) },
-            );
-          }
-          if (index.unknownDomains.length > 0) {
-            const who = index.unknownDomains.map((d) => `${d.name} (domid ${d.domid})`).join(', ');
-            throw new ApiError(
-              'ISO_IN_USE',
-              `Cannot tell whether ${who} has ${name} inserted (their disks could not be read), so it is kept`,
-              { unknownDomains: index.unknownDomains },
-            );
+          const path = join(dir, name);
+          const users = await diskUsers(ctx);
+          const refusal = imageRemovalRefusal(path, users);
+          if (refusal) {
+            throw new ApiError('ISO_IN_USE', refusal, {
+              reason: refusal,
+              usedBy: users.usersOf(path),
+            });
           }
           await unlink(join(dir, name));
           await syncDir(dir);
