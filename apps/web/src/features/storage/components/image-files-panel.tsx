@@ -72,7 +72,7 @@ export function ImageFilesPanel({ onStarted }: { onStarted: (task: Task) => void
                     className="border-t border-zinc-100 align-top dark:border-zinc-800"
                     data-testid={`image-row-${f.name}`}
                   >
-                    <td className={`${tdClass} font-mono`}>{f.name}</td>
+                    <td className={`${tdClass} font-mono whitespace-nowrap`}>{f.name}</td>
                     <td className={`${tdClass} tabular-nums`}>{formatBytes(f.sizeBytes)}</td>
                     <td className={`${tdClass} tabular-nums`}>{formatBytes(f.allocatedBytes)}</td>
                     <td className={`${tdClass} whitespace-nowrap`}>

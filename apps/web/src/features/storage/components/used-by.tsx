@@ -12,7 +12,10 @@ export function UsedBy({ users }: { users: DiskUser[] }) {
   return (
     <ul className="flex flex-col gap-0.5" data-testid="used-by">
       {users.map((u) => (
-        <li key={`${u.kind}:${u.name}:${u.kind === 'domain' ? u.domid : ''}`}>
+        <li
+          key={`${u.kind}:${u.name}:${u.kind === 'domain' ? u.domid : ''}`}
+          className="whitespace-nowrap"
+        >
           <Link
             className="text-sky-700 hover:underline dark:text-sky-400"
             to={

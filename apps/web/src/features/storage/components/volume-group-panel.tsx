@@ -64,7 +64,7 @@ function VolumeRow({
       className="border-t border-zinc-100 align-top dark:border-zinc-800"
       data-testid={`lv-row-${lv.name}`}
     >
-      <td className={`${tdClass} font-mono`}>{lv.name}</td>
+      <td className={`${tdClass} font-mono whitespace-nowrap`}>{lv.name}</td>
       <td className={`${tdClass} tabular-nums whitespace-nowrap`}>{formatBytes(lv.sizeBytes)}</td>
       <td className={tdClass}>
         <span title={`lv_attr ${lv.attr}`}>{describeLvAttr(lv.attr).join(', ')}</span>
