@@ -6,6 +6,7 @@ import { useNavigate } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { Field, inputBaseClass as inputBase, inputClass } from '@/components/form-field';
+import { KernelFields } from '@/components/kernel-fields';
 import { useNotices } from '@/components/notices';
 import { isApiError } from '@/lib/api-client';
 import { useCreateConfig } from '../api/create-config';
@@ -193,38 +194,15 @@ export function NewConfigForm() {
             </div>
           ) : null}
           {type === 'pvh' || (type === 'pv' && values.pvBoot === 'kernel') ? (
-            <>
-              <Field label="Kernel" htmlFor={`${id}-kernel`} error={errors.kernel} hint="dom0 path">
-                <input
-                  id={`${id}-kernel`}
-                  className={`${inputClass} font-mono`}
-                  placeholder="/var/lib/xen/kernels/vmlinuz"
-                  aria-invalid={errors.kernel ? true : undefined}
-                  {...register('kernel')}
-                />
-              </Field>
-              <Field label="Ramdisk (optional)" htmlFor={`${id}-ramdisk`} error={errors.ramdisk}>
-                <input
-                  id={`${id}-ramdisk`}
-                  className={`${inputClass} font-mono`}
-                  placeholder="/var/lib/xen/kernels/initrd.img"
-                  aria-invalid={errors.ramdisk ? true : undefined}
-                  {...register('ramdisk')}
-                />
-              </Field>
-              <Field
-                label="Extra kernel arguments (optional)"
-                htmlFor={`${id}-extra`}
-                error={errors.extra}
-              >
-                <input
-                  id={`${id}-extra`}
-                  className={`${inputClass} font-mono`}
-                  placeholder="console=hvc0 root=/dev/xvda1"
-                  {...register('extra')}
-                />
-              </Field>
-            </>
+            <KernelFields
+              idPrefix={id}
+              fields={{
+                kernel: register('kernel'),
+                ramdisk: register('ramdisk'),
+                extra: register('extra'),
+              }}
+              errors={errors}
+            />
           ) : null}
           {type === 'hvm' ? (
             <>

@@ -75,6 +75,7 @@ const isos: IsoList = {
       usedBy: [],
     },
   ],
+  usedByGaps: { configs: [], domains: [] },
 };
 
 /** The server as the wizard sees it; `onPost` answers POST /guests, `tasks` GET /tasks/:id. */

@@ -6,12 +6,15 @@
  * "Back to the form" returns with every answer kept. Loaded lazily (see lazy-new-guest-page.tsx).
  */
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { Link } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { useSession } from '@/features/auth';
+import { configsListQueryKey } from '@/features/configs';
+import { storageQueryKey } from '@/features/storage';
 import { isApiError } from '@/lib/api-client';
 import { useCreateGuest } from '../api/create-guest';
 import { generateMac, XL_SHUTDOWN_DEFAULTS } from '../lib/guest-facts';
@@ -72,6 +75,13 @@ export default function NewGuestPage() {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const session = useSession();
   const create = useCreateGuest();
+  const queryClient = useQueryClient();
+  /** After a refusal or a failed task the host's lists may have moved on: read them again. */
+  const refreshHostLists = () => {
+    for (const queryKey of [storageQueryKey, configsListQueryKey, ['isos'], ['host']]) {
+      void queryClient.invalidateQueries({ queryKey });
+    }
+  };
 
   // The data depends on which volume groups the disks name; watch them through a first form.
   const [vgNames, setVgNames] = useState<string[]>([]);
@@ -141,6 +151,7 @@ export default function NewGuestPage() {
       create.mutate(toGuestRequest(v), {
         onSuccess: ({ task }) => setTaskId(task.id),
         onError: (error) => {
+          refreshHostLists();
           const code = isApiError(error) ? error.code : 'ERROR';
           if (code === 'CONFIG_EXISTS' || code === 'DOMAIN_EXISTS') {
             form.setError('name', { message: error.message });
@@ -185,6 +196,7 @@ export default function NewGuestPage() {
             : `/configs/${encodeURIComponent(values.name)}`
         }
         onBack={() => {
+          refreshHostLists();
           setTaskId(null);
           goTo(WIZARD_STEPS.length - 1);
         }}

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useFormContext, useWatch } from 'react-hook-form';
 import { Link } from 'react-router';
 import { Field, inputClass } from '@/components/form-field';
+import { KernelFields } from '@/components/kernel-fields';
 import { formatBytes } from '@/lib/format';
 import type { WizardValues } from '../../lib/wizard-values';
 import type { WizardData } from '../wizard-data';
@@ -116,48 +117,15 @@ export function BootStep({ data }: { data: WizardData }) {
         </p>
       )}
       {showKernel ? (
-        <>
-          <Field label="Kernel" htmlFor={`${id}-kernel`} error={errors.kernel} hint="dom0 path">
-            <input
-              id={`${id}-kernel`}
-              className={`${inputClass} font-mono`}
-              placeholder="/var/lib/xen/kernels/vmlinuz"
-              autoComplete="off"
-              aria-invalid={errors.kernel ? true : undefined}
-              {...register('kernel')}
-            />
-          </Field>
-          <Field
-            label="Ramdisk (optional)"
-            htmlFor={`${id}-ramdisk`}
-            error={errors.ramdisk}
-            hint="dom0 path of the initrd"
-          >
-            <input
-              id={`${id}-ramdisk`}
-              className={`${inputClass} font-mono`}
-              placeholder="/var/lib/xen/kernels/initrd.img"
-              autoComplete="off"
-              aria-invalid={errors.ramdisk ? true : undefined}
-              {...register('ramdisk')}
-            />
-          </Field>
-          <Field
-            label="Extra kernel arguments (optional)"
-            htmlFor={`${id}-extra`}
-            error={errors.extra}
-            hint="Appended to the kernel command line"
-          >
-            <input
-              id={`${id}-extra`}
-              className={`${inputClass} font-mono`}
-              placeholder="console=hvc0 root=/dev/xvda1"
-              autoComplete="off"
-              aria-invalid={errors.extra ? true : undefined}
-              {...register('extra')}
-            />
-          </Field>
-        </>
+        <KernelFields
+          idPrefix={id}
+          fields={{
+            kernel: register('kernel'),
+            ramdisk: register('ramdisk'),
+            extra: register('extra'),
+          }}
+          errors={errors}
+        />
       ) : null}
     </div>
   );
