@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { lvNameSchema, vgNameSchema } from '@xendeck/api';
 import { useId, useMemo, useState } from 'react';
 import { useFieldArray, useForm, useWatch } from 'react-hook-form';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { Field, inputBaseClass as inputBase, inputClass } from '@/components/form-field';
@@ -120,6 +120,14 @@ export function NewConfigForm() {
         className="flex flex-col gap-4"
         aria-label="New guest config"
       >
+        <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="wizard-hint">
+          Writes a config file from xl specs you type. To create the disks, pick an ISO and start
+          the guest in one go, use the{' '}
+          <Link to="/guests/new" className="text-sky-700 underline dark:text-sky-400">
+            Create guest wizard
+          </Link>
+          .
+        </p>
         {serverError ? (
           <Alert
             kind="error"

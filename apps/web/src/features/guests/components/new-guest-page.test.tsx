@@ -114,6 +114,7 @@ function renderWizard() {
     <Routes>
       <Route path="*" element={<NewGuestPage />} />
       <Route path="/domains/:name" element={<p>console page</p>} />
+      <Route path="/configs/:name" element={<p>config page</p>} />
     </Routes>,
   );
 }
@@ -411,5 +412,49 @@ describe('the create-guest wizard', () => {
     await heading(/Disks/);
     expect(await screen.findByText('too large for vg0')).toBeInTheDocument();
     expect(screen.getByText('The server did not start the creation')).toBeInTheDocument();
+  });
+
+  it('a PV guest with pygrub and no disk, written only: the request says so and the config page opens', async () => {
+    const user = userEvent.setup();
+    const done = task({ id: 't-6', kind: 'guest.create', target: 'domain:pv1' });
+    const { requests } = serve({
+      onPost: () => jsonResponse(202, { task: done }),
+      tasks: () => done,
+    });
+    renderWizard();
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'pv1');
+    await user.click(within(screen.getByTestId('guest-type-pv')).getByRole('radio'));
+    await next(user);
+    await user.click(screen.getByRole('radio', { name: /pygrub/ }));
+    await next(user);
+    await next(user);
+    await heading(/Disks/);
+    await user.click(screen.getByRole('button', { name: 'Remove disk 1' }));
+    await next(user);
+    await user.click(screen.getByRole('radio', { name: 'No network' }));
+    await next(user);
+    await heading(/Console/);
+    expect(screen.queryByText(/VNC password/)).toBeNull();
+    await user.click(screen.getByTestId('start-after-create'));
+    await next(user);
+    expect(screen.getByTestId('guest-commands')).toHaveTextContent(
+      'Only the config file is written.',
+    );
+    expect(screen.getByTestId('guest-config-preview')).toHaveTextContent("bootloader = 'pygrub'");
+    await user.click(screen.getByRole('button', { name: 'Create (write the config only)' }));
+    await waitFor(() => expect(requests.filter((r) => r.method === 'POST')).toHaveLength(1));
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({
+      name: 'pv1',
+      type: 'pv',
+      memoryMiB: 1024,
+      vcpus: 1,
+      disks: [],
+      bootloader: 'pygrub',
+      onPoweroff: 'destroy',
+      onReboot: 'restart',
+      onCrash: 'destroy',
+      start: false,
+    });
+    expect(await screen.findByText('config page', {}, { timeout: 3000 })).toBeInTheDocument();
   });
 });
