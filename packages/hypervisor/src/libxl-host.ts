@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
 import { readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
@@ -19,6 +20,7 @@ import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.
 import {
   loadNative,
   type NativeContext,
+  type RawDisk,
   type RawDominfo,
   type RawXenstatDomain,
   type RawXenstatNode,
@@ -178,6 +180,40 @@ export function toMetricsSnapshot(raw: RawXenstatNode): MetricsSnapshot {
       freeMemoryBytes: raw.freeMemBytes,
     },
     domains: raw.domains.map(toDomainMetrics).sort((a, b) => a.domid - b.domid),
+  };
+}
+
+/** qdisk's params prefix (libxl__device_disk_string_of_format) → DomainDisk format; "aio" is raw. */
+const QDISK_FORMATS: Readonly<Record<string, string>> = {
+  aio: 'raw',
+  raw: 'raw',
+  qcow: 'qcow',
+  qcow2: 'qcow2',
+  vhd: 'vhd',
+  qed: 'qed',
+};
+
+/**
+ * Converts one entry of the addon's diskList to the contract's DomainDisk. `target` is
+ * pdev_path, null when empty (an ejected CD-ROM drive). `format`: libxl's own when it knows it
+ * (Xen 4.17's libxl_device_disk_list never does); else `empty` without a target; else the
+ * backend params' prefix for qdisk ("aio:/path" → raw, "qcow2:/path" → qcow2); else raw (the
+ * `phy` backend takes only raw devices and files).
+ */
+export function toDomainDisk(d: RawDisk): DomainDisk {
+  const target = d.pdevPath ? d.pdevPath : null;
+  let format = d.format;
+  if (format === 'unknown') {
+    const prefix =
+      d.backend === 'qdisk' ? /^([a-z0-9]+):/.exec(d.backendParams ?? '')?.[1] : undefined;
+    format = target === null ? 'empty' : (QDISK_FORMATS[prefix ?? ''] ?? 'raw');
+  }
+  return {
+    vdev: d.vdev,
+    target,
+    devtype: d.isCdrom ? 'cdrom' : 'disk',
+    format,
+    readonly: !d.readwrite,
   };
 }
 
@@ -649,15 +685,45 @@ class LibxlHost implements Hypervisor {
     this.settleTimer.unref();
   }
 
-  // TEMPORARY (issue 9, being implemented): domainDisks / cdInsert / cdEject.
-  async domainDisks(_domid: number): Promise<DomainDisk[]> {
-    throw new HypervisorError('LIBXL_ERROR', 'domainDisks is not implemented yet');
+  /**
+   * The domain's disks: libxl_domain_info (DOMAIN_NOT_FOUND), then the addon's diskList
+   * (libxl_device_disk_list + libxl_device_disk_getinfo + the backend's xenstore `params`),
+   * converted by {@link toDomainDisk}. Throws INVALID_ARGUMENT, DOMAIN_NOT_FOUND, LIBXL_ERROR.
+   */
+  async domainDisks(domid: number): Promise<DomainDisk[]> {
+    checkDomid(domid);
+    await this.domainInfo(domid);
+    const raw = await this.call((c) => c.diskList(domid), { domid });
+    return raw.map(toDomainDisk);
   }
-  async cdInsert(_domid: number, _vdev: string, _target: string): Promise<void> {
-    throw new HypervisorError('LIBXL_ERROR', 'cdInsert is not implemented yet');
+
+  /**
+   * `xl cd-insert DOMAIN VDEV TARGET`: checks as xl and libxl would, but first and with codes
+   * (HVM: INVALID_STATE; a CD-ROM drive `vdev` in {@link domainDisks}: INVALID_ARGUMENT; the file
+   * exists: INVALID_ARGUMENT, as xl's own stat), then the addon's cdromInsert
+   * (libxl_cdrom_insert, format raw, read-only). Throws DOMAIN_NOT_FOUND, LIBXL_ERROR too.
+   */
+  async cdInsert(domid: number, vdev: string, target: string): Promise<void> {
+    await this.checkCdrom(domid, vdev);
+    await checkImageFile(target);
+    await this.call((c) => c.cdromInsert(domid, vdev, target), { domid, vdev });
   }
-  async cdEject(_domid: number, _vdev: string): Promise<void> {
-    throw new HypervisorError('LIBXL_ERROR', 'cdEject is not implemented yet');
+
+  /**
+   * `xl cd-eject DOMAIN VDEV`: the checks of {@link cdInsert} (no file), then libxl_cdrom_insert
+   * with an empty disk. Throws INVALID_ARGUMENT, DOMAIN_NOT_FOUND, INVALID_STATE, LIBXL_ERROR.
+   */
+  async cdEject(domid: number, vdev: string): Promise<void> {
+    await this.checkCdrom(domid, vdev);
+    await this.call((c) => c.cdromInsert(domid, vdev, null), { domid, vdev });
+  }
+
+  /** The domain exists, is HVM, and has a CD-ROM drive `vdev` now. */
+  private async checkCdrom(domid: number, vdev: string): Promise<void> {
+    checkDomid(domid);
+    checkVdev(vdev);
+    checkCdromDomain(domid, (await this.domainInfo(domid)).type);
+    findCdrom(domid, await this.domainDisks(domid), vdev);
   }
 
   /**

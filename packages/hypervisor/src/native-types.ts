@@ -134,6 +134,42 @@ export interface RawXenstatNode {
   domains: RawXenstatDomain[];
 }
 
+/**
+ * One entry of libxl_device_disk_list (the list `xl block-list` prints), with what
+ * libxl_device_disk_getinfo and the backend's xenstore `params` add.
+ */
+export interface RawDisk {
+  /** libxl_device_disk.vdev, e.g. "xvda", "hdc". */
+  vdev: string;
+  /**
+   * libxl_device_disk.pdev_path: the backend params without their "<format>:" prefix (libxl
+   * strips it); "" for an empty CD-ROM drive; null when xenstore had no params.
+   */
+  pdevPath: string | null;
+  /** libxl_disk_backend_to_string(backend): "phy", "qdisk", "tap", "standalone", "unknown". */
+  backend: string;
+  /**
+   * libxl_disk_format_to_string(format). Xen 4.17's libxl_device_disk_list always reports
+   * "unknown" (libxl__disk_from_xenstore does not read the format back): see `backendParams`.
+   */
+  format: string;
+  /** libxl_device_disk.is_cdrom. */
+  isCdrom: boolean;
+  /** libxl_device_disk.readwrite (xenstore `mode` = "w"). */
+  readwrite: boolean;
+  /** libxl_device_disk.removable. */
+  removable: boolean;
+  /** libxl_diskinfo.devid (e.g. 51712 for xvda, 5632 for hdc); -1 when getinfo failed. */
+  devid: number;
+  /** libxl_diskinfo.backend, e.g. "/local/domain/0/backend/qdisk/3/5632"; null when getinfo failed. */
+  backendPath: string | null;
+  /**
+   * xs_read of `<backendPath>/params`: the path for `phy`, "<fmt>:<path>" for `qdisk` ("aio" is
+   * raw), "" for an ejected CD-ROM; null when absent.
+   */
+  backendParams: string | null;
+}
+
 /** A libxl context (libxl_ctx + xenstore handle + SIGCHLD forwarding + optional watch thread). */
 export interface NativeContext {
   physinfo(): Promise<RawPhysinfo>;
@@ -171,6 +207,20 @@ export interface NativeContext {
    * "xenstat_init" or "xenstat_get_node" and `errno`.
    */
   xenstatSnapshot(xenstatVbd: boolean): Promise<RawXenstatNode>;
+  /**
+   * On a worker thread: libxl_device_disk_list(ctx, domid, &n), libxl_device_disk_getinfo and an
+   * xs_read of the backend params per disk, then libxl_device_disk_list_free. An unknown domain
+   * gives an empty list (libxl returns NULL for both): check the domain first.
+   */
+  diskList(domid: number): Promise<RawDisk[]>;
+  /**
+   * On a worker thread: libxl_cdrom_insert(ctx, domid, &disk, NULL) with the disk `xl cd-insert`
+   * builds (vdev, is_cdrom, removable, read-only, format raw with pdev_path `target`) or, for
+   * `target` null, the one `xl cd-eject` builds (format empty, pdev_path ""). Rejects with
+   * `libxlError`: ERROR_INVAL (-6) not HVM or a stub-domain device model, ERROR_FAIL (-3) no
+   * CD-ROM drive `vdev`, the file cannot be opened, or QEMU refused (libxl logs why on stderr).
+   */
+  cdromInsert(domid: number, vdev: string, target: string | null): Promise<void>;
   /** Stops the watch and SIGCHLD forwarding, frees the context. Throws if calls are in flight. */
   close(): Promise<void>;
 }

@@ -778,9 +778,9 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
      * file in this machine's filesystem (INVALID_ARGUMENT). Throws DOMAIN_NOT_FOUND too.
      */
     async cdInsert(domid: number, vdev: string, target: string): Promise<void> {
+      checkVdev(vdev);
       const d = byDomid(domid);
       checkCdromDomain(domid, d.type);
-      checkVdev(vdev);
       const drive = findCdrom(domid, d.spec.disks, vdev);
       await checkImageFile(target);
       Object.assign(drive, { target, format: 'raw', readonly: true });
@@ -791,9 +791,9 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
      * INVALID_STATE (not HVM), INVALID_ARGUMENT (no CD-ROM drive `vdev`).
      */
     async cdEject(domid: number, vdev: string): Promise<void> {
+      checkVdev(vdev);
       const d = byDomid(domid);
       checkCdromDomain(domid, d.type);
-      checkVdev(vdev);
       Object.assign(findCdrom(domid, d.spec.disks, vdev), {
         target: null,
         format: 'empty',

@@ -5,6 +5,7 @@ import {
   openLibxlHost,
   stateFromDominfo,
   stateFromXenstat,
+  toDomainDisk,
   toDomainInfo,
   toMetricsSnapshot,
   typeFromDominfo,
@@ -198,6 +199,63 @@ describe('xenstat node conversion', () => {
         },
       ],
     });
+  });
+});
+
+describe('libxl_device_disk_list conversion (toDomainDisk)', () => {
+  const raw = {
+    vdev: 'xvda',
+    pdevPath: '/dev/vg0/web',
+    backend: 'phy',
+    format: 'unknown',
+    isCdrom: false,
+    readwrite: true,
+    removable: false,
+    devid: 51712,
+    backendPath: '/local/domain/0/backend/vbd/3/51712',
+    backendParams: '/dev/vg0/web',
+  };
+  it('a phy disk is raw and writable', () => {
+    expect(toDomainDisk(raw)).toEqual({
+      vdev: 'xvda',
+      target: '/dev/vg0/web',
+      devtype: 'disk',
+      format: 'raw',
+      readonly: false,
+    });
+  });
+  it('qdisk: the format comes from the params prefix ("aio" is raw)', () => {
+    const q = {
+      ...raw,
+      backend: 'qdisk',
+      pdevPath: '/img/a.qcow2',
+      backendParams: 'qcow2:/img/a.qcow2',
+    };
+    expect(toDomainDisk(q).format).toBe('qcow2');
+    const cd = {
+      ...q,
+      vdev: 'hdc',
+      isCdrom: true,
+      readwrite: false,
+      pdevPath: '/iso/x.iso',
+      backendParams: 'aio:/iso/x.iso',
+    };
+    expect(toDomainDisk(cd)).toEqual({
+      vdev: 'hdc',
+      target: '/iso/x.iso',
+      devtype: 'cdrom',
+      format: 'raw',
+      readonly: true,
+    });
+  });
+  it('an ejected CD-ROM (params "") has no target and format empty; a known format wins', () => {
+    const ejected = { ...raw, vdev: 'hdc', backend: 'qdisk', isCdrom: true, readwrite: false };
+    expect(toDomainDisk({ ...ejected, pdevPath: '', backendParams: '' })).toMatchObject({
+      target: null,
+      format: 'empty',
+    });
+    expect(toDomainDisk({ ...ejected, pdevPath: null, backendParams: null }).target).toBeNull();
+    expect(toDomainDisk({ ...raw, format: 'vhd' }).format).toBe('vhd');
   });
 });
 

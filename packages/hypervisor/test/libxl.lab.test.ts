@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'vitest';
 import { openLibxlHost } from '../src/libxl-host.js';
@@ -12,6 +16,65 @@ const run = promisify(execFile);
 const xl = existsSync('/usr/sbin/xl') ? '/usr/sbin/xl' : 'xl';
 const guestConfigPath = process.env.XENDECK_LAB_GUEST_CONFIG ?? '/etc/xen/xdtest-pv.cfg';
 const guestName = process.env.XENDECK_LAB_GUEST_NAME ?? 'xdtest-pv';
+const hvmConfigPath = process.env.XENDECK_LAB_HVM_CONFIG ?? '/etc/xen/xdtest-hvm.cfg';
+const hvmName = process.env.XENDECK_LAB_HVM_NAME ?? 'xdtest-hvm';
+/** Name prefix of the guests the disk and CD-ROM cases create (`<prefix>disks-pv`, `<prefix>cd-hvm`). */
+const diskGuestPrefix = process.env.XENDECK_LAB_GUEST_PREFIX ?? 'xdtest-';
+/** The lab's ISO (lab/README.md); the CD-ROM cases also insert a copy of it. */
+const labIso = '/var/lib/xendeck-lab/iso/ipxe.iso';
+/** The lab's PV kernel and initramfs (as in /etc/xen/xdtest-pv.cfg). */
+const labGuests = '/var/lib/xendeck-lab/guests';
+
+/**
+ * What QEMU has in the IDE drive `vdev` of domain `domid`, asked over libxl's QMP socket
+ * (/var/run/xen/qmp-libxl-<domid>; libxl connects only during its own operations): `query-block`
+ * finds the drive (qdev `ide-<devid>`; `inserted` absent = empty); libxl hands QEMU the image as
+ * an fd (`/dev/fdset/N`), whose path is in the fd set's `opaque` ("raw:<path>", `query-fdsets`).
+ */
+async function qemuMedium(domid: number, devid: number): Promise<string | null> {
+  const replies: unknown[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const s = connect(`/var/run/xen/qmp-libxl-${domid}`);
+    const cmds = ['qmp_capabilities', 'query-block', 'query-fdsets'];
+    let buf = '';
+    s.on('error', reject);
+    s.on('close', () => resolve());
+    s.on('data', (b: Buffer) => {
+      buf += b.toString();
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const msg = JSON.parse(buf.slice(0, i)) as {
+          QMP?: unknown;
+          return?: unknown;
+          error?: unknown;
+        };
+        buf = buf.slice(i + 1);
+        if (msg.error) reject(new Error(`QMP: ${JSON.stringify(msg.error)}`));
+        if (msg.return !== undefined) replies.push(msg.return);
+        if (msg.QMP !== undefined || msg.return !== undefined) {
+          const next = cmds.shift();
+          if (next) s.write(`${JSON.stringify({ execute: next })}\n`);
+          else s.end();
+        }
+      }
+    });
+  });
+  const blocks = replies[1] as { qdev?: string; inserted?: { file: string } }[];
+  const fdsets = replies[2] as { 'fdset-id': number; fds: { opaque?: string }[] }[];
+  const drive = blocks.find((b) => b.qdev === `ide-${devid}`);
+  if (!drive) throw new Error(`QEMU has no drive ide-${devid}: ${JSON.stringify(blocks)}`);
+  if (!drive.inserted) return null;
+  const fdset = /^\/dev\/fdset\/(\d+)$/.exec(drive.inserted.file);
+  if (!fdset) return drive.inserted.file;
+  const opaque = fdsets.find((f) => f['fdset-id'] === Number(fdset[1]))?.fds[0]?.opaque ?? '';
+  return opaque.replace(/^[a-z0-9]+:/, '');
+}
+
+/** Device number of an IDE vdev (hda 768, hdb 832, hdc 5632, hdd 5696), as libxl computes it. */
+function ideDevid(vdev: string): number {
+  const n = 'abcd'.indexOf(vdev.slice(2));
+  if (!/^hd[a-d]$/.test(vdev) || n < 0) throw new Error(`not an IDE vdev: ${vdev}`);
+  return ((n < 2 ? 3 : 22) << 8) | ((n % 2) << 6);
+}
 
 const reason =
   process.env.XENDECK_LAB_TESTS !== '1'
@@ -30,6 +93,46 @@ if (reason) {
     'libxl (Xen lab)',
     async () => {
       const host = await openLibxlHost();
+      // The disk and CD-ROM guests: a PV guest on a small image file (qdisk), an HVM guest
+      // booting the lab ISO from hdc; and a copy of the ISO to insert.
+      const dir = await mkdtemp(join(tmpdir(), 'xendeck-lab-disks-'));
+      const pvImage = join(dir, 'pv-disk.img');
+      await writeFile(pvImage, '');
+      await truncate(pvImage, 16 * 1024 * 1024);
+      const otherIsoPath = join(dir, 'ipxe-copy.iso');
+      await copyFile(labIso, otherIsoPath);
+      const pvName = `${diskGuestPrefix}disks-pv`;
+      const pvConfig = join(dir, 'disks-pv.cfg');
+      await writeFile(
+        pvConfig,
+        [
+          `name = "${pvName}"`,
+          'type = "pv"',
+          'memory = 128',
+          `kernel = "${labGuests}/vmlinuz"`,
+          `ramdisk = "${labGuests}/busybox-initrd.gz"`,
+          'extra = "console=hvc0"',
+          `disk = [ 'format=raw, vdev=xvda, access=rw, target=${pvImage}' ]`,
+          'on_reboot = "destroy"',
+          '',
+        ].join('\n'),
+      );
+      const cdName = `${diskGuestPrefix}cd-hvm`;
+      const cdConfig = join(dir, 'cd-hvm.cfg');
+      await writeFile(
+        cdConfig,
+        [
+          `name = "${cdName}"`,
+          'type = "hvm"',
+          'memory = 256',
+          `disk = [ 'file:${labIso},hdc:cdrom,r' ]`,
+          'boot = "d"',
+          'vnc = 1',
+          'vnclisten = "127.0.0.1"',
+          'on_reboot = "destroy"',
+          '',
+        ].join('\n'),
+      );
       return {
         host,
         guestConfigPath,
@@ -42,12 +145,26 @@ if (reason) {
             await run(xl, ['pause', name]);
           },
         },
-        teardown: () => host.close(),
+        teardown: async () => {
+          await host.close();
+          await rm(dir, { recursive: true, force: true });
+        },
         // The lab's HVM guest: VNC on loopback, no vncpasswd (Debian 12's device model has no DES:
         // lab/README.md, Consoles).
-        hvmGuest: existsSync('/etc/xen/xdtest-hvm.cfg')
-          ? { configPath: '/etc/xen/xdtest-hvm.cfg', name: 'xdtest-hvm' }
+        hvmGuest: existsSync(hvmConfigPath)
+          ? { configPath: hvmConfigPath, name: hvmName }
           : undefined,
+        disks: {
+          pv: { configPath: pvConfig, name: pvName, disk: { vdev: 'xvda', target: pvImage } },
+          hvm: {
+            configPath: cdConfig,
+            name: cdName,
+            cdromVdev: 'hdc',
+            isoPath: labIso,
+            otherIsoPath,
+          },
+          deviceModelMedium: (domid, vdev) => qemuMedium(domid, ideDevid(vdev)),
+        },
       };
     },
     { caseTimeoutMs: 240_000, balloonDeadlineMs: 90_000 },

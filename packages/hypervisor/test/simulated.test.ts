@@ -16,12 +16,40 @@ describeHypervisorContract('simulated host', async () => {
     hvmConfigPath,
     'name = "contract-hvm"\ntype = "hvm"\nmemory = 256\nvnc = 1\nvncpasswd = "pw-contract"\n',
   );
+  const isoPath = join(dir, 'install.iso');
+  const otherIsoPath = join(dir, 'other.iso');
+  await writeFile(isoPath, 'an ISO image');
+  await writeFile(otherIsoPath, 'another ISO image');
+  const pvDisksPath = join(dir, 'contract-disks-pv.cfg');
+  await writeFile(
+    pvDisksPath,
+    'name = "contract-disks-pv"\ntype = "pv"\nmemory = 128\ndisk = [ \'phy:/dev/vg0/contract-pv,xvda,w\' ]\n',
+  );
+  const hvmCdPath = join(dir, 'contract-cd-hvm.cfg');
+  await writeFile(
+    hvmCdPath,
+    `name = "contract-cd-hvm"\ntype = "hvm"\nmemory = 256\ndisk = [ 'format=raw, vdev=hda, access=rw, target=/dev/vg0/contract-hvm',\n         'file:${isoPath},hdc:cdrom,r' ]\n`,
+  );
   const host = createSimulatedHost({ createDelayMs: 50 });
   return {
     host,
     guestConfigPath,
     guestName: 'contract-guest',
     hvmGuest: { configPath: hvmConfigPath, name: 'contract-hvm', vncPassword: 'pw-contract' },
+    disks: {
+      pv: {
+        configPath: pvDisksPath,
+        name: 'contract-disks-pv',
+        disk: { vdev: 'xvda', target: '/dev/vg0/contract-pv' },
+      },
+      hvm: {
+        configPath: hvmCdPath,
+        name: 'contract-cd-hvm',
+        cdromVdev: 'hdc',
+        isoPath,
+        otherIsoPath,
+      },
+    },
     outside: {
       destroy: async (name) => host.external.destroy(name),
       pause: async (name) => host.external.pause(name),

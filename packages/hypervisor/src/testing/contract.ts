@@ -52,6 +52,30 @@ export interface ContractSetup {
     /** Its `vncpasswd`, when it sets one: then the case also passes QEMU's VNC authentication. */
     vncPassword?: string;
   };
+  /**
+   * Guests for the `domainDisks` / `cdInsert` / `cdEject` cases, which are skipped without them.
+   * Both are created and destroyed by the cases.
+   */
+  disks?: {
+    /** A PV guest config with a disk `disk.vdev` on `disk.target` (read-write, not a CD-ROM). */
+    pv: { configPath: string; name: string; disk: { vdev: string; target: string } };
+    /**
+     * An HVM guest config with a CD-ROM drive `cdromVdev` holding `isoPath`; `otherIsoPath` is
+     * another existing image to insert.
+     */
+    hvm: {
+      configPath: string;
+      name: string;
+      cdromVdev: string;
+      isoPath: string;
+      otherIsoPath: string;
+    };
+    /**
+     * What the device model itself has in the drive now, checked outside the backend (the lab asks
+     * QEMU over QMP): the image path, or null when it is empty. Omitted on the simulated host.
+     */
+    deviceModelMedium?(domid: number, vdev: string): Promise<string | null>;
+  };
 }
 
 /** Timeouts for slow hosts (Xen under QEMU TCG creates a PV guest in ~11 s). */
@@ -549,6 +573,130 @@ export function describeHypervisorContract(
             await new Promise((r) => setTimeout(r, 200));
           }
           expect((await rejection(host.vncEndpoint(domid))).code).toBe('DOMAIN_NOT_FOUND');
+        },
+        caseTimeout,
+      );
+    });
+
+    describe('domainDisks, cdInsert, cdEject (libxl_device_disk_list, libxl_cdrom_insert)', () => {
+      /** Creates `name` from `configPath` (destroying a leftover first), runs `fn`, destroys it. */
+      async function withGuest(
+        name: string,
+        configPath: string,
+        fn: (domid: number) => Promise<void>,
+      ): Promise<void> {
+        const leftover = await host.domidByName(name);
+        if (leftover !== undefined) await host.domainOperation(leftover, 'destroy');
+        const { domid } = await host.createDomain(configPath);
+        try {
+          await fn(domid);
+        } finally {
+          await host.domainOperation(domid, 'destroy').catch(() => {});
+        }
+      }
+
+      it('refuses a bad domid and an unknown domain; dom0 has no CD-ROM drive', async () => {
+        expect((await rejection(host.domainDisks(-1))).code).toBe('INVALID_ARGUMENT');
+        const unused = Math.max(...(await host.listDomains()).map((d) => d.domid)) + 1000;
+        expect((await rejection(host.domainDisks(unused))).code).toBe('DOMAIN_NOT_FOUND');
+        expect((await rejection(host.cdEject(unused, 'hdc'))).code).toBe('DOMAIN_NOT_FOUND');
+        expect((await rejection(host.cdEject(0, 'hdc'))).code).toBe('INVALID_STATE');
+      });
+
+      it(
+        "a running PV guest's disks; cdInsert/cdEject on it → INVALID_STATE",
+        async (t) => {
+          const pv = ctx.disks?.pv;
+          if (!pv) {
+            t.skip();
+            return;
+          }
+          await withGuest(pv.name, pv.configPath, async (domid) => {
+            const disks = await host.domainDisks(domid);
+            expect(disks).toContainEqual({
+              vdev: pv.disk.vdev,
+              target: pv.disk.target,
+              devtype: 'disk',
+              format: 'raw',
+              readonly: false,
+            });
+            expect(disks.filter((d) => d.devtype === 'cdrom')).toEqual([]);
+            const iso = ctx.disks?.hvm.isoPath ?? pv.disk.target;
+            const e = await rejection(host.cdInsert(domid, pv.disk.vdev, iso));
+            expect(e.code).toBe('INVALID_STATE');
+            expect((await rejection(host.cdEject(domid, pv.disk.vdev))).code).toBe('INVALID_STATE');
+            expect(await host.domainDisks(domid)).toEqual(disks);
+          });
+        },
+        caseTimeout,
+      );
+
+      it(
+        "an HVM guest's CD-ROM: eject empties it, insert changes it, the device model sees both; bad vdev or file → INVALID_ARGUMENT",
+        async (t) => {
+          const d = ctx.disks;
+          if (!d) {
+            t.skip();
+            return;
+          }
+          const { hvm } = d;
+          const medium = async (domid: number) =>
+            d.deviceModelMedium ? d.deviceModelMedium(domid, hvm.cdromVdev) : undefined;
+          await withGuest(hvm.name, hvm.configPath, async (domid) => {
+            const cd = (await host.domainDisks(domid)).find((x) => x.vdev === hvm.cdromVdev);
+            expect(cd).toEqual({
+              vdev: hvm.cdromVdev,
+              target: hvm.isoPath,
+              devtype: 'cdrom',
+              format: 'raw',
+              readonly: true,
+            });
+
+            await host.cdEject(domid, hvm.cdromVdev);
+            expect((await host.domainDisks(domid)).find((x) => x.vdev === hvm.cdromVdev)).toEqual({
+              vdev: hvm.cdromVdev,
+              target: null,
+              devtype: 'cdrom',
+              format: 'empty',
+              readonly: true,
+            });
+            if (d.deviceModelMedium) expect(await medium(domid)).toBeNull();
+
+            await host.cdInsert(domid, hvm.cdromVdev, hvm.otherIsoPath);
+            expect((await host.domainDisks(domid)).find((x) => x.vdev === hvm.cdromVdev)).toEqual({
+              vdev: hvm.cdromVdev,
+              target: hvm.otherIsoPath,
+              devtype: 'cdrom',
+              format: 'raw',
+              readonly: true,
+            });
+            if (d.deviceModelMedium) expect(await medium(domid)).toBe(hvm.otherIsoPath);
+
+            // A drive the guest does not have, a disk that is not a CD-ROM, a bad name, no file.
+            const disk = (await host.domainDisks(domid)).find((x) => x.devtype === 'disk');
+            const bad: [() => Promise<unknown>, string][] = [
+              [() => host.cdInsert(domid, 'hdd', hvm.isoPath), 'hdd'],
+              [() => host.cdEject(domid, 'xvdq'), 'xvdq'],
+              [() => host.cdInsert(domid, 'hd c', hvm.isoPath), 'hd c'],
+              [() => host.cdInsert(domid, hvm.cdromVdev, `${hvm.isoPath}.missing`), 'no file'],
+              [() => host.cdInsert(domid, hvm.cdromVdev, 'relative.iso'), 'relative'],
+              ...(disk
+                ? [
+                    [() => host.cdEject(domid, disk.vdev), 'a disk'] as [
+                      () => Promise<unknown>,
+                      string,
+                    ],
+                  ]
+                : []),
+            ];
+            for (const [call, what] of bad) {
+              expect((await rejection(call())).code, what).toBe('INVALID_ARGUMENT');
+            }
+            // Nothing changed.
+            expect(
+              (await host.domainDisks(domid)).find((x) => x.vdev === hvm.cdromVdev)?.target,
+            ).toBe(hvm.otherIsoPath);
+          });
         },
         caseTimeout,
       );
