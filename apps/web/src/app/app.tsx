@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { NoticesProvider } from '@/components/notices';
 import { NewGuestRoute } from '@/features/guests';
+import { IsosRoute } from '@/features/isos';
 import { StorageRoute } from '@/features/storage';
 import { TasksRoute } from '@/features/tasks';
 import { createQueryClient } from '@/lib/query-client';
@@ -21,7 +22,7 @@ import { TopRoute } from './routes/top';
 /**
  * Routes: `/login`; behind the session: `/` (host overview and dom0 memory), `/domains`,
  * `/domains/:name` (Overview, Metrics, Config, Console), `/console/:name` (a console alone in its window), `/top` (xl top: live xentop table), `/configs`, `/configs/new` (new guest config form),
- * `/configs/:name` (Settings, Edit, History), `/tasks` and `/tasks/:id` (long operations and their logs), `/guests/new` (the create-guest wizard), `/storage` (volume groups, logical volumes, image files). The server answers unknown paths with index.html, so deep links work.
+ * `/configs/:name` (Settings, Edit, History), `/tasks` and `/tasks/:id` (long operations and their logs), `/guests/new` (the create-guest wizard), `/storage` (volume groups, logical volumes, image files), `/isos` (the ISO library: upload, list, delete). The server answers unknown paths with index.html, so deep links work.
  */
 const router = createBrowserRouter([
   { path: '/login', element: <LoginRoute /> },
@@ -40,6 +41,7 @@ const router = createBrowserRouter([
       { path: 'guests/new', element: <NewGuestRoute /> },
       { path: 'tasks/:id?', element: <TasksRoute /> },
       { path: 'storage', element: <StorageRoute /> },
+      { path: 'isos', element: <IsosRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

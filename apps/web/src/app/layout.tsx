@@ -13,6 +13,7 @@ const navItems = [
   { to: '/top', label: 'xl top', end: false },
   { to: '/configs', label: 'Config files', end: false },
   { to: '/storage', label: 'Storage', end: false },
+  { to: '/isos', label: 'ISO library', end: false },
   { to: '/tasks', label: 'Tasks', end: false },
 ];
 

@@ -106,8 +106,11 @@ export async function apiFetch<T = undefined>(
   return parsed.data;
 }
 
-/** Builds the ApiError of a non-2xx answer from its `{ error: { code, message, details } }` body. */
-async function errorFromResponse(response: Response): Promise<ApiError> {
+/**
+ * Builds the ApiError of a non-2xx answer from its `{ error: { code, message, details } }` body
+ * (also used for the ISO upload's XMLHttpRequest answer, wrapped in a Response).
+ */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
   let text = '';
   try {
     text = await response.text();

@@ -36,6 +36,24 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 4).toFixed(1)} TiB`;
 }
 
+/**
+ * A duration for people: `"850 ms"`, `"12 s"`, `"3 min 05 s"`, `"1 h 02 min"` (negative counts as 0).
+ * Task durations and upload ETAs.
+ */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
+}
+
+/** A transfer rate in decimal megabytes per second, one decimal: 87_300_000 → `"87.3 MB/s"`. */
+export function formatMBPerSecond(bytesPerSecond: number): string {
+  return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+}
+
 /** Share of a whole in percent, one decimal; 0 when the whole is 0. */
 export function percentOf(part: number, whole: number): number {
   if (whole <= 0) return 0;

@@ -14,3 +14,4 @@ export {
 } from './api/storage-queries';
 export { StorageRoute } from './components/lazy-storage-page';
 export { UsedBy, userLabel } from './components/used-by';
+export { UsedByGaps } from './components/used-by-gaps';

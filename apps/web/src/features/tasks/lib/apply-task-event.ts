@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Task } from '@xendeck/api';
+import { formatDurationMs } from '@/lib/format';
 import { taskQueryKey } from '../api/get-task';
 import { tasksListQueryKey } from '../api/get-tasks';
 
@@ -33,11 +34,7 @@ export function activeTasks(list: readonly Task[]): Task[] {
  */
 export function formatTaskDuration(task: Task, nowMs: number): string {
   if (!task.startedAt) return '—';
-  const ms = (task.endedAt ? Date.parse(task.endedAt) : nowMs) - Date.parse(task.startedAt);
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
+  return formatDurationMs(
+    (task.endedAt ? Date.parse(task.endedAt) : nowMs) - Date.parse(task.startedAt),
+  );
 }
