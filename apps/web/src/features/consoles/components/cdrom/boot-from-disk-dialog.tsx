@@ -168,7 +168,11 @@ export function BootFromDiskDialog({
                 </ul>
               )}
               {p.changes.length ? (
-                <ConfigDiff original={p.before} modified={p.after} label={`${p.path} → after`} />
+                <ConfigDiff
+                  original={p.before}
+                  modified={p.after}
+                  label={`${p.path}: now → after`}
+                />
               ) : null}
             </>
           ) : null}

@@ -31,6 +31,7 @@ const isos: IsoList = {
       usedBy: [],
     },
   ],
+  usedByGaps: { configs: [], domains: [] },
 };
 
 /** A small server: one HVM domain with hdc, the library, boot-from-disk with an ETag check. */
