@@ -11,10 +11,10 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
+import { useIsos } from '@/features/isos';
 import { isApiError } from '@/lib/api-client';
 import { formatBytes } from '@/lib/format';
 import { useChangeCdrom } from '../../api/change-cdrom';
-import { useIsos } from '../../api/interim-isos';
 
 export function InsertIsoDialog({
   name,
