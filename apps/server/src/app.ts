@@ -33,6 +33,8 @@ import { ConsoleViewers } from './consoles/viewers.js';
 import { vncConsoleRoute } from './consoles/vnc-proxy.js';
 import { API_PREFIX, type AppContext } from './context.js';
 import type { Db } from './db.js';
+import { bootFromDiskRoutes } from './domains/boot-from-disk.js';
+import { cdromRoutes } from './domains/cdrom.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
 import { webApp } from './http/static.js';
@@ -247,6 +249,8 @@ export function createApp(deps: AppDeps): XendeckApp {
     }),
     ...consoleRoutes(context, consoles),
     ...consoleLogRoutes(context, consoles.text),
+    ...cdromRoutes(context),
+    ...bootFromDiskRoutes(context),
     ...taskRoutes(tasks),
     ...storageRoutes(context),
     ...isoRoutes(context, deps.options?.isos),
