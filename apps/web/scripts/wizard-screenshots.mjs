@@ -15,6 +15,9 @@ if (!base || !password || !out) {
   process.exit(2);
 }
 
+/** An unused volume to show next to the used ones in the Disks step (made once, over the API). */
+const SPARE = 'spare-data';
+
 await forEachScheme(
   { base, password, out, prefix: 'wizard', defaultWaitMs: 400 },
   async ({ page, scheme, shot }) => {
@@ -22,6 +25,21 @@ await forEachScheme(
     const next = () => page.getByRole('button', { name: 'Next' }).click();
     const step = (title) =>
       page.getByRole('heading', { name: new RegExp(`Step \\d of 7: ${title}`) }).waitFor();
+
+    const vgs = await (await page.request.get(`${base}/api/v1/storage/volume-groups`)).json();
+    const vg = vgs.volumeGroups[0]?.name;
+    const lvs = await (
+      await page.request.get(`${base}/api/v1/storage/volume-groups/${vg}/volumes`)
+    ).json();
+    if (!lvs.volumes.some((v) => v.name === SPARE)) {
+      const res = await page.request.post(`${base}/api/v1/storage/volume-groups/${vg}/volumes`, {
+        headers: { 'Content-Type': 'application/json', Origin: base },
+        data: { name: SPARE, sizeBytes: 2 * 1024 ** 3 },
+      });
+      if (res.status() !== 202)
+        throw new Error(`create ${SPARE}: ${res.status()} ${await res.text()}`);
+      await page.waitForTimeout(1500);
+    }
 
     await page.goto(`${base}/domains`);
     await page.getByRole('link', { name: 'Create guest' }).click();
@@ -49,6 +67,7 @@ await forEachScheme(
     await page.getByRole('spinbutton', { name: 'Disk 1 size (GiB)' }).fill('1');
     await page.getByRole('button', { name: 'Add disk' }).click();
     await page.getByRole('combobox', { name: 'Disk 2 source' }).selectOption('existing-lv');
+    await page.getByRole('combobox', { name: 'Disk 2 logical volume' }).selectOption(SPARE);
     await shot('4-disks');
     // The screenshot shows the existing-volume choice; the guest itself gets the new volume only.
     await page.getByRole('button', { name: 'Remove disk 2' }).click();

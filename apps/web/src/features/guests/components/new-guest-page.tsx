@@ -14,6 +14,8 @@ import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { useSession } from '@/features/auth';
 import { configsListQueryKey } from '@/features/configs';
+import { hostQueryKey } from '@/features/host';
+import { isosQueryKey } from '@/features/isos';
 import { storageQueryKey } from '@/features/storage';
 import { isApiError } from '@/lib/api-client';
 import { useCreateGuest } from '../api/create-guest';
@@ -78,12 +80,12 @@ export default function NewGuestPage() {
   const queryClient = useQueryClient();
   /** After a refusal or a failed task the host's lists may have moved on: read them again. */
   const refreshHostLists = () => {
-    for (const queryKey of [storageQueryKey, configsListQueryKey, ['isos'], ['host']]) {
+    for (const queryKey of [storageQueryKey, configsListQueryKey, isosQueryKey, hostQueryKey]) {
       void queryClient.invalidateQueries({ queryKey });
     }
   };
 
-  // The data depends on which volume groups the disks name; watch them through a first form.
+  // The volumes listed are those of the volume groups the disks name (set from the watched values).
   const [vgNames, setVgNames] = useState<string[]>([]);
   const data = useWizardData(vgNames);
   const schema = useMemo(() => wizardSchema(data), [data]);

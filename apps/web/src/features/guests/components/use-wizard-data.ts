@@ -3,13 +3,13 @@ import { useMemo } from 'react';
 import { useConfigs } from '@/features/configs';
 import { useDomains } from '@/features/domains';
 import { useHost } from '@/features/host';
+import { useIsos } from '@/features/isos';
 import {
   imagesQueryOptions,
   volumeGroupsQueryOptions,
   volumesQueryOptions,
 } from '@/features/storage';
 import { useGuestHost } from '../api/get-guest-host';
-import { isosQueryOptions } from '../api/wizard-sources';
 import type { WizardData } from './wizard-data';
 
 const message = (e: Error | null) => (e ? e.message : undefined);
@@ -25,7 +25,7 @@ export function useWizardData(volumeGroups: readonly string[]): WizardData {
   const configs = useConfigs();
   const vgs = useQuery(volumeGroupsQueryOptions());
   const images = useQuery(imagesQueryOptions());
-  const isos = useQuery(isosQueryOptions());
+  const isos = useIsos();
   const defaults = useGuestHost();
   const volumes = useQueries({ queries: volumeGroups.map((vg) => volumesQueryOptions(vg)) });
 

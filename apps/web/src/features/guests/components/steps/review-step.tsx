@@ -26,7 +26,8 @@ export function ReviewStep({ preview }: { preview: GuestPreviewResult }) {
           <span className="font-mono">{preview.configPath}</span>
         </h3>
         <p className="text-xs text-zinc-500 dark:text-zinc-400">
-          Written atomically, never over an existing file; kept in the config’s history.
+          Written atomically, never over an existing file, and kept in the config’s history; its
+          first line gets the time of writing.
         </p>
         <XlText text={preview.configText} testId="guest-config-preview" />
       </section>
