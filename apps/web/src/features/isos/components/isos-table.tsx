@@ -49,15 +49,17 @@ export function IsosTable({ list }: { list: IsoList }) {
             data-testid={`iso-row-${iso.name}`}
             className="border-b border-zinc-100 align-top dark:border-zinc-800/60"
           >
-            <td className={`${tdClass} font-mono`}>{iso.name}</td>
+            <td className={`${tdClass} font-mono break-all`}>{iso.name}</td>
             <td
-              className={`${tdClass} text-right tabular-nums`}
+              className={`${tdClass} text-right whitespace-nowrap tabular-nums`}
               title={`${iso.sizeBytes} bytes`}
               data-testid="iso-size"
             >
               {formatIsoSize(iso.sizeBytes)}
             </td>
-            <td className={`${tdClass} tabular-nums`}>{new Date(iso.modified).toLocaleString()}</td>
+            <td className={`${tdClass} whitespace-nowrap tabular-nums`}>
+              {new Date(iso.modified).toLocaleString()}
+            </td>
             <td className={tdClass}>
               <Sha256Cell sha256={iso.sha256} />
             </td>

@@ -220,6 +220,10 @@ describe('ISO library page', () => {
     expect(error).toHaveTextContent('Upload of bad.iso failed');
     expect(error).toHaveTextContent('CHECKSUM_MISMATCH');
     expect(error).toHaveTextContent('SHA-256 of the upload is x, not y');
+    // Retry puts the file back to ready, with its SHA-256 field to correct.
+    await userEvent.click(screen.getByTestId('iso-upload-retry'));
+    expect(screen.getByTestId('iso-upload-item')).toHaveAttribute('data-state', 'ready');
+    expect(screen.getByTestId('iso-upload-sha256')).toBeInTheDocument();
   });
 
   it('refuses a file whose name cannot be an ISO name, and a malformed SHA-256', async () => {

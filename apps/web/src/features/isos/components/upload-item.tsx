@@ -14,6 +14,7 @@ import {
   cancelUpload,
   dismissUpload,
   type UploadItem as Item,
+  retryUpload,
   startUpload,
 } from '../lib/uploads-store';
 import { formatIsoSize } from './iso-size';
@@ -104,7 +105,7 @@ export function UploadItem({
           ) : null}
           {item.state === 'failed' || item.state === 'cancelled' ? (
             !item.nameProblem ? (
-              <Button size="sm" onClick={() => start(exists)} data-testid="iso-upload-retry">
+              <Button size="sm" onClick={() => retryUpload(item.id)} data-testid="iso-upload-retry">
                 Retry
               </Button>
             ) : null

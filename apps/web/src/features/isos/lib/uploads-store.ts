@@ -127,6 +127,18 @@ export function cancelUpload(id: string): void {
   running.get(id)?.upload.abort();
 }
 
+/** Puts a failed or cancelled item back to `ready` (to change its SHA-256, then upload again). */
+export function retryUpload(id: string): void {
+  if (running.has(id)) return;
+  patch(id, {
+    state: 'ready',
+    loadedBytes: 0,
+    bytesPerSecond: null,
+    etaMs: null,
+    error: undefined,
+  });
+}
+
 /** Forgets an item that is not running. */
 export function dismissUpload(id: string): void {
   if (running.has(id)) return;
