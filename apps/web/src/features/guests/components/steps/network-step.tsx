@@ -50,7 +50,7 @@ export function NetworkStep({ data }: { data: WizardData }) {
         </label>
       </fieldset>
       {network ? (
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid gap-4 sm:grid-cols-[minmax(0,12rem)_minmax(0,1fr)]">
           <Field
             label="Bridge"
             htmlFor={`${id}-bridge`}
@@ -91,7 +91,7 @@ export function NetworkStep({ data }: { data: WizardData }) {
               <input
                 id={`${id}-mac`}
                 readOnly
-                className={`${inputBaseClass} w-44 font-mono`}
+                className={`${inputBaseClass} w-44 shrink-0 font-mono`}
                 data-testid="mac-address"
                 value={mac}
               />
