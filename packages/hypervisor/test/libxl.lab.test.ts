@@ -101,38 +101,30 @@ if (reason) {
       await truncate(pvImage, 16 * 1024 * 1024);
       const otherIsoPath = join(dir, 'ipxe-copy.iso');
       await copyFile(labIso, otherIsoPath);
-      const pvName = `${diskGuestPrefix}disks-pv`;
-      const pvConfig = join(dir, 'disks-pv.cfg');
-      await writeFile(
-        pvConfig,
-        [
-          `name = "${pvName}"`,
-          'type = "pv"',
-          'memory = 128',
-          `kernel = "${labGuests}/vmlinuz"`,
-          `ramdisk = "${labGuests}/busybox-initrd.gz"`,
-          'extra = "console=hvc0"',
-          `disk = [ 'format=raw, vdev=xvda, access=rw, target=${pvImage}' ]`,
-          'on_reboot = "destroy"',
-          '',
-        ].join('\n'),
-      );
-      const cdName = `${diskGuestPrefix}cd-hvm`;
-      const cdConfig = join(dir, 'cd-hvm.cfg');
-      await writeFile(
-        cdConfig,
-        [
-          `name = "${cdName}"`,
-          'type = "hvm"',
-          'memory = 256',
-          `disk = [ 'file:${labIso},hdc:cdrom,r' ]`,
-          'boot = "d"',
-          'vnc = 1',
-          'vnclisten = "127.0.0.1"',
-          'on_reboot = "destroy"',
-          '',
-        ].join('\n'),
-      );
+      /** Writes a guest config `<dir>/<file>` naming the guest `<prefix><suffix>`; returns both. */
+      const guest = async (file: string, suffix: string, settings: string[]) => {
+        const name = `${diskGuestPrefix}${suffix}`;
+        const configPath = join(dir, file);
+        const lines = [`name = "${name}"`, ...settings, 'on_reboot = "destroy"', ''];
+        await writeFile(configPath, lines.join('\n'));
+        return { name, configPath };
+      };
+      const pvGuest = await guest('disks-pv.cfg', 'disks-pv', [
+        'type = "pv"',
+        'memory = 128',
+        `kernel = "${labGuests}/vmlinuz"`,
+        `ramdisk = "${labGuests}/busybox-initrd.gz"`,
+        'extra = "console=hvc0"',
+        `disk = [ 'format=raw, vdev=xvda, access=rw, target=${pvImage}' ]`,
+      ]);
+      const cdGuest = await guest('cd-hvm.cfg', 'cd-hvm', [
+        'type = "hvm"',
+        'memory = 256',
+        `disk = [ 'file:${labIso},hdc:cdrom,r' ]`,
+        'boot = "d"',
+        'vnc = 1',
+        'vnclisten = "127.0.0.1"',
+      ]);
       return {
         host,
         guestConfigPath,
@@ -155,10 +147,9 @@ if (reason) {
           ? { configPath: hvmConfigPath, name: hvmName }
           : undefined,
         disks: {
-          pv: { configPath: pvConfig, name: pvName, disk: { vdev: 'xvda', target: pvImage } },
+          pv: { ...pvGuest, disk: { vdev: 'xvda', target: pvImage } },
           hvm: {
-            configPath: cdConfig,
-            name: cdName,
+            ...cdGuest,
             cdromVdev: 'hdc',
             isoPath: labIso,
             otherIsoPath,
