@@ -44,7 +44,7 @@ export function configError(
  * Reads and parses the config file at `path` as `xl create` would. Throws CONFIG_NOT_FOUND (not an
  * absolute path, missing, not a regular file, unreadable) and CREATE_FAILED (an error xl-config
  * reports — syntax, a bad type or shutdown action, a disk spec xlu_disk_parse refuses: the message
- * names the first one's line — or no `name`).
+ * names the first one's line and setting — or no `name`).
  */
 export async function readCreateConfig(path: string): Promise<CreateConfig> {
   if (typeof path !== 'string' || !isAbsolute(path) || path.includes('\0')) {
@@ -69,7 +69,13 @@ export async function readCreateConfig(path: string): Promise<CreateConfig> {
   const { config, errors } = readDomainConfig(text);
   const first = errors[0];
   if (first) {
-    throw configError(path, `Failed to parse config: line ${first.line}: ${first.message}`, errors);
+    // Name the setting unless the message does (a bare word's message only quotes the value).
+    const key = first.key && !first.message.includes(first.key) ? `${first.key}: ` : '';
+    throw configError(
+      path,
+      `Failed to parse config: line ${first.line}: ${key}${first.message}`,
+      errors,
+    );
   }
   if (!config.name) throw configError(path, 'the domain name must be set (name = "...")');
   return { config, name: config.name };

@@ -66,6 +66,11 @@ export interface SimulatedDomainSpec {
    * re-creates a rebooted domain from libxl's stored, updated configuration).
    */
   disks?: DomainDisk[];
+  /**
+   * HVM only: the device model has an emulated serial port (`serial = "pty"`), so
+   * `openTextConsole(domid, 'serial')` works; default true.
+   */
+  serial?: boolean;
   /** What happens when the guest powers itself off (`on_poweroff`); default `destroy`. */
   onPoweroff?: ShutdownAction;
   /** What happens when the guest reboots (`on_reboot`); default `restart`. */
@@ -248,6 +253,7 @@ function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
     vifs: s.vifs ?? (guest ? 1 : 0),
     vbds: s.vbds ?? disks.filter((d) => d.devtype === 'disk').length,
     disks: disks.map((d) => ({ ...d })),
+    serial: s.serial ?? true,
     onPoweroff: s.onPoweroff ?? 'destroy',
     onReboot: s.onReboot ?? 'restart',
     name: s.name,
@@ -803,9 +809,10 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
 
     /**
      * A fake shell (see `simulated/fake-console.ts`): `pv` for every domU, `serial` for HVM
-     * domains; it prints a boot banner at each boot and ends when the domain goes away. Throws
-     * INVALID_ARGUMENT, DOMAIN_NOT_FOUND, CONSOLE_UNAVAILABLE (Domain-0, serial of a PV/PVH
-     * domain), CONSOLE_BUSY (already open).
+     * domains with a serial port (spec `serial`, `serial = "pty"` in a config); it prints a boot
+     * banner at each boot and ends when the domain goes away. Throws INVALID_ARGUMENT,
+     * DOMAIN_NOT_FOUND, CONSOLE_UNAVAILABLE (Domain-0, serial of a PV/PVH domain or of an HVM
+     * one without a serial port), CONSOLE_BUSY (already open).
      */
     async openTextConsole(domid: number, kind: TextConsoleKind): Promise<TextConsole> {
       if (kind !== 'pv' && kind !== 'serial') {
@@ -816,7 +823,10 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
         );
       }
       const d = byDomid(domid);
-      return fakeConsoles.open({ domid: d.domid, name: d.name, type: d.type }, kind);
+      return fakeConsoles.open(
+        { domid: d.domid, name: d.name, type: d.type, serial: d.spec.serial },
+        kind,
+      );
     },
 
     syntheticVnc(domid: number): RfbServer | undefined {
@@ -887,8 +897,8 @@ function toDomainDisk(disk: DiskSpec): DomainDisk {
  * Reads a config file the way `xl create` does (`readCreateConfig`: `@xendeck/xl-config`) and
  * turns it into the domain to simulate: `name` (required), `type` (or the older `builder`; PV when neither is given),
  * `memory` (MiB, default 128), `maxmem` (MiB, default = memory), `vcpus` (default 1), `maxvcpus`
- * (default = vcpus), one vif per `vif` entry, `disk` (what `domainDisks` reports), `vnc` (HVM:
- * default on), `vncpasswd`, `vnclisten` (address part), `on_poweroff`, `on_reboot`.
+ * (default = vcpus), one vif per `vif` entry, `disk` (what `domainDisks` reports), `serial`
+ * (HVM: a serial console only with `pty`), `vnc` (HVM: default on), `vncpasswd`, `vnclisten` (address part), `on_poweroff`, `on_reboot`.
  * Throws CONFIG_NOT_FOUND and CREATE_FAILED as `readCreateConfig` does (maxmem below memory and
  * maxvcpus below vcpus are xl-config errors), and CREATE_FAILED for vcpus = 0.
  */
@@ -914,6 +924,8 @@ async function readSimConfig(
     state: 'running',
     vifs: config.vif?.length ?? 0,
     disks,
+    // xl gives an HVM guest a serial pty only when asked (`serial = "pty"` or a list with it).
+    serial: config.serial?.includes('pty') ?? false,
     vnc: config.vnc ?? true,
     vncPassword: config.vncpasswd ?? '',
     // vnclisten may carry a display (`127.0.0.1:1`): the endpoint reports the address.

@@ -210,6 +210,9 @@ describe('simulated host: configs read with @xendeck/xl-config', () => {
     expect(m?.nets.map((n) => n.id)).toEqual([0, 1]);
     expect(m?.vbds).toHaveLength(1);
     expect((await host.vncEndpoint(domid))?.host).toBe('127.0.0.1');
+    // No `serial = "pty"`: no emulated serial port, as with xl.
+    const e = await host.openTextConsole(domid, 'serial').catch((x: HypervisorError) => x);
+    expect(e).toMatchObject({ code: 'CONSOLE_UNAVAILABLE' });
     // on_reboot = "destroy": a reboot ends the domain instead of re-creating it.
     await host.domainOperation(domid, 'reboot');
     await sleep(80);
@@ -221,6 +224,7 @@ describe('simulated host: configs read with @xendeck/xl-config', () => {
     const cases: [string, string, number | undefined, RegExp][] = [
       ['baddisk', 'name = "d"\n\ndisk = [ \'garbage=,\' ]\n', 3, /line 3: .*bad disk syntax/],
       ['badtype', 'name = "t"\ntype = "xen"\n', 2, /line 2/],
+      ['bareword', 'name = "b"\nmemory = lots\n', 2, /line 2: memory: bare word/],
       ['cpus', 'name = "c"\nvcpus = 4\nmaxvcpus = 2\n', 3, /line 3: maxvcpus \(2\) is below/],
       ['novcpu', 'name = "z"\nvcpus = 0\n', undefined, /vcpus must be at least 1/],
       ['maxmem', 'name = "m"\nmemory = 512\nmaxmem = 256\n', 3, /line 3: maxmem \(256 MiB\)/],
@@ -267,6 +271,8 @@ describe('simulated host: CD-ROM drives', () => {
       },
     ]);
     expect(await host.domainDisks(0)).toEqual([]);
+    // Specs keep the serial port HVM domains always had here.
+    (await host.openTextConsole(db, 'serial')).close();
   });
 
   it('insert and eject survive a reboot; bad arguments are refused with the documented codes', async () => {

@@ -57,6 +57,8 @@ export interface FakeConsoleDomain {
   domid: number;
   name: string;
   type: DomainType;
+  /** HVM: the device model has an emulated serial port (`serial = "pty"`); default true. */
+  serial?: boolean;
 }
 
 const CRLF = '\r\n';
@@ -300,7 +302,7 @@ export class FakeConsoles {
 
   /**
    * Opens the console of kind `kind` of a running domain. Throws CONSOLE_UNAVAILABLE (Domain-0;
-   * serial on a domain that is not HVM), CONSOLE_BUSY (already held: details.holder).
+   * serial on a domain that is not HVM or has no serial port), CONSOLE_BUSY (already held: details.holder).
    */
   open(domain: FakeConsoleDomain, kind: TextConsoleKind): TextConsole {
     const { domid } = domain;
@@ -315,6 +317,13 @@ export class FakeConsoles {
       throw new HypervisorError(
         'CONSOLE_UNAVAILABLE',
         `domid ${domid} has no usable serial console: an emulated serial port exists only for HVM guests (this one is ${domain.type.toUpperCase()})`,
+        { domid, kind },
+      );
+    }
+    if (kind === 'serial' && domain.serial === false) {
+      throw new HypervisorError(
+        'CONSOLE_UNAVAILABLE',
+        `domid ${domid} has no emulated serial port (its config has no serial = "pty")`,
         { domid, kind },
       );
     }
