@@ -355,6 +355,53 @@ describe('a failed creation is undone', () => {
     expect(await lvNames()).toEqual([...before, 'web1-disk0'].sort());
   });
 
+  it('xl create times out leaving the domain paused: the step destroys it, then the undos run', async () => {
+    const realCreate = f.sim.createDomain.bind(f.sim);
+    f.sim.createDomain = async (path: string) => {
+      await realCreate(path); // the domain exists, as when xl is stopped by its timeout half-way
+      throw new HypervisorError(
+        'CREATE_FAILED',
+        'xl create timed out after 120000 ms: Parsing config',
+      );
+    };
+    const task = await create(EXAMPLE);
+    expect(task.state).toBe('failed');
+    expect(task.error?.message).toContain('timed out');
+    expect(task.steps[2]?.output).toMatch(
+      /left domain web1 \(domid \d+\) behind: destroying it\ndestroyed domid \d+/,
+    );
+    expect(task.steps.slice(0, 2).map((s) => s.undo)).toEqual([
+      { state: 'succeeded', error: null },
+      { state: 'succeeded', error: null },
+    ]);
+    expect(await f.sim.domidByName('web1')).toBeUndefined();
+    expect(await lvNames()).not.toContain('web1-disk0');
+    expect(existsSync(cfgPath('web1'))).toBe(false);
+  });
+
+  it('a domain that cannot be destroyed keeps its volume and config: the undos refuse and say why', async () => {
+    const realCreate = f.sim.createDomain.bind(f.sim);
+    f.sim.createDomain = async (path: string) => {
+      await realCreate(path);
+      throw new HypervisorError('CREATE_FAILED', 'xl create timed out after 120000 ms');
+    };
+    f.sim.domainOperation = async () => {
+      throw new HypervisorError('LIBXL_ERROR', 'libxl_domain_destroy failed');
+    };
+    const task = await create(EXAMPLE);
+    expect(task.state).toBe('failed');
+    expect(task.steps[2]?.output).toContain('could not destroy');
+    for (const s of task.steps.slice(0, 2)) {
+      expect(s.undo?.state).toBe('failed');
+      expect(s.undo?.error?.code).toBe('INVALID_STATE');
+      expect(s.undo?.error?.message).toMatch(
+        /^domain web1 \(domid \d+\) exists, so .* was left in place$/,
+      );
+    }
+    expect(await lvNames()).toContain('web1-disk0');
+    expect(existsSync(cfgPath('web1'))).toBe(true);
+  });
+
   it('the config write fails: the new LV is removed, no config file is left', async () => {
     await setupFailingWrite();
     const before = await lvNames();

@@ -11,14 +11,21 @@
  *    the file is removed if it still holds the bytes written — its text stays in the config
  *    history, so nothing is lost, and no config is left naming a volume the undo removed; a file
  *    someone changed meanwhile is left in place (the undo fails with CONFIG_CHANGED).
- * 4. `xl create <configPath>` when asked to start (`ctx.hypervisor.createDomain`).
+ * 4. `xl create <configPath>` when asked to start (`ctx.hypervisor.createDomain`). If it fails
+ *    (other than DOMAIN_EXISTS) and a domain of the guest's name exists afterwards — built half-way,
+ *    e.g. xl was stopped by its timeout with the domain still paused — the step destroys it, as
+ *    libxl does after a failed create, so the undos can remove the disks.
+ * Undos never act while a domain of the guest's name exists (its volumes and config are then
+ * left in place and the undo fails saying so); a volume still open just after a destroy is
+ * retried for up to {@link UNDO_OPEN_RETRY_MS} ms.
  * A step that fails fails the task with its error (code and message, e.g. LVM's stderr or
  * `xl create`'s output); the registry then runs the undos of the steps before it, newest first,
  * and records each outcome on its step. Existing volumes and files named by the request are never
  * touched. The task's result is `createGuestResultSchema` of @xendeck/api.
  */
 import type { CreateGuestResult, Task } from '@xendeck/api';
-import { createImageFile, removeImageFile } from '@xendeck/storage';
+import { isHypervisorError } from '@xendeck/hypervisor';
+import { createImageFile, isStorageError, removeImageFile } from '@xendeck/storage';
 import type { CommitOps } from '../configs/atomic.js';
 import {
   type CreatedConfigFile,
@@ -28,7 +35,11 @@ import {
 import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
+import type { StepContext } from '../tasks/registry.js';
 import type { GuestPlan } from './plan.js';
+
+/** How long the undo of a new volume retries while the volume is still open (a device model going away), ms. */
+export const UNDO_OPEN_RETRY_MS = 10_000;
 
 /** Who asked, for the task, the history and the audit log. */
 export interface GuestTaskOrigin {
@@ -68,6 +79,46 @@ export function runGuestTask(
   const audit = (result: string, extra: Record<string, unknown> = {}) =>
     ctx.audit({ ...origin, action: 'guest.create', target, result, ...extra });
 
+  /** Throws INVALID_STATE when a domain of the guest's name exists: undos must not pull its disks. */
+  const assertNoDomain = async (what: string) => {
+    const domid = await ctx.hypervisor.domidByName(plan.name);
+    if (domid !== undefined) {
+      throw new ApiError(
+        'INVALID_STATE',
+        `domain ${plan.name} (domid ${domid}) exists, so ${what} was left in place`,
+        { name: plan.name, domid },
+      );
+    }
+  };
+
+  /** Removes a volume this task created; retries while it is still open (a domain just destroyed). */
+  const removeOwnVolume = async (vg: string, lv: string) => {
+    const deadline = Date.now() + UNDO_OPEN_RETRY_MS;
+    for (;;) {
+      try {
+        await ctx.storage.removeVolume(vg, lv);
+        return;
+      } catch (err) {
+        if (!(isStorageError(err) && err.code === 'VOLUME_IN_USE') || Date.now() >= deadline)
+          throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+
+  /** After a failed `xl create`: destroys the domain of the guest's name if it was left behind. */
+  const destroyHalfBuilt = async (s: StepContext) => {
+    const left = await ctx.hypervisor.domidByName(plan.name).catch(() => undefined);
+    if (left === undefined) return;
+    s.log(`xl create failed but left domain ${plan.name} (domid ${left}) behind: destroying it`);
+    try {
+      await ctx.hypervisor.domainOperation(left, 'destroy');
+      s.log(`destroyed domid ${left}`);
+    } catch (err) {
+      s.log(`could not destroy domid ${left}: ${(err as Error).message}`);
+    }
+  };
+
   return ctx.tasks.run('guest.create', { user: origin.user, target, steps }, async (t) => {
     let i = 0;
     /** The next step's name; progress = the share of steps done. */
@@ -85,7 +136,8 @@ export function runGuestTask(
           const created = await ctx.storage.createVolume(v.volumeGroup, v.name, v.sizeBytes);
           s.log(`created ${created.path}, ${created.sizeBytes} bytes`);
           s.undo(async () => {
-            await ctx.storage.removeVolume(v.volumeGroup, v.name);
+            await assertNoDomain(created.path);
+            await removeOwnVolume(v.volumeGroup, v.name);
             ctx.logger.info(
               { lv: created.path, task: t.id },
               'guest.create undo: removed the volume it created',
@@ -101,6 +153,7 @@ export function runGuestTask(
           const created = await createImageFile(ctx.config.imageDir, f.name, f.sizeBytes);
           s.log(`created ${created.path}, ${created.sizeBytes} bytes (sparse)`);
           s.undo(async () => {
+            await assertNoDomain(created.path);
             await removeImageFile(ctx.config.imageDir, f.name);
             ctx.logger.info(
               { path: created.path, task: t.id },
@@ -135,6 +188,7 @@ export function runGuestTask(
         });
         s.log(`wrote ${created.path} (${created.etag}, history version ${created.versionId})`);
         s.undo(async () => {
+          await assertNoDomain(created.path);
           await removeCreatedConfigFile(ctx.config.configDir, created);
           ctx.logger.info(
             { path: created.path, task: t.id },
@@ -151,6 +205,10 @@ export function runGuestTask(
             if (r.output) s.log(r.output);
             s.log(`started ${r.name}, domid ${r.domid}`);
             return r.domid;
+          } catch (err) {
+            if (!(isHypervisorError(err) && err.code === 'DOMAIN_EXISTS'))
+              await destroyHalfBuilt(s);
+            throw err;
           } finally {
             ctx.refreshSoon();
           }
