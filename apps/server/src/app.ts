@@ -36,6 +36,7 @@ import type { Db } from './db.js';
 import { bootFromDiskRoutes } from './domains/boot-from-disk.js';
 import { cdromRoutes } from './domains/cdrom.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
+import { guestRoutes } from './guests/routes.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
 import { webApp } from './http/static.js';
 import { requestDeadline } from './isos/request-deadline.js';
@@ -51,8 +52,8 @@ import { domainRoutes } from './routes/domains.js';
 import { hostRoutes } from './routes/host.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
-import { storageRoutes } from './storage/routes.js';
 import type { RouteDef } from './routes/types.js';
+import { storageRoutes } from './storage/routes.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
 import { WsConnections } from './ws/connections.js';
@@ -252,6 +253,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...cdromRoutes(context),
     ...bootFromDiskRoutes(context),
     ...taskRoutes(tasks),
+    ...guestRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
     ...storageRoutes(context),
     ...isoRoutes(context, deps.options?.isos),
   ];
