@@ -520,7 +520,8 @@ class LibxlHost implements Hypervisor {
   /**
    * `xl create FILE`, after reading the file with `readCreateConfig` (`@xendeck/xl-config`) for the
    * name and for the errors xl would stop at (CREATE_FAILED with xl-config's diagnostics), and
-   * refusing a name already running (DOMAIN_EXISTS, libxl_name_to_domid).
+   * refusing a name already running (DOMAIN_EXISTS, libxl_name_to_domid). When xl fails or is
+   * killed at `createTimeoutMs`, a domain it left behind is destroyed (`details.destroyedDomid`).
    */
   async createDomain(configPath: string): Promise<CreateResult> {
     const { name } = await readCreateConfig(configPath);
@@ -542,11 +543,17 @@ class LibxlHost implements Hypervisor {
         : timedOut
           ? `xl create timed out after ${this.createTimeoutMs} ms`
           : `xl create exited with ${code}`;
-      throw new HypervisorError('CREATE_FAILED', `${why}: ${output.trim()}`, {
+      const destroyedDomid = await this.destroyHalfBuilt(name);
+      const cleanup =
+        destroyedDomid === undefined
+          ? ''
+          : ` (the half-built domid ${destroyedDomid} was destroyed)`;
+      throw new HypervisorError('CREATE_FAILED', `${why}${cleanup}: ${output.trim()}`, {
         path: configPath,
         name,
         exitCode: code,
         output,
+        ...(destroyedDomid === undefined ? {} : { destroyedDomid }),
       });
     }
     const domid = await this.domidByName(name);
@@ -563,6 +570,20 @@ class LibxlHost implements Hypervisor {
     }
     await this.refresh();
     return { domid, name, output };
+  }
+
+  /**
+   * After a failed `xl create`: a domain named `name` that is still there was left half-built by
+   * it (xl destroys it itself when it fails, but not when it is killed at the timeout, e.g. while
+   * a hotplug script hangs; createDomain checked that no domain had the name before). Destroys it
+   * (libxl_domain_destroy) so it holds no disk and a retry is possible; returns its domid.
+   */
+  private async destroyHalfBuilt(name: string): Promise<number | undefined> {
+    const domid = await this.domidByName(name).catch(() => undefined);
+    if (domid === undefined) return undefined;
+    await this.call((c) => c.domainOp(domid, 'destroy'), { domid }).catch(() => {});
+    await this.refresh().catch(() => {});
+    return domid;
   }
 
   /**

@@ -170,11 +170,19 @@ export interface TextConsole {
 export interface DomainDisk {
   /** Virtual device the guest sees, e.g. `xvda`, `hda`, `hdc` (libxl_device_disk.vdev). */
   vdev: string;
-  /** dom0 path of the backing device or file (libxl_device_disk.pdev_path); null for an empty CD-ROM drive. */
+  /**
+   * dom0 path of the backing device or file (libxl_device_disk.pdev_path, without qdisk's
+   * `<fmt>:` prefix); null for an empty CD-ROM drive (libxl reports "").
+   */
   target: string | null;
   /** `cdrom` when libxl_device_disk.is_cdrom, else `disk`. */
   devtype: 'disk' | 'cdrom';
-  /** Image format: `raw`, `qcow2`, `qcow`, `vhd`, `qed`, `empty` (libxl_device_disk.format). */
+  /**
+   * Image format: `raw`, `qcow2`, `qcow`, `vhd`, `qed`, `empty` (no image: an empty CD-ROM
+   * drive). libxl_device_disk.format when libxl knows it; Xen 4.17's libxl_device_disk_list never
+   * does, so the libxl backend reads it from the backend's xenstore `params` (qdisk:
+   * `<fmt>:<path>`, `aio` = raw; phy: always raw).
+   */
   format: string;
   /** The guest may not write to it (libxl_device_disk.readwrite === 0). */
   readonly: boolean;
@@ -235,7 +243,11 @@ export interface Hypervisor {
   /**
    * Starts a domain from an xl config file, as `xl create FILE` (the libxl backend spawns xl with
    * an argument array: xl's monitor process is what honours on_reboot/on_crash).
-   * Throws CONFIG_NOT_FOUND, DOMAIN_EXISTS, CREATE_FAILED (message carries xl's error text).
+   * The file is read first with `@xendeck/xl-config` (both backends): what it finds wrong is
+   * CREATE_FAILED with `details.line` and `details.diagnostics` (`{line, column, code, message}`).
+   * Throws CONFIG_NOT_FOUND, DOMAIN_EXISTS, CREATE_FAILED (message carries xl's error text or
+   * xl-config's; on the libxl backend a domain xl left half-built, e.g. killed at the timeout, is
+   * destroyed: `details.destroyedDomid`).
    */
   createDomain(configPath: string): Promise<CreateResult>;
 
@@ -291,7 +303,10 @@ export interface Hypervisor {
   /**
    * Puts an image in an HVM domain's emulated CD-ROM drive `vdev`, as `xl cd-insert DOMAIN VDEV
    * TARGET` (libxl_cdrom_insert with a raw, read-only disk; QEMU sees the change at once; the config
-   * file does not change). `target` is a dom0 path of an existing file. Throws DOMAIN_NOT_FOUND,
+   * file does not change, libxl's stored configuration does: the image stays in after a reboot).
+   * The drive must exist: an HVM guest gets one only from a `cdrom` disk in its config (an empty
+   * one: `',,hdc:cdrom,r'`). `target` is an absolute dom0 path of an existing file or block
+   * device. Throws DOMAIN_NOT_FOUND,
    * INVALID_STATE (not an HVM domain), INVALID_ARGUMENT (no CD-ROM drive `vdev`, or no such file),
    * LIBXL_ERROR.
    */
