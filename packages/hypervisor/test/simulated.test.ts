@@ -6,30 +6,39 @@ import { describeHypervisorContract } from '../src/testing/contract.js';
 
 describeHypervisorContract('simulated host', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'xendeck-sim-'));
-  const guestConfigPath = join(dir, 'contract-guest.cfg');
-  await writeFile(
-    guestConfigPath,
-    '# a small PV guest\nname = "contract-guest"\ntype = "pv"\nmemory = 128\nvcpus = 1\nvif = [ \'bridge=xenbr0\' ]\n',
-  );
-  const hvmConfigPath = join(dir, 'contract-hvm.cfg');
-  await writeFile(
-    hvmConfigPath,
-    'name = "contract-hvm"\ntype = "hvm"\nmemory = 256\nvnc = 1\nvncpasswd = "pw-contract"\n',
-  );
+  /** Writes `<dir>/<name>.cfg` naming the guest `name`, with `settings` one per line. */
+  const config = async (name: string, settings: string[]) => {
+    const path = join(dir, `${name}.cfg`);
+    await writeFile(path, [`name = "${name}"`, ...settings, ''].join('\n'));
+    return path;
+  };
+  const guestConfigPath = await config('contract-guest', [
+    'type = "pv"',
+    'memory = 128',
+    'vcpus = 1',
+    "vif = [ 'bridge=xenbr0' ]",
+  ]);
+  const hvmConfigPath = await config('contract-hvm', [
+    'type = "hvm"',
+    'memory = 256',
+    'vnc = 1',
+    'vncpasswd = "pw-contract"',
+  ]);
   const isoPath = join(dir, 'install.iso');
   const otherIsoPath = join(dir, 'other.iso');
   await writeFile(isoPath, 'an ISO image');
   await writeFile(otherIsoPath, 'another ISO image');
-  const pvDisksPath = join(dir, 'contract-disks-pv.cfg');
-  await writeFile(
-    pvDisksPath,
-    'name = "contract-disks-pv"\ntype = "pv"\nmemory = 128\ndisk = [ \'phy:/dev/vg0/contract-pv,xvda,w\' ]\n',
-  );
-  const hvmCdPath = join(dir, 'contract-cd-hvm.cfg');
-  await writeFile(
-    hvmCdPath,
-    `name = "contract-cd-hvm"\ntype = "hvm"\nmemory = 256\ndisk = [ 'format=raw, vdev=hda, access=rw, target=/dev/vg0/contract-hvm',\n         'file:${isoPath},hdc:cdrom,r' ]\n`,
-  );
+  const pvDisksPath = await config('contract-disks-pv', [
+    'type = "pv"',
+    'memory = 128',
+    "disk = [ 'phy:/dev/vg0/contract-pv,xvda,w' ]",
+  ]);
+  const hvmCdPath = await config('contract-cd-hvm', [
+    'type = "hvm"',
+    'memory = 256',
+    "disk = [ 'format=raw, vdev=hda, access=rw, target=/dev/vg0/contract-hvm',",
+    `         'file:${isoPath},hdc:cdrom,r' ]`,
+  ]);
   const host = createSimulatedHost({ createDelayMs: 50 });
   return {
     host,
