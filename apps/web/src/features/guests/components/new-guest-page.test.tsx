@@ -79,9 +79,17 @@ const isos: IsoList = {
 };
 
 /** The server as the wizard sees it; `onPost` answers POST /guests, `tasks` GET /tasks/:id. */
-function serve(opts: { onPost?: (req: RecordedRequest) => Response; tasks?: () => unknown } = {}) {
-  return mockFetch((req) => {
+function serve(
+  opts: {
+    onPost?: (req: RecordedRequest) => Response;
+    tasks?: () => unknown;
+    /** Holds GET /storage/volume-groups until it resolves (a slow host). */
+    volumeGroupsGate?: Promise<void>;
+  } = {},
+) {
+  return mockFetch(async (req) => {
     const path = req.url.replace(/^\/api\/v1/, '');
+    if (path === '/storage/volume-groups' && opts.volumeGroupsGate) await opts.volumeGroupsGate;
     if (req.method === 'POST' && path === '/guests') {
       return opts.onPost?.(req) ?? jsonResponse(500, {});
     }
@@ -136,7 +144,8 @@ async function heading(text: RegExp) {
   expect(await screen.findByRole('heading', { name: text })).toBeInTheDocument();
 }
 
-describe('the create-guest wizard', () => {
+// Whole-wizard walks: several seconds each on a loaded machine.
+describe('the create-guest wizard', { timeout: 20_000 }, () => {
   it('checks the name at its field before leaving step 1: empty, bad, taken by a domain or a config', async () => {
     const user = userEvent.setup();
     serve();
@@ -456,5 +465,26 @@ describe('the create-guest wizard', () => {
       start: false,
     });
     expect(await screen.findByText('config page', {}, { timeout: 3000 })).toBeInTheDocument();
+  });
+
+  it('on a slow host, says the volume groups are loading, then picks the first when they come', async () => {
+    const user = userEvent.setup();
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    serve({ volumeGroupsGate: gate });
+    renderWizard();
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'slow1');
+    for (let i = 0; i < 3; i++) await next(user);
+    await heading(/Disks/);
+    await next(user);
+    expect(await screen.findByText('waiting for the volume groups…')).toBeInTheDocument();
+    release();
+    await waitFor(() =>
+      expect(screen.getByRole('combobox', { name: 'Disk 1 volume group' })).toHaveValue('vg0'),
+    );
+    await next(user);
+    await heading(/Network/);
   });
 });

@@ -150,21 +150,10 @@ export function wizardSchema(data: WizardData) {
       };
       const request = toGuestRequest(v);
 
-      // The request's own rules, written once in @xendeck/api and @xendeck/xl-config.
-      const parsed = createGuestRequestSchema.safeParse(request);
-      const problems = [
-        ...(parsed.success
-          ? []
-          : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))),
-        ...guestProblems(request),
-      ];
-      for (const p of problems) {
-        const field = formFieldOfIssue(p.path);
-        if (field) issue(field.split('.'), p.message);
-      }
-      if (v.network && v.bridge === '') issue(['bridge'], 'choose a bridge');
-
       // What only the wizard knows: the host's lists.
+      if (v.network && v.bridge === '') {
+        issue(['bridge'], data.bridges ? 'choose a bridge' : 'waiting for the host’s bridges…');
+      }
       if (data.takenNames.has(v.name)) {
         issue(['name'], `“${v.name}” is taken: a domain or a config file has that name`);
       }
@@ -187,7 +176,12 @@ export function wizardSchema(data: WizardData) {
       const picked = new Map<string, number>();
       v.disks.forEach((d, i) => {
         if (d.source === 'image') {
-          if (d.image === '') issue(['disks', i, 'image'], 'choose an image file');
+          if (d.image === '') {
+            issue(
+              ['disks', i, 'image'],
+              data.images ? 'choose an image file' : 'waiting for the image files…',
+            );
+          }
           const file = data.images?.images.find((f) => f.name === d.image);
           if (file && file.usedBy.length > 0) {
             issue(['disks', i, 'image'], `${d.image} is in use; pick an unused file`);
@@ -195,7 +189,10 @@ export function wizardSchema(data: WizardData) {
           return;
         }
         if (d.volumeGroup === '') {
-          issue(['disks', i, 'volumeGroup'], 'choose a volume group');
+          issue(
+            ['disks', i, 'volumeGroup'],
+            data.volumeGroups ? 'choose a volume group' : 'waiting for the volume groups…',
+          );
           return;
         }
         const volumes = data.volumes[d.volumeGroup];
@@ -239,5 +236,19 @@ export function wizardSchema(data: WizardData) {
           );
         } else picked.set(key, i);
       });
+
+      // The request's own rules, written once in @xendeck/api and @xendeck/xl-config (after the
+      // wizard's own messages above, which say more where both apply: the first per field wins).
+      const parsed = createGuestRequestSchema.safeParse(request);
+      const problems = [
+        ...(parsed.success
+          ? []
+          : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))),
+        ...guestProblems(request),
+      ];
+      for (const p of problems) {
+        const field = formFieldOfIssue(p.path);
+        if (field) issue(field.split('.'), p.message);
+      }
     });
 }

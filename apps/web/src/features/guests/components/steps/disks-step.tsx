@@ -113,7 +113,7 @@ export function DisksStep({ data }: { data: WizardData }) {
                       aria-invalid={e?.volumeGroup ? true : undefined}
                       {...register(`disks.${i}.volumeGroup` as const)}
                     >
-                      <option value="">Choose…</option>
+                      <option value="">{data.volumeGroups ? 'Choose…' : 'Loading…'}</option>
                       {data.volumeGroups?.map((g) => (
                         <option key={g.name} value={g.name}>
                           {g.name} — {formatBytes(g.freeBytes)} free
