@@ -5,7 +5,7 @@
  *   1. lint (Biome) and build (turbo: addon, packages, server bundle, web app)
  *   2. typecheck of the packages without a build step (e2e, lab)
  *   3. unit and component tests (Vitest, all workspace projects in one run)
- *   4. the benchmarks that need no Xen (server metrics stream with 50 clients; VNC proxy against
+ *   4. the benchmarks that need no Xen (server metrics stream with 50 clients; ISO upload; VNC proxy against
  *      websockify and raw TCP; text console fan-out to 20 viewers; xl-config against libxlutil:
  *      they print figures and a verdict, assert nothing), the web's first-page size budget (a
  *      size check that fails over 250 KB gzipped), and end-to-end tests against
@@ -106,6 +106,13 @@ if (built) {
       'text console benchmark (20 viewers, 10 MiB burst, byte-exact, server CPU and RSS)',
       pnpm,
       ['--filter', '@xendeck/server', 'bench:console'],
+      { count: false },
+    )) && ok;
+  ok =
+    (await step(
+      'ISO upload benchmark (256 MiB PUT: plain copy, copy + fsync, Xendeck upload; MB/s, CPU, RSS)',
+      pnpm,
+      ['--filter', '@xendeck/server', 'bench:iso'],
       { count: false },
     )) && ok;
   // A size, not a timing: fails when the first page's JS+CSS is over its 250 KB gzipped budget.
