@@ -69,7 +69,7 @@ function VolumeRow({
       <td className={tdClass}>
         <span title={`lv_attr ${lv.attr}`}>{describeLvAttr(lv.attr).join(', ')}</span>
       </td>
-      <td className={`${tdClass} font-mono`}>{lv.origin ?? '—'}</td>
+      <td className={`${tdClass} font-mono whitespace-nowrap`}>{lv.origin ?? '—'}</td>
       <td className={tdClass}>{lv.open ? 'yes' : 'no'}</td>
       <td className={tdClass}>
         <UsedBy users={lv.usedBy} />
