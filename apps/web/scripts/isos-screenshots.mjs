@@ -93,7 +93,7 @@ try {
         .getByTestId('iso-row-debian-12.8.0-amd64-netinst.iso')
         .getByTestId('iso-delete-button')
         .click();
-      await page.getByTestId('iso-delete-confirm').fill('debian-12.8.0');
+      await page.getByTestId('iso-delete-confirm-input').fill('debian-12.8.0');
       await shot('delete');
       await page.keyboard.press('Escape');
     },

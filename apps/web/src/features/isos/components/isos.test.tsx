@@ -263,7 +263,7 @@ describe('ISO library page', () => {
     const dialog = await screen.findByRole('dialog');
     const confirm = within(dialog).getByRole('button', { name: 'Delete' });
     expect(confirm).toBeDisabled();
-    fireEvent.change(within(dialog).getByTestId('iso-delete-confirm'), {
+    fireEvent.change(within(dialog).getByTestId('iso-delete-confirm-input'), {
       target: { value: 'debian-12.iso' },
     });
     expect(confirm).toBeEnabled();
