@@ -4,12 +4,13 @@
  */
 import type { Task } from '@xendeck/api';
 import { Panel, QueryState } from '@/components/panel';
-import { tdClass, thClass } from '@/components/table';
+import { tdClass } from '@/components/table';
 import { formatBytes } from '@/lib/format';
 import { useImages } from '../api/storage-queries';
 import { newImageFormSchema } from '../lib/forms';
 import { RemoveDialog } from './remove-dialog';
 import { SizedOperationDialog } from './sized-operation-dialog';
+import { StorageTable } from './storage-table';
 import { UsedBy } from './used-by';
 import { UsedByGaps } from './used-by-gaps';
 
@@ -53,49 +54,38 @@ export function ImageFilesPanel({ onStarted }: { onStarted: (task: Task) => void
           <p className="text-sm text-zinc-500">No image files.</p>
         ) : null}
         {list.length > 0 ? (
-          <div className="-mx-4 overflow-x-auto">
-            <table className="w-full text-sm" aria-label="Image files">
-              <thead>
-                <tr>
-                  <th className={thClass}>Name</th>
-                  <th className={thClass}>Size</th>
-                  <th className={thClass}>Allocated</th>
-                  <th className={thClass}>Modified</th>
-                  <th className={thClass}>Used by</th>
-                  <th className={thClass}>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((f) => (
-                  <tr
-                    key={f.name}
-                    className="border-t border-zinc-100 align-top dark:border-zinc-800"
-                    data-testid={`image-row-${f.name}`}
-                  >
-                    <td className={`${tdClass} font-mono whitespace-nowrap`}>{f.name}</td>
-                    <td className={`${tdClass} tabular-nums`}>{formatBytes(f.sizeBytes)}</td>
-                    <td className={`${tdClass} tabular-nums`}>{formatBytes(f.allocatedBytes)}</td>
-                    <td className={`${tdClass} whitespace-nowrap`}>
-                      {new Date(f.modifiedAt).toLocaleString()}
-                    </td>
-                    <td className={tdClass}>
-                      <UsedBy users={f.usedBy} />
-                    </td>
-                    <td className={tdClass}>
-                      <RemoveDialog
-                        what="image file"
-                        name={f.name}
-                        path={f.path}
-                        users={f.usedBy}
-                        operation={{ op: 'remove-image', file: f.name }}
-                        onStarted={onStarted}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StorageTable
+            label="Image files"
+            columns={['Name', 'Size', 'Allocated', 'Modified', 'Used by', 'Actions']}
+          >
+            {list.map((f) => (
+              <tr
+                key={f.name}
+                className="border-t border-zinc-100 align-top dark:border-zinc-800"
+                data-testid={`image-row-${f.name}`}
+              >
+                <td className={`${tdClass} font-mono whitespace-nowrap`}>{f.name}</td>
+                <td className={`${tdClass} tabular-nums`}>{formatBytes(f.sizeBytes)}</td>
+                <td className={`${tdClass} tabular-nums`}>{formatBytes(f.allocatedBytes)}</td>
+                <td className={`${tdClass} whitespace-nowrap`}>
+                  {new Date(f.modifiedAt).toLocaleString()}
+                </td>
+                <td className={tdClass}>
+                  <UsedBy users={f.usedBy} />
+                </td>
+                <td className={tdClass}>
+                  <RemoveDialog
+                    what="image file"
+                    name={f.name}
+                    path={f.path}
+                    users={f.usedBy}
+                    operation={{ op: 'remove-image', file: f.name }}
+                    onStarted={onStarted}
+                  />
+                </td>
+              </tr>
+            ))}
+          </StorageTable>
         ) : null}
       </div>
     </Panel>

@@ -5,13 +5,14 @@
  */
 import type { LogicalVolume, Task, VolumeGroup } from '@xendeck/api';
 import { Panel, QueryState } from '@/components/panel';
-import { tdClass, thClass } from '@/components/table';
+import { tdClass } from '@/components/table';
 import { formatBytes, percentOf } from '@/lib/format';
 import { useVolumes } from '../api/storage-queries';
 import { growFormSchema, newVolumeFormSchema, snapshotFormSchema } from '../lib/forms';
 import { describeLvAttr } from '../lib/lv-attr';
 import { RemoveDialog } from './remove-dialog';
 import { SizedOperationDialog } from './sized-operation-dialog';
+import { StorageTable } from './storage-table';
 import { UsedBy } from './used-by';
 import { UsedByGaps } from './used-by-gaps';
 
@@ -187,26 +188,14 @@ export function VolumeGroupPanel({
           <p className="text-sm text-zinc-500">No logical volumes in {vg.name}.</p>
         ) : null}
         {list.length > 0 ? (
-          <div className="-mx-4 overflow-x-auto">
-            <table className="w-full text-sm" aria-label={`Logical volumes of ${vg.name}`}>
-              <thead>
-                <tr>
-                  <th className={thClass}>Name</th>
-                  <th className={thClass}>Size</th>
-                  <th className={thClass}>Attributes</th>
-                  <th className={thClass}>Origin</th>
-                  <th className={thClass}>Open</th>
-                  <th className={thClass}>Used by</th>
-                  <th className={thClass}>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((lv) => (
-                  <VolumeRow key={lv.name} vg={vg} lv={lv} all={list} onStarted={onStarted} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StorageTable
+            label={`Logical volumes of ${vg.name}`}
+            columns={['Name', 'Size', 'Attributes', 'Origin', 'Open', 'Used by', 'Actions']}
+          >
+            {list.map((lv) => (
+              <VolumeRow key={lv.name} vg={vg} lv={lv} all={list} onStarted={onStarted} />
+            ))}
+          </StorageTable>
         ) : null}
       </div>
     </Panel>
