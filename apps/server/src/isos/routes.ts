@@ -116,11 +116,10 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
       summary:
         'Upload an ISO: raw application/octet-stream body with Content-Length, optional X-Checksum-Sha256, ?replace=1; 201 with the entry',
       handler: async (req, res) => {
-        // Whatever the outcome, do not read a refused multi-GiB body to keep the connection.
-        res.setHeader('Connection', 'close');
         const name = parseIsoName(req.params.filename);
         const replace = req.query.replace === '1';
         const done = (err?: unknown) => audit(req, res, 'iso.upload', name, err);
+        let claimed = false;
         try {
           const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
           if (type !== 'application/octet-stream') {
@@ -167,6 +166,9 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
           if (uploading.has(name)) {
             throw new ApiError('UPLOAD_IN_PROGRESS', `${name} is being uploaded already`, { name });
           }
+          // Claimed before the first await: a second request for the name now gets 409.
+          uploading.add(name);
+          claimed = true;
           const existing = await readIsoFile(dir, name);
           if (existing && !replace) {
             throw new ApiError(
@@ -195,27 +197,18 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
               { neededBytes: lengthBytes, freeBytes: free },
             );
           }
-          uploading.add(name);
-          let received: Awaited<ReturnType<typeof receiveUpload>>;
-          try {
-            liftRequestDeadline(req);
-            received = await receiveUpload({
-              req,
-              dir,
-              name,
-              lengthBytes,
-              expectedSha256,
-              replace,
-              idleMs: opts.uploadIdleMs,
-              beforeCommit: (sha256, st) =>
-                checksums.put(
-                  { name, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) },
-                  sha256,
-                ),
-            });
-          } finally {
-            uploading.delete(name);
-          }
+          liftRequestDeadline(req);
+          const received = await receiveUpload({
+            req,
+            dir,
+            name,
+            lengthBytes,
+            expectedSha256,
+            replace,
+            idleMs: opts.uploadIdleMs,
+            beforeCommit: (sha256, st) =>
+              checksums.put({ name, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) }, sha256),
+          });
           done()({
             sizeBytes: received.sizeBytes,
             sha256: received.sha256,
@@ -224,8 +217,13 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
           const users = await diskUsers(ctx).catch(() => undefined);
           res.status(201).json(entry({ name, ...received }, received.sha256, users));
         } catch (err) {
+          // A refusal before the body was read: close the connection rather than read (maybe
+          // gigabytes of) a body that will not be kept.
+          if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
           done(err)();
           throw err;
+        } finally {
+          if (claimed) uploading.delete(name);
         }
       },
     },
