@@ -51,6 +51,12 @@ const EXAMPLE: CreateGuestRequest = {
   start: true,
 };
 
+/** Two new 1 GiB volumes in vg0. */
+const TWO_NEW_DISKS = [
+  { volumeGroup: 'vg0', sizeBytes: GiB },
+  { volumeGroup: 'vg0', sizeBytes: GiB },
+];
+
 const post = (body: unknown) =>
   f.admin
     .post('/api/v1/guests')
@@ -325,10 +331,7 @@ describe('a failed creation is undone', () => {
     };
     const task = await create({
       ...EXAMPLE,
-      disks: [
-        { volumeGroup: 'vg0', sizeBytes: GiB },
-        { volumeGroup: 'vg0', sizeBytes: GiB },
-      ],
+      disks: TWO_NEW_DISKS,
     });
     expect(task.state).toBe('failed');
     expect(task.error).toEqual({
@@ -432,10 +435,7 @@ describe('a failed creation is undone', () => {
     };
     const task = await create({
       ...EXAMPLE,
-      disks: [
-        { volumeGroup: 'vg0', sizeBytes: GiB },
-        { volumeGroup: 'vg0', sizeBytes: GiB },
-      ],
+      disks: TWO_NEW_DISKS,
     });
     expect(task.state).toBe('failed');
     expect(task.error?.code).toBe('LV_EXISTS');

@@ -275,8 +275,8 @@ export function guestMac(random: ArrayLike<number>): string {
 /** A MAC address as xl reads `mac=`: six hex octets separated by `:`. */
 export const MAC_PATTERN = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 
-/** A raw read-write disk of `target` as `vdev`. */
-function rawDisk(target: string, vdev: string): DiskSpec {
+/** A raw read-write whole disk: `target` (a dom0 path) as `vdev` (`format=raw, vdev=…, access=rw, target=…`). */
+export function rawDisk(target: string, vdev: string): DiskSpec {
   return {
     target,
     vdev,

@@ -4,6 +4,7 @@ import {
   type DomainConfig,
   formatXlConfig,
   GUEST_PROFILES,
+  type GuestSettings,
   type GuestSpec,
   guestCommands,
   guestDiskVdevs,
@@ -34,21 +35,21 @@ function roundTrip(config: DomainConfig): string {
 
 const HOST = { isoDir: '/var/lib/xendeck/iso', imageDir: '/var/lib/xen/images' };
 
+/** The example request (with a MAC, as the web sends it). */
+const EXAMPLE: GuestSettings = {
+  name: 'web1',
+  type: 'hvm',
+  profile: 'linux',
+  memoryMiB: 1024,
+  vcpus: 2,
+  disks: [{ volumeGroup: 'vg0', sizeBytes: 10737418240 }],
+  cdrom: 'debian-12.iso',
+  network: { bridge: 'xenbr0', mac: '00:16:3e:12:34:56' },
+};
+
 describe('guestDomainConfig', () => {
   it('maps the issue’s example (Linux HVM, new LV, ISO, bridge) to the file xl reads back', () => {
-    const spec = guestSpecFromSettings(
-      {
-        name: 'web1',
-        type: 'hvm',
-        profile: 'linux',
-        memoryMiB: 1024,
-        vcpus: 2,
-        disks: [{ volumeGroup: 'vg0', sizeBytes: 10737418240 }],
-        cdrom: 'debian-12.iso',
-        network: { bridge: 'xenbr0', mac: '00:16:3e:12:34:56' },
-      },
-      HOST,
-    );
+    const spec = guestSpecFromSettings(EXAMPLE, HOST);
     expect(spec.disks).toEqual([{ target: '/dev/vg0/web1-disk0' }]);
     expect(spec.cdrom).toBe('/var/lib/xendeck/iso/debian-12.iso');
     const text = roundTrip(guestDomainConfig(spec));
@@ -333,17 +334,7 @@ describe('guest helpers', () => {
 
   it('previews a request: header line, the config, its path and the commands', () => {
     const p = guestPreview(
-      {
-        name: 'web1',
-        type: 'hvm',
-        profile: 'linux',
-        memoryMiB: 1024,
-        vcpus: 2,
-        disks: [{ volumeGroup: 'vg0', sizeBytes: 10737418240 }],
-        cdrom: 'debian-12.iso',
-        network: { bridge: 'xenbr0', mac: '00:16:3e:01:02:03' },
-        start: true,
-      },
+      { ...EXAMPLE, network: { bridge: 'xenbr0', mac: '00:16:3e:01:02:03' }, start: true },
       { ...HOST, configDir: '/etc/xen' },
       { user: 'admin', createdAt: new Date('2026-11-30T12:00:00Z') },
     );
