@@ -8,7 +8,9 @@ import { forEachScheme } from './lib/screenshot-session.mjs';
 
 const [base, password, out, vg = 'vg0', prefix = 'xa'] = process.argv.slice(2);
 if (!base || !password || !out) {
-  console.error('usage: storage-screenshots.mjs <base-url> <admin-password> <out-dir> [vg] [prefix]');
+  console.error(
+    'usage: storage-screenshots.mjs <base-url> <admin-password> <out-dir> [vg] [prefix]',
+  );
   process.exit(2);
 }
 
@@ -29,7 +31,10 @@ await forEachScheme(
     await shot('create-dialog', 300);
     await dialog.getByRole('button', { name: 'Create volume' }).click();
     await page.getByTestId('storage-task').first().waitFor();
-    await page.locator('[data-testid="storage-task"][data-state="succeeded"]').first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="storage-task"][data-state="succeeded"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.getByTestId(`lv-row-${name}`).waitFor();
     await shot('created');
 
