@@ -46,6 +46,13 @@ const post = (path: string, body: unknown = {}) =>
     .post(`/api/v1/domains/${path}`)
     .set('Content-Type', 'application/json')
     .send(body as object);
+/** The apply of boot-from-disk with `If-Match: etag`. */
+const apply = (etag: string, body: object = {}) =>
+  f.admin
+    .post('/api/v1/domains/inst/boot-from-disk')
+    .set('Content-Type', 'application/json')
+    .set('If-Match', etag)
+    .send(body);
 const errorCode = (body: unknown) => apiErrorSchema.parse(body).error.code;
 const drives = (body: unknown) => cdromStatusSchema.parse(body).drives;
 const auditLines = (action: string) =>
@@ -213,11 +220,7 @@ describe('POST /domains/:name/boot-from-disk', () => {
     const preview = bootFromDiskResultSchema.parse(
       (await post('inst/boot-from-disk', { dryRun: true })).body,
     );
-    const res = await f.admin
-      .post('/api/v1/domains/inst/boot-from-disk')
-      .set('Content-Type', 'application/json')
-      .set('If-Match', preview.etag)
-      .send({});
+    const res = await apply(preview.etag);
     expect(res.status, res.text).toBe(200);
     const body = bootFromDiskResultSchema.parse(res.body);
     expect(body).toMatchObject({ dryRun: false, written: true, eject: ['hdc'] });
@@ -235,11 +238,7 @@ describe('POST /domains/:name/boot-from-disk', () => {
     expect(auditLines('config.save')).toMatchObject([{ result: 'ok', via: 'boot-from-disk' }]);
 
     // Once more: nothing left to change, nothing written.
-    const again = await f.admin
-      .post('/api/v1/domains/inst/boot-from-disk')
-      .set('Content-Type', 'application/json')
-      .set('If-Match', body.newEtag as string)
-      .send({ dryRun: false });
+    const again = await apply(body.newEtag as string, { dryRun: false });
     expect(bootFromDiskResultSchema.parse(again.body)).toMatchObject({
       changes: [],
       eject: [],
@@ -257,11 +256,7 @@ describe('POST /domains/:name/boot-from-disk', () => {
 
     const edited = `${INSTALLING(isoDir)}# the hoster added a note meanwhile\n`;
     writeFileSync(cfgPath, edited);
-    const stale = await f.admin
-      .post('/api/v1/domains/inst/boot-from-disk')
-      .set('Content-Type', 'application/json')
-      .set('If-Match', preview.etag)
-      .send({});
+    const stale = await apply(preview.etag);
     expect(stale.status).toBe(409);
     expect(errorCode(stale.body)).toBe('CONFIG_CHANGED');
     expect(readFileSync(cfgPath, 'utf8')).toBe(edited);
@@ -278,11 +273,7 @@ describe('POST /domains/:name/boot-from-disk', () => {
       (await post('inst/boot-from-disk', { dryRun: true })).body,
     );
     expect(preview).toMatchObject({ running: false, eject: [] });
-    const res = await f.admin
-      .post('/api/v1/domains/inst/boot-from-disk')
-      .set('Content-Type', 'application/json')
-      .set('If-Match', preview.etag)
-      .send({});
+    const res = await apply(preview.etag);
     expect(res.status, res.text).toBe(200);
     expect(readFileSync(cfgPath, 'utf8')).toBe(AFTER(isoDir));
     // The next start boots from the disk with an empty CD-ROM drive.

@@ -103,7 +103,10 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
         const name = parseDomainName(req.params.name);
         const { dryRun } = parseBody(bootFromDiskRequestSchema, req.body);
 
-        /** The file, the edit, and the running domain's drives with media. */
+        /**
+         * The file, the edit, the running domain's drives with media, and the answer's common
+         * part (a dry run's whole answer).
+         */
         const plan = async () => {
           const file = await readConfigFile(ctx.config.configDir, name);
           const edit = bootFromDiskEdit(file.text);
@@ -112,15 +115,10 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
           if (domid !== undefined && (await hv.domainInfo(domid)).type === 'hvm') {
             eject = (await cdromDrives(ctx, domid)).filter((d) => d.target).map((d) => d.vdev);
           }
-          return { file, edit, domid, eject };
-        };
-
-        if (dryRun) {
-          const { file, edit, domid, eject } = await plan();
-          const body: BootFromDiskResult = {
+          const preview: BootFromDiskResult = {
             name,
             path: file.path,
-            dryRun: true,
+            dryRun,
             running: domid !== undefined,
             before: file.text,
             after: edit.text,
@@ -129,7 +127,12 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
             eject,
             written: false,
           };
-          res.setHeader('ETag', file.etag).json(body);
+          return { file, edit, domid, eject, preview };
+        };
+
+        if (dryRun) {
+          const { file, preview } = await plan();
+          res.setHeader('ETag', file.etag).json(preview);
           return;
         }
 
@@ -140,7 +143,7 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
           'domain.boot-from-disk',
           `domain:${name}`,
           async (): Promise<BootFromDiskResult> => {
-            const { file, edit, domid, eject } = await plan();
+            const { file, edit, domid, eject, preview } = await plan();
             // Checks If-Match against the file under its lock, keeps history, writes atomically.
             const saved = await configReplaceText(ctx)(req, res, name, edit.text, 'edit', {
               via: 'boot-from-disk',
@@ -159,15 +162,7 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
               }
             }
             return {
-              name,
-              path: file.path,
-              dryRun: false,
-              running: domid !== undefined,
-              before: file.text,
-              after: edit.text,
-              etag: file.etag,
-              changes: edit.changes,
-              eject,
+              ...preview,
               written: saved.written,
               newEtag: saved.etag,
               versionId: saved.versionId,
