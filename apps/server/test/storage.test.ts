@@ -330,3 +330,33 @@ describe('image files', () => {
     expect(missing.body.error.code).toBe('IMAGE_NOT_FOUND');
   });
 });
+
+describe("when a running domain's disks cannot be read", () => {
+  it('says so in usedByGaps, and refuses to remove an image file nobody is known to use', async () => {
+    await f.cleanup();
+    f = await makeFixture({
+      hypervisor: (sim) =>
+        Object.assign(Object.create(sim), {
+          domainDisks: async () => {
+            throw new Error('libxl_device_disk_list failed');
+          },
+        }),
+    });
+    const list = await volumes();
+    expect(list.usedByGaps.domains.map((d) => d.name).sort()).toEqual(
+      ['build-pv', 'db-01', 'web-01'].sort(),
+    );
+    expect(list.usedByGaps.domains[0]?.reason).toBe('libxl_device_disk_list failed');
+    // The volumes of those domains are still protected by LVM's open flag.
+    const db = await del(`${VOLUMES}/db-01?confirm=db-01`);
+    expect(db.status).toBe(409);
+    expect(db.body.error.message).toContain('is open');
+
+    await run(await post('/api/v1/storage/images', { name: 'orphan.img', sizeBytes: 4096 }));
+    const res = await del('/api/v1/storage/images/orphan.img?confirm=orphan.img');
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('VOLUME_IN_USE');
+    expect(res.body.error.message).toMatch(/may be used by running domains .*db-01/);
+    expect(existsSync(join(f.config.imageDir, 'orphan.img'))).toBe(true);
+  });
+});
