@@ -1,11 +1,10 @@
-import { useId } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { Link } from 'react-router';
 import { Field, inputClass } from '@/components/form-field';
 import { KernelFields } from '@/components/kernel-fields';
 import { formatBytes } from '@/lib/format';
-import type { WizardValues } from '../../lib/wizard-values';
 import type { WizardData } from '../wizard-data';
+import { useStepForm } from './use-step-form';
 
 /**
  * Step 2: how the guest boots. PV: pygrub (the kernel inside the guest's disk) or a kernel +
@@ -13,12 +12,7 @@ import type { WizardData } from '../wizard-data';
  * (GET /isos) or none (boots from its disk or the network).
  */
 export function BootStep({ data }: { data: WizardData }) {
-  const id = useId();
-  const {
-    register,
-    control,
-    formState: { errors },
-  } = useFormContext<WizardValues>();
+  const { id, register, control, errors } = useStepForm();
   const [type, pvBoot, cdrom] = useWatch({ control, name: ['type', 'pvBoot', 'cdrom'] });
 
   if (type === 'hvm') {

@@ -1,8 +1,7 @@
-import { useId } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { Field, inputBaseClass } from '@/components/form-field';
 import { SHUTDOWN_ACTION_CHOICES, XL_SHUTDOWN_DEFAULTS } from '../../lib/guest-facts';
-import type { WizardValues } from '../../lib/wizard-values';
+import { useStepForm } from './use-step-form';
 
 const selectClass = `${inputBaseClass} w-full`;
 
@@ -18,12 +17,7 @@ const ACTIONS = [
  * to start the guest once created.
  */
 export function ConsoleStep() {
-  const id = useId();
-  const {
-    register,
-    control,
-    formState: { errors },
-  } = useFormContext<WizardValues>();
+  const { id, register, control, errors } = useStepForm();
   const type = useWatch({ control, name: 'type' });
   return (
     <div className="flex flex-col gap-5">

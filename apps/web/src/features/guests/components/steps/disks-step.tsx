@@ -1,13 +1,13 @@
 import type { DiskUser } from '@xendeck/api';
-import { useId } from 'react';
-import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
+import { useFieldArray, useWatch } from 'react-hook-form';
 import { Button } from '@/components/button';
 import { Field, inputClass } from '@/components/form-field';
 import { userLabel } from '@/features/storage';
 import { formatBytes } from '@/lib/format';
 import { newVolumeNameFor } from '../../lib/wizard-request';
-import { newDiskRow, type WizardValues } from '../../lib/wizard-values';
+import { newDiskRow } from '../../lib/wizard-values';
 import type { WizardData } from '../wizard-data';
+import { useStepForm } from './use-step-form';
 
 /** Who uses a volume or file, as the Storage page names them. */
 function usersText(users: readonly DiskUser[]): string {
@@ -27,12 +27,7 @@ const SOURCES = [
  * host's image directory.
  */
 export function DisksStep({ data }: { data: WizardData }) {
-  const id = useId();
-  const {
-    register,
-    control,
-    formState: { errors },
-  } = useFormContext<WizardValues>();
+  const { id, register, control, errors } = useStepForm();
   const disks = useFieldArray({ control, name: 'disks' });
   const [values, name] = useWatch({ control, name: ['disks', 'name'] });
   const firstVg = data.volumeGroups?.[0]?.name ?? '';

@@ -1,10 +1,9 @@
-import { useId } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { Field, inputBaseClass } from '@/components/form-field';
 import { PROFILE_SETTINGS } from '../../lib/guest-facts';
-import type { WizardValues } from '../../lib/wizard-values';
 import { ChoiceCards } from '../choice-cards';
 import { ProfileMinimumsWarning } from './profile-warning';
+import { useStepForm } from './use-step-form';
 
 const TYPES = [
   {
@@ -44,12 +43,7 @@ const PROFILES = [
  * warns below its suggested memory and vCPUs.
  */
 export function NameTypeStep() {
-  const id = useId();
-  const {
-    register,
-    control,
-    formState: { errors },
-  } = useFormContext<WizardValues>();
+  const { id, register, control, errors } = useStepForm();
   const [type, profile] = useWatch({ control, name: ['type', 'profile'] });
   const settings = PROFILE_SETTINGS[profile];
   return (

@@ -1,10 +1,9 @@
-import { useId } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { Button } from '@/components/button';
 import { Field, inputBaseClass } from '@/components/form-field';
 import { generateMac } from '../../lib/guest-facts';
-import type { WizardValues } from '../../lib/wizard-values';
 import type { WizardData } from '../wizard-data';
+import { useStepForm } from './use-step-form';
 
 /**
  * Step 5: one network interface on a dom0 bridge (the host's bridges, from the guest defaults
@@ -12,13 +11,7 @@ import type { WizardData } from '../wizard-data';
  * keeps it fixed so its licence and adapter settings survive), or no network.
  */
 export function NetworkStep({ data }: { data: WizardData }) {
-  const id = useId();
-  const {
-    register,
-    control,
-    setValue,
-    formState: { errors },
-  } = useFormContext<WizardValues>();
+  const { id, register, control, setValue, errors } = useStepForm();
   const [network, mac, type, profile] = useWatch({
     control,
     name: ['network', 'mac', 'type', 'profile'],

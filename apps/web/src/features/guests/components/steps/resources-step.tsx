@@ -1,22 +1,16 @@
-import { useId } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { Field, inputBaseClass } from '@/components/form-field';
 import { formatMiB } from '@/lib/format';
-import type { WizardValues } from '../../lib/wizard-values';
 import type { WizardData } from '../wizard-data';
 import { ProfileMinimumsWarning } from './profile-warning';
+import { useStepForm } from './use-step-form';
 
 /**
  * Step 3: memory at boot and maximum (MiB) with the host's free memory (GET /host
  * `freeMemoryMiB`, Xen's free heap), and vCPUs with the host's physical CPUs (`nrCpus`).
  */
 export function ResourcesStep({ data }: { data: WizardData }) {
-  const id = useId();
-  const {
-    register,
-    control,
-    formState: { errors },
-  } = useFormContext<WizardValues>();
+  const { id, register, control, errors } = useStepForm();
   const [memoryMiB, type, profile] = useWatch({
     control,
     name: ['memoryMiB', 'type', 'profile'],
