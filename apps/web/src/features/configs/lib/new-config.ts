@@ -12,6 +12,7 @@ import {
   formatXlConfig,
   parseDiskSpec,
   parseVifSpec,
+  rawDisk,
   volumePath,
 } from '@xendeck/xl-config';
 import { z } from 'zod';
@@ -128,17 +129,9 @@ export function isoDiskSpec(isoPath: string): string {
   return formatDiskSpec(cdromDisk(isoPath));
 }
 
-/** The disk spec of an LVM logical volume used whole as a raw disk: `format=raw, vdev=…, access=rw, target=/dev/<vg>/<lv>`. */
+/** The disk spec of an LVM logical volume used whole as a raw disk (xl-config's `rawDisk`): `format=raw, vdev=…, access=rw, target=/dev/<vg>/<lv>`. */
 export function lvmDiskSpec(vg: string, lv: string, vdev: string): string {
-  return formatDiskSpec({
-    target: volumePath(vg, lv),
-    vdev,
-    format: 'raw',
-    access: 'rw',
-    devtype: 'disk',
-    removable: false,
-    directIoSafe: false,
-  });
+  return formatDiskSpec(rawDisk(volumePath(vg, lv), vdev));
 }
 
 /** The first `xvd<letter>` not used by any of `specs` (unparseable specs are skipped). */
