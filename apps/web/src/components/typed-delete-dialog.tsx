@@ -16,6 +16,7 @@ export function TypedDeleteDialog({
   onConfirm,
   children,
   testIdPrefix,
+  showReason = true,
 }: {
   /** What must be typed. */
   name: string;
@@ -25,6 +26,9 @@ export function TypedDeleteDialog({
   onConfirm: () => void;
   children: ReactNode;
   testIdPrefix: string;
+  /** Show the reason beside the disabled button (false: only its title and screen readers, where
+   * a column nearby already says it). */
+  showReason?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
@@ -43,7 +47,7 @@ export function TypedDeleteDialog({
           Delete
         </Button>
         <span
-          className="text-xs text-zinc-500 dark:text-zinc-400"
+          className={showReason ? 'text-xs text-zinc-500 dark:text-zinc-400' : 'sr-only'}
           data-testid={`${testIdPrefix}-blocked`}
         >
           {blockedReason}

@@ -27,6 +27,7 @@ export function DeleteIsoDialog({
       title={`Delete ISO ${name}?`}
       blockedReason={users.length > 0 ? `Used by ${users.map(userLabel).join(', ')}` : undefined}
       testIdPrefix="iso-delete"
+      showReason={false}
       onConfirm={() =>
         mutation.mutate(name, {
           onSuccess: () => notices.success('Deleted', `${path} was removed.`),

@@ -49,7 +49,7 @@ export function IsosTable({ list }: { list: IsoList }) {
             data-testid={`iso-row-${iso.name}`}
             className="border-b border-zinc-100 align-top dark:border-zinc-800/60"
           >
-            <td className={`${tdClass} font-mono break-all`}>{iso.name}</td>
+            <td className={`${tdClass} font-mono whitespace-nowrap`}>{iso.name}</td>
             <td
               className={`${tdClass} text-right whitespace-nowrap tabular-nums`}
               title={`${iso.sizeBytes} bytes`}
