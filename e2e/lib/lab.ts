@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installerFiles } from '../../lab/src/paths.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -122,4 +123,23 @@ export const vncSynCounter = {
 export async function xlDomid(name: string): Promise<number | null> {
   const r = await labExec(['xl', 'domid', name]);
   return r.code === 0 ? Number(r.stdout.trim()) : null;
+}
+
+/**
+ * The lab installer ISO on the host (`<lab cache>/installer/xendeck-lab-installer.iso`, built by
+ * `pnpm lab installer` or `pnpm lab build`) and what it and the system it installs show: the
+ * question (`installerQuestion(disk, sizeMiB)`, `INSTALLER_QUESTION_RE`), `INSTALLER_TEXTS.done`
+ * before it powers off, `INSTALLER_TEXTS.greeting` from the installed system. Each line is on the
+ * guest's screen (VNC) and also in dom0's `/var/log/xen/console/guest-<name>.log` (hvc0).
+ */
+export {
+  INSTALLER_ISO_NAME,
+  INSTALLER_QUESTION_RE,
+  INSTALLER_TEXTS,
+  installerQuestion,
+} from '../../lab/src/installer-texts.js';
+
+/** Host path of the lab installer ISO (see above); it exists once `pnpm lab installer` ran. */
+export function labInstallerIso(): string {
+  return installerFiles(labCacheDir()).iso;
 }

@@ -75,7 +75,7 @@ async function cleanStaleBuilds(images: string): Promise<void> {
 }
 
 /** Writes a gzip'd newc cpio of `root` (run as root: files owned by 0:0) to `out`. */
-async function makeCpioGz(root: string, out: string): Promise<void> {
+export async function makeCpioGz(root: string, out: string): Promise<void> {
   const names = (await run(['find', '.', '-mindepth', '1'], { cwd: root, output: 'capture' }))
     .split('\n')
     .filter((n) => n !== '')
@@ -117,22 +117,31 @@ function imageKeyOfRunningLab(paths: LabPaths): string | undefined {
   }
 }
 
-/** Builds the xdtest-pv guest's busybox initramfs from the host's busybox-static. */
-async function buildGuestInitramfs(work: string, out: string): Promise<void> {
+/**
+ * Lays out a busybox initramfs tree at `root`: the host's statically linked `/bin/busybox`
+ * (Debian's busybox-static), the usual directories, and `init` (mode 0755) copied from `init`.
+ * @throws Error when the host's busybox is not statically linked.
+ */
+export async function busyboxRoot(root: string, init: string): Promise<void> {
   const busybox = '/bin/busybox';
   const file = (await run(['file', '-b', busybox], { output: 'capture' }).catch(() => '')) || '';
   if (file !== '' && !file.includes('statically linked')) {
     throw new Error(`${busybox} is not statically linked: install the host package busybox-static`);
   }
-  const root = join(work, 'guest-initramfs');
   await mkdir(join(root, 'bin'), { recursive: true });
   for (const d of ['dev', 'proc', 'sys', 'tmp', 'sbin', 'usr/bin', 'usr/sbin', 'root', 'etc']) {
     await mkdir(join(root, d), { recursive: true });
   }
   await cp(busybox, join(root, 'bin', 'busybox'));
   await chmod(join(root, 'bin', 'busybox'), 0o755);
-  await cp(join(RECIPE_DIR, 'guest', 'init'), join(root, 'init'));
+  await cp(init, join(root, 'init'));
   await chmod(join(root, 'init'), 0o755);
+}
+
+/** Builds the xdtest-pv guest's busybox initramfs from the host's busybox-static. */
+async function buildGuestInitramfs(work: string, out: string): Promise<void> {
+  const root = join(work, 'guest-initramfs');
+  await busyboxRoot(root, join(RECIPE_DIR, 'guest', 'init'));
   await writeFile(join(root, 'etc', 'profile'), 'export PS1="xdtest-pv:\\w# "\n');
   await makeCpioGz(root, out);
   await run(['rm', '-rf', '--one-file-system', root]);

@@ -3,6 +3,7 @@
  * booted under QEMU TCG, with Xendeck's server running in dom0 against real libxl.
  */
 import { ensureImage } from './build.js';
+import { ensureInstaller } from './installer.js';
 import { exec, start, status, stop } from './lab.js';
 import { labPaths } from './paths.js';
 import { installInterruptHandlers } from './proc.js';
@@ -13,7 +14,8 @@ const USAGE = `usage: pnpm lab [COMMAND]
   stop              power dom0 off (ssh), then stop QEMU
   status            is it running? pid, url, ssh port
   exec -- CMD ...   run CMD as root in dom0 (ssh); exits with its exit code
-  build             build (or reuse) the cached dom0 image only
+  build             build (or reuse) the cached dom0 image and the installer ISO
+  installer         build (or reuse) the lab installer ISO; prints its path last
 
 environment: XENDECK_LAB_PORT (8080), XENDECK_LAB_SSH_PORT (2222), XENDECK_ADMIN_PASSWORD (first
 start only), XENDECK_LAB_SERVER_ENTRY (server script instead of apps/server/dist/main.js),
@@ -32,6 +34,14 @@ async function main(argv: string[]): Promise<number> {
       log(
         r.reused ? `image ${r.image.key} is cached: ${r.image.dir}` : `image ready: ${r.image.dir}`,
       );
+      const inst = await ensureInstaller(paths, log);
+      log(`installer ${inst.key}${inst.reused ? ' is cached' : ' ready'}: ${inst.files.iso}`);
+      return 0;
+    }
+    case 'installer': {
+      installInterruptHandlers();
+      const inst = await ensureInstaller(paths, (s) => process.stderr.write(`lab: ${s}\n`));
+      process.stdout.write(`${inst.files.iso}\n`);
       return 0;
     }
     case 'run':

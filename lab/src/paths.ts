@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INSTALLER_ISO_NAME } from './installer-texts.js';
 
 /** `lab/` in the repository. */
 export const LAB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,6 +82,21 @@ export function imageFiles(images: string, key: string): ImageFiles {
     sshKey: join(dir, 'id_ed25519'),
     manifest: join(dir, 'manifest.json'),
   };
+}
+
+/** The lab installer's files (`<cache>/installer/`, built by `src/installer.ts`). */
+export interface InstallerFiles {
+  dir: string;
+  /** The installer ISO (`xendeck-lab-installer.iso`), replaced atomically by each rebuild. */
+  iso: string;
+  /** JSON: key, builtAt, sizes in bytes, kernel release, package versions (written last). */
+  manifest: string;
+}
+
+/** Where the installer lives under the lab cache `cache` (`LabPaths.cache`). */
+export function installerFiles(cache: string): InstallerFiles {
+  const dir = join(cache, 'installer');
+  return { dir, iso: join(dir, INSTALLER_ISO_NAME), manifest: join(dir, 'manifest.json') };
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/+-]*$/;

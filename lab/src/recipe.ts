@@ -41,12 +41,25 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-/** Reads the recipe of the lab at `labDir`: every file under `recipe/`. */
-export function readRecipe(labDir: string): RecipeFile[] {
+/**
+ * Directories under `recipe/` that are not part of the dom0 image (keyed separately):
+ * `installer/` is the lab installer ISO's recipe (`src/installer.ts`).
+ */
+export const NOT_IN_IMAGE = ['recipe/installer/'] as const;
+
+/**
+ * Reads recipe files of the lab at `labDir`: every file under `sub` (default `recipe`, the dom0
+ * image's recipe, without {@link NOT_IN_IMAGE}; `recipe/installer` for the installer's).
+ */
+export function readRecipe(labDir: string, sub = 'recipe'): RecipeFile[] {
   const paths: string[] = [];
-  walk(join(labDir, 'recipe'), paths);
-  return paths.map((p) => ({
-    path: relative(labDir, p).split('\\').join('/'),
-    content: readFileSync(p),
-  }));
+  walk(join(labDir, sub), paths);
+  const skip = sub === 'recipe' ? NOT_IN_IMAGE : [];
+  return paths
+    .map((p) => relative(labDir, p).split('\\').join('/'))
+    .filter((rel) => !skip.some((d) => rel.startsWith(d)))
+    .map((rel) => ({
+      path: rel,
+      content: readFileSync(join(labDir, rel)),
+    }));
 }
