@@ -197,7 +197,10 @@ describe('ISO library', () => {
   });
 
   it('answers 507 from the real statfs for a Content-Length larger than the disk', async () => {
-    const fx = await setup({ config: { isoMaxBytes: Number.MAX_SAFE_INTEGER } });
+    const fx = await setup({
+      config: { isoMaxBytes: Number.MAX_SAFE_INTEGER },
+      isos: { refusalLingerMs: 300 },
+    });
     const { url } = await fx.listen();
     const put = rawPut(url, '/api/v1/isos/huge.iso', {
       Cookie: fx.adminCookie,
@@ -210,6 +213,28 @@ describe('ISO library', () => {
     expect(details.neededBytes).toBe(2 ** 52);
     expect(details.freeBytes).toBeLessThan(2 ** 52);
     put.destroy();
+  });
+
+  it('reads the rest of a refused body before answering, so a client still sending gets the answer', async () => {
+    // Node stops reading once an answer is sent: without the drain these writes would stall
+    // after a few MiB and the keep-alive timeout would cut the connection (a browser then
+    // reports a network error instead of the 409).
+    const fx = await setup();
+    expect((await upload(fx, 'exists.iso', randomBytes(10))).status).toBe(201);
+    const { url } = await fx.listen();
+    const total = 48 * 1024 * 1024;
+    const put = rawPut(url, '/api/v1/isos/exists.iso', {
+      Cookie: fx.adminCookie,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': total,
+    });
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (let sent = 0; sent < total; sent += chunk.length) await put.write(chunk);
+    put.end();
+    const { status, body } = await put.answer;
+    expect(status).toBe(409);
+    expect(JSON.parse(body).error.code).toBe('ISO_EXISTS');
+    expect(dirNames(fx)).toEqual(['exists.iso']);
   });
 
   it('answers 413 above XENDECK_ISO_MAX_BYTES', async () => {

@@ -40,6 +40,37 @@ export interface IsoRouteOptions {
   freeBytes?: (dir: string) => Promise<number>;
   /** Idle timeout of an upload body, ms (default 60 000). */
   uploadIdleMs?: number;
+  /** How long a refused upload's body is drained before the answer, ms (default 10 000). */
+  refusalLingerMs?: number;
+}
+
+/**
+ * How long the server reads (and drops) the body of an upload it refused before reading it (409,
+ * 411, 413, 507 …) before it answers, so a client still sending can read the answer: 10 000 ms.
+ */
+export const UPLOAD_REFUSAL_LINGER_MS = 10_000;
+
+/**
+ * Reads and drops what is left of `req`'s body; resolves true once it ended, false after `ms`
+ * or when the connection went away.
+ */
+function drainBody(req: Request, ms: number): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  if (req.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const finish = (drained: boolean) => {
+      clearTimeout(timer);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      resolve(drained);
+    };
+    const onEnd = () => finish(true);
+    const onClose = () => finish(req.complete);
+    const timer = setTimeout(() => finish(false), ms);
+    req.once('end', onEnd);
+    req.once('close', onClose);
+    req.resume();
+  });
 }
 
 /** Validates `:filename`; throws ApiError INVALID_INPUT with status 400 saying what is wrong. */
@@ -217,9 +248,16 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
           const users = await diskUsers(ctx).catch(() => undefined);
           res.status(201).json(entry({ name, ...received }, received.sha256, users));
         } catch (err) {
-          // A refusal before the body was read: close the connection rather than read (maybe
-          // gigabytes of) a body that will not be kept.
-          if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+          // A refusal before the body was read: Node stops reading a request once its answer
+          // is sent, so a client still sending (a browser) would be reset and lose the answer.
+          // Read and drop the rest first, for at most UPLOAD_REFUSAL_LINGER_MS; a body that
+          // takes longer gets the answer with Connection: close.
+          if (
+            !(await drainBody(req, opts.refusalLingerMs ?? UPLOAD_REFUSAL_LINGER_MS)) &&
+            !res.headersSent
+          ) {
+            res.setHeader('Connection', 'close');
+          }
           done(err)();
           throw err;
         } finally {
