@@ -255,6 +255,17 @@ describe('ISO library page', () => {
     expect((FakeXhr.last as FakeXhr).url).toBe('/api/v1/isos/debian-12.iso?replace=1');
   });
 
+  it('does not offer to replace an ISO a running domain has inserted', async () => {
+    serve();
+    renderWithProviders(<IsosPage />);
+    await screen.findByTestId('iso-row-win.iso');
+    await pick(iso('win.iso', 10));
+    expect(screen.getByTestId('iso-upload-start')).toBeDisabled();
+    expect(screen.getByTestId('iso-upload-item')).toHaveTextContent(
+      'win.iso is in a drive of domain win1 (domid 4): eject it before replacing it.',
+    );
+  });
+
   it('deletes only after the name is typed, with ?confirm=', async () => {
     const { requests } = serve();
     renderWithProviders(<IsosPage />);

@@ -9,6 +9,7 @@ import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { inputClass } from '@/components/form-field';
+import { userLabel } from '@/features/storage';
 import { formatDurationMs, formatMBPerSecond, percentOf } from '@/lib/format';
 import {
   cancelUpload,
@@ -32,7 +33,10 @@ export function UploadItem({
   const [sha256, setSha256] = useState('');
   const [confirmReplace, setConfirmReplace] = useState(false);
   const shaId = useId();
-  const exists = list?.isos.some((i) => i.name === item.name) ?? false;
+  const existing = list?.isos.find((i) => i.name === item.name);
+  const exists = existing !== undefined;
+  // The server refuses to replace what a running domain has in a drive: say so before sending.
+  const insertedIn = existing?.usedBy.filter((u) => u.kind === 'domain') ?? [];
   const shaInvalid = sha256.trim() !== '' && !sha256HexSchema.safeParse(sha256.trim()).success;
   const tooBig = list !== undefined && item.totalBytes > list.freeBytes;
   const start = (replace: boolean) =>
@@ -74,7 +78,7 @@ export function UploadItem({
                   <Button
                     size="sm"
                     variant="primary"
-                    disabled={shaInvalid || tooBig}
+                    disabled={shaInvalid || tooBig || insertedIn.length > 0}
                     data-testid="iso-upload-start"
                   >
                     Replace…
@@ -139,6 +143,12 @@ export function UploadItem({
           data-testid="iso-upload-error"
         >
           Cannot upload this file: {item.nameProblem}. Rename it first.
+        </p>
+      ) : null}
+      {item.state === 'ready' && insertedIn.length > 0 ? (
+        <p role="alert" className="text-xs text-red-700 dark:text-red-300">
+          {item.name} is in a drive of {insertedIn.map(userLabel).join(', ')}: eject it before
+          replacing it.
         </p>
       ) : null}
       {item.state === 'ready' && tooBig && list ? (
