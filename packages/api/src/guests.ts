@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { configString, domainNameSchema, shutdownActionSchema } from './index.js';
 import { isoNameSchema } from './isos.js';
 import { imageFileNameSchema, lvNameSchema, sizeBytesSchema, vgNameSchema } from './storage.js';
-import { taskSchema } from './tasks.js';
+import { type TaskAccepted, taskAcceptedSchema } from './tasks.js';
 
 /** Most disks in one request (= xl-config's `GUEST_MAX_DISKS`; the server's test holds them equal). */
 export const GUEST_REQUEST_MAX_DISKS = 16;
@@ -183,8 +183,8 @@ export type _CreateGuestMatchesSettings = Assert<
  * this task created is removed; the config file is moved aside, see API.md). The task's `result`
  * once succeeded is {@link createGuestResultSchema}.
  */
-export const createGuestAcceptedSchema = z.object({ task: taskSchema });
-export type CreateGuestAccepted = z.infer<typeof createGuestAcceptedSchema>;
+export const createGuestAcceptedSchema = taskAcceptedSchema;
+export type CreateGuestAccepted = TaskAccepted;
 
 /**
  * `result` of a succeeded `guest.create` task: the domain's name, its domid when started (null
