@@ -1,18 +1,23 @@
 /**
- * The lab installer ISO (`pnpm lab installer`): an isolinux CD whose busybox initramfs asks on
- * the guest's screen whether to install, writes a prebuilt system (`system.img.gz` on the CD) to
- * the first disk and powers off; the system it writes (MBR + one FAT partition with syslinux, dom0's Debian kernel and a
- * greeting initramfs) boots from that disk and greets on its screen, serial port and PV console.
- * Everything comes from Debian packages: the kernel and disk modules from the dom0 image
- * (`linux-image-amd64`, read out of `dom0.img` with debugfs, no mount), busybox-static, isolinux,
- * syslinux(-common), mtools, dosfstools, fdisk and xorriso on the host (`lab/host-packages.txt`).
- * No loop device, no mount, no root-only step besides what the dom0 image needed.
+ * The lab installer ISO (`pnpm lab installer`): a GRUB CD (grub-mkrescue) whose busybox
+ * initramfs asks on the guest's screen whether to install, writes a prebuilt system
+ * (`system.img.gz` on the CD) to the first disk and powers off. The system it writes is itself a
+ * grub-mkrescue image (hybrid: its MBR boots GRUB from a hard disk) with dom0's Debian kernel and
+ * a greeting initramfs; booted from that disk it greets on its screen, serial port and PV console.
+ * Everything comes from Debian packages: the kernel and disk/CD modules from the dom0 image
+ * (`linux-image-amd64`, read out of `dom0.img` with debugfs, no mount), busybox-static,
+ * grub-pc-bin, grub-common and xorriso on the host (`lab/host-packages.txt`). No loop device, no
+ * mount.
+ *
+ * Why GRUB and not isolinux/syslinux: under the lab's nested emulation (Xen HVM inside QEMU TCG)
+ * the Debian kernel started by isolinux never got out of its real-mode setup code (Xen: "MMIO
+ * emulation failed … Real", then a triple fault; or a hang). GRUB's `linux` command enters the
+ * kernel through the 32-bit boot protocol and skips that code.
  *
  * Cache: `<lab cache>/installer/` ({@link installerFiles}): the ISO and its manifest, replaced
  * atomically when the key changes. The key ({@link installerKey}) hashes `recipe/installer/**`,
- * {@link INSTALLER_FORMAT}, the texts, the kernel and every host file copied into the ISO.
+ * {@link INSTALLER_FORMAT}, the texts, the kernel, busybox and the host packages' versions.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -33,24 +38,11 @@ import { type RecipeFile, readRecipe, recipeKey } from './recipe.js';
 /** Bump when this file changes what goes into the ISO (the code itself is not hashed). */
 export const INSTALLER_FORMAT = 1;
 
-/** Size of the installed system's disk image (the installer writes these bytes to the disk). */
-export const SYSTEM_DISK_MIB = 32;
-/** The FAT partition starts at 1 MiB (sector 2048 of 512 bytes), as fdisk aligns it. */
-export const PARTITION_START_SECTOR = 2048;
+/** The host's statically linked busybox (busybox-static), copied into both initramfs images. */
+export const HOST_BUSYBOX = '/bin/busybox';
 
-/** Host files copied into the ISO or the system image (Debian packages in parentheses). */
-export const HOST_INPUTS = {
-  /** busybox-static */
-  busybox: '/bin/busybox',
-  /** isolinux */
-  isolinuxBin: '/usr/lib/ISOLINUX/isolinux.bin',
-  /** syslinux-common: isolinux's core module */
-  ldlinuxC32: '/usr/lib/syslinux/modules/bios/ldlinux.c32',
-  /** syslinux-common: the MBR boot code (440 bytes) */
-  mbrBin: '/usr/lib/syslinux/mbr/mbr.bin',
-  /** syslinux: the mtools installer, which embeds ldlinux.sys */
-  syslinux: '/usr/bin/syslinux',
-} as const;
+/** Host packages whose files go into the ISO; their versions are part of the key. */
+export const HOST_PACKAGES = ['busybox-static', 'grub-pc-bin', 'grub-common', 'xorriso'] as const;
 
 const INSTALLER_RECIPE = join(RECIPE_DIR, 'installer');
 
@@ -110,7 +102,7 @@ export function wantedModules(text: string): string[] {
 /** One partition entry of an MBR. */
 export interface MbrPartition {
   bootable: boolean;
-  /** Partition type byte (0x0c = FAT32 LBA, 0x0e = FAT16 LBA, 0x06 = FAT16). */
+  /** Partition type byte (grub-mkrescue's hybrid image: 0xcd, the ISO 9660 area). */
   type: number;
   startSector: number;
   sectors: number;
@@ -136,97 +128,36 @@ export function readMbr(sector0: Buffer): { signature: boolean; partitions: MbrP
   return { signature: sector0[510] === 0x55 && sector0[511] === 0xaa, partitions };
 }
 
-/** Files of the installed system, copied onto its FAT partition. */
-export interface SystemFiles {
+/** A BIOS GRUB image's contents: the kernel, its initramfs and GRUB's configuration. */
+export interface GrubImageFiles {
   kernel: string;
   initrd: string;
-  /** syslinux.cfg */
-  config: string;
+  /** Becomes `/boot/grub/grub.cfg`. */
+  grubCfg: string;
 }
 
 /**
- * Writes the installed system's disk image to `out` (`sizeMiB` MiB, sparse): a DOS partition
- * table with one bootable FAT16 (type 0x0e, LBA) partition from sector {@link PARTITION_START_SECTOR} to the end
- * (sfdisk), the file system (mkfs.fat, hidden sectors = the partition's start), syslinux in its
- * boot sector and `ldlinux.sys` (`syslinux --offset`, through mtools), `vmlinuz`, `initrd.gz`,
- * `syslinux.cfg` (mcopy), and syslinux's `mbr.bin` in the first 440 bytes. Works on the file:
- * no loop device, no mount. @throws CommandError when a tool fails.
+ * Writes a BIOS-bootable GRUB image to `out` with grub-mkrescue (xorriso underneath): ISO 9660
+ * with `/vmlinuz`, `/initrd.gz`, `/boot/grub/grub.cfg`, El Torito boot for a CD and a hybrid MBR
+ * (GRUB's boot_hybrid.img) so the same bytes boot from a hard disk. `volid` is the ISO volume
+ * id. `work` is an empty directory for the image's tree. @throws CommandError when it fails.
  */
-export async function buildSystemDisk(
-  files: SystemFiles,
+export async function grubImage(
+  files: GrubImageFiles,
+  work: string,
   out: string,
-  sizeMiB = SYSTEM_DISK_MIB,
+  volid: string,
+  extra: readonly { src: string; name: string }[] = [],
 ): Promise<void> {
-  const offsetBytes = PARTITION_START_SECTOR * 512;
-  await writeFile(out, '');
-  await run(['truncate', '-s', `${sizeMiB}M`, out]);
-  await run(['sfdisk', '--quiet', '--no-reread', '--no-tell-kernel', out], {
-    input: `label: dos\nstart=${PARTITION_START_SECTOR}, type=e, bootable\n`,
-    output: 'capture',
-  });
-  const fsKiB = sizeMiB * 1024 - offsetBytes / 1024;
+  await mkdir(join(work, 'boot', 'grub'), { recursive: true });
+  await cp(files.kernel, join(work, 'vmlinuz'));
+  await cp(files.initrd, join(work, 'initrd.gz'));
+  await cp(files.grubCfg, join(work, 'boot', 'grub', 'grub.cfg'));
+  for (const e of extra) await cp(e.src, join(work, e.name));
+  // Only the BIOS platform: no EFI image (which would need mtools and grub-efi).
   await run(
-    [
-      'mkfs.fat',
-      '-F',
-      '16',
-      '-n',
-      'XDLAB',
-      '-h',
-      String(PARTITION_START_SECTOR),
-      `--offset=${PARTITION_START_SECTOR}`,
-      out,
-      String(fsKiB),
-    ],
+    ['grub-mkrescue', '--directory=/usr/lib/grub/i386-pc', '-o', out, work, '--', '-volid', volid],
     { output: 'capture' },
-  );
-  await run(['syslinux', '--offset', String(offsetBytes), '--install', out], { output: 'capture' });
-  const image = `${out}@@${offsetBytes}`;
-  for (const [src, name] of [
-    [files.kernel, 'vmlinuz'],
-    [files.initrd, 'initrd.gz'],
-    [files.config, 'syslinux.cfg'],
-  ] as const) {
-    await run(['mcopy', '-o', '-i', image, src, `::${name}`], { output: 'capture' });
-  }
-  await run(['dd', `if=${HOST_INPUTS.mbrBin}`, `of=${out}`, 'bs=440', 'count=1', 'conv=notrunc'], {
-    output: 'capture',
-  });
-}
-
-/**
- * Writes an isolinux ISO of the directory `root` (which has `isolinux/isolinux.bin`) to `out`,
- * with xorriso's mkisofs emulation (El Torito no-emulation boot, boot info table). Volume id
- * `XENDECK_LAB_INSTALL`. @throws CommandError when xorriso fails.
- */
-export async function makeIso(
-  root: string,
-  out: string,
-  log: NodeJS.WritableStream,
-): Promise<void> {
-  await run(
-    [
-      'xorriso',
-      '-as',
-      'mkisofs',
-      '-quiet',
-      '-o',
-      out,
-      '-V',
-      'XENDECK_LAB_INSTALL',
-      '-r',
-      '-J',
-      '-b',
-      'isolinux/isolinux.bin',
-      '-c',
-      'isolinux/boot.cat',
-      '-no-emul-boot',
-      '-boot-load-size',
-      '4',
-      '-boot-info-table',
-      root,
-    ],
-    { output: log },
   );
 }
 
@@ -260,15 +191,30 @@ async function gzipFile(src: string, out: string): Promise<void> {
   await pipeline(createReadStream(src), createGzip({ level: 9 }), createWriteStream(out));
 }
 
-/** The inputs that key the installer besides its recipe: the kernel and the host files. */
-function hostInputs(kernel: string): RecipeFile[] {
-  const files = { kernel, ...HOST_INPUTS };
-  return Object.entries(files).map(([name, path]) => {
-    if (!existsSync(path)) {
-      throw new Error(`${path} is missing: install the host packages in lab/host-packages.txt`);
-    }
-    return { path: `host:${name}`, content: readFileSync(path) };
-  });
+/**
+ * The host packages' versions (`dpkg-query -W`), one `name=version` a line.
+ * @throws Error naming lab/host-packages.txt when one is not installed.
+ */
+async function hostPackageVersions(): Promise<string> {
+  try {
+    return await run(
+      ['dpkg-query', '-W', '-f', '$' + '{Package}=$' + '{Version}\\n', ...HOST_PACKAGES],
+      { output: 'capture' },
+    );
+  } catch (e) {
+    throw new Error(
+      `host packages missing (install lab/host-packages.txt): ${(e as Error).message}`,
+    );
+  }
+}
+
+/** The inputs that key the installer besides its recipe: kernel, busybox, package versions. */
+async function hostInputs(kernel: string): Promise<RecipeFile[]> {
+  return [
+    { path: 'host:kernel', content: readFileSync(kernel) },
+    { path: 'host:busybox', content: readFileSync(HOST_BUSYBOX) },
+    { path: 'host:packages', content: Buffer.from(await hostPackageVersions()) },
+  ];
 }
 
 export interface InstallerResult {
@@ -292,7 +238,10 @@ export async function ensureInstaller(
   const t0 = Date.now();
   const { image } = await ensureImage(paths, log);
   const files = installerFiles(paths.cache);
-  const key = installerKey(readRecipe(LAB_DIR, 'recipe/installer'), hostInputs(image.vmlinuz));
+  const key = installerKey(
+    readRecipe(LAB_DIR, 'recipe/installer'),
+    await hostInputs(image.vmlinuz),
+  );
   try {
     const m = JSON.parse(readFileSync(files.manifest, 'utf8')) as { key?: unknown };
     if (m.key === key && existsSync(files.iso)) {
@@ -320,7 +269,7 @@ export async function ensureInstaller(
       wantedModules(readFileSync(join(INSTALLER_RECIPE, 'modules.txt'), 'utf8')),
     );
 
-    // The installed system: kernel + greeting initramfs on a FAT partition, syslinux.
+    // The installed system: kernel + greeting initramfs, a hybrid GRUB image for the disk.
     const sysRoot = join(work, 'system-root');
     await busyboxRoot(sysRoot, join(INSTALLER_RECIPE, 'system-init'));
     await writeFile(join(sysRoot, 'etc', 'xendeck-texts'), texts);
@@ -328,13 +277,22 @@ export async function ensureInstaller(
     const sysInitrd = join(work, 'system-initrd.gz');
     await makeCpioGz(sysRoot, sysInitrd);
     const disk = join(work, 'system.img');
-    await buildSystemDisk(
-      { kernel: image.vmlinuz, initrd: sysInitrd, config: join(INSTALLER_RECIPE, 'syslinux.cfg') },
+    await grubImage(
+      {
+        kernel: image.vmlinuz,
+        initrd: sysInitrd,
+        grubCfg: join(INSTALLER_RECIPE, 'grub-system.cfg'),
+      },
+      join(work, 'system-tree'),
       disk,
+      'XENDECK_LAB_SYSTEM',
     );
+    const systemGz = join(work, 'system.img.gz');
+    await gzipFile(disk, systemGz);
 
     // The installer's initramfs: busybox, /init, the disk and CD modules. The gzip'd system
-    // image goes on the ISO beside it (see recipe/installer/modules.txt for why).
+    // image goes on the CD beside it: the BIOS reads the CD with port I/O, each round trip slow
+    // under the lab's emulation, so it should load only the kernel and a small initramfs.
     const instRoot = join(work, 'installer-root');
     await busyboxRoot(instRoot, join(INSTALLER_RECIPE, 'installer-init'));
     await writeFile(join(instRoot, 'etc', 'xendeck-texts'), texts);
@@ -349,35 +307,24 @@ export async function ensureInstaller(
       join(instRoot, 'etc', 'modules.load'),
       `${order.map((p) => basename(p)).join('\n')}\n`,
     );
-    const isoRoot = join(work, 'iso-root');
-    await mkdir(join(isoRoot, 'isolinux'), { recursive: true });
-    await gzipFile(disk, join(isoRoot, 'system.img.gz'));
-    await makeCpioGz(instRoot, join(isoRoot, 'initrd.gz'));
-    await cp(image.vmlinuz, join(isoRoot, 'vmlinuz'));
-    await cp(HOST_INPUTS.isolinuxBin, join(isoRoot, 'isolinux', 'isolinux.bin'));
-    await cp(HOST_INPUTS.ldlinuxC32, join(isoRoot, 'isolinux', 'ldlinux.c32'));
-    await cp(join(INSTALLER_RECIPE, 'isolinux.cfg'), join(isoRoot, 'isolinux', 'isolinux.cfg'));
+    const instInitrd = join(work, 'installer-initrd.gz');
+    await makeCpioGz(instRoot, instInitrd);
     const iso = join(work, basename(files.iso));
-    await makeIso(isoRoot, iso, out);
+    await grubImage(
+      {
+        kernel: image.vmlinuz,
+        initrd: instInitrd,
+        grubCfg: join(INSTALLER_RECIPE, 'grub-installer.cfg'),
+      },
+      join(work, 'iso-tree'),
+      iso,
+      'XENDECK_LAB_INSTALL',
+      [{ src: systemGz, name: 'system.img.gz' }],
+    );
     await chmod(iso, 0o644);
 
     const sizeOf = async (p: string) => (await stat(p)).size;
-    const versions = await run(
-      [
-        'dpkg-query',
-        '-W',
-        '-f',
-        '${Package}=${Version}\\n',
-        'busybox-static',
-        'isolinux',
-        'syslinux',
-        'syslinux-common',
-        'xorriso',
-        'mtools',
-        'dosfstools',
-      ],
-      { output: 'capture' },
-    ).catch(() => '');
+    const versions = await hostPackageVersions();
     const manifest = {
       key,
       builtAt: new Date().toISOString(),
@@ -386,9 +333,9 @@ export async function ensureInstaller(
       kernelRelease: release,
       modules: order,
       isoBytes: await sizeOf(iso),
-      installerInitrdBytes: await sizeOf(join(isoRoot, 'initrd.gz')),
-      systemDiskBytes: await sizeOf(disk),
-      systemImageGzBytes: await sizeOf(join(isoRoot, 'system.img.gz')),
+      installerInitrdBytes: await sizeOf(instInitrd),
+      systemImageBytes: await sizeOf(disk),
+      systemImageGzBytes: await sizeOf(systemGz),
       systemInitrdBytes: await sizeOf(sysInitrd),
       kernelBytes: await sizeOf(image.vmlinuz),
       hostPackages: versions.split('\n').filter((l) => l !== ''),

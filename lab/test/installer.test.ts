@@ -1,19 +1,18 @@
 /**
  * The lab installer's recipe pieces that need no QEMU: its cache key, the module load order read
- * from modules.dep, the texts file the initramfs images source, and the installed system's disk
- * image (built here from stand-in kernel/initramfs files with the real host tools, then read back).
+ * from modules.dep, the texts file the initramfs images source, the GRUB configurations, and the
+ * GRUB image layout (built here from stand-in kernel/initramfs files with the real host tools,
+ * then read back: hybrid MBR for the disk, ISO 9660 + El Torito for the CD, the files).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  buildSystemDisk,
-  HOST_INPUTS,
+  grubImage,
   installerKey,
   moduleLoadOrder,
-  PARTITION_START_SECTOR,
   readMbr,
   wantedModules,
 } from '../src/installer.js';
@@ -29,11 +28,11 @@ import { readRecipe } from '../src/recipe.js';
 const f = (path: string, text: string) => ({ path, content: Buffer.from(text) });
 
 describe('installerKey', () => {
-  const recipe = [
-    f('recipe/installer/installer-init', '#!/bin/sh\n'),
-    f('recipe/installer/x', 'x'),
-  ];
-  const inputs = [f('host:kernel', 'kernel v1'), f('host:busybox', 'busybox 1.35')];
+  const other = f('recipe/installer/x', 'x');
+  const recipe = [f('recipe/installer/installer-init', '#!/bin/sh\n'), other];
+  const kernel = f('host:kernel', 'kernel v1');
+  const busybox = f('host:busybox', 'busybox 1.35');
+  const inputs = [kernel, busybox];
 
   it('is 16 hex digits, independent of file order', () => {
     const k = installerKey(recipe, inputs);
@@ -62,8 +61,8 @@ describe('readRecipe and the two keys', () => {
       expect.arrayContaining([
         'recipe/installer/installer-init',
         'recipe/installer/system-init',
-        'recipe/installer/isolinux.cfg',
-        'recipe/installer/syslinux.cfg',
+        'recipe/installer/grub-installer.cfg',
+        'recipe/installer/grub-system.cfg',
         'recipe/installer/modules.txt',
       ]),
     );
@@ -149,64 +148,71 @@ describe('installer texts', () => {
   });
 });
 
-const tools = ['sfdisk', 'mkfs.fat', 'syslinux', 'mcopy'];
-const haveTools =
-  tools.every((t) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${t}`]);
-      return true;
-    } catch {
-      return false;
-    }
-  }) && existsSync(HOST_INPUTS.mbrBin);
+const haveTools = ['grub-mkrescue', 'xorriso'].every((t) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${t}`]);
+    return true;
+  } catch {
+    return false;
+  }
+});
 
-describe.skipIf(!haveTools)(
-  'buildSystemDisk (host tools: sfdisk, dosfstools, syslinux, mtools)',
-  () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xendeck-installer-test-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe.skipIf(!haveTools)('grubImage (host tools: grub-pc-bin, grub-common, xorriso)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xendeck-installer-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('writes MBR code, one bootable FAT16 partition at 1 MiB, syslinux and the files', async () => {
-      const kernel = join(dir, 'kernel');
-      const initrd = join(dir, 'initrd');
-      const config = join(dir, 'syslinux.cfg');
-      writeFileSync(kernel, Buffer.alloc(300_000, 0x4b));
-      writeFileSync(initrd, 'initramfs stand-in');
-      writeFileSync(config, 'default system\n');
-      const disk = join(dir, 'disk.img');
-      await buildSystemDisk({ kernel, initrd, config }, disk, 16);
+  it('boots from a CD (El Torito) and a disk (hybrid MBR), with the files and grub.cfg', {
+    timeout: 60_000,
+  }, async () => {
+    const kernel = join(dir, 'kernel');
+    const initrd = join(dir, 'initrd');
+    const extra = join(dir, 'extra');
+    writeFileSync(kernel, Buffer.alloc(300_000, 0x4b));
+    writeFileSync(initrd, 'initramfs stand-in');
+    writeFileSync(extra, 'system image stand-in');
+    const out = join(dir, 'out.img');
+    const grubCfg = join(LAB_DIR, 'recipe/installer/grub-system.cfg');
+    await grubImage({ kernel, initrd, grubCfg }, join(dir, 'tree'), out, 'XD_TEST', [
+      { src: extra, name: 'system.img.gz' },
+    ]);
 
-      const img = readFileSync(disk);
-      expect(img.length).toBe(16 * 1024 * 1024);
-      const mbr = readMbr(img.subarray(0, 512));
-      expect(mbr.signature).toBe(true);
-      expect(mbr.partitions).toEqual([
-        {
-          bootable: true,
-          type: 0x0e,
-          startSector: PARTITION_START_SECTOR,
-          sectors: (16 * 1024 * 1024) / 512 - PARTITION_START_SECTOR,
-        },
-      ]);
-      expect(img.subarray(0, 440).equals(readFileSync(HOST_INPUTS.mbrBin).subarray(0, 440))).toBe(
-        true,
-      );
+    const img = readFileSync(out);
+    // Disk boot: GRUB's boot_hybrid.img in the MBR with one bootable partition over the image.
+    const mbr = readMbr(img.subarray(0, 512));
+    expect(mbr.signature).toBe(true);
+    expect(mbr.partitions).toHaveLength(1);
+    expect(mbr.partitions[0]?.bootable).toBe(true);
+    expect(img.subarray(0, 512).includes(Buffer.from('GRUB'))).toBe(true);
+    // CD boot: ISO 9660 primary volume descriptor at sector 16, El Torito boot record at 17.
+    expect(img.subarray(0x8001, 0x8006).toString('latin1')).toBe('CD001');
+    expect(img.subarray(0x8028, 0x8028 + 7).toString('latin1')).toBe('XD_TEST');
+    expect(img.subarray(0x8801 + 6, 0x8801 + 6 + 23).toString('latin1')).toBe(
+      'EL TORITO SPECIFICATION',
+    );
 
-      const vbr = img.subarray(PARTITION_START_SECTOR * 512, PARTITION_START_SECTOR * 512 + 512);
-      expect(vbr.subarray(3, 11).toString('latin1')).toBe('SYSLINUX');
-      expect(vbr.subarray(0x36, 0x3e).toString('latin1')).toBe('FAT16   ');
-      expect(vbr.readUInt32LE(0x1c)).toBe(PARTITION_START_SECTOR); // hidden sectors
-      expect(vbr[510]).toBe(0x55);
-      expect(vbr[511]).toBe(0xaa);
+    const extract = (path: string) => {
+      const to = join(dir, `x-${basename(path)}`);
+      execFileSync('xorriso', ['-osirrox', 'on', '-indev', out, '-extract', path, to], {
+        stdio: 'ignore',
+      });
+      return readFileSync(to);
+    };
+    expect(extract('/vmlinuz').equals(readFileSync(kernel))).toBe(true);
+    expect(extract('/initrd.gz').toString()).toBe('initramfs stand-in');
+    expect(extract('/system.img.gz').toString()).toBe('system image stand-in');
+    expect(extract('/boot/grub/grub.cfg').equals(readFileSync(grubCfg))).toBe(true);
+  });
+});
 
-      const image = `${disk}@@${PARTITION_START_SECTOR * 512}`;
-      const env = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
-      const listing = execFileSync('mdir', ['-a', '-b', '-i', image, '::'], { env }).toString();
-      for (const name of ['LDLINUX.SYS', 'LDLINUX.C32', 'VMLINUZ', 'INITRD.GZ', 'SYSLINUX.CFG']) {
-        expect(listing.toUpperCase()).toContain(`::/${name}`);
-      }
-      const back = execFileSync('mtype', ['-i', image, '::vmlinuz'], { env });
-      expect(back.equals(readFileSync(kernel))).toBe(true);
+describe('the GRUB configurations', () => {
+  for (const name of ['grub-installer.cfg', 'grub-system.cfg']) {
+    it(`${name} boots /vmlinuz with /initrd.gz at once, on tty0, ttyS0 and hvc0`, () => {
+      const cfg = readFileSync(join(LAB_DIR, 'recipe/installer', name), 'utf8');
+      expect(cfg).toMatch(/^set timeout=0$/m);
+      expect(cfg).toMatch(/^\s*linux \/vmlinuz .*console=tty0/m);
+      expect(cfg).toMatch(/^\s*linux .*console=ttyS0,115200/m);
+      expect(cfg).toMatch(/^\s*linux .*console=hvc0/m);
+      expect(cfg).toMatch(/^\s*initrd \/initrd\.gz$/m);
     });
-  },
-);
+  }
+});
