@@ -12,7 +12,7 @@ import type { Config } from './config.js';
 /**
  * Example configs written into `<stateDir>/sim-etc-xen/` the first time the simulated backend
  * starts without XENDECK_CONFIG_DIR, so the UI has something to start. The simulated host reads
- * name, type, memory, maxmem and vcpus; the rest is there to look like a real /etc/xen file.
+ * them with @xendeck/xl-config, as xl would (disks, vifs, VNC, serial and the on_* actions too).
  */
 export const SIM_CONFIGS: Record<string, string> = {
   'demo-pv.cfg': `# =====================================================================
@@ -112,7 +112,7 @@ export async function openBackend(config: Config): Promise<Hypervisor> {
       syntheticDomains: config.simSyntheticDomains,
     });
   }
-  return openLibxlHost({ dom0MinMiB: config.dom0MinMiB });
+  return openLibxlHost({ dom0MinMiB: config.dom0MinMiB, createTimeoutMs: config.createTimeoutMs });
 }
 
 /**

@@ -30,6 +30,12 @@ export interface Config {
   adminPassword: string | undefined;
   /** Safety floor for dom0's balloon target, in MiB (`XENDECK_DOM0_MIN_MIB`, default 512). */
   dom0MinMiB: number;
+  /**
+   * How long `xl create` may run before it is killed and the domain it left is destroyed, ms
+   * (`XENDECK_CREATE_TIMEOUT_MS`, default 300000). A busy host (hotplug scripts, QEMU start) can
+   * take minutes; the lab under load took up to 2 minutes.
+   */
+  createTimeoutMs: number;
   /** Absolute directory of the built web app (`XENDECK_WEB_DIR`, default apps/web/dist). */
   webDir: string;
   /** pino level (`XENDECK_LOG_LEVEL`, default info). */
@@ -129,6 +135,7 @@ const envSchema = z.object({
     .max(1024, 'must be at most 1024 characters')
     .optional(),
   XENDECK_DOM0_MIN_MIB: intIn(128, 1024 * 1024).default(512),
+  XENDECK_CREATE_TIMEOUT_MS: intIn(10_000, 3_600_000).default(300_000),
   XENDECK_WEB_DIR: absolutePath.optional(),
   XENDECK_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -204,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
     backend,
     adminPassword: e.XENDECK_ADMIN_PASSWORD,
     dom0MinMiB: e.XENDECK_DOM0_MIN_MIB,
+    createTimeoutMs: e.XENDECK_CREATE_TIMEOUT_MS,
     webDir: e.XENDECK_WEB_DIR ?? defaultWebDir(),
     logLevel: e.XENDECK_LOG_LEVEL,
     cookieSecure: e.XENDECK_COOKIE_SECURE,

@@ -74,6 +74,7 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     backend: 'simulated',
     adminPassword: ADMIN_PASSWORD,
     dom0MinMiB: 512,
+    createTimeoutMs: 300_000,
     webDir: join(stateDir, 'no-web-app'),
     logLevel: 'info',
     cookieSecure: 'auto',
