@@ -20,7 +20,8 @@ import {
   type Task,
 } from '@xendeck/api';
 import { HypervisorError } from '@xendeck/hypervisor';
-import { GUEST_MAX_DISKS, guestPreview, readDomainConfig } from '@xendeck/xl-config';
+import { lvcreateArgs } from '@xendeck/storage';
+import { GUEST_MAX_DISKS, guestCommands, guestPreview, readDomainConfig } from '@xendeck/xl-config';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostBridges } from '../src/guests/host.js';
@@ -489,5 +490,16 @@ describe('GET /api/v1/guests/host', () => {
   it('is admin only', async () => {
     const res = await (await import('supertest')).default(f.app).get('/api/v1/guests/host');
     expect(res.status).toBe(401);
+  });
+});
+
+describe('the commands the wizard shows', () => {
+  it("show lvcreate with the arguments the LVM backend runs (@xendeck/storage's lvcreateArgs)", () => {
+    const [shown] = guestCommands({
+      configPath: '/etc/xen/web1.cfg',
+      newVolumes: [{ volumeGroup: 'vg0', name: 'web1-disk0', sizeBytes: 10 * GiB }],
+      start: true,
+    });
+    expect(shown).toBe(['lvcreate', ...lvcreateArgs('vg0', 'web1-disk0', 10 * GiB)].join(' '));
   });
 });

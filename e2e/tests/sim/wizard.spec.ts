@@ -114,7 +114,7 @@ test('an HVM guest on a new logical volume with an ISO: task followed live, then
   await expect(preview).toContainText(iso);
   await expect(preview).toContainText(`mac=${mac}`);
   await expect(page.getByTestId('guest-commands')).toContainText(
-    `lvcreate --name ${name}-disk0 --size ${GIB}b ${vg.name}`,
+    `lvcreate --yes --wipesignatures y -L ${GIB}b -n ${name}-disk0 ${vg.name}`,
   );
   await expect(page.getByTestId('guest-commands')).toContainText('xl create ');
   await snap(page, testInfo, 'wizard-review');

@@ -23,6 +23,7 @@ export {
   type LvmRunner,
   type LvmRunResult,
   type LvmStorageOptions,
+  lvcreateArgs,
   openLvmStorage,
   spawnLvmRunner,
 } from './lvm-storage.js';

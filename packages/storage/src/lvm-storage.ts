@@ -123,6 +123,32 @@ export function spawnLvmRunner(
 }
 
 /** Opens the LVM backend. Nothing runs until the first call. */
+/**
+ * The arguments of `lvcreate` for a linear LV of `sizeBytes` (already a whole number of extents)
+ * named `name` in `vg`, with `tags`. Proxmox's flags (pve-storage LVMPlugin): `--yes` answers
+ * lvcreate's "wipe signature?" prompt; `--wipesignatures y` clears old filesystem/RAID signatures
+ * from the new LV's start. Exported so the commands Xendeck shows (xl-config's `guestCommands`)
+ * can be checked against what it runs. Names are not validated here (callers do).
+ */
+export function lvcreateArgs(
+  vg: string,
+  name: string,
+  sizeBytes: number,
+  tags: readonly string[] = [],
+): string[] {
+  return [
+    '--yes',
+    '--wipesignatures',
+    'y',
+    '-L',
+    `${sizeBytes}b`,
+    '-n',
+    name,
+    ...tags.flatMap((t) => ['--addtag', t]),
+    vg,
+  ];
+}
+
 export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
   const runner = options.runner ?? spawnLvmRunner(options);
 
@@ -252,19 +278,7 @@ export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
       assertAbsent(await listLvs(vg), vg, name);
       const bytes = roundUpToExtent(sizeBytes, group.extentSizeBytes);
       assertSpace(group, bytes);
-      // Proxmox's flags (pve-storage LVMPlugin): --yes answers lvcreate's "wipe signature?"
-      // prompt; --wipesignatures y clears old filesystem/RAID signatures from the new LV's start.
-      await run('lvcreate', [
-        '--yes',
-        '--wipesignatures',
-        'y',
-        '-L',
-        `${bytes}b`,
-        '-n',
-        name,
-        ...tags.flatMap((t) => ['--addtag', t]),
-        vg,
-      ]);
+      await run('lvcreate', lvcreateArgs(vg, name, bytes, tags));
       return reread(vg, name);
     },
 

@@ -535,8 +535,9 @@ function shellWord(s: string): string {
 
 /**
  * The shell commands equivalent to creating the guest, for people to read (Xendeck itself runs
- * argument arrays, never these strings): `lvcreate --name <lv> --size <bytes>b <vg>` per new
- * volume, `truncate --size <bytes> <path>` per new (sparse) image file, then, when `start`,
+ * argument arrays, never these strings): `lvcreate --yes --wipesignatures y -L <bytes>b -n <lv> <vg>`
+ * per new volume (the arguments @xendeck/storage's `lvcreateArgs` gives; LVM rounds the size up to
+ * whole extents), `truncate --size <bytes> <path>` per new (sparse) image file, then, when `start`,
  * `xl create <configPath>`. (Writing the file itself has no command.)
  */
 export function guestCommands(opts: {
@@ -547,7 +548,7 @@ export function guestCommands(opts: {
 }): string[] {
   const out = opts.newVolumes.map(
     (v) =>
-      `lvcreate --name ${shellWord(v.name)} --size ${v.sizeBytes}b ${shellWord(v.volumeGroup)}`,
+      `lvcreate --yes --wipesignatures y -L ${v.sizeBytes}b -n ${shellWord(v.name)} ${shellWord(v.volumeGroup)}`,
   );
   for (const f of opts.newImages ?? [])
     out.push(`truncate --size ${f.sizeBytes} ${shellWord(f.path)}`);

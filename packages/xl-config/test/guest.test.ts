@@ -321,7 +321,7 @@ describe('guest helpers', () => {
         start: true,
       }),
     ).toEqual([
-      'lvcreate --name web1-disk0 --size 10737418240b vg0',
+      'lvcreate --yes --wipesignatures y -L 10737418240b -n web1-disk0 vg0',
       'xl create /etc/xen/web1.cfg',
     ]);
     expect(guestCommands({ configPath: "/etc/x en/a'b.cfg", newVolumes: [], start: true })).toEqual(
@@ -344,7 +344,7 @@ describe('guest helpers', () => {
     );
     expect(readDomainConfig(p.configText).config).toEqual(p.config);
     expect(p.commands).toEqual([
-      'lvcreate --name web1-disk0 --size 10737418240b vg0',
+      'lvcreate --yes --wipesignatures y -L 10737418240b -n web1-disk0 vg0',
       'xl create /etc/xen/web1.cfg',
     ]);
   });

@@ -326,8 +326,8 @@ describe('the create-guest wizard', { timeout: 20_000 }, () => {
     const commands = within(screen.getByTestId('guest-commands')).getAllByRole('listitem');
     expect(commands.map((li) => li.querySelector('code')?.textContent)).toEqual(want.commands);
     expect(want.commands).toEqual([
-      `lvcreate --name web2-disk0 --size ${10 * GIB}b vg0`,
-      `lvcreate --name web2-disk1 --size ${GIB / 2}b vg0`,
+      `lvcreate --yes --wipesignatures y -L ${10 * GIB}b -n web2-disk0 vg0`,
+      `lvcreate --yes --wipesignatures y -L ${GIB / 2}b -n web2-disk1 vg0`,
       'xl create /etc/xen/web2.cfg',
     ]);
 
