@@ -4,15 +4,18 @@
  * 202 `{task}` (kinds `volume.create|grow|snapshot|remove`, `image.create|remove`); checks that
  * can fail at once (names, confirmation, in use, shrink) answer 4xx before any task starts.
  *
- * The name rules here are LVM's (lvm(8) "VALID NAMES"), the same as `validateVgName` /
- * `validateLvName` of `@xendeck/storage` (`packages/storage/src/names.ts`), which the server runs
- * again before any command: this copy exists because the web cannot import that package (it runs
- * commands); `apps/server/test/storage-names.test.ts` holds the two to the same answers.
+ * The name rules are LVM's (lvm(8) "VALID NAMES"), written here once: the characters, length and
+ * reserved parts below are also what `validateVgName` / `validateLvName` / `validateImageFileName`
+ * of `@xendeck/storage` check (with their own error codes) before any command runs;
+ * `apps/server/test/storage-names.test.ts` holds the schemas and the validators to the same answers.
  */
 import { z } from 'zod';
 
 /** lvm2 NAME_LEN (128) minus the terminating NUL. */
 export const LVM_NAME_MAX_LENGTH = 127;
+
+/** The characters of a VG or LV name: `A-Z a-z 0-9 + _ . -`. */
+export const LVM_NAME_CHARS = /^[A-Za-z0-9+_.-]+$/;
 
 /** LV name prefixes lvm2 reserves. */
 export const LVM_RESERVED_LV_PREFIXES = ['snapshot', 'pvmove'] as const;
@@ -43,7 +46,7 @@ const lvmNameBase = (what: string) =>
     .string()
     .min(1, `a ${what} name is not empty`)
     .max(LVM_NAME_MAX_LENGTH, `a ${what} name is at most ${LVM_NAME_MAX_LENGTH} characters`)
-    .regex(/^[A-Za-z0-9+_.-]+$/, `a ${what} name has only letters, digits, "+", "_", "." and "-"`)
+    .regex(LVM_NAME_CHARS, `a ${what} name has only letters, digits, "+", "_", "." and "-"`)
     .refine((n) => !n.startsWith('-'), `a ${what} name does not start with "-"`)
     .refine((n) => n !== '.' && n !== '..', `"." and ".." are not ${what} names`);
 
@@ -64,6 +67,9 @@ export const lvNameSchema = lvmNameBase('logical volume')
 /** Longest image file name (bytes = characters: the allowed characters are ASCII). */
 export const IMAGE_FILE_NAME_MAX_LENGTH = 255;
 
+/** The characters of an image file name: `A-Z a-z 0-9 . _ + -`. */
+export const IMAGE_FILE_NAME_CHARS = /^[A-Za-z0-9._+-]+$/;
+
 /**
  * An image file's name in the image directory: 1–255 of `A-Z a-z 0-9 . _ + -`, not starting with
  * `.` or `-` (so no hidden files, no `..`, nothing read as an option; never a `/`).
@@ -75,7 +81,10 @@ export const imageFileNameSchema = z
     IMAGE_FILE_NAME_MAX_LENGTH,
     `an image file name is at most ${IMAGE_FILE_NAME_MAX_LENGTH} characters`,
   )
-  .regex(/^[A-Za-z0-9._+-]+$/, 'an image file name has only letters, digits, ".", "_", "+" and "-"')
+  .regex(
+    IMAGE_FILE_NAME_CHARS,
+    'an image file name has only letters, digits, ".", "_", "+" and "-"',
+  )
   .refine(
     (n) => !n.startsWith('.') && !n.startsWith('-'),
     'an image file name does not start with "." or "-"',

@@ -13,13 +13,12 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IMAGE_FILE_NAME_CHARS, IMAGE_FILE_NAME_MAX_LENGTH } from '@xendeck/api';
 import { StorageError } from './errors.js';
 import { validateSizeBytes } from './names.js';
 
 /** Longest image file name, characters (= bytes: only ASCII is allowed). */
-export const IMAGE_FILE_NAME_MAX = 255;
-
-const IMAGE_NAME_CHARS = /^[A-Za-z0-9._+-]+$/;
+export const IMAGE_FILE_NAME_MAX = IMAGE_FILE_NAME_MAX_LENGTH;
 
 /**
  * Checks an image file name: 1–255 of `A-Z a-z 0-9 . _ + -`, not starting with `.` (no hidden
@@ -37,7 +36,7 @@ export function validateImageFileName(name: unknown): string {
       { name },
     );
   }
-  if (!IMAGE_NAME_CHARS.test(name)) {
+  if (!IMAGE_FILE_NAME_CHARS.test(name)) {
     throw new StorageError(
       'INVALID_NAME',
       `Image file name "${name}" has a character that is not allowed (only A-Z a-z 0-9 . _ + -)`,

@@ -1,5 +1,6 @@
 /**
- * LVM's naming rules and extent arithmetic, written once for both backends.
+ * LVM's naming rules (their data — characters, length, reserved parts — from `@xendeck/api`, where
+ * the web's schemas use the same) and extent arithmetic, for both backends.
  *
  * Names (lvm(8) "VALID NAMES", lvm2 `lib/misc/lvm-string.c`): characters `a-z A-Z 0-9 + _ . -`;
  * not starting with `-`; not `.` or `..`; at most 127 characters (lvm2's NAME_LEN is 128 with the
@@ -7,31 +8,16 @@
  * contain the internal sub-LV suffixes (`_cdata`, `_rimage`, …). A validated name can never be
  * read as a command-line option (no leading `-`) nor escape `/dev/<vg>/` (no `/`, not `.`/`..`).
  */
+import {
+  LVM_NAME_CHARS,
+  LVM_NAME_MAX_LENGTH,
+  LVM_RESERVED_LV_PREFIXES,
+  LVM_RESERVED_LV_SUBSTRINGS,
+} from '@xendeck/api';
 import { StorageError } from './errors.js';
 
-const NAME_CHARS = /^[A-Za-z0-9+_.-]+$/;
-/** lvm2 NAME_LEN (128) minus the terminating NUL. */
-export const MAX_NAME_LENGTH = 127;
-const RESERVED_LV_PREFIXES = ['snapshot', 'pvmove'] as const;
-const RESERVED_LV_SUBSTRINGS = [
-  '_cdata',
-  '_cmeta',
-  '_corig',
-  '_cpool',
-  '_cvol',
-  '_wcorig',
-  '_imeta',
-  '_iorig',
-  '_mimage',
-  '_mlog',
-  '_pmspare',
-  '_rimage',
-  '_rmeta',
-  '_tdata',
-  '_tmeta',
-  '_vdata',
-  '_vorigin',
-] as const;
+/** lvm2 NAME_LEN (128) minus the terminating NUL (the api's LVM_NAME_MAX_LENGTH). */
+export const MAX_NAME_LENGTH = LVM_NAME_MAX_LENGTH;
 
 function checkCommon(kind: string, name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) {
@@ -44,7 +30,7 @@ function checkCommon(kind: string, name: unknown): string {
       { name },
     );
   }
-  if (!NAME_CHARS.test(name)) {
+  if (!LVM_NAME_CHARS.test(name)) {
     throw new StorageError(
       'INVALID_NAME',
       `${kind} name "${name}" has a character LVM does not allow (only a-z A-Z 0-9 + _ . -)`,
@@ -68,7 +54,7 @@ export function validateVgName(name: unknown): string {
 /** Checks a logical volume name (new or existing); returns it. Throws INVALID_NAME. */
 export function validateLvName(name: unknown): string {
   const n = checkCommon('Logical volume', name);
-  for (const prefix of RESERVED_LV_PREFIXES) {
+  for (const prefix of LVM_RESERVED_LV_PREFIXES) {
     if (n.startsWith(prefix)) {
       throw new StorageError(
         'INVALID_NAME',
@@ -77,7 +63,7 @@ export function validateLvName(name: unknown): string {
       );
     }
   }
-  for (const s of RESERVED_LV_SUBSTRINGS) {
+  for (const s of LVM_RESERVED_LV_SUBSTRINGS) {
     if (n.includes(s)) {
       throw new StorageError(
         'INVALID_NAME',
