@@ -128,9 +128,10 @@ export async function xlDomid(name: string): Promise<number | null> {
 /**
  * The lab installer ISO on the host (`<lab cache>/installer/xendeck-lab-installer.iso`, built by
  * `pnpm lab installer` or `pnpm lab build`) and what it and the system it installs show: the
- * question (`installerQuestion(disk, sizeMiB)`, `INSTALLER_QUESTION_RE`), `INSTALLER_TEXTS.done`
+ * question (`installerQuestion(sizeMiB)`, `INSTALLER_QUESTION_RE`), `INSTALLER_TEXTS.done`
  * before it powers off, `INSTALLER_TEXTS.greeting` from the installed system. Each line is on the
- * guest's screen (VNC) and also in dom0's `/var/log/xen/console/guest-<name>.log` (hvc0).
+ * guest's screen (VNC) and its emulated serial port (`serial = "pty"`: the `?type=serial` text
+ * console), not on the PV console (BIOS code: nothing in xenconsoled's guest-<name>.log).
  */
 export {
   INSTALLER_ISO_NAME,

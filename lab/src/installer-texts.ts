@@ -48,7 +48,9 @@ export const INSTALLER_ISO_NAME = 'xendeck-lab-installer.iso';
  * value between them). @throws Error when a text is not printable ASCII or has a single quote.
  */
 export function textsNasmInclude(texts: Record<string, string> = INSTALLER_TEXTS): string {
-  const lines = ['; Generated from lab/src/installer-texts.ts by lab/src/installer.ts: do not edit.'];
+  const lines = [
+    '; Generated from lab/src/installer-texts.ts by lab/src/installer.ts: do not edit.',
+  ];
   for (const [k, v] of Object.entries(texts)) {
     if (!/^[\x20-\x7e]*$/.test(v) || v.includes("'")) {
       throw new Error(`installer text ${k} must be printable ASCII without single quotes: ${v}`);
@@ -57,7 +59,7 @@ export function textsNasmInclude(texts: Record<string, string> = INSTALLER_TEXTS
     const parts = v.split('%s');
     const db = (s: string) => (s === '' ? 'db 0' : `db '${s}', 0`);
     if (parts.length === 1) lines.push(`${name}: ${db(v)}`);
-    else parts.forEach((p, i) => lines.push(`${name}_${i}: ${db(p)}`));
+    else for (const [i, p] of parts.entries()) lines.push(`${name}_${i}: ${db(p)}`);
   }
   return `${lines.join('\n')}\n`;
 }
