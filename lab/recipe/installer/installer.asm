@@ -10,22 +10,13 @@
 ; lab/src/installer-texts.ts.
 bits 16
 org 0x7C00
+%include "io.inc"
 
 DISK equ 0x80
 LINE_MAX equ 15
 
 start:
-  cli
-  xor ax, ax
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov sp, 0x7C00
-  jmp 0:.go
-.go:
-  sti
-  cld
-  call uart_init
+  BOOT_PROLOGUE
   call newline
   mov si, xd_title
   call putln
@@ -59,11 +50,11 @@ install:
   mov bx, 0x55AA
   mov dl, DISK
   int 0x13
-  jc fail
+  jc no_ext
   cmp bx, 0xAA55
-  jne fail
+  jne no_ext
   test cx, 1            ; packet (DAP) access supported
-  jz fail
+  jz no_ext
   mov si, dap
   mov ax, 0x4300        ; write, no verify
   mov dl, DISK
@@ -91,12 +82,14 @@ install:
   out dx, ax
   jmp halt
 
+no_ext:
+  mov ah, 0x01          ; no int 13h extensions for drive 0x80: shown as status 1 (invalid function)
 fail:
   mov si, xd_failed
   call puts
   mov al, ' '
   call putc
-  movzx eax, ah         ; int 13h status (0 when a check failed without one)
+  movzx eax, ah         ; the int 13h status
   call putdec
   call newline
 halt:
@@ -174,7 +167,7 @@ readline:
   call newline
   ret
 
-%include "io.inc"
+IO_ROUTINES
 %include "texts.inc"
 
 ; int 13h AH=43h disk address packet: the whole system image to LBA 0.

@@ -3,19 +3,10 @@
 ; lab/src/installer-texts.ts) on the screen and COM1, then halts for good (sti; hlt; jmp).
 bits 16
 org 0x7C00
+%include "io.inc"
 
 start:
-  cli
-  xor ax, ax
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov sp, 0x7C00
-  jmp 0:.go             ; CS = 0 whatever segment the BIOS jumped with
-.go:
-  sti
-  cld
-  call uart_init
+  BOOT_PROLOGUE
   call newline
   mov si, xd_greeting
   call putln
@@ -24,7 +15,7 @@ start:
   hlt
   jmp .halt
 
-%include "io.inc"
+IO_ROUTINES
 %include "texts.inc"
 
 times 510 - ($ - $$) db 0
