@@ -10,7 +10,7 @@
  * Each test removes its guest, config and volume whatever happens.
  */
 import { expect, test } from '@playwright/test';
-import { consoleHasLine, typeLine } from '../../lib/consoles.js';
+import { consoleHasLine, expectScreenPainted, typeLine } from '../../lib/consoles.js';
 import { labExec, xlDomid } from '../../lib/lab.js';
 import { login, snap } from '../../lib/ui.js';
 import { fillWizard, guestTask, submitWizard, taskEnd } from '../../lib/wizard.js';
@@ -127,6 +127,8 @@ test('a Windows-profile HVM guest starts with the USB tablet and the standard VG
     timeout: TASK_TIMEOUT_MS,
   });
   await expect(page.getByTestId('vnc-screen')).toBeVisible();
+  // SeaBIOS's screen (no bootable disk yet) through QEMU's VNC, once the device model is up.
+  await expectScreenPainted(page, { minColours: 2, timeoutMs: 180_000 });
   await snap(page, testInfo, 'lab-wizard-windows-console');
 
   const domid = await xlDomid(WIN);
