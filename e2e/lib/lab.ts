@@ -49,6 +49,22 @@ export function labExec(
   });
 }
 
+/**
+ * {@link labExec}, tried again (up to 6 times, 5 s apart) while ssh itself fails (exit 255, e.g.
+ * "Connection timed out during banner exchange" on a busy lab); the command's own failures come
+ * back at once.
+ */
+export async function labExecRetry(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let r = await labExec(args);
+  for (let i = 0; i < 5 && r.code === 255; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    r = await labExec(args);
+  }
+  return r;
+}
+
 /** One row of `xl list`: name, domid, Mem (MiB), vCPUs, state flags, CPU time (s). */
 export interface XlListRow {
   name: string;

@@ -11,7 +11,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { consoleHasLine, expectScreenPainted, typeLine } from '../../lib/consoles.js';
-import { labExec, xlDomid } from '../../lib/lab.js';
+import { labExecRetry, xlDomid } from '../../lib/lab.js';
 import { login, snap } from '../../lib/ui.js';
 import { fillWizard, guestTask, submitWizard, taskEnd } from '../../lib/wizard.js';
 
@@ -24,19 +24,9 @@ const PV_RAMDISK = '/var/lib/xendeck-lab/guests/busybox-initrd.gz';
 /** lvcreate, the config write and xl create under QEMU TCG: seconds on a quiet lab, minutes on a busy one. */
 const TASK_TIMEOUT_MS = 420_000;
 
-/** `labExec`, retried while ssh itself fails (exit 255) on a busy lab. */
-async function dom0(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let r = await labExec(args);
-  for (let i = 0; i < 5 && r.code === 255; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    r = await labExec(args);
-  }
-  return r;
-}
-
 /** The LV names of vg0 (`lvs` in dom0). */
 async function lvNames(): Promise<string[]> {
-  const r = await dom0(['lvs', '--noheadings', '-o', 'lv_name', VG]);
+  const r = await labExecRetry(['lvs', '--noheadings', '-o', 'lv_name', VG]);
   expect(r.code, r.stderr).toBe(0);
   return r.stdout
     .split('\n')
@@ -46,10 +36,10 @@ async function lvNames(): Promise<string[]> {
 
 /** Destroys `name`, removes its config and its wizard-made volume (`<name>-disk0`), if present. */
 async function removeGuest(name: string): Promise<void> {
-  if ((await xlDomid(name)) !== null) await dom0(['xl', 'destroy', name]);
-  await dom0(['rm', '-f', `/etc/xen/${name}.cfg`]);
+  if ((await xlDomid(name)) !== null) await labExecRetry(['xl', 'destroy', name]);
+  await labExecRetry(['rm', '-f', `/etc/xen/${name}.cfg`]);
   if ((await lvNames()).includes(`${name}-disk0`)) {
-    await dom0(['lvremove', '-f', `${VG}/${name}-disk0`]);
+    await labExecRetry(['lvremove', '-f', `${VG}/${name}-disk0`]);
   }
 }
 
@@ -94,12 +84,15 @@ test('a PV guest from kernel + ramdisk on a new volume boots to its shell on the
 
   expect(await lvNames()).toContain(`${PV}-disk0`);
   expect(await xlDomid(PV)).not.toBeNull();
-  const dry = await dom0(['xl', 'create', '-n', `/etc/xen/${PV}.cfg`]);
+  const dry = await labExecRetry(['xl', 'create', '-n', `/etc/xen/${PV}.cfg`]);
   expect(dry.code, dry.stderr).toBe(0);
   // The volume is the guest's xvda (vbd 51712): blkback's params in xenstore name it. (The lab's
   // busybox initramfs has no xen-blkfront, so the guest itself cannot show the disk.)
   const domid = await xlDomid(PV);
-  const params = await dom0(['xenstore-read', `/local/domain/0/backend/vbd/${domid}/51712/params`]);
+  const params = await labExecRetry([
+    'xenstore-read',
+    `/local/domain/0/backend/vbd/${domid}/51712/params`,
+  ]);
   expect(params.code, params.stderr).toBe(0);
   expect(params.stdout.trim()).toBe(`/dev/${VG}/${PV}-disk0`);
   await removeGuest(PV); // frees its memory for the next guests
@@ -133,10 +126,10 @@ test('a Windows-profile HVM guest starts with the USB tablet and the standard VG
 
   const domid = await xlDomid(WIN);
   expect(domid).not.toBeNull();
-  const dry = await dom0(['xl', 'create', '-n', `/etc/xen/${WIN}.cfg`]);
+  const dry = await labExecRetry(['xl', 'create', '-n', `/etc/xen/${WIN}.cfg`]);
   expect(dry.code, dry.stderr).toBe(0);
   // The running device model: QEMU's command line for this domid.
-  const ps = await dom0(['sh', '-c', `pgrep -a -f -- '-xen-domid ${domid} '`]);
+  const ps = await labExecRetry(['sh', '-c', `pgrep -a -f -- '-xen-domid ${domid} '`]);
   expect(ps.code, ps.stderr).toBe(0);
   expect(ps.stdout).toMatch(/-usbdevice tablet|usb-tablet/);
   expect(ps.stdout).toMatch(/-device VGA|-vga std/);
@@ -167,6 +160,6 @@ test('a creation that fails at xl create leaves no volume, no config and no doma
   await snap(page, testInfo, 'lab-wizard-failed');
 
   expect(await lvNames()).not.toContain(`${BAD}-disk0`);
-  expect((await dom0(['test', '-e', `/etc/xen/${BAD}.cfg`])).code).toBe(1);
+  expect((await labExecRetry(['test', '-e', `/etc/xen/${BAD}.cfg`])).code).toBe(1);
   expect(await xlDomid(BAD)).toBeNull();
 });

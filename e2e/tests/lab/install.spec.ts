@@ -19,7 +19,7 @@ import {
   INSTALLER_ISO_NAME,
   INSTALLER_QUESTION_RE,
   INSTALLER_TEXTS,
-  labExec,
+  labExecRetry,
   labInstallerIso,
   xlDomid,
 } from '../../lib/lab.js';
@@ -39,22 +39,12 @@ const ISO_DIR = '/var/lib/xendeck/iso';
 /** Each step under QEMU TCG: seconds on a quiet lab, minutes on a busy one. */
 const STEP_TIMEOUT_MS = 300_000;
 
-/** `labExec`, retried while ssh itself fails (exit 255) on a busy lab. */
-async function dom0(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let r = await labExec(args);
-  for (let i = 0; i < 5 && r.code === 255; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    r = await labExec(args);
-  }
-  return r;
-}
-
 async function cleanUp(): Promise<void> {
-  if ((await xlDomid(NAME)) !== null) await dom0(['xl', 'destroy', NAME]);
-  await dom0(['rm', '-f', `/etc/xen/${NAME}.cfg`, `${ISO_DIR}/${INSTALLER_ISO_NAME}`]);
-  const lvs = await dom0(['lvs', '--noheadings', '-o', 'lv_name', VG]);
+  if ((await xlDomid(NAME)) !== null) await labExecRetry(['xl', 'destroy', NAME]);
+  await labExecRetry(['rm', '-f', `/etc/xen/${NAME}.cfg`, `${ISO_DIR}/${INSTALLER_ISO_NAME}`]);
+  const lvs = await labExecRetry(['lvs', '--noheadings', '-o', 'lv_name', VG]);
   if (lvs.stdout.split('\n').some((l) => l.trim() === `${NAME}-disk0`)) {
-    await dom0(['lvremove', '-f', `${VG}/${NAME}-disk0`]);
+    await labExecRetry(['lvremove', '-f', `${VG}/${NAME}-disk0`]);
   }
 }
 
@@ -86,7 +76,8 @@ async function typeIntoScreen(page: Page, text: string): Promise<void> {
   if (await close.isVisible()) await close.click({ timeout: 5_000 }).catch(() => undefined);
 }
 
-const escape = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+/** A pattern matching `s` literally. */
+const literal = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 test('an HVM guest installed from an uploaded ISO through the VNC console boots from its volume', async ({
   page,
@@ -135,7 +126,7 @@ test('an HVM guest installed from an uploaded ISO through the VNC console boots 
   } catch {
     // The first question went out before the console was attached: any answer but yes asks again.
     await typeIntoScreen(page, 'no\n');
-    await serialShows(serial, escape(INSTALLER_TEXTS.notYes), 60_000);
+    await serialShows(serial, literal(INSTALLER_TEXTS.notYes), 60_000);
   }
   const asked = INSTALLER_QUESTION_RE.exec(await consoleText(serial));
   expect(Number(asked?.[1]), 'the question names the disk size in MiB').toBe(64);
@@ -143,7 +134,7 @@ test('an HVM guest installed from an uploaded ISO through the VNC console boots 
 
   // 4. The answer through the screen (keyboard over VNC); the guest installs and powers off.
   await typeIntoScreen(page, 'yes\n');
-  await serialShows(serial, escape(INSTALLER_TEXTS.done), 120_000);
+  await serialShows(serial, literal(INSTALLER_TEXTS.done), 120_000);
   await snap(serial, testInfo, 'lab-install-done-serial');
   await expect.poll(() => xlDomid(NAME), { timeout: 120_000, intervals: [1_000] }).toBeNull();
 
@@ -163,18 +154,18 @@ test('an HVM guest installed from an uploaded ISO through the VNC console boots 
     .not.toBeNull();
 
   // 6. The installed system greets on its serial port (the console follows the new domid).
-  await serialShows(serial, escape(INSTALLER_TEXTS.greeting), STEP_TIMEOUT_MS);
+  await serialShows(serial, literal(INSTALLER_TEXTS.greeting), STEP_TIMEOUT_MS);
   await snap(serial, testInfo, 'lab-install-greeting-serial');
   await page.keyboard.press('Escape');
   await expectScreenPainted(page, { minColours: 2, timeoutMs: 60_000 });
   await snap(page, testInfo, 'lab-install-greeting-vnc');
 
   // dom0 agrees: the volume, a file xl accepts, booting from the disk with the CD drive empty.
-  const lvs = await dom0(['lvs', '--noheadings', '-o', 'lv_name', VG]);
+  const lvs = await labExecRetry(['lvs', '--noheadings', '-o', 'lv_name', VG]);
   expect(lvs.stdout.split('\n').map((l) => l.trim())).toContain(`${NAME}-disk0`);
-  const dry = await dom0(['xl', 'create', '-n', `/etc/xen/${NAME}.cfg`]);
+  const dry = await labExecRetry(['xl', 'create', '-n', `/etc/xen/${NAME}.cfg`]);
   expect(dry.code, dry.stderr).toBe(0);
-  const cfg = await dom0(['cat', `/etc/xen/${NAME}.cfg`]);
+  const cfg = await labExecRetry(['cat', `/etc/xen/${NAME}.cfg`]);
   expect(cfg.stdout).toContain("boot = 'c'");
   expect(cfg.stdout).not.toContain(INSTALLER_ISO_NAME);
   await serial.close();

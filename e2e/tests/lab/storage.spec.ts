@@ -5,7 +5,7 @@
  * typed name removes it from `lvs`. Cleans up its config and volume whatever happens.
  */
 import { expect, test } from '@playwright/test';
-import { labExec } from '../../lib/lab.js';
+import { labExecRetry } from '../../lib/lab.js';
 import { login, snap } from '../../lib/ui.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -17,23 +17,9 @@ const TASK_TIMEOUT_MS = 240_000;
 /** Page waits: every listing runs vgs/pvs/lvs in dom0, which under TCG with other suites busy can take a minute. */
 const slowExpect = expect.configure({ timeout: TASK_TIMEOUT_MS });
 
-/**
- * `labExec`, tried again (up to 6 times) when ssh itself failed (exit 255, e.g. "Connection timed
- * out during banner exchange" while the lab is busy with other suites); the command's own failures
- * come back at once.
- */
-async function dom0(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let r = await labExec(args);
-  for (let i = 0; i < 5 && r.code === 255; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    r = await labExec(args);
-  }
-  return r;
-}
-
 /** `lvs` in dom0 for vg0: the LV names and sizes in bytes. */
 async function lvs(): Promise<Map<string, number>> {
-  const r = await dom0([
+  const r = await labExecRetry([
     'lvs',
     '--noheadings',
     '--units',
@@ -55,8 +41,8 @@ async function lvs(): Promise<Map<string, number>> {
 }
 
 async function cleanUp(): Promise<void> {
-  await dom0(['rm', '-f', CFG]);
-  if ((await lvs()).has(LV)) await dom0(['lvremove', '-f', `${VG}/${LV}`]);
+  await labExecRetry(['rm', '-f', CFG]);
+  if ((await lvs()).has(LV)) await labExecRetry(['lvremove', '-f', `${VG}/${LV}`]);
 }
 
 test.beforeAll(cleanUp);
@@ -91,7 +77,7 @@ test('a volume made in the browser is in lvs; a config naming it blocks its dele
 
   // A hoster's config names it (in the /dev/mapper spelling): the page and the API say so.
   const config = `name = "${LV}"\ntype = "pv"\nmemory = 64\nkernel = "/var/lib/xendeck-lab/guests/vmlinuz"\ndisk = [ 'phy:/dev/mapper/${VG}-${LV.replaceAll('-', '--')},xvda,w' ]\n`;
-  const w = await dom0(['sh', '-c', `printf '%s' "$1" > ${CFG}`, 'sh', config]);
+  const w = await labExecRetry(['sh', '-c', `printf '%s' "$1" > ${CFG}`, 'sh', config]);
   expect(w.code, w.stderr).toBe(0);
   await page.reload();
   await slowExpect(row.getByTestId('used-by')).toContainText(`config ${LV}`);
@@ -107,7 +93,7 @@ test('a volume made in the browser is in lvs; a config naming it blocks its dele
   expect((await lvs()).has(LV)).toBe(true);
 
   // Without the config it can go: typed name, then gone from lvs.
-  expect((await dom0(['rm', '-f', CFG])).code).toBe(0);
+  expect((await labExecRetry(['rm', '-f', CFG])).code).toBe(0);
   await page.reload();
   await row.getByTestId('remove-button').click();
   await page.getByTestId('remove-confirm-input').fill(LV);
