@@ -172,7 +172,8 @@ describe('StoragePage', () => {
       'href',
       '/tasks/t-1',
     );
-    await waitFor(() => expect(op).toHaveAttribute('data-state', 'succeeded'));
+    // The task is polled every second (operation-tasks.tsx): give it a few polls, not waitFor's 1 s.
+    await waitFor(() => expect(op).toHaveAttribute('data-state', 'succeeded'), { timeout: 5_000 });
   });
 
   it('keeps the form open with the server refusal', async () => {
