@@ -15,6 +15,10 @@ export type HypervisorErrorCode =
   | 'MEMORY_OUT_OF_RANGE'
   | 'CONFIG_NOT_FOUND'
   | 'CREATE_FAILED'
+  /** `xl save` failed (its error text in the message); no state file is left. */
+  | 'SAVE_FAILED'
+  /** `xl restore` failed (its error text in the message). */
+  | 'RESTORE_FAILED'
   | 'INVALID_ARGUMENT'
   /**
    * The domain has no console of that kind now: no VNC (xenstore console/vnc-port absent), no PV

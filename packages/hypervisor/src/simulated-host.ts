@@ -837,6 +837,47 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       diffNow();
     },
 
+    // STUBS (issue 10): replaced by the implementations.
+    async saveDomain(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'saveDomain is not implemented yet');
+    },
+
+    async restoreDomain(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'restoreDomain is not implemented yet');
+    },
+
+    async vcpuList(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'vcpuList is not implemented yet');
+    },
+
+    async setVcpus(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'setVcpus is not implemented yet');
+    },
+
+    async pinVcpu(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'pinVcpu is not implemented yet');
+    },
+
+    async schedCredit2(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'schedCredit2 is not implemented yet');
+    },
+
+    async setSchedCredit2(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'setSchedCredit2 is not implemented yet');
+    },
+
+    async domainNics(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'domainNics is not implemented yet');
+    },
+
+    async nicAttach(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'nicAttach is not implemented yet');
+    },
+
+    async nicDetach(): Promise<never> {
+      throw new HypervisorError('LIBXL_ERROR', 'nicDetach is not implemented yet');
+    },
+
     async close(): Promise<void> {
       closed = true;
       sweepVncServers(true);

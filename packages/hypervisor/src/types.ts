@@ -188,6 +188,85 @@ export interface DomainDisk {
   readonly: boolean;
 }
 
+/**
+ * One vCPU of a domain, as `xl vcpu-list` shows it. Source: libxl_list_vcpu (libxl_vcpuinfo).
+ */
+export interface VcpuInfo {
+  /** vCPU id (libxl_vcpuinfo.vcpuid). */
+  vcpu: number;
+  /** Physical CPU it runs on now (libxl_vcpuinfo.cpu); null when offline or not running. */
+  cpu: number | null;
+  /** Online (libxl_vcpuinfo.online); `xl vcpu-set` changes how many are. */
+  online: boolean;
+  /** `running` on a pCPU, `blocked`, or `offline` (libxl_vcpuinfo.running / .blocked / .online). */
+  state: 'running' | 'blocked' | 'runnable' | 'offline';
+  /** CPU time this vCPU has used, in ns (libxl_vcpuinfo.vcpu_time). */
+  cpuTimeNs: number;
+  /** Hard affinity: the pCPUs it may run on, ascending (libxl_vcpuinfo.cpumap). */
+  hardAffinity: number[];
+  /** Soft affinity: the pCPUs it prefers, ascending (libxl_vcpuinfo.cpumap_soft). */
+  softAffinity: number[];
+}
+
+/**
+ * A domain's credit2 scheduler parameters, as `xl sched-credit2 -d DOMAIN` prints them.
+ * Source: libxl_domain_sched_params_get / _set (LIBXL_SCHEDULER_CREDIT2).
+ */
+export interface SchedCredit2 {
+  /** Relative weight, 1–65535 (default 256). */
+  weight: number;
+  /** Cap in percent of one pCPU, 0 = no cap (100 = one whole pCPU). */
+  cap: number;
+}
+
+/**
+ * A virtual network interface of a running domain (`xl network-list`). Sources:
+ * libxl_device_nic_list for devid, MAC, bridge, model, rate and IP; the backend's vif name
+ * `vif<domid>.<devid>` (`vif<domid>.<devid>-emu` for an HVM guest's emulated twin).
+ */
+export interface DomainNic {
+  /** Device id (libxl_device_nic.devid): the `N` in `vifD.N`. */
+  devid: number;
+  /** MAC address, lowercase `xx:xx:xx:xx:xx:xx` (libxl_device_nic.mac). */
+  mac: string;
+  /** Bridge the backend vif is added to (libxl_device_nic.bridge; xenstore backend `bridge`). */
+  bridge: string | null;
+  /** dom0 interface name of the backend, e.g. `vif5.0` (libxl_device_nic.ifname or the default). */
+  vifName: string;
+  /** IP address(es) set in the vif spec (`ip=`; libxl_device_nic.ip), else null. */
+  ip: string | null;
+  /** Emulated NIC model for HVM (`model=`, e.g. `e1000`), else null. */
+  model: string | null;
+  /**
+   * Rate limit in bytes per second (libxl_device_nic.rate_bytes_per_interval scaled by
+   * rate_interval_usecs; `rate=` in the vif spec), null when unlimited.
+   */
+  rateBytesPerSec: number | null;
+  /** Backend domain id (libxl_device_nic.backend_domid), 0 for dom0. */
+  backendDomid: number;
+}
+
+/** What {@link Hypervisor.saveDomain} wrote. */
+export interface SaveResult {
+  /** The state file, absolute. */
+  file: string;
+  /** Its size in bytes after the save. */
+  sizeBytes: number;
+  /** What `xl save` printed (stdout and stderr), for the log. */
+  output: string;
+}
+
+/** Options of {@link Hypervisor.saveDomain}. */
+export interface SaveOptions {
+  /**
+   * Leave the domain running after the save (`xl save -c`, a checkpoint); default false: the
+   * domain is destroyed once its state is on disk, as `xl save` does.
+   */
+  checkpoint?: boolean;
+  /** Called about once a second with the bytes written to `file` so far (for a task's progress). */
+  onProgress?: (writtenBytes: number) => void;
+}
+
 /** A domain lifecycle operation, as the `xl` sub-command of the same name. */
 export type DomainOperation = 'shutdown' | 'reboot' | 'destroy' | 'pause' | 'unpause';
 
@@ -318,6 +397,86 @@ export interface Hypervisor {
    * INVALID_ARGUMENT (no CD-ROM drive `vdev`), LIBXL_ERROR.
    */
   cdEject(domid: number, vdev: string): Promise<void>;
+
+  /**
+   * Saves a domain's memory and state to `file`, as `xl save [-c] DOMAIN FILE` (the libxl backend
+   * spawns xl with an argument array, so the file is exactly what `xl restore` and `xendomains`
+   * read: xl's header, the domain's config, then libxl's stream). Without `checkpoint` the domain
+   * is gone afterwards. `file` is an absolute path whose directory exists; it must not exist yet.
+   * Throws DOMAIN_NOT_FOUND, INVALID_STATE (dom0, or a domain that is not running/blocked/paused),
+   * INVALID_ARGUMENT (bad path, file exists), SAVE_FAILED (xl's error text in the message; a
+   * partial file is removed).
+   */
+  saveDomain(domid: number, file: string, opts?: SaveOptions): Promise<SaveResult>;
+
+  /**
+   * Restores a domain from a state file, as `xl restore FILE` (spawned: xl's monitor process
+   * stays, as for {@link createDomain}). The domain comes back under its saved name with a new
+   * domid; the file is kept. Throws INVALID_ARGUMENT (no such file), DOMAIN_EXISTS (a domain of
+   * the saved name runs), RESTORE_FAILED (xl's error text).
+   */
+  restoreDomain(file: string): Promise<CreateResult>;
+
+  /**
+   * The vCPUs of a domain (libxl_list_vcpu), by vCPU id. Throws DOMAIN_NOT_FOUND,
+   * INVALID_ARGUMENT (bad domid), LIBXL_ERROR.
+   */
+  vcpuList(domid: number): Promise<VcpuInfo[]>;
+
+  /**
+   * Sets how many vCPUs are online, as `xl vcpu-set` (libxl_set_vcpuonline with vCPUs 0..count-1).
+   * `count` is 1..maxVcpus. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (count outside 1..maxVcpus:
+   * `details` carries `min`, `max`), INVALID_STATE (dom0 is allowed; a dying/shutdown domain is
+   * not), LIBXL_ERROR.
+   */
+  setVcpus(domid: number, count: number): Promise<void>;
+
+  /**
+   * Pins vCPU `vcpu` (or every vCPU, `'all'`) to pCPUs, as `xl vcpu-pin` (libxl_set_vcpuaffinity
+   * / libxl_set_vcpuaffinity_all). `hard` and `soft` are pCPU ids; `soft` undefined leaves the
+   * soft affinity as it is; an empty `hard` is refused. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT
+   * (no such vCPU, a pCPU ≥ nrCpus, empty set), LIBXL_ERROR.
+   */
+  pinVcpu(
+    domid: number,
+    vcpu: number | 'all',
+    hard: readonly number[],
+    soft?: readonly number[],
+  ): Promise<void>;
+
+  /**
+   * The domain's credit2 parameters (libxl_domain_sched_params_get). Throws DOMAIN_NOT_FOUND,
+   * INVALID_STATE (the domain's cpupool does not run credit2), LIBXL_ERROR.
+   */
+  schedCredit2(domid: number): Promise<SchedCredit2>;
+
+  /**
+   * Sets credit2 parameters (libxl_domain_sched_params_set); a field left out keeps its value.
+   * weight 1–65535, cap 0–100×nrCpus. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (out of range:
+   * `details` has `field`, `min`, `max`), INVALID_STATE (not credit2), LIBXL_ERROR.
+   */
+  setSchedCredit2(domid: number, params: Partial<SchedCredit2>): Promise<void>;
+
+  /**
+   * The domain's vifs now (libxl_device_nic_list), by devid. Throws DOMAIN_NOT_FOUND,
+   * INVALID_ARGUMENT (bad domid), LIBXL_ERROR.
+   */
+  domainNics(domid: number): Promise<DomainNic[]>;
+
+  /**
+   * Adds a vif to a running domain, as `xl network-attach DOMAIN SPEC` (`spec` is a vif spec in
+   * the config's syntax, e.g. `bridge=xenbr0,mac=00:16:3e:12:34:56`, parsed by @xendeck/xl-config's
+   * vif grammar). Returns the new vif. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad spec: the
+   * grammar's message), INVALID_STATE (dom0), LIBXL_ERROR (e.g. no such bridge: hotplug failed).
+   */
+  nicAttach(domid: number, spec: string): Promise<DomainNic>;
+
+  /**
+   * Removes vif `devid` from a running domain, as `xl network-detach DOMAIN DEVID`
+   * (libxl_device_nic_remove). Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (no such vif),
+   * LIBXL_ERROR.
+   */
+  nicDetach(domid: number, devid: number): Promise<void>;
 
   /** Releases watches, threads and the libxl context (and the xenstat handle). */
   close(): Promise<void>;

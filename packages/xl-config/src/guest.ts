@@ -12,6 +12,7 @@
  * ({@link guestCommands}). Facts are from xl.cfg(5), xl-disk-configuration(5),
  * xl-network-configuration(5) and libxl (`libxl_dm.c`, `libxl_nic.c`) of Xen 4.17.
  */
+import { shellWord } from './commands.js';
 import { type DiskSpec, parseDiskSpec } from './disk.js';
 import { type DomainConfig, formatXlConfig, type ShutdownAction } from './model.js';
 import { parseVifSpec, type VifSpec } from './vif.js';
@@ -526,11 +527,6 @@ export interface NewConfigOrigin {
 export function newConfigText(config: DomainConfig, origin: NewConfigOrigin): string {
   const who = `created by Xendeck (user ${origin.user}, ${origin.createdAt.toISOString()})`;
   return `# ${config.name ?? 'new guest'}: ${who}.\n${formatXlConfig(config)}`;
-}
-
-/** Quotes a word for a POSIX shell when it needs it (display only: nothing runs these strings). */
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -1,3 +1,4 @@
+export * from './commands.js';
 export * from './diagnostics.js';
 export * from './disk.js';
 export * from './document.js';
