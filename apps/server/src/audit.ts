@@ -14,6 +14,11 @@ export interface AuditEntry {
   target?: string;
   /** `ok`, or the error code. */
   result: string;
+  /**
+   * The command a hoster would type for the same effect (`xl save -c web1 /var/lib/xen/save/web1`,
+   * `lvcreate -s …`): `xlCommand()` from @xendeck/xl-config, or the LVM line from @xendeck/storage.
+   */
+  command?: string;
   [extra: string]: unknown;
 }
 
