@@ -7,10 +7,15 @@ import { z } from 'zod';
 import { consoleKindSchema } from './consoles.js';
 import { taskSchema } from './tasks.js';
 
+export * from './autostart.js';
 export * from './cdrom.js';
 export * from './consoles.js';
 export * from './guests.js';
 export * from './isos.js';
+export * from './network.js';
+export * from './resources.js';
+export * from './saved-images.js';
+export * from './snapshots.js';
 export * from './storage.js';
 export * from './tasks.js';
 

@@ -1,0 +1,5 @@
+/**
+ * Network (issue 10 §5): bridges, their ports, vifs of domains, attach and detach.
+ * Paths are under `/api/v1`.
+ */
+export {};
