@@ -155,10 +155,10 @@ describe('domains', () => {
     expect(await f.sim.domidByName('Domain-0')).toBe(0);
     const audits = f.logs
       .filter((l) => l.audit && l.target === 'domain:db-01')
-      .map((l) => [l.action, l.result]);
+      .map((l) => [l.action, l.result, l.command]);
     expect(audits).toEqual([
-      ['domain.destroy', 'ok'],
-      ['domain.destroy', 'DOMAIN_NOT_FOUND'],
+      ['domain.destroy', 'ok', 'xl destroy db-01'],
+      ['domain.destroy', 'DOMAIN_NOT_FOUND', 'xl destroy db-01'],
     ]);
   });
 

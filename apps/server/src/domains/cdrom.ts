@@ -12,6 +12,7 @@ import {
   cdromInsertRequestSchema,
   isoNameProblem,
 } from '@xendeck/api';
+import { xlCommand } from '@xendeck/xl-config';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { readIsoFile } from '../isos/library.js';
@@ -101,7 +102,16 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
             );
             return domid;
           },
-          { vdev: req.params.vdev, iso },
+          {
+            vdev: req.params.vdev,
+            iso,
+            command: xlCommand({
+              action: 'cd-insert',
+              name,
+              vdev: String(req.params.vdev),
+              target: join(ctx.config.isoDir, iso),
+            }),
+          },
         );
         res.json(await status(ctx, name, domid));
       },
@@ -124,7 +134,10 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
             await ctx.hypervisor.cdEject(domid, req.params.vdev as string);
             return domid;
           },
-          { vdev: req.params.vdev },
+          {
+            vdev: req.params.vdev,
+            command: xlCommand({ action: 'cd-eject', name, vdev: String(req.params.vdev) }),
+          },
         );
         res.json(await status(ctx, name, domid));
       },

@@ -2,6 +2,8 @@
  * `/api/v1/domains`: the domain list, one domain, lifecycle operations, balloon target, start
  * from a config file (synchronously, or as a `domain.start` task with `?async=1`). `:name` is validated with domainNameSchema before anything else.
  */
+
+import { join } from 'node:path';
 import {
   type Domain,
   domainMemoryRequestSchema,
@@ -10,6 +12,7 @@ import {
   type TaskAccepted,
 } from '@xendeck/api';
 import type { DomainInfo, Hypervisor } from '@xendeck/hypervisor';
+import { xlCommand } from '@xendeck/xl-config';
 import type { Request, Response } from 'express';
 import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
@@ -111,6 +114,10 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     return hv.createDomain(path);
   }
 
+  /** `xl create <configDir>/<name>.cfg`: the start's xl twin, for the audit line. */
+  const startCommand = (name: string): string =>
+    xlCommand({ action: 'create', configPath: join(ctx.config.configDir, `${name}.cfg`) });
+
   const operations: RouteDef[] = domainOperationSchema.options.map((op) => ({
     method: 'post',
     path: `/domains/:name/${op}`,
@@ -118,10 +125,17 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     summary: `xl ${op} <name>; 204 (409 INVALID_STATE when the domain's state forbids it, or for dom0)`,
     handler: async (req, res) => {
       const name = parseDomainName(req.params.name);
-      await audited(req, res, `domain.${op}`, `domain:${name}`, async () => {
-        const domid = await domidOf(hv, name);
-        await hv.domainOperation(domid, op);
-      });
+      await audited(
+        req,
+        res,
+        `domain.${op}`,
+        `domain:${name}`,
+        async () => {
+          const domid = await domidOf(hv, name);
+          await hv.domainOperation(domid, op);
+        },
+        { command: xlCommand({ action: op, name }) },
+      );
       res.status(204).end();
     },
   }));
@@ -159,6 +173,7 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
           const user = currentUser(res).username;
           const remoteAddr = remoteAddress(req);
           const target = `domain:${name}`;
+          const command = startCommand(name);
           const task = ctx.tasks.run(
             'domain.start',
             { user, target, steps: ['xl create'] },
@@ -169,7 +184,14 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
                   const result = await startDomain(name);
                   if (result.output) s.log(result.output);
                   s.log(`started, domid ${result.domid}`);
-                  ctx.audit({ user, remoteAddr, action: 'domain.start', target, result: 'ok' });
+                  ctx.audit({
+                    user,
+                    remoteAddr,
+                    action: 'domain.start',
+                    target,
+                    command,
+                    result: 'ok',
+                  });
                   return {
                     domid: result.domid,
                     name: result.name,
@@ -177,7 +199,14 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
                   } satisfies StartResult;
                 } catch (err) {
                   const code = toApiError(err).code;
-                  ctx.audit({ user, remoteAddr, action: 'domain.start', target, result: code });
+                  ctx.audit({
+                    user,
+                    remoteAddr,
+                    action: 'domain.start',
+                    target,
+                    command,
+                    result: code,
+                  });
                   throw err;
                 } finally {
                   ctx.refreshSoon();
@@ -188,8 +217,13 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
           res.status(202).json(body);
           return;
         }
-        const result = await audited(req, res, 'domain.start', `domain:${name}`, () =>
-          startDomain(name),
+        const result = await audited(
+          req,
+          res,
+          'domain.start',
+          `domain:${name}`,
+          () => startDomain(name),
+          { command: startCommand(name) },
         );
         const body: StartResult = { domid: result.domid, name: result.name, output: result.output };
         res.status(201).json(body);

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Domain, DomainOperation } from '@xendeck/api';
+import { xlCommand } from '@xendeck/xl-config';
 import { apiFetch } from '@/lib/api-client';
 
 /**
@@ -10,9 +11,9 @@ export async function runDomainOperation(name: string, operation: DomainOperatio
   await apiFetch(`/domains/${encodeURIComponent(name)}/${operation}`, { method: 'POST', body: {} });
 }
 
-/** The `xl` command equivalent to an operation, e.g. `xl destroy web1`. */
+/** The `xl` command equivalent to an operation, e.g. `xl destroy web1` (xl-config's xl twins). */
 export function xlOperationCommand(operation: DomainOperation, name: string): string {
-  return `xl ${operation} ${name}`;
+  return xlCommand({ action: operation, name });
 }
 
 /** Button labels; `unpause` reads "Resume" as people say it. */
