@@ -1,4 +1,5 @@
 export * from './commands.js';
+export * from './cpumap.js';
 export * from './diagnostics.js';
 export * from './disk.js';
 export * from './document.js';
