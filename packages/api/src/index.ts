@@ -138,11 +138,6 @@ export const startResultSchema = z.object({
 });
 export type StartResult = z.infer<typeof startResultSchema>;
 
-/** `PUT /api/v1/domains/:name/memory` body: balloon target of a running domU, MiB. */
-export const domainMemoryRequestSchema = z.object({
-  targetMiB: z.number().int().positive(),
-});
-
 /** One element of `GET /api/v1/configs`: the domain config files in the config dir (/etc/xen). */
 export const configEntrySchema = z.object({
   /** The file name without `.cfg`, which Xendeck takes as the domain name. */
