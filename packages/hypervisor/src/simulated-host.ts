@@ -18,6 +18,7 @@ import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.
 import { FakeConsoles } from './simulated/fake-console.js';
 import { RfbServer } from './simulated/rfb-server.js';
 import type {
+import { SimVcpus } from './simulated/vcpus.js';
   CreateResult,
   Dom0Memory,
   DomainDisk,
@@ -32,11 +33,22 @@ import type {
   MetricsSnapshot,
   TextConsole,
   TextConsoleKind,
+  SchedCredit2,
   VirtCap,
   VncEndpoint,
+  VcpuInfo,
 } from './types.js';
 
 /** A domain to start the simulated host with, or to create "outside" with `external.create`. */
+import {
+  checkCpuSet,
+  checkCredit2,
+  checkVcpuChangeState,
+  checkVcpuCount,
+  checkVcpuCountType,
+  checkVcpuId,
+  checkVcpuIdType,
+} from './vcpus.js';
 export interface SimulatedDomainSpec {
   /** Domain name; `Domain-0` is dom0 and always gets domid 0. */
   name: string;
@@ -618,6 +630,20 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       return out;
     },
 
+  /** Each domain's vCPUs and credit2 parameters (`simulated/vcpus.ts`), made on first use. */
+  const vcpuTables = new WeakMap<SimDomain, SimVcpus>();
+  /** The vCPU table of `d`, its CPU time shared out up to now. */
+  function vcpusOf(d: SimDomain): SimVcpus {
+    advance();
+    let t = vcpuTables.get(d);
+    if (!t) {
+      t = new SimVcpus(d, options.nrCpus ?? 8);
+      vcpuTables.set(d, t);
+    }
+    t.share(d);
+    return t;
+  }
+
     async dom0Memory(): Promise<Dom0Memory> {
       advance();
       const d0 = byDomid(0);
@@ -846,24 +872,56 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       throw new HypervisorError('LIBXL_ERROR', 'restoreDomain is not implemented yet');
     },
 
-    async vcpuList(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'vcpuList is not implemented yet');
+    /**
+     * The domain's vCPUs 0..maxVcpus-1: online are 0..vcpus-1 (`running`/`blocked` as the domain,
+     * `runnable` while it is paused or going away), each on the first pCPU of its hard affinity
+     * (by vCPU id), with its share of the domain's CPU time. Throws INVALID_ARGUMENT, DOMAIN_NOT_FOUND.
+     */
+    async vcpuList(domid: number): Promise<VcpuInfo[]> {
+      const d = byDomid(domid);
+      return vcpusOf(d).list(d);
     },
 
-    async setVcpus(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'setVcpus is not implemented yet');
+    /**
+     * Brings vCPUs 0..count-1 online and the rest offline at once (a Linux guest on Xen does it
+     * within a moment). Checks as the libxl backend (`vcpus.ts`). Throws INVALID_ARGUMENT,
+     * DOMAIN_NOT_FOUND, INVALID_STATE.
+     */
+    async setVcpus(domid: number, count: number): Promise<void> {
+      checkVcpuCountType(count);
+      const d = byDomid(domid);
+      checkVcpuCount(domid, count, d.maxVcpus);
+      checkVcpuChangeState(domid, d.state);
+      vcpusOf(d);
+      d.vcpus = count;
     },
 
-    async pinVcpu(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'pinVcpu is not implemented yet');
+    /** Sets affinities after the checks of the libxl backend (`vcpus.ts`). */
+    async pinVcpu(
+      domid: number,
+      vcpu: number | 'all',
+      hard: readonly number[],
+      soft?: readonly number[],
+    ): Promise<void> {
+      checkVcpuIdType(vcpu);
+      const d = byDomid(domid);
+      checkVcpuId(domid, vcpu, d.maxVcpus);
+      const nrCpus = options.nrCpus ?? 8;
+      const hardSet = checkCpuSet('hard', hard, nrCpus);
+      const softSet = soft === undefined ? undefined : checkCpuSet('soft', soft, nrCpus);
+      vcpusOf(d).pin(vcpu, hardSet, softSet);
     },
 
-    async schedCredit2(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'schedCredit2 is not implemented yet');
+    /** Every simulated domain runs under credit2 (weight 256, cap 0 at first). */
+    async schedCredit2(domid: number): Promise<SchedCredit2> {
+      return { ...vcpusOf(byDomid(domid)).credit2 };
     },
 
-    async setSchedCredit2(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'setSchedCredit2 is not implemented yet');
+    /** Checks as the libxl backend (`vcpus.ts`: cap up to 100 × maxVcpus). */
+    async setSchedCredit2(domid: number, params: Partial<SchedCredit2>): Promise<void> {
+      const d = byDomid(domid);
+      const checked = checkCredit2(params, d.maxVcpus);
+      Object.assign(vcpusOf(d).credit2, checked);
     },
 
     async domainNics(): Promise<never> {

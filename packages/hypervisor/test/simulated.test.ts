@@ -39,6 +39,12 @@ describeHypervisorContract('simulated host', async () => {
     "disk = [ 'format=raw, vdev=hda, access=rw, target=/dev/vg0/contract-hvm',",
     `         'file:${isoPath},hdc:cdrom,r' ]`,
   ]);
+  const vcpuGuestPath = await config('contract-vcpus', [
+    'type = "pv"',
+    'memory = 128',
+    'vcpus = 1',
+    'maxvcpus = 2',
+  ]);
   const host = createSimulatedHost({ createDelayMs: 50 });
   return {
     host,
@@ -59,6 +65,7 @@ describeHypervisorContract('simulated host', async () => {
         otherIsoPath,
       },
     },
+    vcpuGuest: { configPath: vcpuGuestPath, name: 'contract-vcpus' },
     outside: {
       destroy: async (name) => host.external.destroy(name),
       pause: async (name) => host.external.pause(name),

@@ -76,6 +76,25 @@ export interface ContractSetup {
      */
     deviceModelMedium?(domid: number, vdev: string): Promise<string | null>;
   };
+  /**
+   * A guest for the vCPU cases (`setVcpus`, `pinVcpu`, credit2 on a domU), skipped without it:
+   * its config gives it `vcpus = 1`, `maxvcpus = 2` and a kernel that brings vCPUs online and
+   * offline when xenstore asks (Linux with CPU hotplug). Created and destroyed by the cases.
+   */
+  vcpuGuest?: {
+    configPath: string;
+    name: string;
+    /**
+     * What `xl vcpu-list NAME` and `xl sched-credit2 -d NAME` print, parsed, to check the backend
+     * against xl (the lab); omitted on the simulated host.
+     */
+    xlView?: {
+      vcpus(
+        name: string,
+      ): Promise<{ vcpu: number; online: boolean; hard: number[]; soft: number[] }[]>;
+      credit2(name: string): Promise<{ weight: number; cap: number }>;
+    };
+  };
 }
 
 /** Timeouts for slow hosts (Xen under QEMU TCG creates a PV guest in ~11 s). */
@@ -697,6 +716,199 @@ export function describeHypervisorContract(
               (await host.domainDisks(domid)).find((x) => x.vdev === hvm.cdromVdev)?.target,
             ).toBe(hvm.otherIsoPath);
           });
+        },
+        caseTimeout,
+      );
+    });
+
+    describe('vCPUs and credit2 (libxl_list_vcpu, libxl_set_vcpuonline, libxl_set_vcpuaffinity, libxl_domain_sched_params_*)', () => {
+      it('refuse a bad domid and an unknown domain', async () => {
+        const unused = Math.max(...(await host.listDomains()).map((d) => d.domid)) + 1000;
+        const calls: [string, (domid: number) => Promise<unknown>][] = [
+          ['vcpuList', (id) => host.vcpuList(id)],
+          ['setVcpus', (id) => host.setVcpus(id, 1)],
+          ['pinVcpu', (id) => host.pinVcpu(id, 0, [0])],
+          ['schedCredit2', (id) => host.schedCredit2(id)],
+          ['setSchedCredit2', (id) => host.setSchedCredit2(id, { weight: 256 })],
+        ];
+        for (const [what, call] of calls) {
+          expect((await rejection(call(-1))).code, what).toBe('INVALID_ARGUMENT');
+          expect((await rejection(call(unused))).code, what).toBe('DOMAIN_NOT_FOUND');
+        }
+      });
+
+      it("dom0's vCPUs: one per vCPU id, online ones on a pCPU of their hard affinity, time growing", async () => {
+        const { nrCpus } = await host.hostInfo();
+        const d0 = await host.domainInfo(0);
+        const a = await host.vcpuList(0);
+        expect(a.map((v) => v.vcpu)).toEqual(Array.from({ length: d0.maxVcpus }, (_, k) => k));
+        expect(a.filter((v) => v.online).length).toBe(d0.vcpus);
+        for (const v of a) {
+          expect(v.hardAffinity.length).toBeGreaterThan(0);
+          expect(v.softAffinity.length).toBeGreaterThan(0);
+          for (const c of [...v.hardAffinity, ...v.softAffinity]) {
+            expect(c).toBeGreaterThanOrEqual(0);
+            expect(c).toBeLessThan(nrCpus);
+          }
+          expect(v.hardAffinity).toEqual([...v.hardAffinity].sort((x, y) => x - y));
+          if (v.online) {
+            expect(v.hardAffinity).toContain(v.cpu);
+            expect(['running', 'blocked', 'runnable']).toContain(v.state);
+          } else {
+            expect(v).toMatchObject({ cpu: null, state: 'offline' });
+          }
+        }
+        await sleep(1_000);
+        const b = await host.vcpuList(0);
+        const sum = (l: typeof a) => l.reduce((s, v) => s + v.cpuTimeNs, 0);
+        for (const [k, v] of b.entries()) {
+          expect(v.cpuTimeNs).toBeGreaterThanOrEqual(a[k]?.cpuTimeNs ?? Number.POSITIVE_INFINITY);
+        }
+        expect(sum(b)).toBeGreaterThan(sum(a));
+      });
+
+      it('bad arguments → INVALID_ARGUMENT with the range in details; nothing changes', async () => {
+        const { nrCpus } = await host.hostInfo();
+        const d0 = await host.domainInfo(0);
+        const before = await host.vcpuList(0);
+        const sched = await host.schedCredit2(0);
+        const max = d0.maxVcpus;
+        for (const count of [0, max + 1]) {
+          const e = await rejection(host.setVcpus(0, count));
+          expect(e.code, `count ${count}`).toBe('INVALID_ARGUMENT');
+          expect(e.details).toMatchObject({ count, min: 1, max });
+        }
+        expect((await rejection(host.setVcpus(0, 1.5))).code).toBe('INVALID_ARGUMENT');
+        const pins: [string, () => Promise<unknown>, Record<string, unknown>][] = [
+          ['pCPU = nrCpus', () => host.pinVcpu(0, 0, [nrCpus]), { field: 'hard', max: nrCpus - 1 }],
+          ['pCPU -1', () => host.pinVcpu(0, 'all', [-1]), { field: 'hard', min: 0 }],
+          ['empty hard', () => host.pinVcpu(0, 0, []), { field: 'hard' }],
+          ['empty soft', () => host.pinVcpu(0, 0, [0], []), { field: 'soft' }],
+          ['soft pCPU', () => host.pinVcpu(0, 0, [0], [nrCpus + 3]), { field: 'soft' }],
+          ['no such vCPU', () => host.pinVcpu(0, max, [0]), { vcpu: max, min: 0, max: max - 1 }],
+          ['vCPU -1', () => host.pinVcpu(0, -1, [0]), {}],
+        ];
+        for (const [what, call, details] of pins) {
+          const e = await rejection(call());
+          expect(e.code, what).toBe('INVALID_ARGUMENT');
+          expect(e.details, what).toMatchObject(details);
+        }
+        const capMax = 100 * max;
+        const scheds: [Record<string, unknown>, Record<string, unknown>][] = [
+          [{ weight: 0 }, { field: 'weight', value: 0, min: 1, max: 65535 }],
+          [{ weight: 70000 }, { field: 'weight', value: 70000, min: 1, max: 65535 }],
+          [{ weight: 2.5 }, { field: 'weight' }],
+          [{ cap: -1 }, { field: 'cap', value: -1, min: 0, max: capMax }],
+          [{ cap: capMax + 1 }, { field: 'cap', value: capMax + 1, min: 0, max: capMax }],
+          [{ weight: 300, cap: capMax + 1 }, { field: 'cap' }],
+          [{}, {}],
+        ];
+        for (const [params, details] of scheds) {
+          const e = await rejection(host.setSchedCredit2(0, params));
+          expect(e.code, JSON.stringify(params)).toBe('INVALID_ARGUMENT');
+          expect(e.details, JSON.stringify(params)).toMatchObject(details);
+        }
+        const after = await host.vcpuList(0);
+        expect(after.map((v) => [v.online, v.hardAffinity, v.softAffinity])).toEqual(
+          before.map((v) => [v.online, v.hardAffinity, v.softAffinity]),
+        );
+        expect(await host.schedCredit2(0)).toEqual(sched);
+      });
+
+      it(
+        "a guest's vCPUs online 1 → 2 → 1, pinned and unpinned, credit2 weight and cap set (as xl sees them)",
+        async (t) => {
+          const g = ctx.vcpuGuest;
+          if (!g) {
+            t.skip();
+            return;
+          }
+          const { nrCpus } = await host.hostInfo();
+          const all = Array.from({ length: nrCpus }, (_, c) => c);
+          const leftover = await host.domidByName(g.name);
+          if (leftover !== undefined) await host.domainOperation(leftover, 'destroy');
+          const { domid } = await host.createDomain(g.configPath);
+          /** Polls vcpuList until `online` vCPUs are online (the guest acts on xenstore's request). */
+          const waitOnline = async (online: number) => {
+            for (let i = 0; ; i++) {
+              const l = await host.vcpuList(domid);
+              if (l.filter((v) => v.online).length === online) return l;
+              if (i >= 300) throw new Error(`${online} vCPUs not online: ${JSON.stringify(l)}`);
+              await sleep(200);
+            }
+          };
+          /** The backend's view and xl's agree on online flags and affinities. */
+          const agreesWithXl = async () => {
+            if (!g.xlView) return;
+            const ours = (await host.vcpuList(domid)).map((v) => ({
+              vcpu: v.vcpu,
+              online: v.online,
+              hard: v.hardAffinity,
+              soft: v.softAffinity,
+            }));
+            expect(await g.xlView.vcpus(g.name)).toEqual(ours);
+            expect(await g.xlView.credit2(g.name)).toEqual(await host.schedCredit2(domid));
+          };
+          try {
+            const first = await host.vcpuList(domid);
+            expect(first.map((v) => [v.vcpu, v.online])).toEqual([
+              [0, true],
+              [1, false],
+            ]);
+            expect(first[1]).toMatchObject({ cpu: null, state: 'offline' });
+            expect(first[0]?.hardAffinity).toEqual(all);
+            expect(await host.schedCredit2(domid)).toEqual({ weight: 256, cap: 0 });
+            await agreesWithXl();
+
+            await host.setVcpus(domid, 2);
+            const two = await waitOnline(2);
+            expect(two[1]?.online).toBe(true);
+            expect((await host.domainInfo(domid)).vcpus).toBe(2);
+            expect((await rejection(host.setVcpus(domid, 3))).details).toMatchObject({
+              min: 1,
+              max: 2,
+            });
+
+            const last = nrCpus - 1;
+            await host.pinVcpu(domid, 1, [last], [0]);
+            let l = await host.vcpuList(domid);
+            expect(l[1]).toMatchObject({ hardAffinity: [last], softAffinity: [0] });
+            expect(l[0]).toMatchObject({ hardAffinity: all, softAffinity: all });
+            // Soft left out: kept.
+            await host.pinVcpu(domid, 0, [0]);
+            l = await host.vcpuList(domid);
+            expect(l[0]).toMatchObject({ hardAffinity: [0], softAffinity: all });
+            await agreesWithXl();
+            await host.pinVcpu(domid, 'all', all, all);
+            l = await host.vcpuList(domid);
+            for (const v of l) expect(v).toMatchObject({ hardAffinity: all, softAffinity: all });
+
+            await host.setSchedCredit2(domid, { weight: 512 });
+            expect(await host.schedCredit2(domid)).toEqual({ weight: 512, cap: 0 });
+            await host.setSchedCredit2(domid, { cap: 50 });
+            expect(await host.schedCredit2(domid)).toEqual({ weight: 512, cap: 50 });
+            // The largest cap is 100 × maxVcpus, and Xen takes it.
+            await host.setSchedCredit2(domid, { weight: 65535, cap: 200 });
+            expect(await host.schedCredit2(domid)).toEqual({ weight: 65535, cap: 200 });
+            expect((await rejection(host.setSchedCredit2(domid, { cap: 201 }))).code).toBe(
+              'INVALID_ARGUMENT',
+            );
+            await host.setSchedCredit2(domid, { weight: 1, cap: 0 });
+            expect(await host.schedCredit2(domid)).toEqual({ weight: 1, cap: 0 });
+            await host.setSchedCredit2(domid, { weight: 300, cap: 25 });
+            await agreesWithXl();
+
+            await host.setVcpus(domid, 1);
+            const one = await waitOnline(1);
+            expect(one.map((v) => v.online)).toEqual([true, false]);
+            expect((await host.domainInfo(domid)).vcpus).toBe(1);
+            await agreesWithXl();
+          } finally {
+            await host.domainOperation(domid, 'destroy').catch(() => {});
+          }
+          // A dying or gone domain takes no vCPU change.
+          const gone = await rejection(host.setVcpus(domid, 1));
+          expect(['DOMAIN_NOT_FOUND', 'INVALID_STATE']).toContain(gone.code);
         },
         caseTimeout,
       );
