@@ -11,6 +11,7 @@
 
 export * from './errors.js';
 export { type LibxlHostOptions, openLibxlHost } from './libxl-host.js';
+export { DOMU_MIN_TARGET_KiB } from './limits.js';
 export { computeRates, VBD_SECTOR_BYTES } from './metrics/rates.js';
 export * from './rfb-protocol.js';
 export { burstPattern, MAX_BURST_BYTES } from './simulated/fake-console.js';
@@ -26,4 +27,5 @@ export {
   type SimulatedHostOptions,
 } from './simulated-host.js';
 export * from './types.js';
+export { credit2CapMax } from './vcpus.js';
 export { xenPresent } from './xen-present.js';
