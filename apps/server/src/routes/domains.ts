@@ -1,12 +1,12 @@
 /**
- * `/api/v1/domains`: the domain list, one domain, lifecycle operations, balloon target, start
- * from a config file (synchronously, or as a `domain.start` task with `?async=1`). `:name` is validated with domainNameSchema before anything else.
+ * `/api/v1/domains`: the domain list, one domain, lifecycle operations, start
+ * from a config file (synchronously, or as a `domain.start` task with `?async=1`); the balloon
+ * target and the other live resources are in domains/memory.ts, vcpus.ts, sched.ts. `:name` is validated with domainNameSchema before anything else.
  */
 
 import { join } from 'node:path';
 import {
   type Domain,
-  domainMemoryRequestSchema,
   domainOperationSchema,
   type StartResult,
   type TaskAccepted,
@@ -17,9 +17,8 @@ import type { Request, Response } from 'express';
 import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
-import { parseBody, parseDomainName } from '../validate.js';
+import { parseDomainName } from '../validate.js';
 import { configPathFor } from './configs.js';
-import { checkTarget, withMiB } from './host.js';
 import { ADMIN, type RouteDef } from './types.js';
 
 /** The API shape of a domain (exactly the fields of domainSchema). */
@@ -230,35 +229,5 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
       },
     },
     ...operations,
-    {
-      method: 'put',
-      path: '/domains/:name/memory',
-      access: ADMIN,
-      summary: "Set a domain's balloon target {targetMiB}; 204, 422 outside its limits",
-      handler: async (req, res) => {
-        const name = parseDomainName(req.params.name);
-        const { targetMiB } = parseBody(domainMemoryRequestSchema, req.body);
-        await audited(
-          req,
-          res,
-          'domain.memory',
-          `domain:${name}`,
-          async () => {
-            const domid = await domidOf(hv, name);
-            if (domid === 0) {
-              const dom0 = await hv.dom0Memory();
-              checkTarget('dom0', targetMiB, dom0.minKiB, dom0.maxKiB);
-            }
-            try {
-              await hv.setMemoryTarget(domid, targetMiB * 1024);
-            } catch (err) {
-              throw withMiB(err);
-            }
-          },
-          { targetMiB },
-        );
-        res.status(204).end();
-      },
-    },
   ];
 }
