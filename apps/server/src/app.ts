@@ -35,6 +35,7 @@ import { API_PREFIX, type AppContext } from './context.js';
 import type { Db } from './db.js';
 import { bootFromDiskRoutes } from './domains/boot-from-disk.js';
 import { cdromRoutes } from './domains/cdrom.js';
+import { resourceRoutes } from './domains/resources.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { guestRoutes } from './guests/routes.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
@@ -252,6 +253,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...consoleLogRoutes(context, consoles.text),
     ...cdromRoutes(context),
     ...bootFromDiskRoutes(context),
+    ...resourceRoutes(context),
     ...taskRoutes(tasks),
     ...guestRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
     ...storageRoutes(context),
