@@ -25,6 +25,7 @@ import { Users } from './auth/users.js';
 import { openStorage } from './backend.js';
 import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
+import { autostartRoutes } from './configs/autostart.js';
 import { consoleLogRoutes } from './consoles/log.js';
 import { consoleRoutes } from './consoles/routes.js';
 import { TextConsoleHub } from './consoles/text-console.js';
@@ -258,6 +259,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...guestRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
     ...storageRoutes(context),
     ...isoRoutes(context, deps.options?.isos),
+    ...autostartRoutes(context),
   ];
 
   const app = express();

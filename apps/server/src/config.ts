@@ -99,6 +99,12 @@ export interface Config {
   simulatedIsoDir: boolean;
   /** Largest ISO one upload may bring, in bytes (`XENDECK_ISO_MAX_BYTES`, default 64 GiB). */
   isoMaxBytes: number;
+  /**
+   * Absolute directory xendomains starts configs from at boot (`XENDECK_AUTO_DIR`, default
+   * /etc/xen/auto; XENDOMAINS_AUTO of /etc/default/xendomains should name the same). With the
+   * simulated backend and no explicit value: `<configDir>/auto` (the seeded simulated config dir).
+   */
+  autoDir: string;
 }
 
 /** A configuration problem, with a message meant for the operator (no stack trace needed). */
@@ -155,6 +161,7 @@ const envSchema = z.object({
   XENDECK_IMAGE_DIR: absolutePath.optional(),
   XENDECK_ISO_DIR: absolutePath.optional(),
   XENDECK_ISO_MAX_BYTES: intIn(1, Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
+  XENDECK_AUTO_DIR: absolutePath.optional(),
 });
 
 /** The explanation printed when no backend can run here. */
@@ -232,5 +239,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
       (backend === 'simulated' ? join(e.XENDECK_STATE_DIR, 'sim-iso') : '/var/lib/xendeck/iso'),
     simulatedIsoDir: backend === 'simulated' && e.XENDECK_ISO_DIR === undefined,
     isoMaxBytes: e.XENDECK_ISO_MAX_BYTES,
+    autoDir:
+      e.XENDECK_AUTO_DIR ??
+      (simulatedConfigDir ? join(e.XENDECK_STATE_DIR, 'sim-etc-xen', 'auto') : '/etc/xen/auto'),
   };
 }

@@ -60,7 +60,9 @@ export type ServerErrorCode =
   /** Growing a logical volume to less than its size (shrinking is never done). */
   | 'SHRINK_REFUSED'
   /** dom0 has no bridge of that name (`POST /guests` answers it with 400, naming the field). */
-  | 'BRIDGE_NOT_FOUND';
+  | 'BRIDGE_NOT_FOUND'
+  /** `<autoDir>/<name>.cfg` is a regular file or a link elsewhere: autostart neither replaces nor deletes it. */
+  | 'AUTOSTART_LINK_TAKEN';
 
 /** Storage's codes (`StorageError` of @xendeck/storage: LVM and image files) are API codes as they are. */
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode | StorageErrorCode;
@@ -81,6 +83,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TASK_NOT_FOUND: 404,
   CONFIRMATION_REQUIRED: 400,
   SHRINK_REFUSED: 409,
+  AUTOSTART_LINK_TAKEN: 409,
   BRIDGE_NOT_FOUND: 404,
   VG_NOT_FOUND: 404,
   LV_NOT_FOUND: 404,

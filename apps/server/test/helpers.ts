@@ -91,6 +91,7 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     isoDir: join(stateDir, 'iso'),
     simulatedIsoDir: false,
     isoMaxBytes: 64 * 1024 ** 3,
+    autoDir: join(stateDir, 'etc-xen', 'auto'),
     ...opts.config,
   };
   const sim = createSimulatedHost({ createDelayMs: 10, shutdownDelayMs: 50, ...opts.sim });
