@@ -26,6 +26,7 @@ export {
   type SimulatedHost,
   type SimulatedHostOptions,
 } from './simulated-host.js';
+export * from './saved-image.js';
 export * from './types.js';
 export { credit2CapMax } from './vcpus.js';
 export { xenPresent } from './xen-present.js';

@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
@@ -25,6 +26,17 @@ import {
   type RawXenstatDomain,
   type RawXenstatNode,
 } from './native.js';
+import {
+  checkRestoreSource,
+  checkSavable,
+  checkSaveTarget,
+  commitSaveFile,
+  partialSavePath,
+  pollFileSize,
+  removePartialSave,
+  saveRestoreTimeoutMs,
+} from './save-file.js';
+import { readXlSaveHeader, restorableName } from './saved-image.js';
 import { openLibxlTextConsole } from './text-console.js';
 import type {
   CreateResult,
@@ -39,6 +51,8 @@ import type {
   HostInfo,
   Hypervisor,
   MetricsSnapshot,
+  SaveOptions,
+  SaveResult,
   TextConsole,
   TextConsoleKind,
   VbdBackendType,
@@ -592,6 +606,7 @@ class LibxlHost implements Hypervisor {
    */
   private runXl(
     args: string[],
+    timeoutMs = this.createTimeoutMs,
   ): Promise<{ code: number | null; output: string; timedOut: boolean; spawnError?: string }> {
     return new Promise((resolve) => {
       let output = '';
@@ -606,7 +621,7 @@ class LibxlHost implements Hypervisor {
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill('SIGKILL');
-      }, this.createTimeoutMs);
+      }, timeoutMs);
       child.on('error', (err) => {
         clearTimeout(timer);
         resolve({ code: null, output, timedOut, spawnError: err.message });
@@ -773,14 +788,100 @@ class LibxlHost implements Hypervisor {
     });
   }
 
-  // STUBS (issue 10): replaced by the implementations.
-  async saveDomain(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'saveDomain is not implemented yet');
+  /**
+   * `xl save [-c] DOMID PARTIAL` (spawned with an argument array), where PARTIAL is a hidden file
+   * beside `file` (`save-file.ts`), linked to `file` once xl exits 0. Checks first: the domain
+   * (libxl_domain_info: DOMAIN_NOT_FOUND; dom0 or not running/blocked/paused: INVALID_STATE), the
+   * path (INVALID_ARGUMENT). `onProgress` gets PARTIAL's size once a second. xl is killed after
+   * the create timeout plus 1 s per MiB of the domain's memory. On failure the partial file is
+   * removed and SAVE_FAILED carries xl's output (xl resumes the domain itself when libxl's
+   * suspend fails; a kill at the timeout may leave it suspended, which the message says).
+   */
+  async saveDomain(domid: number, file: string, opts: SaveOptions = {}): Promise<SaveResult> {
+    checkDomid(domid);
+    const info = await this.domainInfo(domid);
+    checkSavable(domid, info.state);
+    await checkSaveTarget(file);
+    const partial = partialSavePath(file);
+    const stop = pollFileSize(partial, opts.onProgress);
+    const args = ['save', ...(opts.checkpoint ? ['-c'] : []), String(domid), partial];
+    const timeoutMs = saveRestoreTimeoutMs(this.createTimeoutMs, info.memoryKiB * 1024);
+    const r = await this.runXl(args, timeoutMs).finally(stop);
+    if (r.spawnError || r.timedOut || r.code !== 0) {
+      await removePartialSave(partial);
+      await this.refresh().catch(() => {});
+      const why = r.spawnError
+        ? `cannot run ${this.xlPath}: ${r.spawnError}`
+        : r.timedOut
+          ? `xl save timed out after ${timeoutMs} ms and was killed (the domain may be left suspended: see xl list)`
+          : `xl save exited with ${r.code}`;
+      throw new HypervisorError('SAVE_FAILED', `${why}: ${r.output.trim()}`, {
+        domid,
+        file,
+        exitCode: r.code,
+        output: r.output,
+      });
+    }
+    const sizeBytes = await commitSaveFile(partial, file);
+    await this.refresh();
+    return { file, sizeBytes, output: r.output };
   }
 
-  async restoreDomain(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'restoreDomain is not implemented yet');
+  /**
+   * `xl restore FILE`, after reading the image's xl header (`saved-image.ts`) for the saved name
+   * and refusing it while a domain of that name exists (DOMAIN_EXISTS, libxl_name_to_domid). Like
+   * {@link createDomain}: xl's monitor stays, a failure destroys a half-built domain of the name
+   * (`details.destroyedDomid`) and throws RESTORE_FAILED with xl's output. Timeout: the create
+   * timeout plus 1 s per MiB of the image. INVALID_ARGUMENT for a missing file, one that is not
+   * an xl image, or one whose header names no domain or has flags xl refuses.
+   */
+  async restoreDomain(file: string): Promise<CreateResult> {
+    checkRestoreSource(file);
+    const header = await readXlSaveHeader(file);
+    const name = restorableName(file, header);
+    const existing = await this.domidByName(name);
+    if (existing !== undefined) {
+      throw new HypervisorError(
+        'DOMAIN_EXISTS',
+        `a domain named "${name}" already exists (domid ${existing})`,
+        { name, domid: existing },
+      );
+    }
+    const { size } = await stat(file);
+    const timeoutMs = saveRestoreTimeoutMs(this.createTimeoutMs, size);
+    const r = await this.runXl(['restore', file], timeoutMs);
+    if (r.spawnError || r.timedOut || r.code !== 0) {
+      const why = r.spawnError
+        ? `cannot run ${this.xlPath}: ${r.spawnError}`
+        : r.timedOut
+          ? `xl restore timed out after ${timeoutMs} ms`
+          : `xl restore exited with ${r.code}`;
+      const destroyedDomid = await this.destroyHalfBuilt(name);
+      const cleanup =
+        destroyedDomid === undefined
+          ? ''
+          : ` (the half-built domid ${destroyedDomid} was destroyed)`;
+      throw new HypervisorError('RESTORE_FAILED', `${why}${cleanup}: ${r.output.trim()}`, {
+        file,
+        name,
+        exitCode: r.code,
+        output: r.output,
+        ...(destroyedDomid === undefined ? {} : { destroyedDomid }),
+      });
+    }
+    const domid = await this.domidByName(name);
+    if (domid === undefined) {
+      throw new HypervisorError(
+        'RESTORE_FAILED',
+        `xl restore succeeded but no domain named "${name}" exists: ${r.output.trim()}`,
+        { file, name, output: r.output },
+      );
+    }
+    await this.refresh();
+    return { domid, name, output: r.output };
   }
+
+  // STUBS (issue 10): replaced by the implementations.
 
   async vcpuList(): Promise<never> {
     throw new HypervisorError('LIBXL_ERROR', 'vcpuList is not implemented yet');

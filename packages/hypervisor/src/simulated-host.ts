@@ -9,14 +9,29 @@
  * `refresh()`, as on real Xen.
  */
 import { randomUUID } from 'node:crypto';
+import { truncate, writeFile } from 'node:fs/promises';
 import type { DiskSpec, ShutdownAction } from '@xendeck/xl-config';
 import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
 import { configError, readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import {
+  checkRestoreSource,
+  checkSavable,
+  checkSaveTarget,
+  commitSaveFile,
+  partialSavePath,
+  removePartialSave,
+} from './save-file.js';
+import { readXlSaveHeader, restorableName } from './saved-image.js';
 import { FakeConsoles } from './simulated/fake-console.js';
 import { RfbServer } from './simulated/rfb-server.js';
+import {
+  encodeSimulatedImage,
+  readSimulatedPayload,
+  simulatedConfigJson,
+} from './simulated/saved-domain.js';
 import type {
 import { SimVcpus } from './simulated/vcpus.js';
   CreateResult,
@@ -31,6 +46,8 @@ import { SimVcpus } from './simulated/vcpus.js';
   HostInfo,
   Hypervisor,
   MetricsSnapshot,
+  SaveOptions,
+  SaveResult,
   TextConsole,
   TextConsoleKind,
   SchedCredit2,
@@ -863,14 +880,98 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       diffNow();
     },
 
-    // STUBS (issue 10): replaced by the implementations.
-    async saveDomain(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'saveDomain is not implemented yet');
+    /**
+     * Writes a real file (`simulated/saved-domain.ts`: xl's header with the domain as libxl JSON,
+     * then the simulated domain) under a hidden partial name, grows it (sparse) to the domain's
+     * memory size in four steps over `createDelayMs`, calling `onProgress` at each, and links it
+     * to `file`; then the domain goes away unless `checkpoint`. Same checks and codes as the
+     * libxl backend: DOMAIN_NOT_FOUND, INVALID_STATE (dom0, not running/blocked/paused),
+     * INVALID_ARGUMENT (path, file exists).
+     */
+    async saveDomain(domid: number, file: string, opts: SaveOptions = {}): Promise<SaveResult> {
+      const d = byDomid(domid);
+      checkSavable(domid, d.state);
+      await checkSaveTarget(file);
+      advance();
+      const config = simulatedConfigJson(d);
+      const image = encodeSimulatedImage(config, {
+        spec: { ...d.spec, memoryMiB: Math.round(d.targetKiB / 1024), vcpus: d.vcpus },
+        cpuTimeNs: d.cpuTimeNs,
+      });
+      const totalBytes = Math.max(image.length, Math.round(d.memoryKiB) * 1024);
+      const partial = partialSavePath(file);
+      try {
+        await writeFile(partial, image, { flag: 'wx', mode: 0o644 });
+        for (let k = 1; k <= 4; k++) {
+          await new Promise<void>((r) => setTimeout(r, createDelayMs / 4));
+          const bytes = Math.max(image.length, Math.round((totalBytes * k) / 4));
+          await truncate(partial, bytes);
+          opts.onProgress?.(bytes);
+        }
+        if (domains.get(domid) !== d) {
+          throw new HypervisorError('SAVE_FAILED', `domid ${domid} went away during the save`, {
+            domid,
+            file,
+          });
+        }
+      } catch (err) {
+        await removePartialSave(partial);
+        throw err;
+      }
+      const sizeBytes = await commitSaveFile(partial, file);
+      if (!opts.checkpoint) {
+        domains.delete(domid);
+        diffNow();
+      }
+      const optional = image.readUInt32LE(44);
+      return {
+        file,
+        sizeBytes,
+        output: `Saving to ${file} new xl format (info 0x3/0x0/${optional})\n`,
+      };
     },
 
-    async restoreDomain(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'restoreDomain is not implemented yet');
+    /**
+     * Reads the image's xl header (name; DOMAIN_EXISTS while a domain has it) and brings the
+     * domain back with a new domid after `createDelayMs`: from the simulated payload when the
+     * image was saved here (CPU time continues), else from the saved config's summary (a real
+     * `xl save` image). The file is kept. Throws INVALID_ARGUMENT (no such file, not an image).
+     */
+    async restoreDomain(file: string): Promise<CreateResult> {
+      checkRestoreSource(file);
+      const header = await readXlSaveHeader(file);
+      const name = restorableName(file, header);
+      const payload = await readSimulatedPayload(file, header);
+      const spec: SimulatedDomainSpec = payload
+        ? { ...(payload.spec as unknown as SimulatedDomainSpec), name, state: 'running' }
+        : {
+            name,
+            type: (['pv', 'pvh', 'hvm'] as const).find((t) => t === header.summary.type) ?? 'pv',
+            memoryMiB: header.summary.memoryMiB ?? 512,
+            maxMemoryMiB: header.summary.maxMemoryMiB,
+            vcpus: header.summary.vcpus ?? 1,
+            maxVcpus: header.summary.maxVcpus,
+          };
+      const existing = [...domains.values()].find((x) => x.name === name);
+      if (existing) {
+        throw new HypervisorError(
+          'DOMAIN_EXISTS',
+          `a domain named "${name}" already exists (domid ${existing.domid})`,
+          { name, domid: existing.domid },
+        );
+      }
+      await new Promise<void>((resolve) => setTimeout(resolve, createDelayMs));
+      const d = create(spec);
+      d.cpuTimeNs = payload?.cpuTimeNs ?? 0;
+      diffNow();
+      return {
+        domid: d.domid,
+        name,
+        output: `Loading new save file ${file} (new xl fmt info 0x3/0x0/${header.optionalDataBytes})\n`,
+      };
     },
+
+    // STUBS (issue 10): replaced by the implementations.
 
     /**
      * The domain's vCPUs 0..maxVcpus-1: online are 0..vcpus-1 (`running`/`blocked` as the domain,
