@@ -7,12 +7,15 @@
 import { z } from 'zod';
 
 /**
- * What a task does: `domain.start` (`xl create` of a config), `guest.create` (the create-guest
+ * What a task does: `domain.start` (`xl create` of a config), `domain.save` / `domain.restore`
+ * (`xl save` / `xl restore`, saved-images.ts), `guest.create` (the create-guest
  * wizard), `volume.*` (LVM logical volumes), `image.*` (image files), `iso.checksum` (SHA-256 of
  * an ISO in the library). `test.*` kinds are used by the server's tests only.
  */
 export const TASK_KINDS = [
   'domain.start',
+  'domain.save',
+  'domain.restore',
   'guest.create',
   'volume.create',
   'volume.grow',
