@@ -100,6 +100,13 @@ export interface Config {
   /** Largest ISO one upload may bring, in bytes (`XENDECK_ISO_MAX_BYTES`, default 64 GiB). */
   isoMaxBytes: number;
   /**
+   * Absolute directory of saved domain images (`XENDECK_SAVE_DIR`, default /var/lib/xen/save: the
+   * XENDOMAINS_SAVE of /etc/default/xendomains, so the two see each other's saves; created 0700 at
+   * the first save, as xendomains does). With the simulated backend and no explicit value:
+   * `<stateDir>/sim-save`.
+   */
+  saveDir: string;
+  /**
    * Absolute directory xendomains starts configs from at boot (`XENDECK_AUTO_DIR`, default
    * /etc/xen/auto; XENDOMAINS_AUTO of /etc/default/xendomains should name the same). With the
    * simulated backend and no explicit value: `<configDir>/auto` (the seeded simulated config dir).
@@ -161,6 +168,7 @@ const envSchema = z.object({
   XENDECK_IMAGE_DIR: absolutePath.optional(),
   XENDECK_ISO_DIR: absolutePath.optional(),
   XENDECK_ISO_MAX_BYTES: intIn(1, Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
+  XENDECK_SAVE_DIR: absolutePath.optional(),
   XENDECK_AUTO_DIR: absolutePath.optional(),
 });
 
@@ -239,6 +247,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
       (backend === 'simulated' ? join(e.XENDECK_STATE_DIR, 'sim-iso') : '/var/lib/xendeck/iso'),
     simulatedIsoDir: backend === 'simulated' && e.XENDECK_ISO_DIR === undefined,
     isoMaxBytes: e.XENDECK_ISO_MAX_BYTES,
+    saveDir:
+      e.XENDECK_SAVE_DIR ??
+      (backend === 'simulated' ? join(e.XENDECK_STATE_DIR, 'sim-save') : '/var/lib/xen/save'),
     autoDir:
       e.XENDECK_AUTO_DIR ??
       (simulatedConfigDir ? join(e.XENDECK_STATE_DIR, 'sim-etc-xen', 'auto') : '/etc/xen/auto'),

@@ -91,6 +91,7 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     isoDir: join(stateDir, 'iso'),
     simulatedIsoDir: false,
     isoMaxBytes: 64 * 1024 ** 3,
+    saveDir: join(stateDir, 'save'),
     autoDir: join(stateDir, 'etc-xen', 'auto'),
     ...opts.config,
   };
