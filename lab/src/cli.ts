@@ -1,16 +1,18 @@
 /**
- * `pnpm lab [start|stop|status|exec|build]`: the Xen lab, a real Xen 4.17 host (Debian 12 dom0)
+ * `pnpm lab [start|reboot|stop|status|exec|build]`: the Xen lab, a real Xen 4.17 host (Debian 12 dom0)
  * booted under QEMU TCG, with Xendeck's server running in dom0 against real libxl.
  */
 import { ensureImage } from './build.js';
 import { ensureInstaller } from './installer.js';
-import { exec, start, status, stop } from './lab.js';
+import { exec, reboot, start, status, stop } from './lab.js';
 import { labPaths } from './paths.js';
 import { installInterruptHandlers } from './proc.js';
 
 const USAGE = `usage: pnpm lab [COMMAND]
   (none)            start the lab in the foreground, stream dom0's serial console; Ctrl-C stops it
   start             start the lab in the background; returns once Xendeck answers
+  reboot            reboot dom0 (systemctl reboot: xendomains runs), boot again on the same
+                    overlay and vg disk; returns once Xendeck answers again
   stop              power dom0 off (ssh), then stop QEMU
   status            is it running? pid, url, ssh port
   exec -- CMD ...   run CMD as root in dom0 (ssh); exits with its exit code
@@ -48,6 +50,9 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       installInterruptHandlers();
       return start(paths, { foreground: sub === 'run' }, log);
+    case 'reboot':
+      installInterruptHandlers();
+      return reboot(paths, log);
     case 'stop':
       return stop(paths, log);
     case 'status':

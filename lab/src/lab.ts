@@ -1,6 +1,6 @@
 /**
- * Starting, stopping and reaching the lab. One lab per cache directory: its state lives in
- * `<cache>/run/` (overlay, vg.img, serial.log, qemu.pid, lab.json, share/).
+ * Starting, rebooting, stopping and reaching the lab. One lab per cache directory: its state lives
+ * in `<cache>/run/` (overlay, vg.img, serial.log, qemu.pid, lab.json, share/).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,14 +13,14 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { basename, join, relative } from 'node:path';
 import { ensureImage } from './build.js';
-import { assertPlainPath, imageFiles, type LabPaths, REPO_ROOT } from './paths.js';
+import { assertPlainPath, type ImageFiles, imageFiles, type LabPaths, REPO_ROOT } from './paths.js';
 import { alive, formatDuration, interruption, run, sleep } from './proc.js';
-import { qemuArgs } from './qemu.js';
+import { type QemuConfig, qemuArgs } from './qemu.js';
 import { isPreAuthSshFailure, sshArgs } from './ssh.js';
 
 /** Boot-to-ready timeout (TCG boots Xen + systemd in ~80 s; node adds a few seconds). */
@@ -190,6 +190,122 @@ function resolveServerEntry(): { host: string; copy: boolean } {
   return { host: entry, copy: false };
 }
 
+/** The QEMU configuration of a lab run: the run directory's overlay, vg disk, share and logs. */
+export function labQemuConfig(
+  paths: LabPaths,
+  image: ImageFiles,
+  ports: { httpPort: number; sshPort: number },
+): QemuConfig {
+  return {
+    xen: image.xen,
+    vmlinuz: image.vmlinuz,
+    initrd: image.initrd,
+    overlay: join(paths.run, 'dom0.qcow2'),
+    vgDisk: join(paths.run, 'vg.img'),
+    repo: REPO_ROOT,
+    share: paths.share,
+    serialLog: paths.serialLog,
+    pidFile: paths.pidFile,
+    httpPort: ports.httpPort,
+    sshPort: ports.sshPort,
+  };
+}
+
+/** A QEMU process the lab started: its pid, the child, and how it exited (undefined while it runs). */
+interface Launched {
+  pid: number;
+  child: ChildProcess;
+  exited: () => string | undefined;
+}
+
+/**
+ * Spawns QEMU on the run directory (see {@link labQemuConfig}), writes `qemu.pid` and `lab.json`.
+ * @throws Error when qemu-system-x86_64 cannot be started.
+ */
+function launchQemu(
+  paths: LabPaths,
+  image: ImageFiles,
+  run: { httpPort: number; sshPort: number; serverEntry: string; startedAt?: string },
+  opts: { foreground: boolean },
+): Launched {
+  const args = qemuArgs(labQemuConfig(paths, image, run));
+  const qlog = openSync(paths.qemuLog, 'w');
+  const child: ChildProcess = spawn('qemu-system-x86_64', args, {
+    detached: !opts.foreground,
+    stdio: ['ignore', qlog, qlog],
+  });
+  closeSync(qlog);
+  let exited: string | undefined;
+  child.on('exit', (code, sig) => {
+    exited = sig !== null ? `signal ${sig}` : `exit code ${code}`;
+  });
+  child.on('error', (e) => {
+    exited = e.message;
+  });
+  const pid = child.pid;
+  if (pid === undefined)
+    throw new Error('could not start qemu-system-x86_64 (is qemu-system-x86 installed?)');
+  if (!opts.foreground) child.unref();
+  writeFileSync(paths.pidFile, `${pid}\n`);
+  const state: LabState = {
+    pid,
+    httpPort: run.httpPort,
+    sshPort: run.sshPort,
+    imageKey: image.key,
+    startedAt: run.startedAt ?? new Date().toISOString(),
+    serverEntry: run.serverEntry,
+  };
+  writeFileSync(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  return { pid, child, exited: () => exited };
+}
+
+/**
+ * Waits until Xendeck answers on `<url>/api/v1/host` (any HTTP status), logging the boot
+ * milestones of the serial log. On failure (QEMU exited, interrupted, 10-minute timeout) stops
+ * QEMU and throws with the logs' tails.
+ */
+async function waitReady(
+  paths: LabPaths,
+  launched: Launched,
+  url: string,
+  tBoot: number,
+  log: Log,
+): Promise<void> {
+  const seen = new Set<string>();
+  try {
+    for (;;) {
+      if (interruption() !== undefined) throw new Error(`interrupted by ${interruption()}`);
+      const exited = launched.exited();
+      if (exited !== undefined) {
+        throw new Error(
+          `QEMU exited (${exited}) before Xendeck answered.\n--- qemu.log:\n${tail(paths.qemuLog, 20)}\n--- serial.log (tail):\n${tail(paths.serialLog)}`,
+        );
+      }
+      const serial = tail(paths.serialLog, 400);
+      for (const [name, re] of MILESTONES) {
+        if (!seen.has(name) && re.test(serial)) {
+          seen.add(name);
+          log(`  ${name}: +${formatDuration(Date.now() - tBoot)}`);
+        }
+      }
+      if (await httpAnswers(`${url}/api/v1/host`)) break;
+      if (Date.now() - tBoot > READY_TIMEOUT_MS) {
+        throw new Error(
+          `Xendeck did not answer on ${url}/api/v1/host within ${READY_TIMEOUT_MS / 60000} minutes.\n` +
+            `--- serial.log (tail, full log: ${paths.serialLog}):\n${tail(paths.serialLog)}`,
+        );
+      }
+      await sleep(2000);
+    }
+  } catch (e) {
+    if (alive(launched.pid)) {
+      log(`stopping QEMU (pid ${launched.pid})`);
+      process.kill(launched.pid, 'SIGTERM');
+    }
+    throw e;
+  }
+}
+
 export interface StartOptions {
   foreground: boolean;
 }
@@ -230,8 +346,7 @@ export async function start(paths: LabPaths, opts: StartOptions, log: Log): Prom
   const t1 = Date.now();
   await rm(paths.run, { recursive: true, force: true });
   await mkdir(paths.share, { recursive: true, mode: 0o700 });
-  const overlay = join(paths.run, 'dom0.qcow2');
-  const vgDisk = join(paths.run, 'vg.img');
+  const { overlay, vgDisk } = labQemuConfig(paths, image, { httpPort, sshPort });
   await run([
     'qemu-img',
     'create',
@@ -272,84 +387,18 @@ export async function start(paths: LabPaths, opts: StartOptions, log: Log): Prom
   writeFileSync(paths.serialLog, '');
   log(`run directory ready: ${formatDuration(Date.now() - t1)}`);
 
-  const args = qemuArgs({
-    xen: image.xen,
-    vmlinuz: image.vmlinuz,
-    initrd: image.initrd,
-    overlay,
-    vgDisk,
-    repo: REPO_ROOT,
-    share: paths.share,
-    serialLog: paths.serialLog,
-    pidFile: paths.pidFile,
-    httpPort,
-    sshPort,
-  });
-  const qlog = openSync(paths.qemuLog, 'w');
-  const child: ChildProcess = spawn('qemu-system-x86_64', args, {
-    detached: !opts.foreground,
-    stdio: ['ignore', qlog, qlog],
-  });
-  closeSync(qlog);
-  let exited: string | undefined;
-  child.on('exit', (code, sig) => {
-    exited = sig !== null ? `signal ${sig}` : `exit code ${code}`;
-  });
-  child.on('error', (e) => {
-    exited = e.message;
-  });
-  const pid = child.pid;
-  if (pid === undefined)
-    throw new Error('could not start qemu-system-x86_64 (is qemu-system-x86 installed?)');
-  if (!opts.foreground) child.unref();
-  writeFileSync(paths.pidFile, `${pid}\n`);
-  const state: LabState = {
-    pid,
-    httpPort,
-    sshPort,
-    imageKey: image.key,
-    startedAt: new Date().toISOString(),
-    serverEntry: dom0Entry,
-  };
-  writeFileSync(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
-  log(`QEMU started (pid ${pid}); serial log: ${paths.serialLog}`);
-
+  const launched = launchQemu(paths, image, { httpPort, sshPort, serverEntry: dom0Entry }, opts);
+  log(`QEMU started (pid ${launched.pid}); serial log: ${paths.serialLog}`);
   const stopFollow = opts.foreground ? follow(paths.serialLog, process.stdout) : () => {};
   const url = `http://127.0.0.1:${httpPort}`;
   const tBoot = Date.now();
-  const seen = new Set<string>();
   try {
-    for (;;) {
-      if (interruption() !== undefined) throw new Error(`interrupted by ${interruption()}`);
-      if (exited !== undefined) {
-        throw new Error(
-          `QEMU exited (${exited}) before Xendeck answered.\n--- qemu.log:\n${tail(paths.qemuLog, 20)}\n--- serial.log (tail):\n${tail(paths.serialLog)}`,
-        );
-      }
-      const serial = tail(paths.serialLog, 400);
-      for (const [name, re] of MILESTONES) {
-        if (!seen.has(name) && re.test(serial)) {
-          seen.add(name);
-          log(`  ${name}: +${formatDuration(Date.now() - tBoot)}`);
-        }
-      }
-      if (await httpAnswers(`${url}/api/v1/host`)) break;
-      if (Date.now() - tBoot > READY_TIMEOUT_MS) {
-        throw new Error(
-          `Xendeck did not answer on ${url}/api/v1/host within ${READY_TIMEOUT_MS / 60000} minutes.\n` +
-            `--- serial.log (tail, full log: ${paths.serialLog}):\n${tail(paths.serialLog)}`,
-        );
-      }
-      await sleep(2000);
-    }
+    await waitReady(paths, launched, url, tBoot, log);
   } catch (e) {
     stopFollow();
-    if (alive(pid)) {
-      log(`stopping QEMU (pid ${pid})`);
-      process.kill(pid, 'SIGTERM');
-    }
     throw e;
   }
+  const { child, pid } = launched;
   log(`boot to Xendeck answering: ${formatDuration(Date.now() - tBoot)}`);
   log(`total: ${formatDuration(Date.now() - t0)}`);
   process.stdout.write(`url: ${url}\nadmin password: ${password}\n`);
@@ -358,7 +407,7 @@ export async function start(paths: LabPaths, opts: StartOptions, log: Log): Prom
   if (!opts.foreground) return 0;
   log('running in the foreground; Ctrl-C stops the lab');
   await new Promise<void>((resolve) => {
-    if (exited !== undefined) resolve();
+    if (launched.exited() !== undefined) resolve();
     child.on('exit', () => resolve());
     const onSig = () => {
       if (alive(pid)) process.kill(pid, 'SIGTERM');
@@ -369,7 +418,7 @@ export async function start(paths: LabPaths, opts: StartOptions, log: Log): Prom
   });
   stopFollow();
   await rm(paths.pidFile, { force: true });
-  log(`QEMU exited (${exited ?? 'unknown'})`);
+  log(`QEMU exited (${launched.exited() ?? 'unknown'})`);
   return 0;
 }
 
@@ -475,6 +524,115 @@ export async function stop(paths: LabPaths, log: Log): Promise<number> {
     log(`QEMU (pid ${pid}) terminated (${formatDuration(Date.now() - t0)})`);
   }
   await rm(paths.pidFile, { force: true });
+  return 0;
+}
+
+/** How long dom0 may take to shut down at a reboot (xendomains saves or shuts down every guest,
+ * XENDOMAINS_STOP_MAXWAIT = 300 s each) before QEMU is stopped like a power cut. */
+const REBOOT_SHUTDOWN_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * What the tail of the serial log says about dom0's shutdown: `reboot` once Xen resets the
+ * machine (`Hardware Dom0 shutdown: rebooting machine`; QEMU, run with `-no-reboot`, then exits),
+ * `poweroff` once Xen reached ACPI S5, else undefined (still shutting down, or running).
+ */
+export function shutdownSeen(serialTail: string): 'reboot' | 'poweroff' | undefined {
+  if (/Entering ACPI S5 state/.test(serialTail)) return 'poweroff';
+  if (
+    /Dom0 shutdown: rebooting machine|Resetting with ACPI MEMORY or I\/O RESET_REG/.test(serialTail)
+  )
+    return 'reboot';
+  return undefined;
+}
+
+/** Where the serial log of the boot before a reboot is kept (`run/serial.prev.log`). */
+export function previousSerialLog(paths: LabPaths): string {
+  return join(paths.run, 'serial.prev.log');
+}
+
+/**
+ * Reboots dom0 and keeps the host: `systemctl reboot` in dom0 over ssh (systemd stops the
+ * services, xendomains among them, and Xen resets the machine); QEMU runs with `-no-reboot`, so
+ * the reset ends it; then QEMU is started again on the SAME run directory — overlay (dom0's disk),
+ * `vg.img` (vg0), run share, ports, image — and this waits for Xendeck to answer as `start`
+ * does. The previous boot's serial log is kept as `run/serial.prev.log`. If dom0 has not finished
+ * shutting down after 10 minutes, QEMU is stopped (SIGTERM, then SIGKILL) as by a power cut, and
+ * the lab boots again anyway (said in the log).
+ * @throws Error when the lab is not running, its image is gone, a port stays taken, or the boot
+ *   fails like `start`'s.
+ */
+export async function reboot(paths: LabPaths, log: Log): Promise<number> {
+  const pid = runningPid(paths);
+  const st = readState(paths);
+  if (pid === undefined || st === undefined)
+    throw new Error('the lab is not running (`pnpm lab start`)');
+  const image = imageFiles(paths.images, st.imageKey);
+  if (!existsSync(image.rootImage))
+    throw new Error(`the lab's image ${image.dir} is gone; \`pnpm lab stop\` and start again`);
+  const t0 = Date.now();
+  log(`rebooting dom0 (pid ${pid}, http://127.0.0.1:${st.httpPort}): systemctl reboot`);
+  const args = sshArgs({ keyFile: image.sshKey, port: st.sshPort, tty: false, connectTimeout: 5 }, [
+    'systemctl',
+    'reboot',
+  ]);
+  await run(['timeout', '15', 'ssh', ...args], { output: 'capture' }).catch(() => undefined);
+
+  let resetAt: number | undefined;
+  let forced = false;
+  while (alive(pid)) {
+    if (interruption() !== undefined) throw new Error(`interrupted by ${interruption()}`);
+    const seen = shutdownSeen(tail(paths.serialLog, 30));
+    if (seen !== undefined) resetAt ??= Date.now();
+    // After the reset (or S5) QEMU should be gone at once; give it 10 s, then stop it.
+    const late = resetAt !== undefined && Date.now() - resetAt > 10_000;
+    const timedOut = Date.now() - t0 > REBOOT_SHUTDOWN_TIMEOUT_MS;
+    if (late || timedOut) {
+      if (timedOut) {
+        forced = true;
+        log(
+          `dom0 did not finish shutting down in ${REBOOT_SHUTDOWN_TIMEOUT_MS / 60000} minutes: stopping QEMU like a power cut`,
+        );
+      }
+      process.kill(pid, 'SIGTERM');
+      const end = Date.now() + 5000;
+      while (alive(pid) && Date.now() < end) await sleep(250);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      while (alive(pid)) await sleep(250);
+      break;
+    }
+    await sleep(500);
+  }
+  const tDown = Date.now();
+  log(`dom0 shut down${forced ? ' (forced)' : ''}, QEMU exited: ${formatDuration(tDown - t0)}`);
+
+  await rename(paths.serialLog, previousSerialLog(paths)).catch(() => undefined);
+  writeFileSync(paths.serialLog, '');
+  for (let i = 0; ; i++) {
+    try {
+      await assertPortFree(st.httpPort, 'XENDECK_LAB_PORT');
+      await assertPortFree(st.sshPort, 'XENDECK_LAB_SSH_PORT');
+      break;
+    } catch (e) {
+      if (i >= 20) throw e;
+      await sleep(500);
+    }
+  }
+  const launched = launchQemu(
+    paths,
+    image,
+    {
+      httpPort: st.httpPort,
+      sshPort: st.sshPort,
+      serverEntry: st.serverEntry,
+      startedAt: st.startedAt,
+    },
+    { foreground: false },
+  );
+  log(`QEMU started again on the same overlay and vg disk (pid ${launched.pid})`);
+  const tBoot = Date.now();
+  await waitReady(paths, launched, `http://127.0.0.1:${st.httpPort}`, tBoot, log);
+  log(`boot to Xendeck answering: ${formatDuration(Date.now() - tBoot)}`);
+  log(`reboot total: ${formatDuration(Date.now() - t0)}`);
   return 0;
 }
 
