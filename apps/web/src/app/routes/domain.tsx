@@ -6,11 +6,13 @@ import { ConfigView, useConfigs } from '@/features/configs';
 import { ConsolePanel } from '@/features/consoles';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
 import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
+import { ResourcesPanel } from '@/features/resources';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'metrics', label: 'Metrics' },
+  { id: 'resources', label: 'Resources' },
   { id: 'config', label: 'Config' },
   { id: 'console', label: 'Console' },
 ] as const;
@@ -20,7 +22,8 @@ type DomainTab = (typeof TABS)[number]['id'];
  * `/domains/:name`: one domain. Overview (its `xl list` facts, live CPU/memory/network/disk
  * numbers and the row's actions), Metrics (CPU, memory, network, disk charts with a range
  * picker), Config (the config component for `<name>.cfg`, when the config dir has that file) and
- * Console (the guest's screen and text consoles, loaded lazily). `?view=metrics|config|console`
+ * Console (the guest's screen and text consoles, loaded lazily), Resources (live memory, vCPUs,
+ * pinning, credit2, CDs: features/resources). `?view=metrics|resources|config|console`
  * selects the tab; the config's own tabs use `?tab=`, the console's `?console=vnc|pv|serial`.
  */
 export function DomainRoute() {
@@ -65,6 +68,7 @@ export function DomainRoute() {
             <DomainMetricsCharts name={name} />
           </div>
         ) : null}
+        {view === 'resources' ? <ResourcesPanel name={name} /> : null}
         {view === 'console' ? <ConsolePanel name={name} /> : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
         <div hidden={view !== 'config'}>

@@ -10,4 +10,5 @@ export {
   useConsoleStatus,
   withViewers,
 } from './api/get-console-status';
+export { CdromMenu } from './components/cdrom/cdrom-menu';
 export { ConsolePanel } from './components/lazy-console';
