@@ -174,6 +174,10 @@ describe('GET /host/autostart (simulated host)', () => {
         config: 'db1',
       },
     ]);
+    expect(h.configs.map((c) => [c.name, c.enabled, c.command])).toEqual([
+      ['db1', true, `rm ${join(autoDir, 'db1.cfg')}`],
+      ['web1', false, `ln -s ${join(configDir, 'web1.cfg')} ${join(autoDir, 'web1.cfg')}`],
+    ]);
     // The test's auto dir is not XENDOMAINS_AUTO: said so.
     expect(h.warnings.join('\n')).toMatch(
       /XENDOMAINS_AUTO is \/etc\/xen\/auto but Xendeck links into/,

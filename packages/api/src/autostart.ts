@@ -130,7 +130,8 @@ export type XendomainsSettings = z.infer<typeof xendomainsSettingsSchema>;
 
 /**
  * `GET /api/v1/host/autostart`: the xendomains service, its settings, the auto directory Xendeck
- * links into (`autoDir`, XENDECK_AUTO_DIR) with its entries, and `warnings` (sentences: the service
+ * links into (`autoDir`, XENDECK_AUTO_DIR) with its entries, each config's status (`configs`, for
+ * the config list's toggles), and `warnings` (sentences: the service
  * is disabled, XENDOMAINS_AUTO is another directory, the directory is missing…). `simulated` is
  * true when these come from the simulated host's temp directories, not from dom0.
  */
@@ -141,6 +142,8 @@ export const hostAutostartSchema = z.object({
   autoDir: z.string(),
   autoDirExists: z.boolean(),
   entries: z.array(autostartEntrySchema),
+  /** Every config file of the config dir (`GET /configs`' list) with its autostart status. */
+  configs: z.array(configAutostartSchema),
   warnings: z.array(z.string()),
 });
 export type HostAutostart = z.infer<typeof hostAutostartSchema>;

@@ -34,7 +34,7 @@ import type { Request, Response } from 'express';
 import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
-import { configPathFor } from '../routes/configs.js';
+import { configPathFor, listConfigFiles } from '../routes/configs.js';
 import { ADMIN, type RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { realCommitOps, syncDir, tempPathFor } from './atomic.js';
@@ -143,6 +143,16 @@ export async function configAutostart(
   name: string,
 ): Promise<ConfigAutostart> {
   const { entries } = await readAutoDir(autoDir, configDir);
+  return autostartOf(entries, autoDir, configDir, name);
+}
+
+/** {@link configAutostart} from entries already read with {@link readAutoDir}. */
+export function autostartOf(
+  entries: readonly AutostartEntry[],
+  autoDir: string,
+  configDir: string,
+  name: string,
+): ConfigAutostart {
   const configPath = configFilePath(configDir, name);
   const linkPath = autostartLinkPath(autoDir, name);
   const links = entries.filter((e) => e.kind === 'link' && e.config === name).map((e) => e.path);
@@ -222,12 +232,13 @@ function takenError(s: ConfigAutostart): ApiError {
 export async function hostAutostart(ctx: AppContext): Promise<HostAutostart> {
   const simulated = ctx.config.backend === 'simulated';
   const { autoDir, configDir } = ctx.config;
-  const [service, settings, dir] = await Promise.all([
+  const [service, settings, dir, files] = await Promise.all([
     simulated ? SIMULATED_XENDOMAINS_SERVICE : xendomainsService(),
     readXendomainsSettings(
       simulated ? await simulatedDefaultsPath(ctx.config.stateDir) : XENDOMAINS_DEFAULTS_PATH,
     ),
     readAutoDir(autoDir, configDir),
+    listConfigFiles(configDir),
   ]);
   const warnings: string[] = [];
   if (!service.installed) {
@@ -273,6 +284,7 @@ export async function hostAutostart(ctx: AppContext): Promise<HostAutostart> {
     autoDir,
     autoDirExists: dir.exists,
     entries: dir.entries,
+    configs: files.map((f) => autostartOf(dir.entries, autoDir, configDir, f.name)),
     warnings,
   };
 }
