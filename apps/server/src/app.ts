@@ -55,6 +55,7 @@ import { hostRoutes } from './routes/host.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
 import type { RouteDef } from './routes/types.js';
+import { savedImageRoutes } from './saved-images/routes.js';
 import { storageRoutes } from './storage/routes.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
@@ -260,6 +261,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...storageRoutes(context),
     ...isoRoutes(context, deps.options?.isos),
     ...autostartRoutes(context),
+    ...savedImageRoutes(context),
   ];
 
   const app = express();

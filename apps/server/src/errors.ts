@@ -62,7 +62,16 @@ export type ServerErrorCode =
   /** dom0 has no bridge of that name (`POST /guests` answers it with 400, naming the field). */
   | 'BRIDGE_NOT_FOUND'
   /** `<autoDir>/<name>.cfg` is a regular file or a link elsewhere: autostart neither replaces nor deletes it. */
-  | 'AUTOSTART_LINK_TAKEN';
+  | 'AUTOSTART_LINK_TAKEN'
+  /** Saved images (src/saved-images): no such image; `<saveDir>/<name>` exists already (a save
+   * never overwrites); a save, restore or delete of it is running; the image was restored already
+   * (restoring it again would bring back a state older than the guest's disks); the file is not
+   * an xl saved image xl would restore (`details.reason`). */
+  | 'SAVED_IMAGE_NOT_FOUND'
+  | 'SAVED_IMAGE_EXISTS'
+  | 'SAVED_IMAGE_BUSY'
+  | 'SAVED_IMAGE_RESTORED'
+  | 'NOT_A_SAVED_IMAGE';
 
 /** Storage's codes (`StorageError` of @xendeck/storage: LVM and image files) are API codes as they are. */
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode | StorageErrorCode;
@@ -84,6 +93,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFIRMATION_REQUIRED: 400,
   SHRINK_REFUSED: 409,
   AUTOSTART_LINK_TAKEN: 409,
+  SAVED_IMAGE_NOT_FOUND: 404,
+  SAVED_IMAGE_EXISTS: 409,
+  SAVED_IMAGE_BUSY: 409,
+  SAVED_IMAGE_RESTORED: 409,
+  NOT_A_SAVED_IMAGE: 422,
   BRIDGE_NOT_FOUND: 404,
   VG_NOT_FOUND: 404,
   LV_NOT_FOUND: 404,
