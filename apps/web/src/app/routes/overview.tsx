@@ -1,6 +1,7 @@
 import type { Domain, DomainState } from '@xendeck/api';
 import { Link } from 'react-router';
 import { Panel, QueryState } from '@/components/panel';
+import { AutostartPanel } from '@/features/autostart';
 import { StateBadge, useDomains } from '@/features/domains';
 import { Dom0MemoryControl, HostFacts, MemorySplit, useHost } from '@/features/host';
 import { HostMetricsCharts, MetricsStatusNote, useMetricsStatus } from '@/features/metrics';
@@ -24,6 +25,9 @@ export function OverviewRoute() {
           </Panel>
           <Panel title="dom0 memory" labelledBy="dom0-heading">
             <Dom0MemoryControl host={host.data} />
+          </Panel>
+          <Panel title="Autostart (xendomains)" labelledBy="autostart-heading">
+            <AutostartPanel />
           </Panel>
           <Panel
             title="Host CPU and memory"

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
 import { Tabs, tabPanelProps } from '@/components/tabs';
+import { ConfigAutostartToggle } from '@/features/autostart';
 import { isApiError } from '@/lib/api-client';
 import { configQueryOptions, useConfig } from '../api/get-config';
 import { useSaveConfig } from '../api/save-config';
@@ -276,6 +277,12 @@ function FileFacts({ doc, dirty }: { doc: ConfigDocument; dirty: boolean }) {
           {doc.running
             ? `running${doc.domid !== undefined ? `, domid ${doc.domid}` : ''}`
             : 'not running'}
+        </dd>
+      </div>
+      <div className="flex items-center gap-1.5">
+        <dt>Autostart</dt>
+        <dd>
+          <ConfigAutostartToggle name={doc.name} />
         </dd>
       </div>
       <div

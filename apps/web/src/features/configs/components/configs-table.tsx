@@ -4,6 +4,7 @@ import { Button } from '@/components/button';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
+import { AutostartCell } from '@/features/autostart';
 import { formatBytes } from '@/lib/format';
 import { useConfigs } from '../api/get-configs';
 import { useStartDomain, xlCreateCommand } from '../api/start-domain';
@@ -32,6 +33,9 @@ export function ConfigsTable() {
             <th scope="col" className={th}>
               Domain
             </th>
+            <th scope="col" className={th}>
+              Autostart
+            </th>
             <th scope="col" className={`${th} text-right`}>
               Size
             </th>
@@ -46,7 +50,7 @@ export function ConfigsTable() {
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
           {configs.data.length === 0 ? (
             <tr>
-              <td colSpan={6} className={`${td} py-4 text-center text-zinc-500`}>
+              <td colSpan={7} className={`${td} py-4 text-center text-zinc-500`}>
                 No config files found.
               </td>
             </tr>
@@ -88,6 +92,9 @@ function ConfigRow({ config }: { config: ConfigEntry }) {
         ) : (
           <span className="text-xs text-zinc-500 dark:text-zinc-400">not running</span>
         )}
+      </td>
+      <td className={td}>
+        <AutostartCell name={config.name} />
       </td>
       <td className={`${td} text-right text-xs tabular-nums`}>{formatBytes(config.sizeBytes)}</td>
       <td className={`${td} text-xs tabular-nums text-zinc-600 dark:text-zinc-300`}>
