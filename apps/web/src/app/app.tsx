@@ -4,6 +4,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { NoticesProvider } from '@/components/notices';
 import { NewGuestRoute } from '@/features/guests';
 import { IsosRoute } from '@/features/isos';
+import { SavedImagesRoute } from '@/features/saved-images';
 import { StorageRoute } from '@/features/storage';
 import { TasksRoute } from '@/features/tasks';
 import { createQueryClient } from '@/lib/query-client';
@@ -42,6 +43,7 @@ const router = createBrowserRouter([
       { path: 'tasks/:id?', element: <TasksRoute /> },
       { path: 'storage', element: <StorageRoute /> },
       { path: 'isos', element: <IsosRoute /> },
+      { path: 'saved', element: <SavedImagesRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -7,6 +7,7 @@ import { ConsolePanel } from '@/features/consoles';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
 import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
 import { ResourcesPanel } from '@/features/resources';
+import { SaveDomainDialog } from '@/features/saved-images';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
 
 const TABS = [
@@ -133,8 +134,9 @@ function DomainOverview({ name }: { name: string }) {
         </h2>
         <DomainLiveNumbers name={name} />
       </section>
-      <div className="flex justify-start">
+      <div className="flex justify-start gap-1">
         <DomainActions domain={d} />
+        <SaveDomainDialog domain={d} />
       </div>
     </div>
   );
