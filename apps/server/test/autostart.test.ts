@@ -158,13 +158,15 @@ describe('GET /host/autostart (simulated host)', () => {
     const h = hostAutostartSchema.parse(r.body);
     expect(h.simulated).toBe(true);
     expect(h.service.source).toBe('simulated');
+    // Debian's file with the simulated host's directories: nothing to warn about.
     expect(h.settings.atShutdown).toEqual({
       migrateTo: null,
       action: 'save',
-      saveDir: '/var/lib/xen/save',
+      saveDir: f.config.saveDir,
       maxWaitSeconds: 300,
     });
-    expect(h.settings.atBoot).toEqual({ restore: true, autoDir: '/etc/xen/auto' });
+    expect(h.settings.atBoot).toEqual({ restore: true, autoDir });
+    expect(h.warnings).toEqual([]);
     expect(h.entries).toEqual([
       {
         file: 'db1.cfg',
@@ -178,9 +180,19 @@ describe('GET /host/autostart (simulated host)', () => {
       ['db1', true, `rm ${join(autoDir, 'db1.cfg')}`],
       ['web1', false, `ln -s ${join(configDir, 'web1.cfg')} ${join(autoDir, 'web1.cfg')}`],
     ]);
-    // The test's auto dir is not XENDOMAINS_AUTO: said so.
+  });
+
+  it('warns when XENDOMAINS_AUTO or XENDOMAINS_SAVE name other directories than Xendeck uses', async () => {
+    writeFileSync(
+      join(f.config.stateDir, 'sim-default-xendomains'),
+      'XENDOMAINS_SAVE=/srv/save\nXENDOMAINS_AUTO=/etc/xen/auto\n',
+    );
+    const h = hostAutostartSchema.parse((await f.admin.get('/api/v1/host/autostart')).body);
     expect(h.warnings.join('\n')).toMatch(
       /XENDOMAINS_AUTO is \/etc\/xen\/auto but Xendeck links into/,
+    );
+    expect(h.warnings.join('\n')).toMatch(
+      /XENDOMAINS_SAVE is \/srv\/save but Xendeck's saved images/,
     );
   });
 

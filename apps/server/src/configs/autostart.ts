@@ -235,7 +235,9 @@ export async function hostAutostart(ctx: AppContext): Promise<HostAutostart> {
   const [service, settings, dir, files] = await Promise.all([
     simulated ? SIMULATED_XENDOMAINS_SERVICE : xendomainsService(),
     readXendomainsSettings(
-      simulated ? await simulatedDefaultsPath(ctx.config.stateDir) : XENDOMAINS_DEFAULTS_PATH,
+      simulated
+        ? await simulatedDefaultsPath(ctx.config.stateDir, ctx.config)
+        : XENDOMAINS_DEFAULTS_PATH,
     ),
     readAutoDir(autoDir, configDir),
     listConfigFiles(configDir),
@@ -259,6 +261,12 @@ export async function hostAutostart(ctx: AppContext): Promise<HostAutostart> {
   } else if (auto !== null && resolve(auto) !== resolve(autoDir)) {
     warnings.push(
       `XENDOMAINS_AUTO is ${auto} but Xendeck links into ${autoDir} (XENDECK_AUTO_DIR): the links are not read at boot`,
+    );
+  }
+  const save = settings.atShutdown.saveDir;
+  if (save !== null && resolve(save) !== resolve(ctx.config.saveDir)) {
+    warnings.push(
+      `XENDOMAINS_SAVE is ${save} but Xendeck's saved images are in ${ctx.config.saveDir} (XENDECK_SAVE_DIR): the guests xendomains saves at shutdown do not show there`,
     );
   }
   if (settings.skippedLines.length > 0) {

@@ -133,19 +133,25 @@ export function xendomainsPlan(
   };
 }
 
-/** Debian 12's shipped /etc/default/xendomains, comments shortened: the simulated host's copy. */
-export const DEBIAN_XENDOMAINS_DEFAULTS = `# Simulated host: Debian 12's /etc/default/xendomains (xen-utils-common 4.17).
+/**
+ * Debian 12's shipped /etc/default/xendomains (comments shortened) with its two directories
+ * replaced: the simulated host's copy, pointing at the simulated save and auto dirs.
+ */
+export function simulatedDefaultsText(dirs: { saveDir: string; autoDir: string }): string {
+  return `# Simulated host: Debian 12's /etc/default/xendomains (xen-utils-common 4.17), with the
+# simulated host's directories instead of /var/lib/xen/save and /etc/xen/auto.
 # Target of \`xl migrate\` at dom0 shutdown; empty: no migration.
 XENDOMAINS_MIGRATE=""
 # Save running domains here at dom0 shutdown (and restore them at boot); empty: shut them down.
-XENDOMAINS_SAVE=/var/lib/xen/save
+XENDOMAINS_SAVE=${dirs.saveDir}
 # Restore the domains saved in XENDOMAINS_SAVE at boot.
 XENDOMAINS_RESTORE=true
 # Start the configs in this directory at boot (those not running yet).
-XENDOMAINS_AUTO=/etc/xen/auto
+XENDOMAINS_AUTO=${dirs.autoDir}
 # Seconds each migrate/save/shutdown may take at dom0 shutdown.
 XENDOMAINS_STOP_MAXWAIT=300
 `;
+}
 
 /**
  * Reads and interprets a defaults file. A missing file gives every variable null (the init
@@ -166,11 +172,14 @@ export async function readXendomainsSettings(path: string): Promise<XendomainsSe
 
 /**
  * The simulated host's defaults file, `<stateDir>/sim-default-xendomains`, created with
- * {@link DEBIAN_XENDOMAINS_DEFAULTS} when missing (edit it to try other settings).
+ * {@link simulatedDefaultsText} when missing (edit it to try other settings).
  */
-export async function simulatedDefaultsPath(stateDir: string): Promise<string> {
+export async function simulatedDefaultsPath(
+  stateDir: string,
+  dirs: { saveDir: string; autoDir: string },
+): Promise<string> {
   const path = join(stateDir, 'sim-default-xendomains');
-  await writeFile(path, DEBIAN_XENDOMAINS_DEFAULTS, { flag: 'wx', mode: 0o644 }).catch(
+  await writeFile(path, simulatedDefaultsText(dirs), { flag: 'wx', mode: 0o644 }).catch(
     (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     },

@@ -98,14 +98,16 @@ export function AutostartPanel() {
         ) : (
           <ul className="flex flex-col gap-1.5" data-testid="autostart-list">
             {linked.map((c) => (
-              <li key={c.name} className="flex flex-wrap items-center gap-3">
+              <li key={c.name} className="flex items-center gap-3">
                 <Link
                   to={`/configs/${encodeURIComponent(c.name)}`}
                   className="min-w-24 font-mono text-sky-800 hover:underline dark:text-sky-300"
                 >
                   {c.name}
                 </Link>
-                <AutostartSwitch status={c} />
+                <div className="min-w-0 flex-1">
+                  <AutostartSwitch status={c} />
+                </div>
               </li>
             ))}
           </ul>
