@@ -689,6 +689,13 @@ class Context : public Napi::ObjectWrap<Context> {
             InstanceMethod<&Context::XenstatSnapshot>("xenstatSnapshot"),
             InstanceMethod<&Context::DiskList>("diskList"),
             InstanceMethod<&Context::CdromInsert>("cdromInsert"),
+            InstanceMethod<&Context::NicList>("nicList"),
+            InstanceMethod<&Context::NicRemove>("nicRemove"),
+            InstanceMethod<&Context::VcpuList>("vcpuList"),
+            InstanceMethod<&Context::SetVcpuOnline>("setVcpuOnline"),
+            InstanceMethod<&Context::SetVcpuAffinity>("setVcpuAffinity"),
+            InstanceMethod<&Context::SchedParamsGet>("schedParamsGet"),
+            InstanceMethod<&Context::SchedCredit2Set>("schedCredit2Set"),
             InstanceMethod<&Context::Close>("close"),
         });
   }
@@ -1232,6 +1239,439 @@ class Context : public Napi::ObjectWrap<Context> {
                                                  : ERROR_NOMEM;
           libxl_device_disk_dispose(&disk);
           return rc < 0 ? Failure::Libxl(rc, "libxl_cdrom_insert") : Failure{};
+        },
+        nullptr);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Network interfaces (vifs): nicList, nicRemove (issue 10, §5). Attaching is done by spawning
+  // `xl network-attach` from src/libxl-host.ts (xl's own vif parser and defaults), so no nic add
+  // here.
+
+  // nicList(domid): Promise<RawNic[]>
+  // libxl_device_nic_list (libxl's /libxl/<domid>/device/vif entries: devid, backend domid, MAC,
+  // ip, bridge, script, type), then per vif libxl_device_nic_getinfo for the backend path and
+  // xs_reads of its `rate` ("<bytes per interval>,<interval µs>", written by libxl when `rate=` is
+  // set) and `vifname`. libxl_device_nic_list leaves model and ifname unset, so they come from
+  // libxl_retrieve_domain_configuration (the stored config, updated by attach/detach), matched by
+  // devid; a failure there (dom0 has no stored config) leaves them empty. Freed with
+  // libxl_device_nic_list_free / libxl_domain_config_dispose.
+  Napi::Value NicList(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.nicList(domid: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 1, usage) || !CheckDomid(info, 0, usage, &domid) || !Open(info.Env()))
+      return info.Env().Undefined();
+    struct Nic {
+      int devid = -1;
+      uint32_t backendDomid = 0;
+      std::string mac, ip, bridge, script, nictype, model, ifname, rate, backendVifname;
+      bool hasIp = false, hasBridge = false, hasModel = false, hasIfname = false, hasRate = false,
+           hasBackendVifname = false;
+    };
+    auto out = std::make_shared<std::vector<Nic>>();
+    libxl_ctx* ctx = h_.ctx;
+    struct xs_handle* xs = h_.xs;
+    return Run(
+        info, "xendeck:libxl_device_nic_list",
+        [ctx, xs, out, domid]() {
+          auto xsRead = [xs](const std::string& path, std::string* v) {
+            unsigned int len = 0;
+            void* p = xs_read(xs, XBT_NULL, path.c_str(), &len);
+            if (!p) return false;
+            v->assign(static_cast<char*>(p), len);
+            std::free(p);
+            return true;
+          };
+          int n = 0;
+          // NULL with n = 0 both for "no vifs" and for a failure (libxl logs it): the TS layer
+          // has checked the domain exists.
+          libxl_device_nic* list = libxl_device_nic_list(ctx, domid, &n);
+          for (int i = 0; list && i < n; i++) {
+            libxl_device_nic& d = list[i];
+            Nic o;
+            o.devid = d.devid;
+            o.backendDomid = d.backend_domid;
+            char mac[18];
+            std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", d.mac[0], d.mac[1],
+                          d.mac[2], d.mac[3], d.mac[4], d.mac[5]);
+            o.mac = mac;
+            if (d.ip) o.hasIp = true, o.ip = d.ip;
+            if (d.bridge) o.hasBridge = true, o.bridge = d.bridge;
+            o.script = d.script ? d.script : "";
+            const char* t = libxl_nic_type_to_string(d.nictype);
+            o.nictype = t ? t : "unknown";
+            libxl_nicinfo ni;
+            libxl_nicinfo_init(&ni);
+            if (libxl_device_nic_getinfo(ctx, domid, &d, &ni) == 0 && ni.backend) {
+              std::string be = ni.backend;
+              o.hasRate = xsRead(be + "/rate", &o.rate);
+              o.hasBackendVifname = xsRead(be + "/vifname", &o.backendVifname);
+            }
+            libxl_nicinfo_dispose(&ni);
+            out->push_back(std::move(o));
+          }
+          if (list) libxl_device_nic_list_free(list, n);
+          if (!out->empty() && domid != 0) {
+            libxl_domain_config cfg;
+            libxl_domain_config_init(&cfg);
+            if (libxl_retrieve_domain_configuration(ctx, domid, &cfg, nullptr) == 0) {
+              for (int i = 0; i < cfg.num_nics; i++) {
+                const libxl_device_nic& c = cfg.nics[i];
+                for (Nic& o : *out) {
+                  if (o.devid != c.devid) continue;
+                  if (c.model) o.hasModel = true, o.model = c.model;
+                  if (c.ifname) o.hasIfname = true, o.ifname = c.ifname;
+                }
+              }
+            }
+            libxl_domain_config_dispose(&cfg);
+          }
+          return Failure{};
+        },
+        [out](Napi::Env env) {
+          auto strOrNull = [env](bool has, const std::string& s) {
+            return has ? Napi::Value(Napi::String::New(env, s)) : env.Null();
+          };
+          Napi::Array a = Napi::Array::New(env, out->size());
+          for (size_t i = 0; i < out->size(); i++) {
+            const Nic& d = (*out)[i];
+            Napi::Object o = Napi::Object::New(env);
+            o.Set("devid", d.devid);
+            o.Set("backendDomid", d.backendDomid);
+            o.Set("mac", d.mac);
+            o.Set("ip", strOrNull(d.hasIp, d.ip));
+            o.Set("bridge", strOrNull(d.hasBridge, d.bridge));
+            o.Set("script", d.script);
+            o.Set("nictype", d.nictype);
+            o.Set("model", strOrNull(d.hasModel, d.model));
+            o.Set("ifname", strOrNull(d.hasIfname, d.ifname));
+            o.Set("backendRate", strOrNull(d.hasRate, d.rate));
+            o.Set("backendVifname", strOrNull(d.hasBackendVifname, d.backendVifname));
+            a.Set(i, o);
+          }
+          return a;
+        });
+  }
+
+  // nicRemove(domid, devid): Promise<void>
+  // What `xl network-detach DOMAIN DEVID` does: libxl_devid_to_device_nic, then
+  // libxl_device_nic_remove(ctx, domid, &nic, NULL). NULL ao_how makes the asynchronous operation
+  // synchronous on this worker thread (as cdromInsert does): libxl asks the frontend to close,
+  // waits for the backend (forcing it after its timeout), runs the vif hotplug script `offline`
+  // (its child's SIGCHLD reaches libxl through the context's forwarder) and updates the stored
+  // domain configuration. Rejects with libxlError: ERROR_FAIL (-3) no vif `devid`.
+  Napi::Value NicRemove(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.nicRemove(domid: number, devid: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 2, usage) || !CheckDomid(info, 0, usage, &domid))
+      return info.Env().Undefined();
+    if (!info[1].IsNumber()) {
+      Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    double dv = info[1].As<Napi::Number>().DoubleValue();
+    if (!(dv >= 0 && dv <= 65535) || dv != static_cast<double>(static_cast<int>(dv))) {
+      Napi::TypeError::New(info.Env(), std::string("devid must be an integer 0..65535; usage: ") +
+                                           usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    int devid = static_cast<int>(dv);
+    if (!Open(info.Env())) return info.Env().Undefined();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_device_nic_remove",
+        [ctx, domid, devid]() {
+          libxl_device_nic nic;
+          libxl_device_nic_init(&nic);
+          int rc = libxl_devid_to_device_nic(ctx, domid, devid, &nic);
+          if (rc < 0) {
+            libxl_device_nic_dispose(&nic);
+            return Failure::Libxl(rc, "libxl_devid_to_device_nic");
+          }
+          rc = libxl_device_nic_remove(ctx, domid, &nic, nullptr);
+          libxl_device_nic_dispose(&nic);
+          return rc < 0 ? Failure::Libxl(rc, "libxl_device_nic_remove") : Failure{};
+        },
+        nullptr);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // vCPUs and credit2 (issue 10, §2 live changes): vcpuList, setVcpuOnline, setVcpuAffinity,
+  // schedParamsGet, schedCredit2Set. Argument ranges (count ≤ maxvcpus, pCPU < nr_cpus, weight,
+  // cap) are checked by src/vcpus.ts first; here only types and what a bitmap can hold.
+
+  // A JS array of pCPU ids (integers 0..4095) as a vector, or a TypeError with `usage`.
+  static bool CheckCpuArray(const Napi::CallbackInfo& info, size_t i, const char* usage,
+                            std::vector<int>* out) {
+    if (info.Length() <= i || !info[i].IsArray()) {
+      Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
+      return false;
+    }
+    Napi::Array a = info[i].As<Napi::Array>();
+    for (uint32_t k = 0; k < a.Length(); k++) {
+      Napi::Value v = a.Get(k);
+      double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+      if (!(d >= 0 && d < 4096) || d != static_cast<double>(static_cast<int>(d))) {
+        Napi::TypeError::New(info.Env(),
+                             std::string("pCPU ids must be integers 0..4095; usage: ") + usage)
+            .ThrowAsJavaScriptException();
+        return false;
+      }
+      out->push_back(static_cast<int>(d));
+    }
+    return true;
+  }
+
+  // A pCPU bitmap of libxl_get_max_cpus bits (libxl_cpu_bitmap_alloc with 0, as xl's
+  // vcpu-pin) with `cpus` set; ERROR_INVAL when one does not fit. The caller disposes `map`.
+  static int CpuBitmap(libxl_ctx* ctx, const std::vector<int>& cpus, libxl_bitmap* map) {
+    libxl_bitmap_init(map);
+    int rc = libxl_cpu_bitmap_alloc(ctx, map, 0);
+    if (rc < 0) return rc;
+    for (int c : cpus) {
+      if (c >= static_cast<int>(map->size) * 8) return ERROR_INVAL;
+      libxl_bitmap_set(map, c);
+    }
+    return 0;
+  }
+
+  // vcpuList(domid): Promise<RawVcpu[]>
+  // libxl_list_vcpu (one libxl_vcpuinfo per vCPU id 0..max_vcpu_id: xc_vcpu_getinfo and
+  // xc_vcpu_getaffinity), freed with libxl_vcpuinfo_list_free. Affinity bitmaps are as wide as
+  // libxl_get_max_cpus rounds up to bytes, and Xen's "all" sets every bit: only bits below the
+  // nr_cpus libxl_list_vcpu reports (physinfo max_cpu_id + 1) are returned. NULL from libxl (no
+  // such domain, or a failure it logs) rejects with ERROR_FAIL; the TS layer checked the domain.
+  Napi::Value VcpuList(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.vcpuList(domid: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 1, usage) || !CheckDomid(info, 0, usage, &domid) || !Open(info.Env()))
+      return info.Env().Undefined();
+    struct Vcpu {
+      uint32_t vcpuid = 0, cpu = 0;
+      bool online = false, blocked = false, running = false;
+      uint64_t timeNs = 0;
+      std::vector<int> hard, soft;
+    };
+    auto out = std::make_shared<std::vector<Vcpu>>();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_list_vcpu",
+        [ctx, out, domid]() {
+          int n = 0, nrCpus = 0;
+          libxl_vcpuinfo* list = libxl_list_vcpu(ctx, domid, &n, &nrCpus);
+          if (!list) return Failure::Libxl(ERROR_FAIL, "libxl_list_vcpu");
+          auto bits = [nrCpus](const libxl_bitmap& m) {
+            std::vector<int> v;
+            for (int c = 0; c < nrCpus && c < static_cast<int>(m.size) * 8; c++)
+              if (libxl_bitmap_test(&m, c)) v.push_back(c);
+            return v;
+          };
+          for (int i = 0; i < n; i++) {
+            const libxl_vcpuinfo& v = list[i];
+            Vcpu o;
+            o.vcpuid = v.vcpuid;
+            o.cpu = v.cpu;
+            o.online = v.online;
+            o.blocked = v.blocked;
+            o.running = v.running;
+            o.timeNs = v.vcpu_time;
+            o.hard = bits(v.cpumap);
+            o.soft = bits(v.cpumap_soft);
+            out->push_back(std::move(o));
+          }
+          libxl_vcpuinfo_list_free(list, n);
+          return Failure{};
+        },
+        [out](Napi::Env env) {
+          auto toArray = [env](const std::vector<int>& v) {
+            Napi::Array a = Napi::Array::New(env, v.size());
+            for (size_t k = 0; k < v.size(); k++) a.Set(k, v[k]);
+            return a;
+          };
+          Napi::Array a = Napi::Array::New(env, out->size());
+          for (size_t i = 0; i < out->size(); i++) {
+            const Vcpu& v = (*out)[i];
+            Napi::Object o = Napi::Object::New(env);
+            o.Set("vcpuid", v.vcpuid);
+            o.Set("cpu", v.cpu);
+            o.Set("online", v.online);
+            o.Set("blocked", v.blocked);
+            o.Set("running", v.running);
+            o.Set("vcpuTimeNs", static_cast<double>(v.timeNs));
+            o.Set("hard", toArray(v.hard));
+            o.Set("soft", toArray(v.soft));
+            a.Set(i, o);
+          }
+          return a;
+        });
+  }
+
+  // setVcpuOnline(domid, count): Promise<void>
+  // What `xl vcpu-set DOMAIN COUNT` does: a bitmap of `count` bits, all set (vCPUs
+  // 0..count-1 online, the others offline), to libxl_set_vcpuonline(ctx, domid, &map, NULL)
+  // (synchronous on this worker thread). libxl writes xenstore cpu/<N>/availability for a PV or
+  // PVH guest (the guest acts on it) and asks QEMU (device_add/device_del over QMP) for HVM;
+  // it fails with ERROR_FAIL when count exceeds max_vcpu_id + 1.
+  Napi::Value SetVcpuOnline(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.setVcpuOnline(domid: number, count: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 2, usage) || !CheckDomid(info, 0, usage, &domid))
+      return info.Env().Undefined();
+    double dc = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+    if (!(dc >= 1 && dc <= 4096) || dc != static_cast<double>(static_cast<int>(dc))) {
+      Napi::TypeError::New(info.Env(), std::string("count must be an integer 1..4096; usage: ") +
+                                           usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    int count = static_cast<int>(dc);
+    if (!Open(info.Env())) return info.Env().Undefined();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_set_vcpuonline",
+        [ctx, domid, count]() {
+          libxl_bitmap map;
+          libxl_bitmap_init(&map);
+          int rc = libxl_bitmap_alloc(ctx, &map, count);
+          if (rc == 0) {
+            for (int c = 0; c < count; c++) libxl_bitmap_set(&map, c);
+            rc = libxl_set_vcpuonline(ctx, domid, &map, nullptr);
+          }
+          libxl_bitmap_dispose(&map);
+          return rc < 0 ? Failure::Libxl(rc, "libxl_set_vcpuonline") : Failure{};
+        },
+        nullptr);
+  }
+
+  // setVcpuAffinity(domid, vcpu | 'all', maxVcpus, hard, soft | null): Promise<void>
+  // What `xl vcpu-pin DOMAIN VCPU HARD [SOFT]` does: pCPU bitmaps, then
+  // libxl_set_vcpuaffinity(ctx, domid, vcpu, &hard, soft ? &soft : NULL), or for 'all'
+  // libxl_set_vcpuaffinity_all(ctx, domid, maxVcpus, ...) (every vCPU 0..maxVcpus-1). A NULL
+  // soft map leaves the soft affinity as it is. Xen refuses (EINVAL → ERROR_FAIL) a hard set
+  // with no online pCPU of the domain's cpupool.
+  Napi::Value SetVcpuAffinity(const Napi::CallbackInfo& info) {
+    const char* usage =
+        "ctx.setVcpuAffinity(domid: number, vcpu: number | 'all', maxVcpus: number, hard: "
+        "number[], soft: number[] | null)";
+    uint32_t domid;
+    if (!CheckArgc(info, 5, usage) || !CheckDomid(info, 0, usage, &domid))
+      return info.Env().Undefined();
+    bool all = info[1].IsString() && info[1].As<Napi::String>().Utf8Value() == "all";
+    double dv = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -1;
+    double dm = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -1;
+    if ((!all && (!(dv >= 0 && dv < 4096) || dv != static_cast<double>(static_cast<int>(dv)))) ||
+        !(dm >= 1 && dm <= 4096) || dm != static_cast<double>(static_cast<int>(dm))) {
+      Napi::TypeError::New(info.Env(),
+                           std::string("vcpu must be 0..4095 or 'all', maxVcpus 1..4096; usage: ") +
+                               usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    std::vector<int> hard, soft;
+    bool hasSoft = !info[4].IsNull();
+    if (!CheckCpuArray(info, 3, usage, &hard) || (hasSoft && !CheckCpuArray(info, 4, usage, &soft)))
+      return info.Env().Undefined();
+    if (!Open(info.Env())) return info.Env().Undefined();
+    uint32_t vcpu = all ? 0 : static_cast<uint32_t>(dv);
+    unsigned int maxVcpus = static_cast<unsigned int>(dm);
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, all ? "xendeck:libxl_set_vcpuaffinity_all" : "xendeck:libxl_set_vcpuaffinity",
+        [ctx, domid, all, vcpu, maxVcpus, hard, soft, hasSoft]() {
+          libxl_bitmap hmap, smap;
+          libxl_bitmap_init(&smap);
+          int rc = CpuBitmap(ctx, hard, &hmap);
+          if (rc == 0 && hasSoft) rc = CpuBitmap(ctx, soft, &smap);
+          const char* call = all ? "libxl_set_vcpuaffinity_all" : "libxl_set_vcpuaffinity";
+          if (rc == 0) {
+            rc = all ? libxl_set_vcpuaffinity_all(ctx, domid, maxVcpus, &hmap,
+                                                  hasSoft ? &smap : nullptr)
+                     : libxl_set_vcpuaffinity(ctx, domid, vcpu, &hmap, hasSoft ? &smap : nullptr);
+          } else {
+            call = "libxl_cpu_bitmap_alloc";
+          }
+          libxl_bitmap_dispose(&hmap);
+          libxl_bitmap_dispose(&smap);
+          return rc < 0 ? Failure::Libxl(rc, call) : Failure{};
+        },
+        nullptr);
+  }
+
+  // schedParamsGet(domid): Promise<RawSchedParams>
+  // libxl_domain_sched_params_get: `sched` is the scheduler of the domain's cpupool
+  // (libxl_scheduler_to_string: "credit2", "credit", "rtds", "null", "arinc653"), then that
+  // scheduler's parameters; the fields it does not have stay -1 (LIBXL_DOMAIN_SCHED_PARAM_*_DEFAULT).
+  Napi::Value SchedParamsGet(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.schedParamsGet(domid: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 1, usage) || !CheckDomid(info, 0, usage, &domid) || !Open(info.Env()))
+      return info.Env().Undefined();
+    struct P {
+      std::string sched;
+      int weight = -1, cap = -1;
+    };
+    auto out = std::make_shared<P>();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_domain_sched_params_get",
+        [ctx, out, domid]() {
+          libxl_domain_sched_params p;
+          libxl_domain_sched_params_init(&p);
+          int rc = libxl_domain_sched_params_get(ctx, domid, &p);
+          if (rc == 0) {
+            const char* s = libxl_scheduler_to_string(p.sched);
+            out->sched = s ? s : "unknown";
+            out->weight = p.weight;
+            out->cap = p.cap;
+          }
+          libxl_domain_sched_params_dispose(&p);
+          return rc < 0 ? Failure::Libxl(rc, "libxl_domain_sched_params_get") : Failure{};
+        },
+        [out](Napi::Env env) {
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("sched", out->sched);
+          o.Set("weight", out->weight);
+          o.Set("cap", out->cap);
+          return o;
+        });
+  }
+
+  // schedCredit2Set(domid, weight, cap): Promise<void>; -1 keeps a field as it is.
+  // libxl_domain_sched_params_set with sched LIBXL_SCHEDULER_CREDIT2 (libxl reads the domain's
+  // current parameters, overrides the given ones and calls xc_sched_credit2_domain_set; libxl
+  // refuses a weight outside 1..65535 with ERROR_INVAL, Xen a cap above 100 × the domain's vCPUs
+  // with EINVAL, and a domain whose cpupool runs another scheduler).
+  Napi::Value SchedCredit2Set(const Napi::CallbackInfo& info) {
+    const char* usage = "ctx.schedCredit2Set(domid: number, weight: number, cap: number)";
+    uint32_t domid;
+    if (!CheckArgc(info, 3, usage) || !CheckDomid(info, 0, usage, &domid))
+      return info.Env().Undefined();
+    double dw = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -2;
+    double dc = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -2;
+    auto okInt = [](double d) {
+      return d >= -1 && d <= 2147483647.0 && d == static_cast<double>(static_cast<int>(d));
+    };
+    if (!okInt(dw) || !okInt(dc)) {
+      Napi::TypeError::New(info.Env(),
+                           std::string("weight and cap must be integers (-1: keep); usage: ") + usage)
+          .ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    int weight = static_cast<int>(dw), cap = static_cast<int>(dc);
+    if (!Open(info.Env())) return info.Env().Undefined();
+    libxl_ctx* ctx = h_.ctx;
+    return Run(
+        info, "xendeck:libxl_domain_sched_params_set",
+        [ctx, domid, weight, cap]() {
+          libxl_domain_sched_params p;
+          libxl_domain_sched_params_init(&p);
+          p.sched = LIBXL_SCHEDULER_CREDIT2;
+          p.weight = weight < 0 ? LIBXL_DOMAIN_SCHED_PARAM_WEIGHT_DEFAULT : weight;
+          p.cap = cap < 0 ? LIBXL_DOMAIN_SCHED_PARAM_CAP_DEFAULT : cap;
+          int rc = libxl_domain_sched_params_set(ctx, domid, &p);
+          libxl_domain_sched_params_dispose(&p);
+          return rc < 0 ? Failure::Libxl(rc, "libxl_domain_sched_params_set") : Failure{};
         },
         nullptr);
   }

@@ -14,6 +14,7 @@ export { type LibxlHostOptions, openLibxlHost } from './libxl-host.js';
 export { DOMU_MIN_TARGET_KiB } from './limits.js';
 export { computeRates, VBD_SECTOR_BYTES } from './metrics/rates.js';
 export * from './rfb-protocol.js';
+export * from './saved-image.js';
 export { burstPattern, MAX_BURST_BYTES } from './simulated/fake-console.js';
 export {
   type RfbKeyEvent,
@@ -23,10 +24,10 @@ export {
 } from './simulated/rfb-server.js';
 export {
   createSimulatedHost,
+  SIMULATED_BRIDGES,
   type SimulatedHost,
   type SimulatedHostOptions,
 } from './simulated-host.js';
-export * from './saved-image.js';
 export * from './types.js';
 export { credit2CapMax } from './vcpus.js';
 export { xenPresent } from './xen-present.js';

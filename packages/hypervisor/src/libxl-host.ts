@@ -23,9 +23,11 @@ import {
   type NativeContext,
   type RawDisk,
   type RawDominfo,
+  type RawVcpu,
   type RawXenstatDomain,
   type RawXenstatNode,
 } from './native.js';
+import { checkNicDevid, checkNicDomain, readNicSpec, toDomainNic } from './nics.js';
 import {
   checkRestoreSource,
   checkSavable,
@@ -45,6 +47,7 @@ import type {
   DomainEvent,
   DomainInfo,
   DomainMetrics,
+  DomainNic,
   DomainOperation,
   DomainState,
   DomainType,
@@ -53,12 +56,23 @@ import type {
   MetricsSnapshot,
   SaveOptions,
   SaveResult,
+  SchedCredit2,
   TextConsole,
   TextConsoleKind,
   VbdBackendType,
+  VcpuInfo,
   VirtCap,
   VncEndpoint,
 } from './types.js';
+import {
+  checkCpuSet,
+  checkCredit2,
+  checkVcpuChangeState,
+  checkVcpuCount,
+  checkVcpuCountType,
+  checkVcpuId,
+  checkVcpuIdType,
+} from './vcpus.js';
 import { XEN_PRIVCMD_PATHS, xenPresent } from './xen-present.js';
 
 /** Options of {@link openLibxlHost}. */
@@ -228,6 +242,30 @@ export function toDomainDisk(d: RawDisk): DomainDisk {
     devtype: d.isCdrom ? 'cdrom' : 'disk',
     format,
     readonly: !d.readwrite,
+  };
+}
+
+/**
+ * Converts one libxl_vcpuinfo (the addon's vcpuList) to the contract's VcpuInfo: state `offline`
+ * unless online, then `running` (on a pCPU now), `blocked`, else `runnable` (waiting for a pCPU,
+ * or its domain is paused); `cpu` null while offline (xl vcpu-list prints `-`).
+ */
+export function toVcpuInfo(v: RawVcpu): VcpuInfo {
+  const state: VcpuInfo['state'] = !v.online
+    ? 'offline'
+    : v.running
+      ? 'running'
+      : v.blocked
+        ? 'blocked'
+        : 'runnable';
+  return {
+    vcpu: v.vcpuid,
+    cpu: v.online ? v.cpu : null,
+    online: v.online,
+    state,
+    cpuTimeNs: v.vcpuTimeNs,
+    hardAffinity: [...v.hard],
+    softAffinity: [...v.soft],
   };
 }
 
@@ -881,38 +919,175 @@ class LibxlHost implements Hypervisor {
     return { domid, name, output: r.output };
   }
 
-  // STUBS (issue 10): replaced by the implementations.
-
-  async vcpuList(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'vcpuList is not implemented yet');
+  /**
+   * libxl_domain_info (DOMAIN_NOT_FOUND), then the addon's vcpuList (libxl_list_vcpu), converted
+   * by {@link toVcpuInfo}. Throws INVALID_ARGUMENT, DOMAIN_NOT_FOUND, LIBXL_ERROR.
+   */
+  async vcpuList(domid: number): Promise<VcpuInfo[]> {
+    checkDomid(domid);
+    await this.domainInfo(domid);
+    const raw = await this.call((c) => c.vcpuList(domid), { domid });
+    return raw.map(toVcpuInfo).sort((a, b) => a.vcpu - b.vcpu);
   }
 
-  async setVcpus(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'setVcpus is not implemented yet');
+  /**
+   * `xl vcpu-set`: the checks of `vcpus.ts` against libxl_domain_info (count 1..maxVcpus, a
+   * domain that is not shutdown/crashed/dying), then the addon's setVcpuOnline
+   * (libxl_set_vcpuonline). The guest brings the vCPUs up or down itself (PV/PVH: xenstore
+   * `cpu/<N>/availability`), so `vcpuList` and `domainInfo().vcpus` follow within a moment.
+   * Throws INVALID_ARGUMENT, DOMAIN_NOT_FOUND, INVALID_STATE, LIBXL_ERROR.
+   */
+  async setVcpus(domid: number, count: number): Promise<void> {
+    checkDomid(domid);
+    checkVcpuCountType(count);
+    const info = await this.domainInfo(domid);
+    checkVcpuCount(domid, count, info.maxVcpus);
+    checkVcpuChangeState(domid, info.state);
+    await this.call((c) => c.setVcpuOnline(domid, count), { domid, count });
   }
 
-  async pinVcpu(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'pinVcpu is not implemented yet');
+  /**
+   * `xl vcpu-pin`: the checks of `vcpus.ts` (vCPU id below maxVcpus from libxl_domain_info, pCPU
+   * sets non-empty and below libxl_physinfo.nr_cpus), then the addon's setVcpuAffinity
+   * (libxl_set_vcpuaffinity, or libxl_set_vcpuaffinity_all for `'all'`). Throws
+   * INVALID_ARGUMENT, DOMAIN_NOT_FOUND, LIBXL_ERROR.
+   */
+  async pinVcpu(
+    domid: number,
+    vcpu: number | 'all',
+    hard: readonly number[],
+    soft?: readonly number[],
+  ): Promise<void> {
+    checkDomid(domid);
+    checkVcpuIdType(vcpu);
+    const [info, physinfo] = await Promise.all([
+      this.domainInfo(domid),
+      this.call((c) => c.physinfo()),
+    ]);
+    checkVcpuId(domid, vcpu, info.maxVcpus);
+    const hardSet = checkCpuSet('hard', hard, physinfo.nrCpus);
+    const softSet = soft === undefined ? null : checkCpuSet('soft', soft, physinfo.nrCpus);
+    await this.call((c) => c.setVcpuAffinity(domid, vcpu, info.maxVcpus, hardSet, softSet), {
+      domid,
+      vcpu,
+    });
   }
 
-  async schedCredit2(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'schedCredit2 is not implemented yet');
+  /** libxl_domain_sched_params_get, refused with INVALID_STATE unless the scheduler is credit2. */
+  private async credit2Params(domid: number): Promise<SchedCredit2> {
+    const p = await this.call((c) => c.schedParamsGet(domid), { domid });
+    if (p.sched !== 'credit2') {
+      throw new HypervisorError(
+        'INVALID_STATE',
+        `domid ${domid} runs under the ${p.sched} scheduler, not credit2`,
+        { domid, scheduler: p.sched },
+      );
+    }
+    return { weight: p.weight, cap: p.cap };
   }
 
-  async setSchedCredit2(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'setSchedCredit2 is not implemented yet');
+  /**
+   * `xl sched-credit2 -d DOMAIN`: libxl_domain_info (DOMAIN_NOT_FOUND), then the addon's
+   * schedParamsGet (libxl_domain_sched_params_get). Throws INVALID_ARGUMENT, DOMAIN_NOT_FOUND,
+   * INVALID_STATE (the domain's cpupool does not run credit2), LIBXL_ERROR.
+   */
+  async schedCredit2(domid: number): Promise<SchedCredit2> {
+    checkDomid(domid);
+    await this.domainInfo(domid);
+    return this.credit2Params(domid);
   }
 
-  async domainNics(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'domainNics is not implemented yet');
+  /**
+   * `xl sched-credit2 -d DOMAIN -w WEIGHT -c CAP`: the ranges of `vcpus.ts` (cap up to 100 ×
+   * maxVcpus from libxl_domain_info), the scheduler checked as in {@link schedCredit2}, then the
+   * addon's schedCredit2Set (libxl_domain_sched_params_set; a field left out is passed as -1,
+   * LIBXL_DOMAIN_SCHED_PARAM_*_DEFAULT, which libxl leaves as it is). Throws INVALID_ARGUMENT,
+   * DOMAIN_NOT_FOUND, INVALID_STATE, LIBXL_ERROR.
+   */
+  async setSchedCredit2(domid: number, params: Partial<SchedCredit2>): Promise<void> {
+    checkDomid(domid);
+    const info = await this.domainInfo(domid);
+    const checked = checkCredit2(params, info.maxVcpus);
+    await this.credit2Params(domid);
+    await this.call((c) => c.schedCredit2Set(domid, checked.weight ?? -1, checked.cap ?? -1), {
+      domid,
+    });
   }
 
-  async nicAttach(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'nicAttach is not implemented yet');
+  /**
+   * The domain's vifs: libxl_domain_info (DOMAIN_NOT_FOUND), then the addon's nicList
+   * (libxl_device_nic_list + the backend's xenstore `rate`/`vifname` + model from the stored
+   * config), converted by `toDomainNic` (nics.ts), by devid. Throws INVALID_ARGUMENT,
+   * DOMAIN_NOT_FOUND, LIBXL_ERROR.
+   */
+  async domainNics(domid: number): Promise<DomainNic[]> {
+    checkDomid(domid);
+    await this.domainInfo(domid);
+    const raw = await this.call((c) => c.nicList(domid), { domid });
+    return raw.map((r) => toDomainNic(domid, r)).sort((a, b) => a.devid - b.devid);
   }
 
-  async nicDetach(): Promise<never> {
-    throw new HypervisorError('LIBXL_ERROR', 'nicDetach is not implemented yet');
+  /**
+   * `xl network-attach <domid> <piece>...`, spawned with an argument array: xl parses each piece
+   * with its own parse_nic_config and fills libxl's defaults (random MAC, next devid), so the
+   * attached vif is exactly what the same line in a shell gives (the `xl` twin is the real
+   * command). The spec is first read with xl-config's grammar (`readNicSpec`: INVALID_ARGUMENT for
+   * what xl would ignore). The new vif is the devid that was not there before. Throws
+   * INVALID_ARGUMENT, INVALID_STATE (dom0), DOMAIN_NOT_FOUND, LIBXL_ERROR (xl failed or timed
+   * out; `details.output`).
+   */
+  async nicAttach(domid: number, spec: string): Promise<DomainNic> {
+    checkDomid(domid);
+    const { args } = readNicSpec(spec);
+    checkNicDomain(domid, 'nicAttach');
+    const before = new Set((await this.domainNics(domid)).map((n) => n.devid));
+    const { code, output, timedOut, spawnError } = await this.runXl([
+      'network-attach',
+      String(domid),
+      ...args,
+    ]);
+    if (spawnError || timedOut || code !== 0) {
+      const why = spawnError
+        ? `cannot run ${this.xlPath}: ${spawnError}`
+        : timedOut
+          ? `xl network-attach timed out after ${this.createTimeoutMs} ms`
+          : `xl network-attach exited with ${code}`;
+      throw new HypervisorError('LIBXL_ERROR', `${why}: ${output.trim()}`, {
+        domid,
+        spec,
+        exitCode: code,
+        output,
+      });
+    }
+    const added = (await this.domainNics(domid)).find((n) => !before.has(n.devid));
+    if (!added) {
+      throw new HypervisorError(
+        'LIBXL_ERROR',
+        `xl network-attach succeeded but domid ${domid} has no new vif: ${output.trim()}`,
+        { domid, spec, output },
+      );
+    }
+    return added;
+  }
+
+  /**
+   * `xl network-detach DOMAIN DEVID`: the vif must be in {@link domainNics} (INVALID_ARGUMENT
+   * otherwise), then the addon's nicRemove (libxl_device_nic_remove, synchronous on a worker
+   * thread). Throws INVALID_ARGUMENT, INVALID_STATE (dom0), DOMAIN_NOT_FOUND, LIBXL_ERROR.
+   */
+  async nicDetach(domid: number, devid: number): Promise<void> {
+    checkDomid(domid);
+    checkNicDevid(devid);
+    checkNicDomain(domid, 'nicDetach');
+    const nics = await this.domainNics(domid);
+    if (!nics.some((n) => n.devid === devid)) {
+      throw new HypervisorError('INVALID_ARGUMENT', `domid ${domid} has no vif ${devid}`, {
+        domid,
+        devid,
+        devids: nics.map((n) => n.devid),
+      });
+    }
+    await this.call((c) => c.nicRemove(domid, devid), { domid, devid });
   }
 
   async close(): Promise<void> {

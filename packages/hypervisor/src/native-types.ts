@@ -170,6 +170,60 @@ export interface RawDisk {
   backendParams: string | null;
 }
 
+/**
+ * One entry of libxl_device_nic_list (what `xl network-list` lists), with the backend's xenstore
+ * `rate` and `vifname`, and model/ifname from libxl_retrieve_domain_configuration (null when
+ * unset or unavailable). See `NicList` in native/xendeck_xen.cc.
+ */
+export interface RawNic {
+  /** libxl_device_nic.devid. */
+  devid: number;
+  /** libxl_device_nic.backend_domid. */
+  backendDomid: number;
+  /** libxl_device_nic.mac, lowercase `xx:xx:xx:xx:xx:xx`. */
+  mac: string;
+  /** libxl_device_nic.ip (`ip=`), null when unset. */
+  ip: string | null;
+  /** libxl_device_nic.bridge. */
+  bridge: string | null;
+  /** libxl_device_nic.script ("" when unset). */
+  script: string;
+  /** libxl_nic_type_to_string(nictype): "vif" or "vif_ioemu". */
+  nictype: string;
+  /** Stored config's `model=`, null when unset. */
+  model: string | null;
+  /** Stored config's `vifname=` (ifname), null when unset. */
+  ifname: string | null;
+  /** xenstore `<backend>/rate`: "<bytes per interval>,<interval µs>", null when unlimited. */
+  backendRate: string | null;
+  /** xenstore `<backend>/vifname`, null when unset. */
+  backendVifname: string | null;
+}
+
+/** One libxl_vcpuinfo from libxl_list_vcpu. */
+export interface RawVcpu {
+  vcpuid: number;
+  /** pCPU it runs or last ran on (meaningless while offline). */
+  cpu: number;
+  online: boolean;
+  blocked: boolean;
+  running: boolean;
+  /** vcpu_time, ns. */
+  vcpuTimeNs: number;
+  /** Hard affinity (cpumap): set bits below nr_cpus, ascending. */
+  hard: number[];
+  /** Soft affinity (cpumap_soft): set bits below nr_cpus, ascending. */
+  soft: number[];
+}
+
+/** libxl_domain_sched_params from libxl_domain_sched_params_get (fields a scheduler lacks are -1). */
+export interface RawSchedParams {
+  /** libxl_scheduler_to_string of the domain's cpupool scheduler, e.g. "credit2", "credit". */
+  sched: string;
+  weight: number;
+  cap: number;
+}
+
 /** A libxl context (libxl_ctx + xenstore handle + SIGCHLD forwarding + optional watch thread). */
 export interface NativeContext {
   physinfo(): Promise<RawPhysinfo>;
@@ -221,6 +275,44 @@ export interface NativeContext {
    * CD-ROM drive `vdev`, the file cannot be opened, or QEMU refused (libxl logs why on stderr).
    */
   cdromInsert(domid: number, vdev: string, target: string | null): Promise<void>;
+  /** On a worker thread: libxl_device_nic_list + getinfo + backend xenstore reads (see RawNic). */
+  nicList(domid: number): Promise<RawNic[]>;
+  /**
+   * On a worker thread: libxl_devid_to_device_nic, then libxl_device_nic_remove(ctx, domid, &nic,
+   * NULL) (synchronous). Rejects with `libxlError` ERROR_FAIL (-3) when there is no vif `devid`.
+   */
+  nicRemove(domid: number, devid: number): Promise<void>;
+  /**
+   * On a worker thread: libxl_list_vcpu + libxl_vcpuinfo_list_free. Rejects with `libxlError`
+   * ERROR_FAIL (-3) when libxl returns nothing (no such domain): check the domain first.
+   */
+  vcpuList(domid: number): Promise<RawVcpu[]>;
+  /**
+   * On a worker thread: libxl_set_vcpuonline(ctx, domid, map, NULL) with a bitmap of `count`
+   * bits, all set (`xl vcpu-set`). Rejects with ERROR_FAIL (-3) when count > max_vcpu_id + 1.
+   */
+  setVcpuOnline(domid: number, count: number): Promise<void>;
+  /**
+   * On a worker thread: libxl_set_vcpuaffinity (one vCPU) or libxl_set_vcpuaffinity_all (vCPUs
+   * 0..maxVcpus-1) with pCPU bitmaps (libxl_cpu_bitmap_alloc); `soft` null keeps the soft
+   * affinity. Rejects with ERROR_INVAL when a pCPU does not fit the bitmap, ERROR_FAIL when Xen
+   * refuses (no such vCPU, no usable pCPU in the hard set).
+   */
+  setVcpuAffinity(
+    domid: number,
+    vcpu: number | 'all',
+    maxVcpus: number,
+    hard: number[],
+    soft: number[] | null,
+  ): Promise<void>;
+  /** On a worker thread: libxl_domain_sched_params_get. */
+  schedParamsGet(domid: number): Promise<RawSchedParams>;
+  /**
+   * On a worker thread: libxl_domain_sched_params_set with sched credit2; -1 keeps a field.
+   * Rejects with ERROR_INVAL (weight outside 1..65535), ERROR_FAIL (Xen's EINVAL: cap above
+   * 100 × vCPUs, or not credit2).
+   */
+  schedCredit2Set(domid: number, weight: number, cap: number): Promise<void>;
   /** Stops the watch and SIGCHLD forwarding, frees the context. Throws if calls are in flight. */
   close(): Promise<void>;
 }

@@ -8,14 +8,15 @@
  * are diffed by themselves within ~20 ms, while pause/unpause made "outside" show up at the next
  * `refresh()`, as on real Xen.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { truncate, writeFile } from 'node:fs/promises';
-import type { DiskSpec, ShutdownAction } from '@xendeck/xl-config';
+import { type DiskSpec, guestMac, type ShutdownAction, type VifSpec } from '@xendeck/xl-config';
 import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
 import { configError, readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import { checkNicDevid, checkNicDomain, nicFromSpec, readNicSpec } from './nics.js';
 import {
   checkRestoreSource,
   checkSavable,
@@ -32,14 +33,15 @@ import {
   readSimulatedPayload,
   simulatedConfigJson,
 } from './simulated/saved-domain.js';
-import type {
 import { SimVcpus } from './simulated/vcpus.js';
+import type {
   CreateResult,
   Dom0Memory,
   DomainDisk,
   DomainEvent,
   DomainInfo,
   DomainMetrics,
+  DomainNic,
   DomainOperation,
   DomainState,
   DomainType,
@@ -48,15 +50,13 @@ import { SimVcpus } from './simulated/vcpus.js';
   MetricsSnapshot,
   SaveOptions,
   SaveResult,
+  SchedCredit2,
   TextConsole,
   TextConsoleKind,
-  SchedCredit2,
+  VcpuInfo,
   VirtCap,
   VncEndpoint,
-  VcpuInfo,
 } from './types.js';
-
-/** A domain to start the simulated host with, or to create "outside" with `external.create`. */
 import {
   checkCpuSet,
   checkCredit2,
@@ -66,6 +66,8 @@ import {
   checkVcpuId,
   checkVcpuIdType,
 } from './vcpus.js';
+
+/** A domain to start the simulated host with, or to create "outside" with `external.create`. */
 export interface SimulatedDomainSpec {
   /** Domain name; `Domain-0` is dom0 and always gets domid 0. */
   name: string;
@@ -81,8 +83,15 @@ export interface SimulatedDomainSpec {
   maxVcpus?: number;
   /** Initial state; default `running`. */
   state?: 'running' | 'blocked' | 'paused';
-  /** Network interfaces (vif ids 0..n-1); default 1 for a guest, 0 for dom0. */
+  /** Network interfaces (vif ids 0..n-1); default 1 for a guest, 0 for dom0; `nics.length` when given. */
   vifs?: number;
+  /**
+   * The vifs as the config's `vif = [...]` (parsed by xl-config): what `domainNics` reports, with
+   * libxl's defaults filled in (devid by position, bridge xenbr0, a MAC from the name's hash in
+   * 00:16:3e when none). Default: `vifs` entries `bridge=xenbr0`. `nicAttach`/`nicDetach` edit
+   * this list, so the change survives a reboot, as libxl's stored configuration does.
+   */
+  nics?: VifSpec[];
   /**
    * Block devices with blkback counters in `metricsSnapshot` (`vbd`s); default: the number of
    * non-CD-ROM entries of `disks` when given, else 1 for a guest and 0 for dom0.
@@ -184,6 +193,12 @@ export interface SimulatedHost extends Hypervisor {
   syntheticVnc(domid: number): RfbServer | undefined;
 }
 
+/**
+ * The dom0 bridges of the simulated host (what the server's simulated network view shows):
+ * `nicAttach` to any other bridge fails as vif-bridge does on real Xen.
+ */
+export const SIMULATED_BRIDGES: readonly string[] = ['xenbr0', 'xenbr1'];
+
 /** Memory Xen itself keeps on the simulated host (heap, frame tables), MiB. */
 const SIM_XEN_OVERHEAD_MiB = 160;
 /** Delay before the simulated "xenstore watch" fires and the list is diffed, ms. */
@@ -254,6 +269,10 @@ const DEFAULT_GUESTS: SimulatedDomainSpec[] = [
     maxMemoryMiB: 4096,
     vcpus: 4,
     state: 'running',
+    nics: [
+      { bridge: 'xenbr0', mac: '00:16:3e:4d:b0:01', ip: '192.0.2.21' },
+      { bridge: 'xenbr1', mac: '00:16:3e:4d:b0:02', model: 'e1000', rate: '10MB/s' },
+    ],
     disks: [
       { vdev: 'hda', target: '/dev/vg0/db-01', devtype: 'disk', format: 'raw', readonly: false },
       { vdev: 'hdc', target: null, devtype: 'cdrom', format: 'empty', readonly: true },
@@ -279,7 +298,8 @@ function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
   const guest = s.name !== 'Domain-0';
   const disks = s.disks ?? defaultDisks(s.name, s.vbds ?? (guest ? 1 : 0));
   return {
-    vifs: s.vifs ?? (guest ? 1 : 0),
+    vifs: s.nics?.length ?? s.vifs ?? (guest ? 1 : 0),
+    nics: simNics(s.name, s.nics ?? Array.from({ length: s.vifs ?? (guest ? 1 : 0) }, () => ({}))),
     vbds: s.vbds ?? disks.filter((d) => d.devtype === 'disk').length,
     disks: disks.map((d) => ({ ...d })),
     serial: s.serial ?? true,
@@ -296,6 +316,19 @@ function fullSpec(s: SimulatedDomainSpec): Required<SimulatedDomainSpec> {
     vncPassword: s.vncPassword ?? '',
     vncListen: s.vncListen ?? '127.0.0.1',
   };
+}
+
+/**
+ * A simulated domain's vifs with libxl's defaults filled in: devid (the next after the highest
+ * given, as libxl__device_nic_set_devids), and a MAC in 00:16:3e from the name's hash when none.
+ */
+function simNics(name: string, vifs: readonly VifSpec[]): VifSpec[] {
+  let last = Math.max(-1, ...vifs.map((v) => v.devid ?? -1));
+  return vifs.map((v) => {
+    const devid = v.devid ?? ++last;
+    const bytes = [1, 2, 3].map((k) => Math.floor(hashFraction(`${name}#${devid}`, k) * 256));
+    return { ...v, devid, mac: v.mac ?? guestMac(bytes) };
+  });
 }
 
 /** Fraction of its vCPUs' time a blocked domain burns (a running one follows its LoadPattern). */
@@ -404,7 +437,7 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       cpuTimeNs: 0,
       updatedAt: nowMs(),
       load: loadPatternFor(s.name),
-      nets: Array.from({ length: s.vifs }, (_, id) => ({ id, rxBytes: 0, txBytes: 0 })),
+      nets: s.nics.map((v) => ({ id: v.devid ?? 0, rxBytes: 0, txBytes: 0 })),
       vbds: Array.from({ length: s.vbds }, (_, k) => ({
         devid: XVDA_DEVID + 16 * k,
         rdReqs: 0,
@@ -614,6 +647,20 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   const fakeConsoles = new FakeConsoles();
   hub.subscribe(() => fakeConsoles.sweep((domid) => domains.has(domid)));
 
+  /** Each domain's vCPUs and credit2 parameters (`simulated/vcpus.ts`), made on first use. */
+  const vcpuTables = new WeakMap<SimDomain, SimVcpus>();
+  /** The vCPU table of `d`, its CPU time shared out up to now. */
+  function vcpusOf(d: SimDomain): SimVcpus {
+    advance();
+    let t = vcpuTables.get(d);
+    if (!t) {
+      t = new SimVcpus(d, options.nrCpus ?? 8);
+      vcpuTables.set(d, t);
+    }
+    t.share(d);
+    return t;
+  }
+
   const host: SimulatedHost = {
     kind: 'simulated',
 
@@ -646,20 +693,6 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       out.collectNs = Number(clock() - t0);
       return out;
     },
-
-  /** Each domain's vCPUs and credit2 parameters (`simulated/vcpus.ts`), made on first use. */
-  const vcpuTables = new WeakMap<SimDomain, SimVcpus>();
-  /** The vCPU table of `d`, its CPU time shared out up to now. */
-  function vcpusOf(d: SimDomain): SimVcpus {
-    advance();
-    let t = vcpuTables.get(d);
-    if (!t) {
-      t = new SimVcpus(d, options.nrCpus ?? 8);
-      vcpuTables.set(d, t);
-    }
-    t.share(d);
-    return t;
-  }
 
     async dom0Memory(): Promise<Dom0Memory> {
       advance();
@@ -971,8 +1004,6 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       };
     },
 
-    // STUBS (issue 10): replaced by the implementations.
-
     /**
      * The domain's vCPUs 0..maxVcpus-1: online are 0..vcpus-1 (`running`/`blocked` as the domain,
      * `runnable` while it is paused or going away), each on the first pCPU of its hard affinity
@@ -1025,16 +1056,69 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
       Object.assign(vcpusOf(d).credit2, checked);
     },
 
-    async domainNics(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'domainNics is not implemented yet');
+    /**
+     * The vifs of the domain's config (`vif = [...]`; the spec's `nics`), libxl's defaults filled
+     * in (`nicFromSpec`), with the attach/detach changes since; dom0 has none. Throws
+     * DOMAIN_NOT_FOUND, INVALID_ARGUMENT.
+     */
+    async domainNics(domid: number): Promise<DomainNic[]> {
+      const d = byDomid(domid);
+      return d.spec.nics
+        .map((v) => nicFromSpec(d.domid, d.type, v.devid ?? 0, v.mac ?? '', v))
+        .sort((a, b) => a.devid - b.devid);
     },
 
-    async nicAttach(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'nicAttach is not implemented yet');
+    /**
+     * Adds a vif after the libxl backend's checks (`readNicSpec`: INVALID_ARGUMENT; dom0:
+     * INVALID_STATE); like libxl it refuses a devid already in use (LIBXL_ERROR), takes the
+     * next devid and a random 00:16:3e MAC when none is given. A bridge outside
+     * {@link SIMULATED_BRIDGES} fails as vif-bridge's hotplug does (LIBXL_ERROR). Throws
+     * DOMAIN_NOT_FOUND too.
+     */
+    async nicAttach(domid: number, spec: string): Promise<DomainNic> {
+      const d = byDomid(domid);
+      const { vif } = readNicSpec(spec);
+      checkNicDomain(domid, 'nicAttach');
+      const bridge = vif.bridge ?? 'xenbr0';
+      if (!SIMULATED_BRIDGES.includes(bridge)) {
+        throw new HypervisorError(
+          'LIBXL_ERROR',
+          `xl network-attach exited with 1: /etc/xen/scripts/vif-bridge: Could not find bridge device ${bridge}`,
+          { domid, spec, exitCode: 1 },
+        );
+      }
+      const devid = vif.devid ?? Math.max(-1, ...d.spec.nics.map((v) => v.devid ?? 0)) + 1;
+      const mac = vif.mac ?? guestMac(randomBytes(3));
+      if (d.spec.nics.some((v) => v.devid === devid)) {
+        throw new HypervisorError('LIBXL_ERROR', `domid ${domid} already has a vif ${devid}`, {
+          domid,
+          spec,
+        });
+      }
+      const added: VifSpec = { ...vif, devid, mac };
+      d.spec.nics.push(added);
+      d.nets.push({ id: devid, rxBytes: 0, txBytes: 0 });
+      return nicFromSpec(d.domid, d.type, devid, mac, added);
     },
 
-    async nicDetach(): Promise<never> {
-      throw new HypervisorError('LIBXL_ERROR', 'nicDetach is not implemented yet');
+    /**
+     * Removes vif `devid` (INVALID_ARGUMENT when there is none, or a bad devid; dom0:
+     * INVALID_STATE). Throws DOMAIN_NOT_FOUND too.
+     */
+    async nicDetach(domid: number, devid: number): Promise<void> {
+      checkNicDevid(devid);
+      const d = byDomid(domid);
+      checkNicDomain(domid, 'nicDetach');
+      const i = d.spec.nics.findIndex((v) => v.devid === devid);
+      if (i < 0) {
+        throw new HypervisorError('INVALID_ARGUMENT', `domid ${domid} has no vif ${devid}`, {
+          domid,
+          devid,
+          devids: d.spec.nics.map((v) => v.devid),
+        });
+      }
+      d.spec.nics.splice(i, 1);
+      d.nets = d.nets.filter((n) => n.id !== devid);
     },
 
     async close(): Promise<void> {
@@ -1123,6 +1207,7 @@ async function readSimConfig(
     maxVcpus,
     state: 'running',
     vifs: config.vif?.length ?? 0,
+    nics: config.vif ?? [],
     disks,
     // xl gives an HVM guest a serial pty only when asked (`serial = "pty"` or a list with it).
     serial: config.serial?.includes('pty') ?? false,

@@ -221,7 +221,9 @@ export interface SchedCredit2 {
 
 /**
  * A virtual network interface of a running domain (`xl network-list`). Sources:
- * libxl_device_nic_list for devid, MAC, bridge, model, rate and IP; the backend's vif name
+ * libxl_device_nic_list for devid, MAC, bridge, IP, type and backend; the backend's xenstore
+ * `rate` (libxl_device_nic_list does not read it back); model and `vifname=` from the stored
+ * domain configuration (libxl_retrieve_domain_configuration); the backend's vif name
  * `vif<domid>.<devid>` (`vif<domid>.<devid>-emu` for an HVM guest's emulated twin).
  */
 export interface DomainNic {
@@ -235,15 +237,24 @@ export interface DomainNic {
   vifName: string;
   /** IP address(es) set in the vif spec (`ip=`; libxl_device_nic.ip), else null. */
   ip: string | null;
-  /** Emulated NIC model for HVM (`model=`, e.g. `e1000`), else null. */
+  /**
+   * Emulated NIC model for HVM (`model=`, e.g. `e1000`; stored config), else null (also when
+   * unset: QEMU's default, rtl8139).
+   */
   model: string | null;
   /**
-   * Rate limit in bytes per second (libxl_device_nic.rate_bytes_per_interval scaled by
-   * rate_interval_usecs; `rate=` in the vif spec), null when unlimited.
+   * Rate limit in bytes per second: the backend's xenstore `rate`
+   * ("<rate_bytes_per_interval>,<rate_interval_usecs>") as bytes × 10⁶ / µs (`rate=` in the vif
+   * spec), null when unlimited.
    */
   rateBytesPerSec: number | null;
   /** Backend domain id (libxl_device_nic.backend_domid), 0 for dom0. */
   backendDomid: number;
+  /**
+   * libxl_device_nic.nictype: `ioemu` (vif_ioemu, an HVM guest's default: the PV vif plus an
+   * emulated NIC whose dom0 tap is `<vifName>-emu`) or `vif` (PV only).
+   */
+  type: 'vif' | 'ioemu';
 }
 
 /** What {@link Hypervisor.saveDomain} wrote. */
@@ -458,22 +469,27 @@ export interface Hypervisor {
   setSchedCredit2(domid: number, params: Partial<SchedCredit2>): Promise<void>;
 
   /**
-   * The domain's vifs now (libxl_device_nic_list), by devid. Throws DOMAIN_NOT_FOUND,
-   * INVALID_ARGUMENT (bad domid), LIBXL_ERROR.
+   * The domain's vifs now (libxl_device_nic_list, see {@link DomainNic}), sorted by devid; dom0
+   * has none. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad domid), LIBXL_ERROR.
    */
   domainNics(domid: number): Promise<DomainNic[]>;
 
   /**
-   * Adds a vif to a running domain, as `xl network-attach DOMAIN SPEC` (`spec` is a vif spec in
-   * the config's syntax, e.g. `bridge=xenbr0,mac=00:16:3e:12:34:56`, parsed by @xendeck/xl-config's
-   * vif grammar). Returns the new vif. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad spec: the
-   * grammar's message), INVALID_STATE (dom0), LIBXL_ERROR (e.g. no such bridge: hotplug failed).
+   * Adds a vif to a running domain, as `xl network-attach DOMAIN SPEC...` (`spec` is a vif spec in
+   * the config's syntax, e.g. `bridge=xenbr0,mac=00:16:3e:12:34:56`, read by @xendeck/xl-config's
+   * vif grammar; any piece it warns about is refused). The libxl backend spawns `xl
+   * network-attach <domid> <piece>...` (xl's own parser and defaults: a random 00:16:3e MAC when
+   * none, the next free devid, bridge xenbr0), then finds the new devid in {@link domainNics}.
+   * Returns the new vif. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad spec: the grammar's
+   * message), INVALID_STATE (dom0), LIBXL_ERROR (xl failed, e.g. no such bridge: the hotplug
+   * script failed; `details.output` has xl's output).
    */
   nicAttach(domid: number, spec: string): Promise<DomainNic>;
 
   /**
    * Removes vif `devid` from a running domain, as `xl network-detach DOMAIN DEVID`
-   * (libxl_device_nic_remove). Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (no such vif),
+   * (libxl_devid_to_device_nic + libxl_device_nic_remove, synchronous on a worker thread).
+   * Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad devid, or no such vif), INVALID_STATE (dom0),
    * LIBXL_ERROR.
    */
   nicDetach(domid: number, devid: number): Promise<void>;
