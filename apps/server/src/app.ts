@@ -49,6 +49,7 @@ import { MetricsRing } from './metrics/ring.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { MetricsStore } from './metrics/store.js';
 import { MetricsTokenStore } from './metrics/token.js';
+import { networkRoutes } from './network/routes.js';
 import { configRoutes } from './routes/configs.js';
 import { domainRoutes } from './routes/domains.js';
 import { hostRoutes } from './routes/host.js';
@@ -262,6 +263,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...isoRoutes(context, deps.options?.isos),
     ...autostartRoutes(context),
     ...savedImageRoutes(context),
+    ...networkRoutes(context),
   ];
 
   const app = express();

@@ -61,6 +61,10 @@ export type ServerErrorCode =
   | 'SHRINK_REFUSED'
   /** dom0 has no bridge of that name (`POST /guests` answers it with 400, naming the field). */
   | 'BRIDGE_NOT_FOUND'
+  /** Network (src/network): the running domain has no vif of that devid; with `persist`, the
+   * config's `vif` list has no entry for it (attached without persist), so nothing is changed. */
+  | 'VIF_NOT_FOUND'
+  | 'VIF_NOT_IN_CONFIG'
   /** `<autoDir>/<name>.cfg` is a regular file or a link elsewhere: autostart neither replaces nor deletes it. */
   | 'AUTOSTART_LINK_TAKEN'
   /** Saved images (src/saved-images): no such image; `<saveDir>/<name>` exists already (a save
@@ -99,6 +103,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   SAVED_IMAGE_RESTORED: 409,
   NOT_A_SAVED_IMAGE: 422,
   BRIDGE_NOT_FOUND: 404,
+  VIF_NOT_FOUND: 404,
+  VIF_NOT_IN_CONFIG: 409,
   VG_NOT_FOUND: 404,
   LV_NOT_FOUND: 404,
   IMAGE_NOT_FOUND: 404,

@@ -466,11 +466,11 @@ async function setupFailingWrite() {
 describe('GET /api/v1/guests/host', () => {
   beforeEach(() => setup());
 
-  it('gives the simulated host’s bridge and the directories', async () => {
+  it('gives the simulated host’s bridges and the directories', async () => {
     const res = await f.admin.get('/api/v1/guests/host');
     expect(res.status).toBe(200);
     expect(guestHostSchema.parse(res.body)).toEqual({
-      bridges: ['xenbr0'],
+      bridges: ['xenbr0', 'xenbr1'],
       configDir: f.config.configDir,
       isoDir: f.config.isoDir,
       imageDir: f.config.imageDir,

@@ -6,13 +6,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GuestHost } from '@xendeck/api';
+import { SIMULATED_BRIDGES } from '@xendeck/hypervisor';
 import type { AppContext } from '../context.js';
 
 /** Where Linux lists network interfaces; a bridge has a `bridge/` directory there (sysfs). */
 export const SYS_CLASS_NET = '/sys/class/net';
 
-/** The bridges of the simulated host (the lab's and Debian's usual Xen bridge). */
-export const SIMULATED_BRIDGES: readonly string[] = ['xenbr0'];
+/** The bridges of the simulated host: the hypervisor's list (its `nicAttach` refuses others). */
+export { SIMULATED_BRIDGES };
 
 /**
  * dom0's bridges by name: the interfaces of `sysClassNet` (default {@link SYS_CLASS_NET}) that
