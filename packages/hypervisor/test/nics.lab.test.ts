@@ -46,7 +46,7 @@ if (reason) {
   describeNicContract(
     'libxl (Xen lab)',
     async () => {
-      const host = await openLibxlHost();
+      const host = await openLibxlHost({ createTimeoutMs: 600_000 });
       const dir = await mkdtemp(join(tmpdir(), 'xendeck-lab-nics-'));
       const name = process.env.XENDECK_LAB_NIC_GUEST ?? 'nw-contract';
       const mac = '00:16:3e:5a:00:00';
@@ -77,6 +77,6 @@ if (reason) {
         },
       };
     },
-    240_000,
+    900_000,
   );
 }

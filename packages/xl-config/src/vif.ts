@@ -176,6 +176,16 @@ export function formatVifSpec(vif: VifSpec): string {
   return parts.join(', ');
 }
 
+/**
+ * A vif as the separate arguments `xl network-attach DOMAIN PIECE...` takes (xl parses each
+ * argument as one `key=value`; a comma inside one would become part of its value): the pieces of
+ * {@link formatVifSpec}, in its order. @throws TypeError as formatVifSpec.
+ */
+export function vifSpecPieces(vif: VifSpec): string[] {
+  const spec = formatVifSpec(vif);
+  return spec === '' ? [] : spec.split(', ');
+}
+
 /** A parsed `rate=`: `bytesPerInterval` bytes may be sent every `intervalUsecs` µs (libxl_device_nic fields). */
 export interface VifRate {
   /** Bytes per second, after unit scaling (`b` bits are divided by 8). */

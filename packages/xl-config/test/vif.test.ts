@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatVifSpec, parseVifRate, parseVifSpec } from '../src/index.js';
+import { formatVifSpec, parseVifRate, parseVifSpec, vifSpecPieces } from '../src/index.js';
 import { runHarness } from './harness/harness.mjs';
 
 const harness = process.env.XLU_HARNESS;
@@ -143,5 +143,20 @@ describe.skipIf(!harness)('differential: parseVifRate vs xlu_vif_parse_rate', ()
         );
     });
     expect(bad.slice(0, 5).join('\n')).toBe('');
+  });
+});
+
+describe('vifSpecPieces', () => {
+  it('gives xl network-attach one argument per setting, in formatVifSpec order', () => {
+    expect(
+      vifSpecPieces({
+        bridge: 'xenbr0',
+        mac: '00:16:3e:00:00:01',
+        rate: '10Mb/s',
+        ip: '192.0.2.1 192.0.2.2',
+      }),
+    ).toEqual(['mac=00:16:3e:00:00:01', 'bridge=xenbr0', 'ip=192.0.2.1 192.0.2.2', 'rate=10Mb/s']);
+    expect(vifSpecPieces({})).toEqual([]);
+    expect(() => vifSpecPieces({ bridge: 'a,b' })).toThrow(TypeError);
   });
 });

@@ -18,7 +18,13 @@ import {
   vifAttachRequestSchema,
 } from '@xendeck/api';
 import type { DomainNic } from '@xendeck/hypervisor';
-import { formatVifSpec, guestMac, parseXlConfig, type VifSpec } from '@xendeck/xl-config';
+import {
+  formatVifSpec,
+  guestMac,
+  parseXlConfig,
+  type VifSpec,
+  vifSpecPieces,
+} from '@xendeck/xl-config';
 import { readConfigFile } from '../configs/files.js';
 import type { AppContext } from '../context.js';
 import { runLiveChange } from '../domains/live-change.js';
@@ -61,11 +67,6 @@ function parsePersist(raw: unknown): boolean {
     where: 'query',
     issues: [{ path: 'persist', message: 'persist is 1 or 0' }],
   });
-}
-
-/** The vif spec pieces of an attach, in formatVifSpec's order (`mac=…`, `bridge=…`, …). */
-export function attachSpecPieces(vif: VifSpec): string[] {
-  return formatVifSpec(vif).split(', ');
 }
 
 export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): RouteDef[] {
@@ -135,7 +136,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
         let added: DomainNic | undefined;
         const result = await runLiveChange(ctx, req, res, name, body.persist, {
           action: 'domain.network-attach',
-          xl: { action: 'network-attach', name, spec: attachSpecPieces(vif) },
+          xl: { action: 'network-attach', name, spec: vifSpecPieces(vif) },
           apply: async (id) => {
             added = await hv.nicAttach(id, spec);
           },
