@@ -17,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const simPort = Number(process.env.XENDECK_E2E_SIM_PORT ?? 18090);
 export const SIM_ADMIN_PASSWORD = 'e2e-admin-password-sim';
-const isLab = process.argv.includes('--project=lab');
+const isLab = process.argv.some((a) => a === '--project=lab' || a === '--project=lab-reboot');
 // Created once in the runner process; workers inherit the variable, so they see the same dir.
 process.env.XENDECK_E2E_SIM_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'xendeck-e2e-'));
 /** The simulated host's state dir; its config files are in `sim-etc-xen/` below it. */
@@ -40,6 +40,15 @@ const chromium = {
   trace: 'retain-on-failure' as const,
 };
 
+/** What both lab projects share. */
+const labSettings = {
+  // Real Xen under QEMU TCG: creating a PV guest takes ~11 s, ballooning several seconds.
+  timeout: 240_000,
+  expect: { timeout: 60_000 },
+  use: { ...chromium, baseURL: labUrl(), actionTimeout: 60_000, navigationTimeout: 90_000 },
+  metadata: { adminPassword: labAdminPassword() },
+};
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './artifacts/results',
@@ -58,12 +67,14 @@ export default defineConfig({
     {
       name: 'lab',
       testMatch: /lab\/.*\.spec\.ts/,
-      // Real Xen under QEMU TCG: creating a PV guest takes ~11 s, ballooning several seconds.
-      timeout: 240_000,
-      expect: { timeout: 60_000 },
-      use: { ...chromium, baseURL: labUrl(), actionTimeout: 60_000, navigationTimeout: 90_000 },
-      metadata: { adminPassword: labAdminPassword() },
+      testIgnore: /lab\/autostart\.spec\.ts/,
+      // autostart.spec.ts reboots dom0, so it runs LAST: as this project's teardown, which
+      // Playwright runs after every lab spec, whether they passed or not, and includes in
+      // `--project=lab`. Alone: `--project=lab-reboot`.
+      teardown: 'lab-reboot',
+      ...labSettings,
     },
+    { name: 'lab-reboot', testMatch: /lab\/autostart\.spec\.ts/, ...labSettings },
   ],
   webServer: isLab
     ? undefined

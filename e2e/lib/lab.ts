@@ -160,3 +160,26 @@ export {
 export function labInstallerIso(): string {
   return installerFiles(labCacheDir()).iso;
 }
+
+/**
+ * Reboots the lab's dom0 with `pnpm lab reboot` (xendomains runs at shutdown and boot; QEMU is
+ * started again on the same overlay and vg disk) and resolves once Xendeck answers again, with the
+ * command's exit code, output and the time it took (ms). The lab's env (XDG_CACHE_HOME,
+ * XENDECK_LAB_PORT, XENDECK_LAB_SSH_PORT) is passed on. Only the last lab spec may call it.
+ */
+export function labReboot(
+  timeoutMs = 25 * 60_000,
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      'pnpm',
+      ['--silent', 'lab', 'reboot'],
+      { cwd: repo, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+      },
+    );
+  });
+}
