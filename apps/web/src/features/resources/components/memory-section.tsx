@@ -30,6 +30,8 @@ export function MemorySection({ domain }: { domain: Domain }) {
   const change = useChangeResources(name);
   // The target set from this page, until the domain holds it.
   const [pending, setPending] = useState<number | null>(null);
+  // The last target set from this page (a domU's target is not read back: xl list shows memory).
+  const [lastSet, setLastSet] = useState<number | null>(null);
   const memory = useDomainMemory(name, domain.domid, pending === null ? undefined : 1000);
   const [draft, setDraft] = useState<string | null>(null);
   const [persist, setPersist] = useState(false);
@@ -49,7 +51,7 @@ export function MemorySection({ domain }: { domain: Domain }) {
     return <QueryState isPending={memory.isPending} error={memory.error} what="memory" />;
   }
   const { currentMiB, minMiB, maxMiB, targetMiB } = memory.data;
-  const shownTarget = pending ?? targetMiB;
+  const shownTarget = targetMiB ?? lastSet;
   const value = draft ?? String(Math.round(shownTarget ?? currentMiB));
   const check = checkWholeNumber(value, Math.ceil(minMiB), Math.floor(maxMiB), 'The target (MiB)');
   const command = check.ok ? xlCommand({ action: 'mem-set', name, targetMiB: check.value }) : '';
@@ -67,6 +69,7 @@ export function MemorySection({ domain }: { domain: Domain }) {
               setOutcome(r);
               setDraft(null);
               setPending(check.value);
+              setLastSet(check.value);
             },
             onError: (err) => notices.error(`Set ${name}'s memory to ${check.value} MiB`, err),
           },
@@ -83,7 +86,7 @@ export function MemorySection({ domain }: { domain: Domain }) {
         <div>
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Balloon target</dt>
           <dd className="font-medium tabular-nums">
-            {shownTarget === null ? '—' : `${Math.round(shownTarget)} MiB`}
+            {shownTarget === null ? '— (not set here yet)' : `${Math.round(shownTarget)} MiB`}
           </dd>
         </div>
         <div>
