@@ -4,6 +4,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { NoticesProvider } from '@/components/notices';
 import { NewGuestRoute } from '@/features/guests';
 import { IsosRoute } from '@/features/isos';
+import { NetworkRoute } from '@/features/network';
 import { SavedImagesRoute } from '@/features/saved-images';
 import { StorageRoute } from '@/features/storage';
 import { TasksRoute } from '@/features/tasks';
@@ -23,7 +24,7 @@ import { TopRoute } from './routes/top';
 /**
  * Routes: `/login`; behind the session: `/` (host overview and dom0 memory), `/domains`,
  * `/domains/:name` (Overview, Metrics, Config, Console), `/console/:name` (a console alone in its window), `/top` (xl top: live xentop table), `/configs`, `/configs/new` (new guest config form),
- * `/configs/:name` (Settings, Edit, History), `/tasks` and `/tasks/:id` (long operations and their logs), `/guests/new` (the create-guest wizard), `/storage` (volume groups, logical volumes, image files), `/isos` (the ISO library: upload, list, delete). The server answers unknown paths with index.html, so deep links work.
+ * `/configs/:name` (Settings, Edit, History), `/tasks` and `/tasks/:id` (long operations and their logs), `/guests/new` (the create-guest wizard), `/storage` (volume groups, logical volumes, image files), `/isos` (the ISO library: upload, list, delete), `/network` (bridges and whose each vif is). The server answers unknown paths with index.html, so deep links work.
  */
 const router = createBrowserRouter([
   { path: '/login', element: <LoginRoute /> },
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
       { path: 'storage', element: <StorageRoute /> },
       { path: 'isos', element: <IsosRoute /> },
       { path: 'saved', element: <SavedImagesRoute /> },
+      { path: 'network', element: <NetworkRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -14,6 +14,7 @@ const navItems = [
   { to: '/configs', label: 'Config files', end: false },
   { to: '/storage', label: 'Storage', end: false },
   { to: '/isos', label: 'ISO library', end: false },
+  { to: '/network', label: 'Network', end: false },
   { to: '/saved', label: 'Saved images', end: false },
   { to: '/tasks', label: 'Tasks', end: false },
 ];

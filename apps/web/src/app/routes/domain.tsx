@@ -6,6 +6,7 @@ import { ConfigView, useConfigs } from '@/features/configs';
 import { ConsolePanel } from '@/features/consoles';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
 import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
+import { DomainNetworkPanel } from '@/features/network';
 import { ResourcesPanel } from '@/features/resources';
 import { SaveDomainDialog } from '@/features/saved-images';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
@@ -14,6 +15,7 @@ const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'metrics', label: 'Metrics' },
   { id: 'resources', label: 'Resources' },
+  { id: 'network', label: 'Network' },
   { id: 'config', label: 'Config' },
   { id: 'console', label: 'Console' },
 ] as const;
@@ -24,7 +26,7 @@ type DomainTab = (typeof TABS)[number]['id'];
  * numbers and the row's actions), Metrics (CPU, memory, network, disk charts with a range
  * picker), Config (the config component for `<name>.cfg`, when the config dir has that file) and
  * Console (the guest's screen and text consoles, loaded lazily), Resources (live memory, vCPUs,
- * pinning, credit2, CDs: features/resources). `?view=metrics|resources|config|console`
+ * pinning, credit2, CDs: features/resources). Network (its vifs, add/remove: features/network). `?view=metrics|resources|network|config|console`
  * selects the tab; the config's own tabs use `?tab=`, the console's `?console=vnc|pv|serial`.
  */
 export function DomainRoute() {
@@ -70,6 +72,7 @@ export function DomainRoute() {
           </div>
         ) : null}
         {view === 'resources' ? <ResourcesPanel name={name} /> : null}
+        {view === 'network' ? <DomainNetworkPanel name={name} /> : null}
         {view === 'console' ? <ConsolePanel name={name} /> : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
         <div hidden={view !== 'config'}>

@@ -7,4 +7,5 @@ export { changeResources, type ResourceChange, useChangeResources } from './api/
 export { getDomainMemory, useDomainMemory } from './api/get-domain-memory';
 export { getSched, useSched } from './api/get-sched';
 export { getVcpus, useVcpus } from './api/get-vcpus';
+export { ChangeOutcome, FieldMessage, PersistCheckbox } from './components/change-parts';
 export { ResourcesPanel } from './components/resources-panel';
