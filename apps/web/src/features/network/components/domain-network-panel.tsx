@@ -229,69 +229,50 @@ function AddVifForm({ domain, report }: { domain: Domain; report: Report }) {
     });
   };
 
-  const input =
-    'h-8 rounded border border-zinc-300 bg-white px-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-950';
   return (
     <form data-testid="vif-add-form" onSubmit={submit} className="flex flex-col gap-3" noValidate>
       <div className="flex flex-wrap gap-4">
-        <label className="flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300">
-          Bridge
-          <select
-            className={input}
-            value={chosenBridge}
-            onChange={(e) => setBridge(e.target.value)}
-            disabled={!names.length}
-          >
-            {names.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-          <FieldMessage id="vif-bridge-msg" problem={problem('bridge')} hint="dom0's bridges" />
-        </label>
-        <label className="flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300">
-          MAC
-          <input
-            className={input}
-            value={mac}
-            onChange={(e) => setMac(e.target.value)}
-            placeholder="00:16:3e:…"
-            aria-describedby="vif-mac-msg"
-            aria-invalid={problem('mac') ? true : undefined}
-          />
-          <FieldMessage
-            id="vif-mac-msg"
-            problem={problem('mac')}
-            hint="empty: a new 00:16:3e MAC"
-          />
-        </label>
+        <SelectField
+          label="Bridge"
+          id="vif-bridge"
+          value={chosenBridge}
+          onChange={setBridge}
+          options={names.map((n) => [n, n])}
+          problem={problem('bridge')}
+          hint="dom0's bridges"
+        />
+        <TextField
+          label="MAC"
+          id="vif-mac"
+          value={mac}
+          onChange={setMac}
+          placeholder="00:16:3e:…"
+          problem={problem('mac')}
+          hint="empty: a new 00:16:3e MAC"
+        />
         {hvm ? (
-          <label className="flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300">
-            NIC model
-            <select className={input} value={model} onChange={(e) => setModel(e.target.value)}>
-              <option value="">default (rtl8139)</option>
-              {NIC_MODELS.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
-            <FieldMessage id="vif-model-msg" problem={problem('model')} hint="emulated, HVM" />
-          </label>
-        ) : null}
-        <label className="flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300">
-          Rate limit
-          <input
-            className={input}
-            value={rate}
-            onChange={(e) => setRate(e.target.value)}
-            placeholder="e.g. 10Mb/s"
-            aria-describedby="vif-rate-msg"
-            aria-invalid={problem('rate') ? true : undefined}
+          <SelectField
+            label="NIC model"
+            id="vif-model"
+            value={model}
+            onChange={setModel}
+            options={[
+              ['', 'default (rtl8139)'],
+              ...NIC_MODELS.map((m): [string, string] => [m, m]),
+            ]}
+            problem={problem('model')}
+            hint="emulated, HVM"
           />
-          <FieldMessage id="vif-rate-msg" problem={problem('rate')} hint="empty: unlimited" />
-        </label>
+        ) : null}
+        <TextField
+          label="Rate limit"
+          id="vif-rate"
+          value={rate}
+          onChange={setRate}
+          placeholder="e.g. 10Mb/s"
+          problem={problem('rate')}
+          hint="empty: unlimited"
+        />
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" variant="primary" disabled={!check.success || attach.isPending}>
@@ -308,5 +289,75 @@ function AddVifForm({ domain, report }: { domain: Domain; report: Report }) {
         <CommandHint command={command} />
       </div>
     </form>
+  );
+}
+
+const inputClass =
+  'h-8 rounded border border-zinc-300 bg-white px-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-950';
+const labelClass = 'flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300';
+
+interface FieldProps {
+  label: string;
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  problem: string | undefined;
+  hint: string;
+}
+
+/** A labelled text input with its message (the check's problem, else the hint). */
+function TextField({
+  label,
+  id,
+  value,
+  onChange,
+  problem,
+  hint,
+  placeholder,
+}: FieldProps & { placeholder: string }) {
+  return (
+    <label className={labelClass}>
+      {label}
+      <input
+        className={inputClass}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        aria-describedby={`${id}-msg`}
+        aria-invalid={problem ? true : undefined}
+      />
+      <FieldMessage id={`${id}-msg`} problem={problem} hint={hint} />
+    </label>
+  );
+}
+
+/** A labelled select of `[value, text]` options with its message. */
+function SelectField({
+  label,
+  id,
+  value,
+  onChange,
+  problem,
+  hint,
+  options,
+}: FieldProps & { options: [string, string][] }) {
+  return (
+    <label className={labelClass}>
+      {label}
+      <select
+        className={inputClass}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={!options.length}
+        aria-describedby={`${id}-msg`}
+      >
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+      <FieldMessage id={`${id}-msg`} problem={problem} hint={hint} />
+    </label>
   );
 }
