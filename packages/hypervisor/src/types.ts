@@ -194,17 +194,27 @@ export interface DomainDisk {
 export interface VcpuInfo {
   /** vCPU id (libxl_vcpuinfo.vcpuid). */
   vcpu: number;
-  /** Physical CPU it runs on now (libxl_vcpuinfo.cpu); null when offline or not running. */
+  /**
+   * Physical CPU it runs on, or last ran on when blocked or runnable (libxl_vcpuinfo.cpu); null
+   * while offline (xl vcpu-list prints `-`).
+   */
   cpu: number | null;
   /** Online (libxl_vcpuinfo.online); `xl vcpu-set` changes how many are. */
   online: boolean;
-  /** `running` on a pCPU, `blocked`, or `offline` (libxl_vcpuinfo.running / .blocked / .online). */
+  /**
+   * `running` on a pCPU now, `blocked` (waiting for an event), `runnable` (waiting for a pCPU,
+   * or its domain is paused), `offline` (libxl_vcpuinfo.running / .blocked / .online; xl
+   * vcpu-list's `r--`, `-b-`, `---`, `--p`).
+   */
   state: 'running' | 'blocked' | 'runnable' | 'offline';
   /** CPU time this vCPU has used, in ns (libxl_vcpuinfo.vcpu_time). */
   cpuTimeNs: number;
-  /** Hard affinity: the pCPUs it may run on, ascending (libxl_vcpuinfo.cpumap). */
+  /**
+   * Hard affinity: the pCPU ids it may run on, ascending, each below the host's nrCpus
+   * (libxl_vcpuinfo.cpumap); every pCPU when not pinned (xl prints `all`).
+   */
   hardAffinity: number[];
-  /** Soft affinity: the pCPUs it prefers, ascending (libxl_vcpuinfo.cpumap_soft). */
+  /** Soft affinity: the pCPU ids it prefers, ascending (libxl_vcpuinfo.cpumap_soft); every pCPU by default. */
   softAffinity: number[];
 }
 
@@ -215,7 +225,10 @@ export interface VcpuInfo {
 export interface SchedCredit2 {
   /** Relative weight, 1–65535 (default 256). */
   weight: number;
-  /** Cap in percent of one pCPU, 0 = no cap (100 = one whole pCPU). */
+  /**
+   * Cap in percent of one pCPU, 0 = no cap (the default; 100 = one whole pCPU); at most 100 ×
+   * the domain's vCPUs (maxVcpus), as libxl and Xen enforce it.
+   */
   cap: number;
 }
 
@@ -429,24 +442,34 @@ export interface Hypervisor {
   restoreDomain(file: string): Promise<CreateResult>;
 
   /**
-   * The vCPUs of a domain (libxl_list_vcpu), by vCPU id. Throws DOMAIN_NOT_FOUND,
-   * INVALID_ARGUMENT (bad domid), LIBXL_ERROR.
+   * The vCPUs of a domain (libxl_list_vcpu), one per vCPU id 0..maxVcpus-1, offline ones
+   * included, as `xl vcpu-list DOMAIN`. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad domid),
+   * LIBXL_ERROR.
    */
   vcpuList(domid: number): Promise<VcpuInfo[]>;
 
   /**
-   * Sets how many vCPUs are online, as `xl vcpu-set` (libxl_set_vcpuonline with vCPUs 0..count-1).
-   * `count` is 1..maxVcpus. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (count outside 1..maxVcpus:
-   * `details` carries `min`, `max`), INVALID_STATE (dom0 is allowed; a dying/shutdown domain is
-   * not), LIBXL_ERROR.
+   * Sets how many vCPUs are online, as `xl vcpu-set` (libxl_set_vcpuonline with vCPUs 0..count-1
+   * online, the others offline). `count` is an integer 1..maxVcpus (libxl itself fails with
+   * ERROR_FAIL above maxVcpus; unlike `xl vcpu-set`, a count above the host's pCPUs is not
+   * refused: xl wants `-i` then). The guest acts on the request: a PV/PVH Linux guest takes vCPUs
+   * offline itself, but a vCPU it is offered is brought online by its userspace (udev writes
+   * /sys/devices/system/cpu/cpuN/online), so `vcpuList` and `DomainInfo.vcpus` follow within a
+   * moment, or not at all in a guest without udev. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT
+   * (not an integer, or outside 1..maxVcpus: `details` `{ domid, count, min: 1, max }`),
+   * INVALID_STATE (a shutdown, crashed or dying domain: `details` `{ domid, state }`; dom0 and
+   * paused domains are allowed), LIBXL_ERROR.
    */
   setVcpus(domid: number, count: number): Promise<void>;
 
   /**
    * Pins vCPU `vcpu` (or every vCPU, `'all'`) to pCPUs, as `xl vcpu-pin` (libxl_set_vcpuaffinity
-   * / libxl_set_vcpuaffinity_all). `hard` and `soft` are pCPU ids; `soft` undefined leaves the
-   * soft affinity as it is; an empty `hard` is refused. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT
-   * (no such vCPU, a pCPU ≥ nrCpus, empty set), LIBXL_ERROR.
+   * / libxl_set_vcpuaffinity_all). `hard` and `soft` are pCPU ids (duplicates and order do not
+   * matter); `soft` undefined leaves the soft affinity as it is; an empty set is refused. Pinning
+   * lasts for this boot of the domain (the config's `cpus=` is not changed). Throws
+   * DOMAIN_NOT_FOUND, INVALID_ARGUMENT (no such vCPU: `details` `{ domid, vcpu, min: 0, max:
+   * maxVcpus - 1 }`; a pCPU ≥ nrCpus or an empty set: `{ field: 'hard' | 'soft', cpus, min: 0,
+   * max: nrCpus - 1 }`), LIBXL_ERROR.
    */
   pinVcpu(
     domid: number,
@@ -456,15 +479,19 @@ export interface Hypervisor {
   ): Promise<void>;
 
   /**
-   * The domain's credit2 parameters (libxl_domain_sched_params_get). Throws DOMAIN_NOT_FOUND,
-   * INVALID_STATE (the domain's cpupool does not run credit2), LIBXL_ERROR.
+   * The domain's credit2 parameters (libxl_domain_sched_params_get), as `xl sched-credit2 -d
+   * DOMAIN`. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad domid), INVALID_STATE (the domain's
+   * cpupool does not run credit2: `details` `{ domid, scheduler }`), LIBXL_ERROR.
    */
   schedCredit2(domid: number): Promise<SchedCredit2>;
 
   /**
-   * Sets credit2 parameters (libxl_domain_sched_params_set); a field left out keeps its value.
-   * weight 1–65535, cap 0–100×nrCpus. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (out of range:
-   * `details` has `field`, `min`, `max`), INVALID_STATE (not credit2), LIBXL_ERROR.
+   * Sets credit2 parameters (libxl_domain_sched_params_set), as `xl sched-credit2 -d DOMAIN -w
+   * WEIGHT -c CAP`; a field left out keeps its value. Integers: weight 1–65535, cap 0–100 ×
+   * maxVcpus (libxl's and Xen's ranges). Lasts for this boot of the domain. Throws
+   * DOMAIN_NOT_FOUND, INVALID_ARGUMENT (out of range: `details` `{ field, value, min, max }`; no
+   * field given, or another one: `{ params }` / `{ field }`), INVALID_STATE (not credit2),
+   * LIBXL_ERROR.
    */
   setSchedCredit2(domid: number, params: Partial<SchedCredit2>): Promise<void>;
 

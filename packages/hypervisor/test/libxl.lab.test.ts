@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseCpumap } from '@xendeck/xl-config';
 import { describe, it } from 'vitest';
 import { openLibxlHost } from '../src/libxl-host.js';
 import { describeHypervisorContract } from '../src/testing/contract.js';
@@ -76,6 +77,38 @@ function ideDevid(vdev: string): number {
   return ((n < 2 ? 3 : 22) << 8) | ((n % 2) << 6);
 }
 
+/**
+ * `xl vcpu-list NAME`, parsed: one row per vCPU (`NAME ID VCPU CPU STATE TIME HARD / SOFT`); the
+ * state's third letter is `p` for an offline vCPU; affinities are cpumaps (`all`, `0-1`) read
+ * with xl-config's parseCpumap against `xl info`'s nr_cpus.
+ */
+async function xlVcpuList(
+  name: string,
+): Promise<{ vcpu: number; online: boolean; hard: number[]; soft: number[] }[]> {
+  const nrCpus = Number(/^nr_cpus\s*:\s*(\d+)/m.exec((await run(xl, ['info'])).stdout)?.[1]);
+  const { stdout } = await run(xl, ['vcpu-list', name]);
+  const cpus = (text: string | undefined) => {
+    const r = parseCpumap(text ?? '', nrCpus);
+    if (!r.ok) throw new Error(`xl vcpu-list affinity "${text}": ${r.message}`);
+    return r.cpus;
+  };
+  return stdout
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return { vcpu: Number(f[2]), online: f[4]?.[2] !== 'p', hard: cpus(f[6]), soft: cpus(f[8]) };
+    });
+}
+
+/** `xl sched-credit2 -d NAME`, parsed (`Name ID Weight Cap`). */
+async function xlSchedCredit2(name: string): Promise<{ weight: number; cap: number }> {
+  const { stdout } = await run(xl, ['sched-credit2', '-d', name]);
+  const f = stdout.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
+  return { weight: Number(f[2]), cap: Number(f[3]) };
+}
+
 const reason =
   process.env.XENDECK_LAB_TESTS !== '1'
     ? 'XENDECK_LAB_TESTS=1 is not set'
@@ -125,6 +158,16 @@ if (reason) {
         'vnc = 1',
         'vnclisten = "127.0.0.1"',
       ]);
+      // The vCPU guest: PV, one vCPU online of two (the lab's busybox initramfs has no udev).
+      const vcpuGuest = await guest('vcpus-pv.cfg', 'vcpus-pv', [
+        'type = "pv"',
+        'memory = 128',
+        'vcpus = 1',
+        'maxvcpus = 2',
+        `kernel = "${labGuests}/vmlinuz"`,
+        `ramdisk = "${labGuests}/busybox-initrd.gz"`,
+        'extra = "console=hvc0"',
+      ]);
       return {
         host,
         guestConfigPath,
@@ -146,6 +189,21 @@ if (reason) {
         hvmGuest: existsSync(hvmConfigPath)
           ? { configPath: hvmConfigPath, name: hvmName }
           : undefined,
+        vcpuGuest: {
+          ...vcpuGuest,
+          // What udev would do in a full guest: write to sysfs, here over the PV console.
+          bringOnline: async (domid, vcpus) => {
+            const c = await host.openTextConsole(domid, 'pv');
+            try {
+              const cmds = vcpus.map((v) => `echo 1 > /sys/devices/system/cpu/cpu${v}/online`);
+              c.write(Buffer.from(`${cmds.join('; ')}\r`));
+              await new Promise((r) => setTimeout(r, 500));
+            } finally {
+              c.close();
+            }
+          },
+          xlView: { vcpus: xlVcpuList, credit2: xlSchedCredit2 },
+        },
         disks: {
           pv: { ...pvGuest, disk: { vdev: 'xvda', target: pvImage } },
           hvm: {

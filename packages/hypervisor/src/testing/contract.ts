@@ -85,6 +85,13 @@ export interface ContractSetup {
     configPath: string;
     name: string;
     /**
+     * What a guest's udev does once `setVcpus` raised the count (Linux makes a hot-added vCPU
+     * present; userspace writes 1 to /sys/devices/system/cpu/cpu<N>/online): for a guest without
+     * udev, such as the lab's busybox one. Called every 2 s while the cases wait for vCPUs to
+     * come online. Taking vCPUs offline needs nothing (the guest kernel does it).
+     */
+    bringOnline?(domid: number, vcpus: number[]): Promise<void>;
+    /**
      * What `xl vcpu-list NAME` and `xl sched-credit2 -d NAME` print, parsed, to check the backend
      * against xl (the lab); omitted on the simulated host.
      */
@@ -834,6 +841,10 @@ export function describeHypervisorContract(
               const l = await host.vcpuList(domid);
               if (l.filter((v) => v.online).length === online) return l;
               if (i >= 300) throw new Error(`${online} vCPUs not online: ${JSON.stringify(l)}`);
+              const down = l.filter((v) => !v.online && v.vcpu < online).map((v) => v.vcpu);
+              if (g.bringOnline && down.length > 0 && i % 10 === 0) {
+                await g.bringOnline(domid, down);
+              }
               await sleep(200);
             }
           };
