@@ -47,3 +47,24 @@ export function assertSpace(vg: { name: string; freeBytes: number }, neededBytes
     );
   }
 }
+
+/**
+ * Throws VOLUME_IN_USE when the origin or the snapshot of a merge is open: LVM would defer the
+ * merge to the origin's next activation, and a running domain would see its disk change under it.
+ */
+export function assertMergeable(origin: LogicalVolume, snap: LogicalVolume): void {
+  for (const lv of [origin, snap]) {
+    if (lv.open) {
+      const reason = `${lv.vg}/${lv.name} is open (lv_attr "${lv.attr}"): shut down the domain using ${lv.path} before reverting to ${snap.name}`;
+      throw new StorageError('VOLUME_IN_USE', reason, { reason, vg: lv.vg, lv: lv.name });
+    }
+  }
+}
+
+/** Throws VOLUME_IN_USE when the source of a copy is open (the copy would be inconsistent). */
+export function assertCopyable(source: LogicalVolume): void {
+  if (source.open) {
+    const reason = `${source.vg}/${source.name} is open (lv_attr "${source.attr}"): a copy of a disk in use would be inconsistent; shut the domain down first`;
+    throw new StorageError('VOLUME_IN_USE', reason, { reason, vg: source.vg, lv: source.name });
+  }
+}

@@ -8,6 +8,7 @@
  * - `@xendeck/storage/contract`: the contract suite both backends pass.
  */
 
+export { type DdRunner, spawnDdRunner } from './copy.js';
 export * from './errors.js';
 export { assertRemovable, removeRefusal } from './guards.js';
 export {
@@ -19,6 +20,15 @@ export {
   removeImageFile,
   validateImageFileName,
 } from './image-files.js';
+export {
+  COPY_BLOCK,
+  ddCopyArgs,
+  lvchangeActivateArgs,
+  lvconvertMergeArgs,
+  lvremoveArgs,
+  lvSnapshotArgs,
+  parseDdProgress,
+} from './lvm-args.js';
 export {
   type LvmRunner,
   type LvmRunResult,

@@ -1,6 +1,6 @@
 /**
  * The real backend: drives the lvm2 commands (`vgs`, `pvs`, `lvs`, `lvcreate`, `lvextend`,
- * `lvremove`) as child processes with argument arrays (never a shell), a timeout, `LC_ALL=C` (so
+ * `lvremove`, `lvconvert --merge`, `lvchange`) and `dd` (volume copies, `copy.ts`) as child processes with argument arrays (never a shell), a timeout, `LC_ALL=C` (so
  * stderr is in the English wording `lvmErrorCode` recognises) and a minimal environment. Reports
  * are read as JSON (`--reportformat json --units b --nosuffix`) through `parseLvmReport`, which
  * tolerates lvm2 2.03.16's trailing commas. Checks (names, sizes, existence, free space, open)
@@ -9,8 +9,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type DdRunner, spawnDdRunner } from './copy.js';
 import { lvmErrorCode, StorageError } from './errors.js';
-import { assertNotShrinking, assertRemovable, assertSpace } from './guards.js';
+import {
+  assertCopyable,
+  assertMergeable,
+  assertNotShrinking,
+  assertRemovable,
+  assertSpace,
+} from './guards.js';
+import {
+  ddCopyArgs,
+  lvchangeActivateArgs,
+  lvconvertMergeArgs,
+  lvremoveArgs,
+  lvSnapshotArgs,
+} from './lvm-args.js';
 import {
   roundUpToExtent,
   validateLvName,
@@ -19,7 +33,14 @@ import {
   validateVgName,
 } from './names.js';
 import { attrActive, attrOpen, bytesField, field, parseLvmReport } from './report.js';
-import type { CreateVolumeOptions, LogicalVolume, Storage, VolumeGroup } from './types.js';
+import type {
+  CopyVolumeOptions,
+  CreateVolumeOptions,
+  LogicalVolume,
+  SnapshotVolumeOptions,
+  Storage,
+  VolumeGroup,
+} from './types.js';
 
 /** What one lvm command printed and how it ended. */
 export interface LvmRunResult {
@@ -41,6 +62,12 @@ export interface LvmStorageOptions {
   timeoutMs?: number;
   /** Replaces the spawning runner (tests). */
   runner?: LvmRunner;
+  /** Replaces the spawning dd runner of {@link Storage.copyVolume} (tests). */
+  ddRunner?: DdRunner;
+  /** How long {@link Storage.mergeSnapshot} waits for a deferred merge to finish, ms; default 600000. */
+  mergeWaitMs?: number;
+  /** Period of its `lvs` polls, ms; default 500. */
+  mergePollMs?: number;
 }
 
 const DEFAULT_BIN_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
@@ -151,6 +178,9 @@ export function lvcreateArgs(
 
 export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
   const runner = options.runner ?? spawnLvmRunner(options);
+  const ddRunner = options.ddRunner ?? spawnDdRunner({ binDirs: options.binDirs });
+  const mergeWaitMs = options.mergeWaitMs ?? 600_000;
+  const mergePollMs = options.mergePollMs ?? 500;
 
   /** Runs a command; a non-zero exit becomes a StorageError with LVM's stderr as the message. */
   async function run(command: string, args: string[]): Promise<string> {
@@ -296,19 +326,110 @@ export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
       return reread(vg, name);
     },
 
-    async snapshotVolume(vg, name, snapName, sizeBytes) {
+    async snapshotVolume(vg, name, snapName, sizeBytes, opts: SnapshotVolumeOptions = {}) {
       validateVgName(vg);
       validateLvName(name);
       validateLvName(snapName);
       validateSizeBytes(sizeBytes, 'snapshot size');
+      const tags = (opts.tags ?? []).map(validateTag);
       const group = await getVg(vg);
       const all = await listLvs(vg);
       findLv(all, vg, name);
       assertAbsent(all, vg, snapName);
       const bytes = roundUpToExtent(sizeBytes, group.extentSizeBytes);
       assertSpace(group, bytes);
-      await run('lvcreate', ['--yes', '-s', '-L', `${bytes}b`, '-n', snapName, `${vg}/${name}`]);
+      await run('lvcreate', lvSnapshotArgs(vg, name, snapName, bytes, tags));
       return reread(vg, snapName);
+    },
+
+    async mergeSnapshot(vg, snapName) {
+      validateVgName(vg);
+      validateLvName(snapName);
+      await getVg(vg);
+      const all = await listLvs(vg);
+      const snap = findLv(all, vg, snapName);
+      const originName = snap.origin;
+      if (originName === null) {
+        throw new StorageError('LV_NOT_FOUND', `${vg}/${snapName} is not a snapshot`, {
+          vg,
+          lv: snapName,
+        });
+      }
+      const origin = findLv(all, vg, originName);
+      assertMergeable(origin, snap);
+      await run('lvconvert', lvconvertMergeArgs(vg, snapName));
+      // lvconvert waits for a merge it could start; one LVM deferred leaves the snapshot listed
+      // (lv_attr[0] 'S', the origin 'O'): a fresh activation of the origin starts it.
+      let left = (await listLvs(vg)).some((l) => l.name === snapName);
+      if (left) {
+        const now = findLv(await listLvs(vg), vg, originName);
+        if (now.open) {
+          throw new StorageError(
+            'VOLUME_IN_USE',
+            `the merge of ${vg}/${snapName} into ${originName} is deferred: ${vg}/${originName} is open (a running domain?); it finishes at the volume's next activation once nothing holds it`,
+            { reason: 'origin open', vg, lv: originName },
+          );
+        }
+        await run('lvchange', lvchangeActivateArgs(vg, originName, false));
+        await run('lvchange', lvchangeActivateArgs(vg, originName, true));
+        const deadline = Date.now() + mergeWaitMs;
+        while (left && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, mergePollMs));
+          left = (await listLvs(vg)).some((l) => l.name === snapName);
+        }
+        if (left) {
+          throw new StorageError(
+            'LVM_ERROR',
+            `the merge of ${vg}/${snapName} into ${originName} has not finished after ${mergeWaitMs} ms (lvs still lists the snapshot); it goes on in the background`,
+            { vg, lv: snapName },
+          );
+        }
+      }
+      return reread(vg, originName);
+    },
+
+    async copyVolume(vg, source, target, opts: CopyVolumeOptions = {}) {
+      validateVgName(vg);
+      validateLvName(source);
+      validateLvName(target);
+      const tags = (opts.tags ?? []).map(validateTag);
+      const group = await getVg(vg);
+      const all = await listLvs(vg);
+      const from = findLv(all, vg, source);
+      assertAbsent(all, vg, target);
+      assertCopyable(from);
+      assertSpace(group, from.sizeBytes);
+      opts.signal?.throwIfAborted();
+      await run('lvcreate', lvcreateArgs(vg, target, from.sizeBytes, tags));
+      const toPath = `/dev/${vg}/${target}`;
+      try {
+        opts.onProgress?.(0, from.sizeBytes);
+        const r = await ddRunner(
+          ddCopyArgs(from.path, toPath),
+          (copied) => opts.onProgress?.(Math.min(copied, from.sizeBytes), from.sizeBytes),
+          opts.signal,
+        );
+        if (r.exitCode !== 0) {
+          throw new StorageError(
+            'LVM_ERROR',
+            `dd of ${from.path} to ${toPath} failed (exit ${r.exitCode}): ${r.stderr
+              .trim()
+              .split(/[\r\n]+/)
+              .slice(-3)
+              .join(' ')}`,
+            { command: 'dd', exitCode: r.exitCode, stderr: r.stderr },
+          );
+        }
+        opts.onProgress?.(from.sizeBytes, from.sizeBytes);
+      } catch (err) {
+        // The half copy goes; if even that fails, say so in the error (never a silent leftover).
+        await run('lvremove', lvremoveArgs(vg, target)).catch((e: Error) => {
+          (err as Error).message +=
+            ` (and removing the half copy ${vg}/${target} failed: ${e.message})`;
+        });
+        throw err;
+      }
+      return reread(vg, target);
     },
 
     async removeVolume(vg, name) {
@@ -319,7 +440,7 @@ export function openLvmStorage(options: LvmStorageOptions = {}): Storage {
       assertRemovable(findLv(all, vg, name), all);
       // -f only skips the confirmation prompt; lvremove still refuses an open LV (mapped to
       // VOLUME_IN_USE should a domain open it between the check and here).
-      await run('lvremove', ['-f', `${vg}/${name}`]);
+      await run('lvremove', lvremoveArgs(vg, name));
     },
   };
 }

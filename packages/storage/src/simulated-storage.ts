@@ -2,10 +2,18 @@
  * The simulated backend: volume groups and logical volumes in memory, with LVM's behaviour —
  * whole-extent rounding, free-space accounting per VG, snapshots with their origin, lv_attr
  * strings like lvs prints — and the same checks and errors as the LVM backend (`guards.ts`,
- * `names.ts`). Tests set a volume open with {@link SimulatedStorage.setOpen}.
+ * `names.ts`). Tests set a volume open with {@link SimulatedStorage.setOpen} and make the next copy
+ * fail with {@link SimulatedStorage.failNextCopy}. A merge removes the snapshot (contents are not
+ * modelled); a copy reports progress in ten steps, `copyStepMs` apart.
  */
 import { StorageError } from './errors.js';
-import { assertNotShrinking, assertRemovable, assertSpace } from './guards.js';
+import {
+  assertCopyable,
+  assertMergeable,
+  assertNotShrinking,
+  assertRemovable,
+  assertSpace,
+} from './guards.js';
 import {
   roundUpToExtent,
   validateLvName,
@@ -13,7 +21,14 @@ import {
   validateTag,
   validateVgName,
 } from './names.js';
-import type { CreateVolumeOptions, LogicalVolume, Storage, VolumeGroup } from './types.js';
+import type {
+  CopyVolumeOptions,
+  CreateVolumeOptions,
+  LogicalVolume,
+  SnapshotVolumeOptions,
+  Storage,
+  VolumeGroup,
+} from './types.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -34,6 +49,8 @@ export interface SimulatedStorageOptions {
   volumeGroups?: SimulatedVolumeGroupSpec[];
   /** Delay before each answer, ms (UI work); default 0. */
   delayMs?: number;
+  /** Delay between a copy's ten progress steps, ms; default 0. */
+  copyStepMs?: number;
 }
 
 /** The simulated backend plus test hooks. */
@@ -41,6 +58,11 @@ export interface SimulatedStorage extends Storage {
   readonly kind: 'simulated';
   /** Marks an LV open or closed, as a running domain holding it would (lv_attr[5] = 'o'). */
   setOpen(vg: string, name: string, open: boolean): void;
+  /**
+   * Makes the next {@link Storage.copyVolume} fail half-way with LVM_ERROR `message` (after the
+   * new LV exists and half the progress was reported), as a dd read error would.
+   */
+  failNextCopy(message: string): void;
 }
 
 interface SimLv {
@@ -63,6 +85,8 @@ export function createSimulatedStorage(options: SimulatedStorageOptions = {}): S
     { name: 'vg0', physicalVolumes: [{ name: '/dev/vdb', sizeBytes: 100 * GiB }] },
   ];
   const delayMs = options.delayMs ?? 0;
+  const copyStepMs = options.copyStepMs ?? 0;
+  let copyFailure: string | undefined;
   const vgs = new Map<string, SimVg>();
   for (const s of specs) {
     const extentSizeBytes = s.extentSizeBytes ?? 4 * MiB;
@@ -211,12 +235,13 @@ export function createSimulatedStorage(options: SimulatedStorageOptions = {}): S
       return toLv(vg, lv);
     },
 
-    async snapshotVolume(vgName, name, snapName, sizeBytes) {
+    async snapshotVolume(vgName, name, snapName, sizeBytes, opts: SnapshotVolumeOptions = {}) {
       await settle();
       validateVgName(vgName);
       validateLvName(name);
       validateLvName(snapName);
       validateSizeBytes(sizeBytes, 'snapshot size');
+      const tags = (opts.tags ?? []).map(validateTag);
       const vg = getVg(vgName);
       const origin = getLv(vg, name);
       assertAbsent(vg, snapName);
@@ -228,9 +253,66 @@ export function createSimulatedStorage(options: SimulatedStorageOptions = {}): S
       }
       const bytes = roundUpToExtent(sizeBytes, vg.extentSizeBytes);
       assertSpace(toVg(vg), bytes);
-      const snap: SimLv = { name: snapName, sizeBytes: bytes, origin: name, open: false, tags: [] };
+      const snap: SimLv = { name: snapName, sizeBytes: bytes, origin: name, open: false, tags };
       vg.lvs.set(snapName, snap);
       return toLv(vg, snap);
+    },
+
+    async mergeSnapshot(vgName, snapName) {
+      await settle();
+      validateVgName(vgName);
+      const vg = getVg(vgName);
+      const snap = getLv(vg, snapName);
+      if (snap.origin === null) {
+        throw new StorageError('LV_NOT_FOUND', `${vgName}/${snapName} is not a snapshot`, {
+          vg: vgName,
+          lv: snapName,
+        });
+      }
+      const origin = getLv(vg, snap.origin);
+      assertMergeable(toLv(vg, origin), toLv(vg, snap));
+      vg.lvs.delete(snapName);
+      return toLv(vg, origin);
+    },
+
+    async copyVolume(vgName, source, target, opts: CopyVolumeOptions = {}) {
+      await settle();
+      validateVgName(vgName);
+      validateLvName(source);
+      validateLvName(target);
+      const tags = (opts.tags ?? []).map(validateTag);
+      const vg = getVg(vgName);
+      const from = getLv(vg, source);
+      assertAbsent(vg, target);
+      assertCopyable(toLv(vg, from));
+      assertSpace(toVg(vg), from.sizeBytes);
+      opts.signal?.throwIfAborted();
+      const lv: SimLv = {
+        name: target,
+        sizeBytes: from.sizeBytes,
+        origin: null,
+        open: false,
+        tags,
+      };
+      vg.lvs.set(target, lv);
+      const failure = copyFailure;
+      copyFailure = undefined;
+      try {
+        for (let step = 0; step <= 10; step++) {
+          if (opts.signal?.aborted) {
+            throw new StorageError('LVM_ERROR', 'copy aborted', { command: 'dd' });
+          }
+          if (failure && step === 5) {
+            throw new StorageError('LVM_ERROR', failure, { command: 'dd' });
+          }
+          opts.onProgress?.(Math.round((from.sizeBytes * step) / 10), from.sizeBytes);
+          if (step < 10 && copyStepMs > 0) await new Promise((r) => setTimeout(r, copyStepMs));
+        }
+      } catch (err) {
+        vg.lvs.delete(target);
+        throw err;
+      }
+      return toLv(vg, lv);
     },
 
     async removeVolume(vgName, name) {
@@ -245,6 +327,10 @@ export function createSimulatedStorage(options: SimulatedStorageOptions = {}): S
 
     setOpen(vgName, name, open) {
       getLv(getVg(vgName), name).open = open;
+    },
+
+    failNextCopy(message) {
+      copyFailure = message;
     },
   };
 }

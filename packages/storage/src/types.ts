@@ -57,6 +57,25 @@ export interface CreateVolumeOptions {
   tags?: string[];
 }
 
+/** Options of {@link Storage.snapshotVolume}. */
+export interface SnapshotVolumeOptions {
+  /** LVM tags to add to the snapshot (`--addtag`); validated (lvm(8) TAGS). */
+  tags?: string[];
+}
+
+/** Options of {@link Storage.copyVolume}. */
+export interface CopyVolumeOptions {
+  /** LVM tags to add to the new volume (`--addtag`); validated. */
+  tags?: string[];
+  /**
+   * Called as the copy goes: bytes copied so far and the total (the source's size), both in
+   * bytes; at least once at the end with `copiedBytes === totalBytes`.
+   */
+  onProgress?: (copiedBytes: number, totalBytes: number) => void;
+  /** Aborting stops the copy (dd gets SIGTERM); the half copy is removed and the call rejects. */
+  signal?: AbortSignal;
+}
+
 /**
  * LVM storage. Every method may throw a `StorageError` (`src/errors.ts`); names are validated
  * before anything runs (INVALID_NAME), sizes are positive whole bytes (INVALID_SIZE) and are
@@ -106,6 +125,37 @@ export interface Storage {
     name: string,
     snapName: string,
     sizeBytes: number,
+    options?: SnapshotVolumeOptions,
+  ): Promise<LogicalVolume>;
+
+  /**
+   * Reverts origin to snapshot `snapName`'s content (`lvconvert --merge <vg>/<snap>`) and waits
+   * until the merge has finished: the snapshot LV is then gone (LVM consumes it) and the origin
+   * holds the data it had when the snapshot was taken. Refused with VOLUME_IN_USE when the origin
+   * or the snapshot is open (a running domain: LVM would defer the merge to the origin's next
+   * activation; callers shut the domain down first). Should LVM still defer it (the origin was
+   * opened between the check and the merge, or a stale activation), the origin is deactivated and
+   * reactivated (`lvchange -an`, `lvchange -ay`), which starts the merge, and `lvs` is polled until
+   * the snapshot is gone. Returns the origin. Throws INVALID_NAME, VG_NOT_FOUND, LV_NOT_FOUND (no
+   * such LV, or it is not a snapshot), VOLUME_IN_USE, LVM_ERROR (including a merge still pending
+   * after the wait).
+   */
+  mergeSnapshot(vg: string, snapName: string): Promise<LogicalVolume>;
+
+  /**
+   * Copies LV `source` to a NEW linear LV `target` of the same size in the same group
+   * (`lvcreate` with {@link lvcreateArgs}'s flags, then `dd … bs=4M oflag=direct conv=fsync
+   * status=progress`), reporting progress. On any failure or abort the new LV is removed
+   * (`lvremove -f`) before the call rejects: a half copy never stays looking like a volume.
+   * `source` must not be open (a running domain's disk would be copied inconsistently:
+   * VOLUME_IN_USE). Returns the new LV. Throws INVALID_NAME, VG_NOT_FOUND, LV_NOT_FOUND, LV_EXISTS,
+   * NO_SPACE, VOLUME_IN_USE, LVM_ERROR (dd's stderr as the message), LVM_UNAVAILABLE (no dd).
+   */
+  copyVolume(
+    vg: string,
+    source: string,
+    target: string,
+    options?: CopyVolumeOptions,
   ): Promise<LogicalVolume>;
 
   /**

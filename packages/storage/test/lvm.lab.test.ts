@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { describe, it } from 'vitest';
 import { openLvmStorage } from '../src/lvm-storage.js';
 import { describeStorageContract } from '../src/testing/contract.js';
+import type { LogicalVolume } from '../src/types.js';
 
 // The contract suite against real LVM. Runs only where XENDECK_LAB_TESTS=1, as root, with lvm2:
 // inside the Xen lab's dom0 on vg0 —
@@ -31,6 +32,26 @@ if (reason) {
     holdOpen: async (lv) => {
       const handle = await open(lv.path, 'r');
       return () => handle.close();
+    },
+    // The first bytes of the device, written with O_SYNC: what a merge or a copy must carry.
+    writeMarker: async (lv: LogicalVolume, text: string) => {
+      const handle = await open(lv.path, 'r+');
+      try {
+        await handle.write(Buffer.from(text), 0, text.length, 0);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+    readMarker: async (lv: LogicalVolume, length: number) => {
+      const handle = await open(lv.path, 'r');
+      try {
+        const buf = Buffer.alloc(length);
+        await handle.read(buf, 0, length, 0);
+        return buf.toString('utf8');
+      } finally {
+        await handle.close();
+      }
     },
   }));
 }

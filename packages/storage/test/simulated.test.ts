@@ -22,5 +22,6 @@ describeStorageContract('simulated', async () => {
       storage.setOpen(lv.vg, lv.name, true);
       return async () => storage.setOpen(lv.vg, lv.name, false);
     },
+    failNextCopy: (message) => storage.failNextCopy(message),
   };
 });

@@ -8,7 +8,9 @@
  * in the lab), and removes any it left behind in `afterAll`. It needs about 12 extents free in
  * `setup.vg` (48 MiB with the default 4 MiB extents). The cases run in order and share volumes:
  * list → create (rounding, free space) → refusals → grow → snapshot → open (and grow while
- * open) → remove.
+ * open) → remove → snapshot with tags and merge (revert) → copy with progress, and a failed copy
+ * leaving nothing. With `writeMarker`/`readMarker` (the LVM backend: the device's first bytes) the
+ * merge and the copy are checked by content too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStorageError, type StorageErrorCode } from '../errors.js';
@@ -28,6 +30,12 @@ export interface StorageContractSetup {
   holdOpen(lv: LogicalVolume): Promise<() => Promise<void>>;
   /** Called once after all cases. */
   teardown?(): Promise<void>;
+  /** Writes `text` at the start of the volume's device (durably), when the backend has content. */
+  writeMarker?(lv: LogicalVolume, text: string): Promise<void>;
+  /** Reads `length` bytes from the start of the volume's device as text. */
+  readMarker?(lv: LogicalVolume, length: number): Promise<string>;
+  /** Makes the backend's next copy fail (the simulated hook; the LVM run skips that case). */
+  failNextCopy?(message: string): void;
 }
 
 async function expectCode(p: Promise<unknown>, code: StorageErrorCode): Promise<Error> {
@@ -51,7 +59,7 @@ export function describeStorageContract(
     let initialFreeBytes: number;
     // A per-run tag keeps reruns apart should a previous run have been killed mid-way.
     const run = Date.now().toString(36).slice(-5);
-    const names = { a: '', snap: '', b: '' };
+    const names = { a: '', snap: '', b: '', c: '', copy: '' };
     const byName = async (name: string) =>
       (await s.storage.logicalVolumes(s.vg)).find((l) => l.name === name);
 
@@ -61,6 +69,8 @@ export function describeStorageContract(
       names.a = `${s.prefix}${run}-a`;
       names.snap = `${s.prefix}${run}-snap`;
       names.b = `${s.prefix}${run}-b`;
+      names.c = `${s.prefix}${run}-c`;
+      names.copy = `${s.prefix}${run}-copy`;
     });
 
     afterAll(async () => {
@@ -218,6 +228,80 @@ export function describeStorageContract(
         'INVALID_NAME',
       );
       await s.storage.removeVolume(s.vg, names.b);
+      expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes);
+    });
+
+    it('snapshots with tags, then merges the snapshot back (revert): the origin has its old content', async () => {
+      const c = await s.storage.createVolume(s.vg, names.c, 2 * extent);
+      await s.writeMarker?.(c, 'before');
+      const tag = 'xendeck-snapshot=xdtest:one';
+      const snap = await s.storage.snapshotVolume(s.vg, names.c, names.snap, extent, {
+        tags: [tag],
+      });
+      expect(snap.tags).toEqual([tag]);
+      expect(snap.origin).toBe(names.c);
+      await s.writeMarker?.(c, 'after!');
+      if (s.readMarker) expect(await s.readMarker(c, 6)).toBe('after!');
+      // Refused while the origin is open (a running domain): nothing merged.
+      const release = await s.holdOpen(c);
+      try {
+        const e = await expectCode(s.storage.mergeSnapshot(s.vg, names.snap), 'VOLUME_IN_USE');
+        expect(e.message).toMatch(/open/);
+      } finally {
+        await release();
+      }
+      expect((await byName(names.snap))?.origin).toBe(names.c);
+      await expectCode(s.storage.mergeSnapshot(s.vg, names.c), 'LV_NOT_FOUND');
+      const origin = await s.storage.mergeSnapshot(s.vg, names.snap);
+      expect(origin).toMatchObject({ name: names.c, origin: null, sizeBytes: 2 * extent });
+      expect(origin.attr[0]).toBe('-');
+      expect(await byName(names.snap)).toBeUndefined();
+      if (s.readMarker) expect(await s.readMarker(c, 6)).toBe('before');
+      await expectCode(s.storage.mergeSnapshot(s.vg, names.snap), 'LV_NOT_FOUND');
+    });
+
+    it('copies a volume to a new one of the same size, with progress; refuses an open source or an existing target', async () => {
+      const c = await byName(names.c);
+      expect(c).toBeDefined();
+      if (!c) return;
+      await s.writeMarker?.(c, 'copied');
+      const seen: [number, number][] = [];
+      const copy = await s.storage.copyVolume(s.vg, names.c, names.copy, {
+        tags: ['xendeck-clone-of=xdtest'],
+        onProgress: (done, total) => seen.push([done, total]),
+      });
+      expect(copy).toMatchObject({
+        name: names.copy,
+        sizeBytes: c.sizeBytes,
+        origin: null,
+        tags: ['xendeck-clone-of=xdtest'],
+      });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.at(-1)).toEqual([c.sizeBytes, c.sizeBytes]);
+      for (let i = 1; i < seen.length; i++) {
+        expect((seen[i] as [number, number])[0]).toBeGreaterThanOrEqual(
+          (seen[i - 1] as [number, number])[0],
+        );
+      }
+      if (s.readMarker) expect(await s.readMarker(copy, 6)).toBe('copied');
+      await expectCode(s.storage.copyVolume(s.vg, names.c, names.copy), 'LV_EXISTS');
+      const release = await s.holdOpen(c);
+      try {
+        await expectCode(s.storage.copyVolume(s.vg, names.c, names.b), 'VOLUME_IN_USE');
+      } finally {
+        await release();
+      }
+      expect(await byName(names.b)).toBeUndefined();
+      await s.storage.removeVolume(s.vg, names.copy);
+      if (s.failNextCopy) {
+        const free = (await s.storage.volumeGroup(s.vg)).freeBytes;
+        s.failNextCopy('dd: error reading: Input/output error');
+        const e = await expectCode(s.storage.copyVolume(s.vg, names.c, names.copy), 'LVM_ERROR');
+        expect(e.message).toMatch(/Input\/output error/);
+        expect(await byName(names.copy)).toBeUndefined();
+        expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(free);
+      }
+      await s.storage.removeVolume(s.vg, names.c);
       expect((await s.storage.volumeGroup(s.vg)).freeBytes).toBe(initialFreeBytes);
     });
   });
