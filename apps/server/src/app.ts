@@ -57,6 +57,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/session.js';
 import type { RouteDef } from './routes/types.js';
 import { savedImageRoutes } from './saved-images/routes.js';
+import { snapshotRoutes } from './snapshots/routes.js';
 import { storageRoutes } from './storage/routes.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
@@ -260,6 +261,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...taskRoutes(tasks),
     ...guestRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
     ...storageRoutes(context),
+    ...snapshotRoutes(context, { now }),
     ...isoRoutes(context, deps.options?.isos),
     ...autostartRoutes(context),
     ...savedImageRoutes(context),

@@ -14,6 +14,10 @@ import { z } from 'zod';
  */
 export const TASK_KINDS = [
   'domain.start',
+  'domain.snapshot',
+  'domain.revert',
+  'domain.snapshot.remove',
+  'domain.clone',
   'domain.save',
   'domain.restore',
   'guest.create',
