@@ -170,6 +170,8 @@ if (built) {
             '-c',
             `cd '${root}/packages/storage' && XENDECK_LAB_TESTS=1 node ../../node_modules/vitest/vitest.mjs run --configLoader runner test/lvm.lab.test.ts`,
           ])) && ok;
+        // This lab is test-all's own: the last lab spec (autostart) may reboot its dom0.
+        process.env.XENDECK_E2E_LAB_REBOOT = '1';
         ok =
           (await step('Xen lab: e2e through the browser (playwright)', pnpm, [
             '--filter',
