@@ -1,10 +1,14 @@
 /**
- * Pieces every Resources form shares: the "Also write to <name>.cfg" checkbox, the line under a
+ * Pieces every Resources form shares: the "Also write to <name>.cfg" checkbox with the button and
+ * the `xl` command, the line under a
  * form that says what the last change did to the config file (written keys, or untouched), and
  * the field message.
  */
 import type { LiveChangeResult } from '@xendeck/api';
+import { Button } from '@/components/button';
+import { CommandHint } from '@/components/command-hint';
 
+/** "Also write to <name>.cfg": whether a live change also goes into the domain's config file. */
 export function PersistCheckbox({
   name,
   checked,
@@ -27,6 +31,52 @@ export function PersistCheckbox({
       />
       Also write to <span className="font-mono">{name}.cfg</span>
     </label>
+  );
+}
+
+/**
+ * What ends every Resources form: "Also write to <name>.cfg", the submit button, and the `xl`
+ * command beside it (copyable; none while the input is invalid). Test ids
+ * `resources-<section>-persist` and `resources-<section>-apply`.
+ */
+export function ApplyControls({
+  name,
+  section,
+  persist,
+  onPersist,
+  command,
+  pending,
+  label = 'Apply',
+  pendingLabel = 'Applying…',
+}: {
+  name: string;
+  section: string;
+  persist: boolean;
+  onPersist: (checked: boolean) => void;
+  /** The `xl` twin of what the form would do, or null when the input is invalid (button disabled). */
+  command: string | null;
+  pending: boolean;
+  label?: string;
+  pendingLabel?: string;
+}) {
+  return (
+    <>
+      <PersistCheckbox
+        name={name}
+        checked={persist}
+        onChange={onPersist}
+        testId={`resources-${section}-persist`}
+      />
+      <Button
+        type="submit"
+        variant="primary"
+        data-testid={`resources-${section}-apply`}
+        disabled={command === null || pending}
+      >
+        {pending ? pendingLabel : label}
+      </Button>
+      {command !== null ? <CommandHint command={command} /> : null}
+    </>
   );
 }
 

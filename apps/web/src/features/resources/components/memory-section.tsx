@@ -10,15 +10,13 @@
 import type { Domain, LiveChangeResult } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useEffect, useId, useState } from 'react';
-import { Button } from '@/components/button';
-import { CommandHint } from '@/components/command-hint';
 import { inputBaseClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
 import { useChangeResources } from '../api/change-resources';
 import { useDomainMemory } from '../api/get-domain-memory';
 import { checkWholeNumber } from '../lib/checks';
-import { ChangeOutcome, FieldMessage, PersistCheckbox } from './change-parts';
+import { ApplyControls, ChangeOutcome, FieldMessage } from './change-parts';
 
 /** How long the section polls for the domain to reach a new target, ms. */
 export const BALLOON_FOLLOW_MS = 60_000;
@@ -142,21 +140,14 @@ export function MemorySection({ domain }: { domain: Domain }) {
           aria-describedby={`${id}-mem-check`}
           className={`${inputBaseClass} w-28 tabular-nums`}
         />
-        <PersistCheckbox
+        <ApplyControls
           name={name}
-          checked={persist}
-          onChange={setPersist}
-          testId="resources-memory-persist"
+          section="memory"
+          persist={persist}
+          onPersist={setPersist}
+          pending={change.isPending}
+          command={check.ok ? command : null}
         />
-        <Button
-          type="submit"
-          variant="primary"
-          data-testid="resources-memory-apply"
-          disabled={!check.ok || change.isPending}
-        >
-          {change.isPending ? 'Applying…' : 'Apply'}
-        </Button>
-        {check.ok ? <CommandHint command={command} /> : null}
       </div>
       <FieldMessage
         id={`${id}-mem-check`}

@@ -10,15 +10,13 @@
 import type { Domain, DomainSched, LiveChangeResult } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useId, useState } from 'react';
-import { Button } from '@/components/button';
-import { CommandHint } from '@/components/command-hint';
 import { inputBaseClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
 import { useChangeResources } from '../api/change-resources';
 import { useSched } from '../api/get-sched';
 import { checkWholeNumber } from '../lib/checks';
-import { ChangeOutcome, FieldMessage, PersistCheckbox } from './change-parts';
+import { ApplyControls, ChangeOutcome, FieldMessage } from './change-parts';
 
 export function SchedSection({ domain }: { domain: Domain }) {
   const sched = useSched(domain.name, domain.domid);
@@ -94,21 +92,14 @@ function SchedForm({ sched }: { sched: DomainSched }) {
           aria-describedby={`${id}-sched-check`}
           className={`${inputBaseClass} w-20 tabular-nums`}
         />
-        <PersistCheckbox
+        <ApplyControls
           name={name}
-          checked={persist}
-          onChange={setPersist}
-          testId="resources-sched-persist"
+          section="sched"
+          persist={persist}
+          onPersist={setPersist}
+          pending={change.isPending}
+          command={ok ? command : null}
         />
-        <Button
-          type="submit"
-          variant="primary"
-          data-testid="resources-sched-apply"
-          disabled={!ok || change.isPending}
-        >
-          {change.isPending ? 'Applying…' : 'Apply'}
-        </Button>
-        {ok ? <CommandHint command={command} /> : null}
       </div>
       <FieldMessage
         id={`${id}-sched-check`}

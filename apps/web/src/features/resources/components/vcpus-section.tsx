@@ -12,8 +12,6 @@
 import type { Domain, DomainVcpus, LiveChangeResult } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useId, useState } from 'react';
-import { Button } from '@/components/button';
-import { CommandHint } from '@/components/command-hint';
 import { inputBaseClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
@@ -22,7 +20,7 @@ import { formatCpuTimeSeconds } from '@/lib/format';
 import { useChangeResources } from '../api/change-resources';
 import { useVcpus } from '../api/get-vcpus';
 import { checkCpuList, checkWholeNumber } from '../lib/checks';
-import { ChangeOutcome, FieldMessage, PersistCheckbox } from './change-parts';
+import { ApplyControls, ChangeOutcome, FieldMessage } from './change-parts';
 
 export function VcpusSection({ domain }: { domain: Domain }) {
   const vcpus = useVcpus(domain.name, domain.domid);
@@ -84,23 +82,14 @@ function OnlineForm({ data }: { data: DomainVcpus }) {
           className={`${inputBaseClass} w-20 tabular-nums`}
         />
         <span className="text-xs text-zinc-500 dark:text-zinc-400">of {maxVcpus} (maxvcpus)</span>
-        <PersistCheckbox
+        <ApplyControls
           name={name}
-          checked={persist}
-          onChange={setPersist}
-          testId="resources-vcpus-persist"
+          section="vcpus"
+          persist={persist}
+          onPersist={setPersist}
+          pending={change.isPending}
+          command={check.ok ? xlCommand({ action: 'vcpu-set', name, vcpus: check.value }) : null}
         />
-        <Button
-          type="submit"
-          variant="primary"
-          data-testid="resources-vcpus-apply"
-          disabled={!check.ok || change.isPending}
-        >
-          {change.isPending ? 'Applying…' : 'Apply'}
-        </Button>
-        {check.ok ? (
-          <CommandHint command={xlCommand({ action: 'vcpu-set', name, vcpus: check.value })} />
-        ) : null}
       </div>
       <FieldMessage
         id={`${id}-count-check`}
@@ -242,21 +231,16 @@ function PinForm({ data }: { data: DomainVcpus }) {
           aria-describedby={`${id}-pin-check`}
           className={`${inputBaseClass} w-28 font-mono`}
         />
-        <PersistCheckbox
+        <ApplyControls
           name={name}
-          checked={persist}
-          onChange={setPersist}
-          testId="resources-pin-persist"
+          section="pin"
+          persist={persist}
+          onPersist={setPersist}
+          pending={change.isPending}
+          command={ok ? command : null}
+          label="Pin"
+          pendingLabel="Pinning…"
         />
-        <Button
-          type="submit"
-          variant="primary"
-          data-testid="resources-pin-apply"
-          disabled={!ok || change.isPending}
-        >
-          {change.isPending ? 'Pinning…' : 'Pin'}
-        </Button>
-        {ok ? <CommandHint command={command} /> : null}
       </div>
       <FieldMessage
         id={`${id}-pin-check`}
