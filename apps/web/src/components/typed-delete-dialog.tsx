@@ -17,6 +17,7 @@ export function TypedDeleteDialog({
   children,
   testIdPrefix,
   showReason = true,
+  actionLabel = 'Delete',
 }: {
   /** What must be typed. */
   name: string;
@@ -29,6 +30,8 @@ export function TypedDeleteDialog({
   /** Show the reason beside the disabled button (false: only its title and screen readers, where
    * a column nearby already says it). */
   showReason?: boolean;
+  /** The button's word (default `Delete`; `Revert` for a snapshot revert, which loses changes too). */
+  actionLabel?: string;
 }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
@@ -44,7 +47,7 @@ export function TypedDeleteDialog({
           title={blockedReason}
           data-testid={`${testIdPrefix}-button`}
         >
-          Delete
+          {actionLabel}
         </Button>
         <span
           className={showReason ? 'text-xs text-zinc-500 dark:text-zinc-400' : 'sr-only'}
@@ -65,11 +68,11 @@ export function TypedDeleteDialog({
       }}
       trigger={
         <Button size="sm" variant="danger-outline" data-testid={`${testIdPrefix}-button`}>
-          Delete
+          {actionLabel}
         </Button>
       }
       title={title}
-      confirmLabel="Delete"
+      confirmLabel={actionLabel}
       confirmVariant="danger"
       confirmDisabled={typed !== name}
       onConfirm={onConfirm}

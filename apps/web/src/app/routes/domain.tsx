@@ -9,6 +9,7 @@ import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
 import { DomainNetworkPanel } from '@/features/network';
 import { ResourcesPanel } from '@/features/resources';
 import { SaveDomainDialog } from '@/features/saved-images';
+import { SnapshotsPanel } from '@/features/snapshots';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
 
 const TABS = [
@@ -16,6 +17,7 @@ const TABS = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'resources', label: 'Resources' },
   { id: 'network', label: 'Network' },
+  { id: 'snapshots', label: 'Snapshots' },
   { id: 'config', label: 'Config' },
   { id: 'console', label: 'Console' },
 ] as const;
@@ -26,7 +28,7 @@ type DomainTab = (typeof TABS)[number]['id'];
  * numbers and the row's actions), Metrics (CPU, memory, network, disk charts with a range
  * picker), Config (the config component for `<name>.cfg`, when the config dir has that file) and
  * Console (the guest's screen and text consoles, loaded lazily), Resources (live memory, vCPUs,
- * pinning, credit2, CDs: features/resources). Network (its vifs, add/remove: features/network). `?view=metrics|resources|network|config|console`
+ * pinning, credit2, CDs: features/resources). Network (its vifs, add/remove: features/network). Snapshots (snapshot sets of its volumes, Clone…: features/snapshots). `?view=metrics|resources|network|snapshots|config|console`
  * selects the tab; the config's own tabs use `?tab=`, the console's `?console=vnc|pv|serial`.
  */
 export function DomainRoute() {
@@ -73,6 +75,7 @@ export function DomainRoute() {
         ) : null}
         {view === 'resources' ? <ResourcesPanel name={name} /> : null}
         {view === 'network' ? <DomainNetworkPanel name={name} /> : null}
+        {view === 'snapshots' ? <SnapshotsPanel name={name} /> : null}
         {view === 'console' ? <ConsolePanel name={name} /> : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
         <div hidden={view !== 'config'}>
