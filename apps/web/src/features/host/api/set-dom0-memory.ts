@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Dom0MemoryRequest, Host } from '@xendeck/api';
+import { xlCommand } from '@xendeck/xl-config';
 import { apiFetch } from '@/lib/api-client';
 import { hostQueryKey } from './get-host';
 
 /**
- * `PUT /api/v1/host/dom0/memory {targetMiB}`: sets dom0's balloon target (as `xl mem-set 0 <MiB>m`).
+ * `PUT /api/v1/host/dom0/memory {targetMiB}`: sets dom0's balloon target (as `xl mem-set Domain-0 <MiB>m`).
  * dom0 reaches it over seconds. Throws ApiError: 422 `MEMORY_OUT_OF_RANGE` outside
  * `dom0.minMemoryMiB..maxMemoryMiB` (details carry minKiB/maxKiB), `LIBXL_ERROR`.
  */
@@ -12,9 +13,9 @@ export async function setDom0Memory(request: Dom0MemoryRequest): Promise<void> {
   await apiFetch('/host/dom0/memory', { method: 'PUT', body: request });
 }
 
-/** The `xl` command equivalent to {@link setDom0Memory}. */
+/** The `xl` command equivalent to {@link setDom0Memory}: xl-config's twin, as the audit log has it. */
 export function dom0MemSetCommand(targetMiB: number): string {
-  return `xl mem-set 0 ${targetMiB}m`;
+  return xlCommand({ action: 'mem-set', name: 'Domain-0', targetMiB });
 }
 
 /**

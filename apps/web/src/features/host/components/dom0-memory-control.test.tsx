@@ -79,7 +79,7 @@ describe('<Dom0MemoryControl>', () => {
     const input = screen.getByTestId('dom0-target-input');
     await user.clear(input);
     await user.type(input, '1024');
-    expect(screen.getByText('xl mem-set 0 1024m')).toBeInTheDocument();
+    expect(screen.getByText('xl mem-set Domain-0 1024m')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Apply' }));
 
     await waitFor(() => expect(requests.some((r) => r.method === 'PUT')).toBe(true));
