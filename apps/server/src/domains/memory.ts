@@ -95,7 +95,7 @@ export async function domainMemory(ctx: AppContext, name: string): Promise<Domai
   };
 }
 
-/** `GET` and `PUT /domains/:name/memory`. */
+/** `GET` and `PUT /domains/:name/memory` (admin; the PUT audited as `domain.memory` / `dom0.memory`). */
 export function memoryRoutes(ctx: AppContext): RouteDef[] {
   return [
     {

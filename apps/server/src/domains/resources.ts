@@ -9,6 +9,7 @@ import { memoryRoutes } from './memory.js';
 import { schedRoutes } from './sched.js';
 import { vcpuRoutes } from './vcpus.js';
 
+/** Every live-resource route (memory, vCPUs, pinning, credit2), for app.ts's route list. */
 export function resourceRoutes(ctx: AppContext): RouteDef[] {
   return [...memoryRoutes(ctx), ...vcpuRoutes(ctx), ...schedRoutes(ctx)];
 }

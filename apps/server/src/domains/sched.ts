@@ -29,6 +29,7 @@ export async function domainSched(ctx: AppContext, name: string): Promise<Domain
   };
 }
 
+/** `GET` and `PUT /domains/:name/sched` (admin, audited). */
 export function schedRoutes(ctx: AppContext): RouteDef[] {
   const hv = ctx.hypervisor;
   return [

@@ -66,6 +66,7 @@ export async function domainVcpus(ctx: AppContext, name: string): Promise<Domain
   };
 }
 
+/** `GET /domains/:name/vcpus`, `PUT /domains/:name/vcpus`, `PUT /domains/:name/vcpus/pin` (admin, audited). */
 export function vcpuRoutes(ctx: AppContext): RouteDef[] {
   const hv = ctx.hypervisor;
   return [
