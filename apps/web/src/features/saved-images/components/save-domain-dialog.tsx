@@ -1,23 +1,24 @@
 /**
  * "Save…" on a domain's page: a dialog that says what a save does, lets the hoster keep the guest
  * running (a checkpoint, `xl save -c`), shows where the image goes (`<save dir>/<name>`, the file
- * xendomains uses) and the `xl save` twin with a copy button, then follows the `domain.save` task
- * in place. Save is disabled, with the reason, while an image of that name waits to be restored
- * (a save never overwrites one). Test ids: `save-domain-button`, `save-domain-dialog`,
- * `save-checkpoint`, `save-submit`, `save-blocked`; the task is `saved-image-task`.
+ * xendomains uses) and the `xl save` twin with a copy button. Once the `domain.save` task is
+ * accepted, the Saved images page follows it (`/saved?task=<id>`): without a checkpoint the
+ * domain, and with it this page's overview, goes away when the save ends. Save is disabled, with
+ * the reason, while an image of that name waits to be restored (a save never overwrites one).
+ * Test ids: `save-domain-button`, `save-domain-dialog`, `save-checkpoint`, `save-submit`,
+ * `save-blocked`.
  */
 import * as Dialog from '@radix-ui/react-dialog';
 import type { Domain } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 import { Button } from '@/components/button';
 import { CommandHint } from '@/components/command-hint';
 import { useNotices } from '@/components/notices';
 import { formatKiBAsMiB } from '@/lib/format';
 import { useSavedImages } from '../api/get-saved-images';
 import { useSaveDomain } from '../api/saved-image-operations';
-import { FollowedTask } from './followed-task';
 
 /** States `xl save` accepts (the server refuses the others with INVALID_STATE). */
 const SAVABLE = new Set(['running', 'blocked', 'paused']);
@@ -26,7 +27,7 @@ export function SaveDomainDialog({ domain }: { domain: Domain }) {
   const notices = useNotices();
   const [open, setOpen] = useState(false);
   const [checkpoint, setCheckpoint] = useState(false);
-  const [taskId, setTaskId] = useState<string>();
+  const navigate = useNavigate();
   const images = useSavedImages();
   const save = useSaveDomain(domain.name);
   if (domain.domid === 0) return null;
@@ -40,13 +41,7 @@ export function SaveDomainDialog({ domain }: { domain: Domain }) {
   const command = file ? xlCommand({ action: 'save', name: domain.name, file, checkpoint }) : '';
 
   return (
-    <Dialog.Root
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (!o) setTaskId(undefined);
-      }}
-    >
+    <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger asChild>
         <Button
           size="sm"
@@ -85,7 +80,6 @@ export function SaveDomainDialog({ domain }: { domain: Domain }) {
                   type="checkbox"
                   data-testid="save-checkpoint"
                   checked={checkpoint}
-                  disabled={taskId !== undefined}
                   onChange={(ev) => setCheckpoint(ev.target.checked)}
                 />
                 Keep it running (a checkpoint: <code className="font-mono">xl save -c</code>)
@@ -106,33 +100,26 @@ export function SaveDomainDialog({ domain }: { domain: Domain }) {
               ) : null}
             </div>
           </Dialog.Description>
-          {taskId ? (
-            <div className="mt-4 flex flex-col gap-2">
-              <FollowedTask id={taskId} />
-              <Link to="/saved" className="text-xs text-sky-700 hover:underline dark:text-sky-400">
-                Saved images
-              </Link>
-            </div>
-          ) : null}
           <div className="mt-5 flex justify-end gap-2">
             <Dialog.Close asChild>
-              <Button>{taskId ? 'Close' : 'Cancel'}</Button>
+              <Button>Cancel</Button>
             </Dialog.Close>
-            {taskId ? null : (
-              <Button
-                variant="primary"
-                data-testid="save-submit"
-                disabled={!file || blocked !== undefined || save.isPending}
-                onClick={() =>
-                  save.mutate(checkpoint, {
-                    onSuccess: ({ task }) => setTaskId(task.id),
-                    onError: (error) => notices.error(`Save ${domain.name}`, error),
-                  })
-                }
-              >
-                Save
-              </Button>
-            )}
+            <Button
+              variant="primary"
+              data-testid="save-submit"
+              disabled={!file || blocked !== undefined || save.isPending}
+              onClick={() =>
+                save.mutate(checkpoint, {
+                  onSuccess: ({ task }) => {
+                    setOpen(false);
+                    navigate(`/saved?task=${encodeURIComponent(task.id)}`);
+                  },
+                  onError: (error) => notices.error(`Save ${domain.name}`, error),
+                })
+              }
+            >
+              Save
+            </Button>
           </div>
         </Dialog.Content>
       </Dialog.Portal>

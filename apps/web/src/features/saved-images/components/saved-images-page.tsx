@@ -1,8 +1,10 @@
 /**
- * `/saved`: the saved domain images in the save directory, with Restore and Delete; the restore
- * tasks started here are followed above the list. Loaded lazily (lazy-saved-images-page.tsx).
+ * `/saved`: the saved domain images in the save directory, with Restore and Delete. Above the
+ * list, the tasks to follow: the restores started here, and `?task=<id>` (the save a domain
+ * page's Save… dialog started). Loaded lazily (lazy-saved-images-page.tsx).
  */
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Panel, QueryState } from '@/components/panel';
 import { useSavedImages } from '../api/get-saved-images';
 import { FollowedTask } from './followed-task';
@@ -10,7 +12,10 @@ import { SavedImagesTable } from './saved-images-table';
 
 export default function SavedImagesPage() {
   const images = useSavedImages();
-  const [tasks, setTasks] = useState<string[]>([]);
+  const [params] = useSearchParams();
+  const fromLink = params.getAll('task');
+  const [started, setStarted] = useState<string[]>([]);
+  const tasks = [...started, ...fromLink.filter((id) => !started.includes(id))];
   return (
     <>
       <h1 className="text-lg font-semibold tracking-tight">Saved images</h1>
@@ -43,7 +48,7 @@ export default function SavedImagesPage() {
           <div className="-mx-4 -mb-4 overflow-x-auto">
             <SavedImagesTable
               list={images.data}
-              onTaskStarted={(id) => setTasks((t) => [id, ...t])}
+              onTaskStarted={(id) => setStarted((t) => [id, ...t])}
             />
           </div>
         ) : null}

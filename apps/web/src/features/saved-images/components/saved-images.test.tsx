@@ -8,6 +8,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Domain, SavedImage, SavedImageList, Task } from '@xendeck/api';
+import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, mockFetch, renderWithProviders } from '@/test/render';
 import { SaveDomainDialog } from './save-domain-dialog';
@@ -119,8 +120,9 @@ describe('saved images page', () => {
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByText(`xl restore ${DIR}/web1`)).toBeTruthy();
     await user.click(within(dialog).getByRole('button', { name: 'Restore' }));
-    await waitFor(() =>
-      expect(screen.getByTestId('saved-image-task').dataset.state).toBe('succeeded'),
+    await waitFor(
+      () => expect(screen.getByTestId('saved-image-task').dataset.state).toBe('succeeded'),
+      { timeout: 4_000 },
     );
     expect(requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([
       '/api/v1/saved-images/web1/restore',
@@ -164,7 +166,7 @@ describe('Save… dialog', () => {
     cpuTimeNs: 1,
   };
 
-  it('shows the file and the xl save twin (with -c for a checkpoint), saves and follows the task', async () => {
+  it('shows the file and the xl save twin (with -c for a checkpoint), saves, and the Saved images page follows the task', async () => {
     const { requests } = mockFetch((req) => {
       const path = req.url.replace(/^.*\/api\/v1/, '');
       if (path === '/saved-images') return jsonResponse(200, list([]));
@@ -177,7 +179,12 @@ describe('Save… dialog', () => {
       return jsonResponse(404, { error: { code: 'NOT_FOUND', message: path } });
     });
     const user = userEvent.setup();
-    renderWithProviders(<SaveDomainDialog domain={domain} />);
+    renderWithProviders(
+      <Routes>
+        <Route path="/" element={<SaveDomainDialog domain={domain} />} />
+        <Route path="/saved" element={<SavedImagesPage />} />
+      </Routes>,
+    );
     await user.click(screen.getByTestId('save-domain-button'));
     const dialog = await screen.findByTestId('save-domain-dialog');
     await within(dialog).findByText(`xl save web1 ${DIR}/web1`);
@@ -185,9 +192,13 @@ describe('Save… dialog', () => {
     await user.click(within(dialog).getByTestId('save-checkpoint'));
     expect(within(dialog).getByText(`xl save -c web1 ${DIR}/web1`)).toBeTruthy();
     await user.click(within(dialog).getByTestId('save-submit'));
-    await waitFor(() =>
-      expect(within(dialog).getByTestId('saved-image-task').dataset.state).toBe('succeeded'),
+    // The dialog closes; the Saved images page follows the task (the domain may go away).
+    // The cached task (running) is polled once a second until it ends.
+    await waitFor(
+      () => expect(screen.getByTestId('saved-image-task').dataset.state).toBe('succeeded'),
+      { timeout: 4_000 },
     );
+    expect(screen.queryByTestId('save-domain-dialog')).toBeNull();
     expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ checkpoint: true });
   });
 
