@@ -21,7 +21,8 @@ const USAGE = `usage: pnpm lab [COMMAND]
 
 environment: XENDECK_LAB_PORT (8080), XENDECK_LAB_SSH_PORT (2222), XENDECK_ADMIN_PASSWORD (first
 start only), XENDECK_LAB_SERVER_ENTRY (server script instead of apps/server/dist/main.js),
-XDG_CACHE_HOME (cache root; the lab uses $XDG_CACHE_HOME/xendeck/lab)
+XDG_CACHE_HOME (cache root; the lab uses $XDG_CACHE_HOME/xendeck/lab), XENDECK_LAB_READY_TIMEOUT_MS
+(boot until Xendeck answers, start and reboot; default 600000)
 `;
 
 const log = (s: string) => process.stdout.write(`lab: ${s}\n`);

@@ -23,8 +23,21 @@ import { alive, formatDuration, interruption, run, sleep } from './proc.js';
 import { type QemuConfig, qemuArgs } from './qemu.js';
 import { isPreAuthSshFailure, sshArgs } from './ssh.js';
 
-/** Boot-to-ready timeout (TCG boots Xen + systemd in ~80 s; node adds a few seconds). */
-const READY_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * Boot-to-ready timeout (TCG boots Xen + systemd in ~80 s on a quiet machine; node adds a few
+ * seconds): `XENDECK_LAB_READY_TIMEOUT_MS`, default 10 minutes. On a loaded machine (a load of
+ * 13 on 2 cores) a boot took 6 minutes and a reboot's boot more than 10.
+ */
+function readyTimeoutMs(): number {
+  const raw = process.env.XENDECK_LAB_READY_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 10 * 60 * 1000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 10_000)
+    throw new Error(
+      `XENDECK_LAB_READY_TIMEOUT_MS='${raw}' must be a whole number of ms, at least 10000`,
+    );
+  return n;
+}
 /** Where the run share is mounted in dom0 (see recipe/rootfs/etc/systemd/system-generators). */
 const DOM0_RUN_MOUNT = '/var/lib/xendeck-lab/run';
 
@@ -272,6 +285,7 @@ async function waitReady(
   log: Log,
 ): Promise<void> {
   const seen = new Set<string>();
+  const timeoutMs = readyTimeoutMs();
   try {
     for (;;) {
       if (interruption() !== undefined) throw new Error(`interrupted by ${interruption()}`);
@@ -289,9 +303,9 @@ async function waitReady(
         }
       }
       if (await httpAnswers(`${url}/api/v1/host`)) break;
-      if (Date.now() - tBoot > READY_TIMEOUT_MS) {
+      if (Date.now() - tBoot > timeoutMs) {
         throw new Error(
-          `Xendeck did not answer on ${url}/api/v1/host within ${READY_TIMEOUT_MS / 60000} minutes.\n` +
+          `Xendeck did not answer on ${url}/api/v1/host within ${formatDuration(timeoutMs)} (XENDECK_LAB_READY_TIMEOUT_MS).\n` +
             `--- serial.log (tail, full log: ${paths.serialLog}):\n${tail(paths.serialLog)}`,
         );
       }
