@@ -168,7 +168,7 @@ export function labInstallerIso(): string {
  * XENDECK_LAB_PORT, XENDECK_LAB_SSH_PORT) is passed on. Only the last lab spec may call it.
  */
 export function labReboot(
-  timeoutMs = 25 * 60_000,
+  timeoutMs = 40 * 60_000,
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
