@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  metricsHistorySchema,
   restoreImageResultSchema,
   saveDomainResultSchema,
   savedImageListSchema,
@@ -241,5 +242,36 @@ describe('save and restore', () => {
     expect(save.status).toBe(403);
     const anonymous = await request(f.app).get('/api/v1/saved-images');
     expect(anonymous.status).toBe(401);
+  });
+
+  it('metrics follow the domain by name across the save and the restore (new domid, one series)', async () => {
+    await f.cleanup();
+    const clock = { ms: Date.UTC(2026, 0, 1) };
+    f = await makeFixture({ metrics: { now: () => clock.ms, autoStart: false } });
+    const fx = f;
+    const tick = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        clock.ms += 1000;
+        await fx.metrics.sampler.tick();
+      }
+    };
+    const domidOf = () =>
+      fx.metrics.sampler.latest?.message.domains.find((d) => d.name === 'web-01')?.domid;
+    await tick(3);
+    const before = domidOf();
+    expect(before).toBeDefined();
+    expect((await run(await post('/api/v1/domains/web-01/save'))).state).toBe('succeeded');
+    await tick(2);
+    expect(domidOf()).toBeUndefined();
+    expect((await run(await post('/api/v1/saved-images/web-01/restore'))).state).toBe('succeeded');
+    await tick(3);
+    const after = domidOf();
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    const res = await fx.admin.get('/api/v1/domains/web-01/metrics?range=10m');
+    expect(res.status, res.text).toBe(200);
+    const history = metricsHistorySchema.parse(res.body);
+    // 3 samples of the saved domid, none while it was saved, 3 of the restored one.
+    expect(history.points).toHaveLength(6);
   });
 });
