@@ -4,6 +4,7 @@
  */
 export { getTask, taskQueryKey, taskQueryOptions, useTask } from './api/get-task';
 export { getTasks, tasksListQueryKey, tasksQueryOptions, useTasks } from './api/get-tasks';
+export { FollowedTaskLine, useFollowedTask } from './components/followed-task';
 export { TasksRoute } from './components/lazy-tasks-page';
 export { RunningTasksIndicator } from './components/running-tasks-indicator';
 export { TaskLog } from './components/task-log';
