@@ -13,19 +13,32 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   return r.data;
 }
 
-/** Validates a domain name taken from the URL path (`:name`), before it reaches a path or libxl. */
-export function parseDomainName(raw: unknown): string {
-  const r = domainNameSchema.safeParse(raw);
+/**
+ * Validates the URL path parameter `param` with `schema`; 422 INVALID_INPUT "Invalid <what> "…"
+ * in the path: …" with `details.where = 'path'` and `details.issues = [{path: param, message}]`.
+ */
+export function parsePathParam<T>(
+  schema: z.ZodType<T>,
+  what: string,
+  param: string,
+  raw: unknown,
+): T {
+  const r = schema.safeParse(raw);
   if (!r.success) {
-    const message = r.error.issues[0]?.message ?? 'invalid domain name';
+    const message = r.error.issues[0]?.message ?? `invalid ${what}`;
     throw new ApiError(
       'INVALID_INPUT',
-      `Invalid domain name ${JSON.stringify(raw)} in the path: ${message}`,
+      `Invalid ${what} ${JSON.stringify(raw)} in the path: ${message}`,
       {
         where: 'path',
-        issues: [{ path: 'name', message }],
+        issues: [{ path: param, message }],
       },
     );
   }
   return r.data;
+}
+
+/** Validates a domain name taken from the URL path (`:name`), before it reaches a path or libxl. */
+export function parseDomainName(raw: unknown): string {
+  return parsePathParam(domainNameSchema, 'domain name', 'name', raw);
 }

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Task, taskAcceptedSchema, taskSchema } from '@xendeck/api';
 import {
   createSimulatedHost,
   type Hypervisor,
@@ -240,4 +241,23 @@ export async function refused(r: OpenedWs | RefusedWs): Promise<RefusedWs> {
   if ('status' in r) return r;
   r.ws.close();
   throw new Error('websocket opened where a refusal was expected');
+}
+
+/** Polls `GET /api/v1/tasks/:id` (every 10 ms, up to 3 s) until the task ends; returns it. */
+export async function settleTask(f: Fixture, id: string): Promise<Task> {
+  for (let i = 0; i < 300; i++) {
+    const t = taskSchema.parse((await f.admin.get(`/api/v1/tasks/${id}`)).body);
+    if (t.state === 'succeeded' || t.state === 'failed') return t;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`task ${id} did not end`);
+}
+
+/** Checks a 202 `{task}` answer and waits for that task to end ({@link settleTask}). */
+export async function runTask(
+  f: Fixture,
+  res: { status: number; body: unknown; text: string },
+): Promise<Task> {
+  if (res.status !== 202) throw new Error(`expected 202 {task}, got ${res.status}: ${res.text}`);
+  return settleTask(f, taskAcceptedSchema.parse(res.body).task.id);
 }

@@ -12,13 +12,11 @@ import {
   restoreImageResultSchema,
   saveDomainResultSchema,
   savedImageListSchema,
-  type Task,
   taskAcceptedSchema,
-  taskSchema,
 } from '@xendeck/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Users } from '../src/auth/users.js';
-import { type Fixture, login, makeFixture } from './helpers.js';
+import { type Fixture, login, makeFixture, runTask, settleTask } from './helpers.js';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -34,19 +32,8 @@ const post = (path: string, body: unknown = {}) =>
     .set('Content-Type', 'application/json')
     .send(body as object);
 
-async function settle(id: string): Promise<Task> {
-  for (let i = 0; i < 300; i++) {
-    const t = taskSchema.parse((await f.admin.get(`/api/v1/tasks/${id}`)).body);
-    if (t.state === 'succeeded' || t.state === 'failed') return t;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`task ${id} did not end`);
-}
-
-async function run(res: { status: number; body: unknown; text: string }): Promise<Task> {
-  expect(res.status, res.text).toBe(202);
-  return settle(taskAcceptedSchema.parse(res.body).task.id);
-}
+const settle = (id: string) => settleTask(f, id);
+const run = (res: { status: number; body: unknown; text: string }) => runTask(f, res);
 
 async function list() {
   const res = await f.admin.get('/api/v1/saved-images');

@@ -21,6 +21,7 @@ import {
 } from '@xendeck/api';
 import { type Hypervisor, isHypervisorError, readXlSaveHeader } from '@xendeck/hypervisor';
 import { ApiError } from '../errors.js';
+import { parsePathParam } from '../validate.js';
 
 /** `20261130T164512Z` (UTC, seconds) of `date`: the stamp of a restored image's name. */
 export function restoredStamp(date: Date): string {
@@ -43,18 +44,9 @@ export function restoredAt(name: string): string | null {
   return Number.isNaN(Date.parse(iso)) ? null : new Date(iso).toISOString();
 }
 
-/** Validates an image name from the URL; 422 INVALID_INPUT (`where: 'path'`). */
+/** Validates an image name from the URL (`:name`); 422 INVALID_INPUT (`where: 'path'`). */
 export function parseImageName(raw: unknown): string {
-  const r = savedImageNameSchema.safeParse(raw);
-  if (!r.success) {
-    const message = r.error.issues[0]?.message ?? 'invalid saved image name';
-    throw new ApiError(
-      'INVALID_INPUT',
-      `Invalid saved image name ${JSON.stringify(raw)} in the path: ${message}`,
-      { where: 'path', issues: [{ path: 'name', message }] },
-    );
-  }
-  return r.data;
+  return parsePathParam(savedImageNameSchema, 'saved image name', 'name', raw);
 }
 
 /** Creates the save directory when missing, 0700 as xendomains does. */
