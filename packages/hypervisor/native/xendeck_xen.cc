@@ -1353,19 +1353,20 @@ class Context : public Napi::ObjectWrap<Context> {
         });
   }
 
-  // nicRemove(domid, devid): Promise<void>
+  // nicRemove(domid, devid, force): Promise<void>
   // What `xl network-detach DOMAIN DEVID` does: libxl_devid_to_device_nic, then
-  // libxl_device_nic_remove(ctx, domid, &nic, NULL). NULL ao_how makes the asynchronous operation
+  // libxl_device_nic_remove(ctx, domid, &nic, NULL); with `force`, libxl_device_nic_destroy
+  // instead (no wait for the frontend; used to clear what a failed attach left behind). NULL ao_how makes the asynchronous operation
   // synchronous on this worker thread (as cdromInsert does): libxl asks the frontend to close,
   // waits for the backend (forcing it after its timeout), runs the vif hotplug script `offline`
   // (its child's SIGCHLD reaches libxl through the context's forwarder) and updates the stored
   // domain configuration. Rejects with libxlError: ERROR_FAIL (-3) no vif `devid`.
   Napi::Value NicRemove(const Napi::CallbackInfo& info) {
-    const char* usage = "ctx.nicRemove(domid: number, devid: number)";
+    const char* usage = "ctx.nicRemove(domid: number, devid: number, force: boolean)";
     uint32_t domid;
-    if (!CheckArgc(info, 2, usage) || !CheckDomid(info, 0, usage, &domid))
+    if (!CheckArgc(info, 3, usage) || !CheckDomid(info, 0, usage, &domid))
       return info.Env().Undefined();
-    if (!info[1].IsNumber()) {
+    if (!info[1].IsNumber() || !info[2].IsBoolean()) {
       Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
       return info.Env().Undefined();
     }
@@ -1377,11 +1378,12 @@ class Context : public Napi::ObjectWrap<Context> {
       return info.Env().Undefined();
     }
     int devid = static_cast<int>(dv);
+    bool force = info[2].As<Napi::Boolean>().Value();
     if (!Open(info.Env())) return info.Env().Undefined();
     libxl_ctx* ctx = h_.ctx;
     return Run(
         info, "xendeck:libxl_device_nic_remove",
-        [ctx, domid, devid]() {
+        [ctx, domid, devid, force]() {
           libxl_device_nic nic;
           libxl_device_nic_init(&nic);
           int rc = libxl_devid_to_device_nic(ctx, domid, devid, &nic);
@@ -1389,9 +1391,16 @@ class Context : public Napi::ObjectWrap<Context> {
             libxl_device_nic_dispose(&nic);
             return Failure::Libxl(rc, "libxl_devid_to_device_nic");
           }
-          rc = libxl_device_nic_remove(ctx, domid, &nic, nullptr);
+          const char* call = "libxl_device_nic_remove";
+          rc = force ? ERROR_FAIL : libxl_device_nic_remove(ctx, domid, &nic, nullptr);
+          if (rc < 0 && force) {
+            // What `xl network-detach` cannot do: take the device out even when the frontend or
+            // the hotplug script does not answer (a failed attach leaves such a vif behind).
+            call = "libxl_device_nic_destroy";
+            rc = libxl_device_nic_destroy(ctx, domid, &nic, nullptr);
+          }
           libxl_device_nic_dispose(&nic);
-          return rc < 0 ? Failure::Libxl(rc, "libxl_device_nic_remove") : Failure{};
+          return rc < 0 ? Failure::Libxl(rc, call) : Failure{};
         },
         nullptr);
   }
@@ -1400,6 +1409,22 @@ class Context : public Napi::ObjectWrap<Context> {
   // vCPUs and credit2 (issue 10, §2 live changes): vcpuList, setVcpuOnline, setVcpuAffinity,
   // schedParamsGet, schedCredit2Set. Argument ranges (count ≤ maxvcpus, pCPU < nr_cpus, weight,
   // cap) are checked by src/vcpus.ts first; here only types and what a bitmap can hold.
+
+  // Argument `i` as an integer min..max, or a TypeError naming `what` with `usage`.
+  static bool CheckIntRange(const Napi::CallbackInfo& info, size_t i, int min, int max,
+                            const char* what, const char* usage, int* out) {
+    double d = info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue()
+                                                       : static_cast<double>(min) - 1;
+    if (!(d >= min && d <= max) || d != static_cast<double>(static_cast<int>(d))) {
+      Napi::TypeError::New(info.Env(), std::string(what) + " must be an integer " +
+                                           std::to_string(min) + ".." + std::to_string(max) +
+                                           "; usage: " + usage)
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    *out = static_cast<int>(d);
+    return true;
+  }
 
   // A JS array of pCPU ids (integers 0..4095) as a vector, or a TypeError with `usage`.
   static bool CheckCpuArray(const Napi::CallbackInfo& info, size_t i, const char* usage,
@@ -1518,15 +1543,9 @@ class Context : public Napi::ObjectWrap<Context> {
     uint32_t domid;
     if (!CheckArgc(info, 2, usage) || !CheckDomid(info, 0, usage, &domid))
       return info.Env().Undefined();
-    double dc = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
-    if (!(dc >= 1 && dc <= 4096) || dc != static_cast<double>(static_cast<int>(dc))) {
-      Napi::TypeError::New(info.Env(), std::string("count must be an integer 1..4096; usage: ") +
-                                           usage)
-          .ThrowAsJavaScriptException();
+    int count;
+    if (!CheckIntRange(info, 1, 1, 4096, "count", usage, &count) || !Open(info.Env()))
       return info.Env().Undefined();
-    }
-    int count = static_cast<int>(dc);
-    if (!Open(info.Env())) return info.Env().Undefined();
     libxl_ctx* ctx = h_.ctx;
     return Run(
         info, "xendeck:libxl_set_vcpuonline",
@@ -1558,23 +1577,17 @@ class Context : public Napi::ObjectWrap<Context> {
     if (!CheckArgc(info, 5, usage) || !CheckDomid(info, 0, usage, &domid))
       return info.Env().Undefined();
     bool all = info[1].IsString() && info[1].As<Napi::String>().Utf8Value() == "all";
-    double dv = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -1;
-    double dm = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -1;
-    if ((!all && (!(dv >= 0 && dv < 4096) || dv != static_cast<double>(static_cast<int>(dv)))) ||
-        !(dm >= 1 && dm <= 4096) || dm != static_cast<double>(static_cast<int>(dm))) {
-      Napi::TypeError::New(info.Env(),
-                           std::string("vcpu must be 0..4095 or 'all', maxVcpus 1..4096; usage: ") +
-                               usage)
-          .ThrowAsJavaScriptException();
+    int vcpuId = 0, maxVcpusArg;
+    if ((!all && !CheckIntRange(info, 1, 0, 4095, "vcpu (or 'all')", usage, &vcpuId)) ||
+        !CheckIntRange(info, 2, 1, 4096, "maxVcpus", usage, &maxVcpusArg))
       return info.Env().Undefined();
-    }
     std::vector<int> hard, soft;
     bool hasSoft = !info[4].IsNull();
     if (!CheckCpuArray(info, 3, usage, &hard) || (hasSoft && !CheckCpuArray(info, 4, usage, &soft)))
       return info.Env().Undefined();
     if (!Open(info.Env())) return info.Env().Undefined();
-    uint32_t vcpu = all ? 0 : static_cast<uint32_t>(dv);
-    unsigned int maxVcpus = static_cast<unsigned int>(dm);
+    uint32_t vcpu = static_cast<uint32_t>(vcpuId);
+    unsigned int maxVcpus = static_cast<unsigned int>(maxVcpusArg);
     libxl_ctx* ctx = h_.ctx;
     return Run(
         info, all ? "xendeck:libxl_set_vcpuaffinity_all" : "xendeck:libxl_set_vcpuaffinity",
@@ -1647,19 +1660,10 @@ class Context : public Napi::ObjectWrap<Context> {
     uint32_t domid;
     if (!CheckArgc(info, 3, usage) || !CheckDomid(info, 0, usage, &domid))
       return info.Env().Undefined();
-    double dw = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -2;
-    double dc = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -2;
-    auto okInt = [](double d) {
-      return d >= -1 && d <= 2147483647.0 && d == static_cast<double>(static_cast<int>(d));
-    };
-    if (!okInt(dw) || !okInt(dc)) {
-      Napi::TypeError::New(info.Env(),
-                           std::string("weight and cap must be integers (-1: keep); usage: ") + usage)
-          .ThrowAsJavaScriptException();
+    int weight, cap;
+    if (!CheckIntRange(info, 1, -1, 2147483647, "weight (-1: keep)", usage, &weight) ||
+        !CheckIntRange(info, 2, -1, 2147483647, "cap (-1: keep)", usage, &cap) || !Open(info.Env()))
       return info.Env().Undefined();
-    }
-    int weight = static_cast<int>(dw), cap = static_cast<int>(dc);
-    if (!Open(info.Env())) return info.Env().Undefined();
     libxl_ctx* ctx = h_.ctx;
     return Run(
         info, "xendeck:libxl_domain_sched_params_set",

@@ -461,16 +461,21 @@ class LibxlHost implements Hypervisor {
   }
 
   async dom0Memory(): Promise<Dom0Memory> {
-    const d0 = await this.domainInfo(0);
+    return this.domainMemory(0);
+  }
+
+  async domainMemory(domid: number): Promise<Dom0Memory> {
+    checkDomid(domid);
+    const info = await this.domainInfo(domid);
     const [target, maxKiB] = await Promise.all([
-      this.memoryNode(0, 'target'),
-      this.maxTargetKiB(0, d0),
+      this.memoryNode(domid, 'target'),
+      this.maxTargetKiB(domid, info),
     ]);
     return {
-      currentKiB: d0.memoryKiB,
-      targetKiB: target ?? d0.memoryKiB,
+      currentKiB: info.memoryKiB,
+      targetKiB: target ?? info.memoryKiB,
       maxKiB,
-      minKiB: this.minDom0KiB,
+      minKiB: domid === 0 ? this.minDom0KiB : DOMU_MIN_TARGET_KiB,
     };
   }
 
@@ -1052,11 +1057,16 @@ class LibxlHost implements Hypervisor {
         : timedOut
           ? `xl network-attach timed out after ${this.createTimeoutMs} ms`
           : `xl network-attach exited with ${code}`;
-      throw new HypervisorError('LIBXL_ERROR', `${why}: ${output.trim()}`, {
+      const leftover = await this.removeNewNics(domid, before);
+      const cleanup = leftover.length
+        ? ` (the half-added vif ${leftover.join(', ')} was removed)`
+        : '';
+      throw new HypervisorError('LIBXL_ERROR', `${why}${cleanup}: ${output.trim()}`, {
         domid,
         spec,
         exitCode: code,
         output,
+        ...(leftover.length ? { removedDevids: leftover } : {}),
       });
     }
     const added = (await this.domainNics(domid)).find((n) => !before.has(n.devid));
@@ -1068,6 +1078,25 @@ class LibxlHost implements Hypervisor {
       );
     }
     return added;
+  }
+
+  /**
+   * After a failed `xl network-attach`: libxl 4.17 leaves the half-added vif in its device list
+   * (seen in the lab when vif-bridge timed out: `xl network-list` kept it), so every devid not in
+   * `before` is destroyed (the addon's nicRemove with force: libxl_device_nic_destroy). Returns
+   * the devids it removed; failures are left as they are (the domain may be gone).
+   */
+  private async removeNewNics(domid: number, before: ReadonlySet<number>): Promise<number[]> {
+    const now = await this.domainNics(domid).catch(() => [] as DomainNic[]);
+    const removed: number[] = [];
+    for (const n of now.filter((x) => !before.has(x.devid))) {
+      const ok = await this.call((c) => c.nicRemove(domid, n.devid, true), { domid }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) removed.push(n.devid);
+    }
+    return removed;
   }
 
   /**
@@ -1087,7 +1116,7 @@ class LibxlHost implements Hypervisor {
         devids: nics.map((n) => n.devid),
       });
     }
-    await this.call((c) => c.nicRemove(domid, devid), { domid, devid });
+    await this.call((c) => c.nicRemove(domid, devid, false), { domid, devid });
   }
 
   async close(): Promise<void> {

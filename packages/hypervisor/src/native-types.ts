@@ -279,9 +279,10 @@ export interface NativeContext {
   nicList(domid: number): Promise<RawNic[]>;
   /**
    * On a worker thread: libxl_devid_to_device_nic, then libxl_device_nic_remove(ctx, domid, &nic,
-   * NULL) (synchronous). Rejects with `libxlError` ERROR_FAIL (-3) when there is no vif `devid`.
+   * NULL) (synchronous), or with `force` libxl_device_nic_destroy (no wait for the frontend).
+   * Rejects with `libxlError` ERROR_FAIL (-3) when there is no vif `devid`.
    */
-  nicRemove(domid: number, devid: number): Promise<void>;
+  nicRemove(domid: number, devid: number, force: boolean): Promise<void>;
   /**
    * On a worker thread: libxl_list_vcpu + libxl_vcpuinfo_list_free. Rejects with `libxlError`
    * ERROR_FAIL (-3) when libxl returns nothing (no such domain): check the domain first.

@@ -314,8 +314,18 @@ export interface Hypervisor {
   /** Host facts. Throws XEN_UNAVAILABLE. */
   hostInfo(): Promise<HostInfo>;
 
-  /** dom0 memory and its limits. Throws XEN_UNAVAILABLE. */
+  /** dom0 memory and its limits (= `domainMemory(0)`). Throws XEN_UNAVAILABLE. */
   dom0Memory(): Promise<Dom0Memory>;
+
+  /**
+   * A domain's memory and the limits of a new balloon target, in KiB, as {@link Dom0Memory} gives
+   * them for dom0: `currentKiB` as `xl list`; `targetKiB` from xenstore
+   * `/local/domain/<domid>/memory/target`; `maxKiB` what libxl_set_memory_target accepts (xenstore
+   * `memory/static-max`, plus `memory/videoram` for a domU: the config's maxmem, NOT
+   * libxl_dominfo.max_memkb, which follows the target); `minKiB` dom0's floor or 32 MiB for a domU.
+   * Throws DOMAIN_NOT_FOUND, XEN_UNAVAILABLE.
+   */
+  domainMemory(domid: number): Promise<Dom0Memory>;
 
   /**
    * Sets a domain's balloon target (libxl_set_memory_target, absolute, enforce=1), in KiB.
@@ -509,7 +519,8 @@ export interface Hypervisor {
    * none, the next free devid, bridge xenbr0), then finds the new devid in {@link domainNics}.
    * Returns the new vif. Throws DOMAIN_NOT_FOUND, INVALID_ARGUMENT (bad spec: the grammar's
    * message), INVALID_STATE (dom0), LIBXL_ERROR (xl failed, e.g. no such bridge: the hotplug
-   * script failed; `details.output` has xl's output).
+   * script failed; `details.output` has xl's output; a half-added vif libxl left behind is
+   * destroyed, its devid in `details.removedDevids`).
    */
   nicAttach(domid: number, spec: string): Promise<DomainNic>;
 
