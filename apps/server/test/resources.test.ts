@@ -58,7 +58,13 @@ afterEach(async () => {
 describe('memory: one code path', () => {
   it('GET gives the limits; PUT sets the target, answers the xl twin, leaves the file alone', async () => {
     const limits = domainMemorySchema.parse((await get('lc1/memory').expect(200)).body);
-    expect(limits).toMatchObject({ name: 'lc1', currentMiB: 256, minMiB: 32, maxMiB: 512 });
+    expect(limits).toMatchObject({
+      name: 'lc1',
+      currentMiB: 256,
+      minMiB: 32,
+      maxMiB: 512,
+      targetMiB: 256,
+    });
     const res = await put('lc1/memory', { targetMiB: 384 });
     expect(res.status, res.text).toBe(200);
     expect(liveChangeResultSchema.parse(res.body)).toMatchObject({
@@ -68,6 +74,7 @@ describe('memory: one code path', () => {
     const domid = (await f.sim.domidByName('lc1')) as number;
     await expect.poll(async () => (await f.sim.domainInfo(domid)).memoryKiB).toBe(384 * 1024);
     expect(file()).toBe(CFG);
+    expect(domainMemorySchema.parse((await get('lc1/memory')).body).targetMiB).toBe(384);
     expect(audits('domain.memory').at(-1)).toMatchObject({
       result: 'ok',
       targetMiB: 384,

@@ -56,9 +56,10 @@ export const liveChangeResultSchema = z.object({
 export type LiveChangeResult = z.infer<typeof liveChangeResultSchema>;
 
 /**
- * `GET /api/v1/domains/:name/memory`: the limits of the balloon target, MiB. Sources: `xl list`
- * memory (libxl_dominfo), maxmem (libxl_dominfo.max_memkb, or dom0's static-max), the smallest
- * target Xendeck accepts (dom0: the configured floor; a domU: 32 MiB).
+ * `GET /api/v1/domains/:name/memory`: the balloon target and its limits, MiB. Sources: `xl list`
+ * memory (libxl_dominfo), xenstore `memory/target`, maxmem = xenstore `memory/static-max` (+
+ * videoram for HVM; what libxl_set_memory_target accepts), the smallest target Xendeck accepts
+ * (dom0: the configured floor; a domU: 32 MiB).
  */
 export const domainMemorySchema = z.object({
   name: z.string(),
@@ -66,8 +67,8 @@ export const domainMemorySchema = z.object({
   currentMiB: z.number(),
   minMiB: z.number(),
   maxMiB: z.number(),
-  /** The balloon target when known (dom0: xenstore memory/target), else null. */
-  targetMiB: z.number().nullable(),
+  /** The balloon target (xenstore memory/target). */
+  targetMiB: z.number(),
 });
 export type DomainMemory = z.infer<typeof domainMemorySchema>;
 

@@ -555,6 +555,18 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     watchTimer.unref();
   }
 
+  /** {@link Hypervisor.domainMemory}: the simulated maxmem is the domain's static-max. */
+  function memoryOf(domid: number): Dom0Memory {
+    advance();
+    const d = byDomid(domid);
+    return {
+      currentKiB: Math.round(d.memoryKiB),
+      targetKiB: d.targetKiB,
+      maxKiB: d.maxMemoryKiB,
+      minKiB: domid === 0 ? minDom0KiB : DOMU_MIN_TARGET_KiB,
+    };
+  }
+
   function byDomid(domid: number): SimDomain {
     if (!Number.isInteger(domid) || domid < 0) {
       throw new HypervisorError(
@@ -695,14 +707,11 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     },
 
     async dom0Memory(): Promise<Dom0Memory> {
-      advance();
-      const d0 = byDomid(0);
-      return {
-        currentKiB: Math.round(d0.memoryKiB),
-        targetKiB: d0.targetKiB,
-        maxKiB: d0.maxMemoryKiB,
-        minKiB: minDom0KiB,
-      };
+      return memoryOf(0);
+    },
+
+    async domainMemory(domid: number): Promise<Dom0Memory> {
+      return memoryOf(domid);
     },
 
     async setMemoryTarget(domid: number, targetKiB: number): Promise<void> {

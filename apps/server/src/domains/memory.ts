@@ -8,7 +8,7 @@
  * `command` = `xl mem-set <name> <MiB>m`; `persist` also writes `memory = <MiB>` to the config.
  */
 import { type DomainMemory, domainMemoryRequestSchema, type LiveChangeResult } from '@xendeck/api';
-import { DOMU_MIN_TARGET_KiB, isHypervisorError } from '@xendeck/hypervisor';
+import { isHypervisorError } from '@xendeck/hypervisor';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -66,32 +66,20 @@ export function setDomainMemory(
 }
 
 /**
- * The limits of a domain's balloon target now, MiB: dom0 from `dom0Memory()` (xenstore target and
- * static-max, the configured floor); a domU from its domain info (`xl list` memory, maxmem) and
- * the hypervisor's domU floor. Throws DOMAIN_NOT_FOUND.
+ * The limits of a domain's balloon target now, MiB, from the hypervisor's `domainMemory` (dom0 and
+ * domUs alike): `xl list` memory, xenstore `memory/target`, static-max (the config's maxmem; not
+ * libxl_dominfo.max_memkb, which follows the target), the floor. Throws DOMAIN_NOT_FOUND.
  */
 export async function domainMemory(ctx: AppContext, name: string): Promise<DomainMemory> {
-  const hv = ctx.hypervisor;
-  const domid = await domidOf(hv, name);
-  if (domid === 0) {
-    const d0 = await hv.dom0Memory();
-    return {
-      name,
-      domid,
-      currentMiB: kibToMib(d0.currentKiB),
-      minMiB: kibToMib(d0.minKiB),
-      maxMiB: kibToMib(d0.maxKiB),
-      targetMiB: kibToMib(d0.targetKiB),
-    };
-  }
-  const info = await hv.domainInfo(domid);
+  const domid = await domidOf(ctx.hypervisor, name);
+  const m = await ctx.hypervisor.domainMemory(domid);
   return {
     name,
     domid,
-    currentMiB: kibToMib(info.memoryKiB),
-    minMiB: kibToMib(DOMU_MIN_TARGET_KiB),
-    maxMiB: kibToMib(info.maxMemoryKiB),
-    targetMiB: null,
+    currentMiB: kibToMib(m.currentKiB),
+    minMiB: kibToMib(m.minKiB),
+    maxMiB: kibToMib(m.maxKiB),
+    targetMiB: kibToMib(m.targetKiB),
   };
 }
 

@@ -28,8 +28,6 @@ export function MemorySection({ domain }: { domain: Domain }) {
   const change = useChangeResources(name);
   // The target set from this page, until the domain holds it.
   const [pending, setPending] = useState<number | null>(null);
-  // The last target set from this page (a domU's target is not read back: xl list shows memory).
-  const [lastSet, setLastSet] = useState<number | null>(null);
   const memory = useDomainMemory(name, domain.domid, pending === null ? undefined : 1000);
   const [draft, setDraft] = useState<string | null>(null);
   const [persist, setPersist] = useState(false);
@@ -49,8 +47,8 @@ export function MemorySection({ domain }: { domain: Domain }) {
     return <QueryState isPending={memory.isPending} error={memory.error} what="memory" />;
   }
   const { currentMiB, minMiB, maxMiB, targetMiB } = memory.data;
-  const shownTarget = targetMiB ?? lastSet;
-  const value = draft ?? String(Math.round(shownTarget ?? currentMiB));
+  const shownTarget = pending ?? targetMiB;
+  const value = draft ?? String(Math.round(shownTarget));
   const check = checkWholeNumber(value, Math.ceil(minMiB), Math.floor(maxMiB), 'The target (MiB)');
   const command = check.ok ? xlCommand({ action: 'mem-set', name, targetMiB: check.value }) : '';
 
@@ -67,7 +65,6 @@ export function MemorySection({ domain }: { domain: Domain }) {
               setOutcome(r);
               setDraft(null);
               setPending(check.value);
-              setLastSet(check.value);
             },
             onError: (err) => notices.error(`Set ${name}'s memory to ${check.value} MiB`, err),
           },
@@ -83,9 +80,7 @@ export function MemorySection({ domain }: { domain: Domain }) {
         </div>
         <div>
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Balloon target</dt>
-          <dd className="font-medium tabular-nums">
-            {shownTarget === null ? '— (not set here yet)' : `${Math.round(shownTarget)} MiB`}
-          </dd>
+          <dd className="font-medium tabular-nums">{Math.round(shownTarget)} MiB</dd>
         </div>
         <div>
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Minimum</dt>
@@ -117,7 +112,7 @@ export function MemorySection({ domain }: { domain: Domain }) {
           min={Math.ceil(minMiB)}
           max={Math.floor(maxMiB)}
           step={1}
-          value={check.ok ? check.value : Math.round(shownTarget ?? currentMiB)}
+          value={check.ok ? check.value : Math.round(shownTarget)}
           onChange={(e) => setDraft(e.target.value)}
           className="h-2 flex-1 cursor-pointer accent-sky-700 dark:accent-sky-500"
         />

@@ -27,7 +27,7 @@ function serve() {
     currentMiB: 256,
     minMiB: 32,
     maxMiB: 512,
-    targetMiB: null,
+    targetMiB: 256,
   };
   const vcpus: DomainVcpus = {
     name: 'lc1',
@@ -82,6 +82,7 @@ function serve() {
     if (path === '/domains/lc1/sched' && req.method === 'GET') return jsonResponse(200, sched);
     if (path === '/domains/lc1/memory') {
       memory.currentMiB = body.targetMiB as number;
+      memory.targetMiB = body.targetMiB as number;
       return jsonResponse(
         200,
         ok(
