@@ -202,6 +202,25 @@ if (reason) {
               c.close();
             }
           },
+          // The busybox init prints "shell on the console" (lab/README.md); Enter shows a prompt.
+          waitBooted: async (domid) => {
+            let seen = '';
+            for (let i = 0; i < 300 && !/shell on the console|:\/# /.test(seen); i++) {
+              try {
+                const c = await host.openTextConsole(domid, 'pv');
+                c.onData((b) => {
+                  seen += b.toString('latin1');
+                });
+                c.write(Buffer.from('\r'));
+                await new Promise((r) => setTimeout(r, 1_000));
+                c.close();
+              } catch {
+                await new Promise((r) => setTimeout(r, 1_000));
+              }
+            }
+            if (!/shell on the console|:\/# /.test(seen))
+              throw new Error('the vCPU guest did not boot');
+          },
           xlView: { vcpus: xlVcpuList, credit2: xlSchedCredit2 },
         },
         disks: {
