@@ -475,7 +475,8 @@ export interface Hypervisor {
   /**
    * Pins vCPU `vcpu` (or every vCPU, `'all'`) to pCPUs, as `xl vcpu-pin` (libxl_set_vcpuaffinity
    * / libxl_set_vcpuaffinity_all). `hard` and `soft` are pCPU ids (duplicates and order do not
-   * matter); `soft` undefined leaves the soft affinity as it is; an empty set is refused. Pinning
+   * matter); `soft` undefined leaves the soft affinity as it is; an empty set is refused; a soft
+   * set with no pCPU of the hard one is accepted (libxl warns; Xen then schedules by hard). Pinning
    * lasts for this boot of the domain (the config's `cpus=` is not changed). Throws
    * DOMAIN_NOT_FOUND, INVALID_ARGUMENT (no such vCPU: `details` `{ domid, vcpu, min: 0, max:
    * maxVcpus - 1 }`; a pCPU ≥ nrCpus or an empty set: `{ field: 'hard' | 'soft', cpus, min: 0,
