@@ -310,6 +310,16 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     return { g, plan };
   }
 
+  /** The guest and its set `label`. Throws NOT_FOUND (404) when it has no such set. */
+  async function findSet(name: string, label: string) {
+    const g = await readGuest(ctx, name);
+    const set = snapshotSets(name, g.volumes, g.lvsByVg).find((x) => x.label === label);
+    if (!set) {
+      throw new ApiError('NOT_FOUND', `${name} has no snapshot set "${label}"`, { label });
+    }
+    return { g, set };
+  }
+
   const base = '/domains/:name';
 
   return [
@@ -435,11 +445,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
           async () => {
             requireLabelConfirm(req, label, `Reverting ${name} to "${label}"`);
             await assertShutDown(name, 'reverting it');
-            const g = await readGuest(ctx, name);
-            const set = snapshotSets(name, g.volumes, g.lvsByVg).find((x) => x.label === label);
-            if (!set) {
-              throw new ApiError('NOT_FOUND', `${name} has no snapshot set "${label}"`, { label });
-            }
+            const { g, set } = await findSet(name, label);
             for (const v of set.volumes) {
               const origin = g.lvsByVg.get(v.vg)?.find((l) => l.name === v.origin);
               if (origin?.open) {
@@ -505,11 +511,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
           `domain:${name}`,
           async () => {
             requireLabelConfirm(req, label, `Deleting snapshot set "${label}" of ${name}`);
-            const g = await readGuest(ctx, name);
-            const set = snapshotSets(name, g.volumes, g.lvsByVg).find((x) => x.label === label);
-            if (!set) {
-              throw new ApiError('NOT_FOUND', `${name} has no snapshot set "${label}"`, { label });
-            }
+            const { set } = await findSet(name, label);
             const steps = set.volumes.map((v) => `lvremove ${v.vg}/${v.name}`);
             return { prepared: set, steps, commands: set.commands.remove };
           },
