@@ -931,7 +931,8 @@ export function describeHypervisorContract(
           const gone = await rejection(host.setVcpus(domid, 1));
           expect(['DOMAIN_NOT_FOUND', 'INVALID_STATE']).toContain(gone.code);
         },
-        caseTimeout,
+        // It creates a guest, waits for its boot and for vCPUs to come and go: twice a case.
+        2 * caseTimeout,
       );
     });
 
