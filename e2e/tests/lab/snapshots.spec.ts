@@ -106,16 +106,33 @@ async function cleanUp(): Promise<void> {
   }
 }
 
-/** The newest task of `kind` on `target` (`GET /api/v1/tasks`, newest first). */
-async function newestTask(page: import('@playwright/test').Page, kind: string, target: string) {
-  const tasks = (await (await page.request.get('/api/v1/tasks')).json()) as {
-    id: string;
-    kind: string;
-    target: string;
-  }[];
-  const t = tasks.find((x) => x.kind === kind && x.target === target);
-  expect(t, `a ${kind} task on ${target}`).toBeDefined();
-  return t as { id: string };
+/** The ids of the tasks the server lists now (`GET /api/v1/tasks`). */
+async function taskIds(page: import('@playwright/test').Page): Promise<Set<string>> {
+  const tasks = (await (await page.request.get('/api/v1/tasks')).json()) as { id: string }[];
+  return new Set(tasks.map((t) => t.id));
+}
+
+/**
+ * The task of `kind` on `target` that is not in `before` (ids listed before the click), waited
+ * for: the click's POST may still be on its way, and an earlier run's task must not count.
+ */
+async function newestTask(
+  page: import('@playwright/test').Page,
+  kind: string,
+  target: string,
+  before: Set<string>,
+) {
+  let found: { id: string } | undefined;
+  await expect(async () => {
+    const tasks = (await (await page.request.get('/api/v1/tasks')).json()) as {
+      id: string;
+      kind: string;
+      target: string;
+    }[];
+    found = tasks.find((x) => x.kind === kind && x.target === target && !before.has(x.id));
+    expect(found, `a ${kind} task on ${target}`).toBeDefined();
+  }).toPass({ timeout: 60_000, intervals: [1_000] });
+  return found as { id: string };
 }
 
 /** `xl list -v`'s UUID of domain `name`. */
@@ -159,10 +176,11 @@ test('snapshot a running guest, change its disk, revert after shutting it down: 
   await expect(cmds).toContainText(`xl pause ${GUEST}`, { timeout: 60_000 });
   await expect(cmds).toContainText(`lvcreate --yes -s -L 16777216b -n ${GUEST}-snap-one`);
   await expect(cmds).toContainText(`xl unpause ${GUEST}`);
+  const takeBefore = await taskIds(page);
   await page.getByTestId('snapshot-take').click();
   const take = await taskEnd(
     page.request,
-    (await newestTask(page, 'domain.snapshot', `domain:${GUEST}`)).id,
+    (await newestTask(page, 'domain.snapshot', `domain:${GUEST}`, takeBefore)).id,
     TASK_TIMEOUT_MS,
   );
   expect(take.state, JSON.stringify(take.error)).toBe('succeeded');
@@ -196,10 +214,11 @@ test('snapshot a running guest, change its disk, revert after shutting it down: 
   await expect(dialog).toContainText(`lvconvert --merge ${VG}/${GUEST}-snap-one`);
   await page.getByTestId('snapshot-revert-one-confirm-input').fill('one');
   await snap(page, testInfo, 'lab-snapshots-revert-confirm');
+  const revertBefore = await taskIds(page);
   await dialog.getByRole('button', { name: 'Revert' }).click();
   const revert = await taskEnd(
     page.request,
-    (await newestTask(page, 'domain.revert', `domain:${GUEST}`)).id,
+    (await newestTask(page, 'domain.revert', `domain:${GUEST}`, revertBefore)).id,
     TASK_TIMEOUT_MS,
   );
   expect(revert.state, JSON.stringify(revert.error)).toBe('succeeded');
@@ -230,11 +249,12 @@ test('clone the shut-down guest by copy and boot the clone beside the original',
   );
   await expect(page.getByTestId('clone-config')).toContainText(`name = '${CLONE}'`);
   await snap(page, testInfo, 'lab-snapshots-clone-dialog');
+  const cloneBefore = await taskIds(page);
   await page.getByTestId('clone-submit').click();
   const started = Date.now();
   const clone = await taskEnd(
     page.request,
-    (await newestTask(page, 'domain.clone', `domain:${CLONE}`)).id,
+    (await newestTask(page, 'domain.clone', `domain:${CLONE}`, cloneBefore)).id,
     TASK_TIMEOUT_MS,
   );
   expect(clone.state, JSON.stringify(clone.error)).toBe('succeeded');
