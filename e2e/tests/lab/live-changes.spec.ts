@@ -16,7 +16,7 @@
  */
 import { expect, type Page, test } from '@playwright/test';
 import { consoleHasLine, typeLine } from '../../lib/consoles.js';
-import { labExecRetry, xlDomid, xlList } from '../../lib/lab.js';
+import { labExecRetry, parseXlList, xlDomid } from '../../lib/lab.js';
 import { login, snap } from '../../lib/ui.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -32,9 +32,11 @@ async function removeGuest(): Promise<void> {
   await labExecRetry(['rm', '-f', CFG]);
 }
 
-/** The row of `NAME` in `xl list`. */
+/** The row of `NAME` in `xl list` (retried while ssh to the busy lab times out). */
 async function listed() {
-  return (await xlList()).find((r) => r.name === NAME);
+  const r = await labExecRetry(['xl', 'list']);
+  expect(r.code, r.stderr).toBe(0);
+  return parseXlList(r.stdout).find((row) => row.name === NAME);
 }
 
 /** `xl vcpu-list NAME`: vCPU id → "hard / soft" affinity, as xl prints it. */
@@ -125,7 +127,7 @@ test('memory, vCPUs, pinning and credit2 set in the browser agree with xl; persi
   await expect(page.getByTestId('resources-vcpus-outcome')).toContainText(
     'The config file was not changed.',
   );
-  await expect.poll(async () => (await listed())?.vcpus, { timeout: 60_000 }).toBe(1);
+  await expect.poll(async () => (await listed())?.vcpus, { timeout: 180_000 }).toBe(1);
   await expect(page.getByTestId('vcpu-row-1').getByTestId('vcpu-state')).toHaveText('offline', {
     timeout: 30_000,
   });
@@ -145,7 +147,7 @@ test('memory, vCPUs, pinning and credit2 set in the browser agree with xl; persi
     );
     await expect.poll(() => consoleHasLine(page, '0-1'), { timeout: 15_000 }).toBe(true);
   }).toPass({ timeout: 120_000, intervals: [2_000] });
-  await expect.poll(async () => (await listed())?.vcpus, { timeout: 60_000 }).toBe(2);
+  await expect.poll(async () => (await listed())?.vcpus, { timeout: 180_000 }).toBe(2);
 
   // Pin vCPU 1 to pCPU 0: xl vcpu-list shows "0 / all".
   await openResources(page);
