@@ -70,6 +70,15 @@ async function createGuest(): Promise<void> {
   expect(created.code, created.stdout + created.stderr).toBe(0);
 }
 
+/** Waits for the followed task to end, and fails at once with its error when it failed. */
+async function taskSucceeded(page: Page): Promise<void> {
+  const line = page.getByTestId('saved-image-task').first();
+  await expect(line).toHaveAttribute('data-state', /^(succeeded|failed)$/, {
+    timeout: TASK_TIMEOUT_MS,
+  });
+  expect(await line.getAttribute('data-state'), await line.innerText()).toBe('succeeded');
+}
+
 /**
  * Asks the guest for its uptime on the text console (`cat /proc/uptime`, marked so the answer is
  * one recognisable row) and returns it in seconds; retried while the shell is not there yet.
@@ -123,9 +132,7 @@ test('save a PV guest from the browser, see it gone, restore it: console reattac
   await dialog.getByTestId('save-submit').click();
   // The Saved images page follows the task (the domain's page loses its domain at the end).
   await expect(page).toHaveURL(/\/saved\?task=t-/);
-  await expect(page.getByTestId('saved-image-task')).toHaveAttribute('data-state', 'succeeded', {
-    timeout: TASK_TIMEOUT_MS,
-  });
+  await taskSucceeded(page);
   const saveMs = Date.now() - saveStarted;
   await snap(page, testInfo, 'lab-save-done');
 
@@ -146,9 +153,7 @@ test('save a PV guest from the browser, see it gone, restore it: console reattac
   await expect(confirm.getByText(`xl restore ${SAVE_DIR}/${NAME}`)).toBeVisible();
   const restoreStarted = Date.now();
   await confirm.getByRole('button', { name: 'Restore', exact: true }).click();
-  await expect(page.getByTestId('saved-image-task')).toHaveAttribute('data-state', 'succeeded', {
-    timeout: TASK_TIMEOUT_MS,
-  });
+  await taskSucceeded(page);
   const restoreMs = Date.now() - restoreStarted;
 
   const domidAfter = await xlDomid(NAME);
