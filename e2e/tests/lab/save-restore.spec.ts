@@ -76,7 +76,7 @@ async function taskSucceeded(page: Page): Promise<void> {
   await expect(line).toHaveAttribute('data-state', /^(succeeded|failed)$/, {
     timeout: TASK_TIMEOUT_MS,
   });
-  expect(await line.getAttribute('data-state'), await line.innerText()).toBe('succeeded');
+  expect(await line.getAttribute('data-state'), (await line.textContent()) ?? '').toBe('succeeded');
 }
 
 /**
