@@ -184,8 +184,11 @@ test('snapshot a running guest, change its disk, revert after shutting it down: 
     TASK_TIMEOUT_MS,
   );
   expect(take.state, JSON.stringify(take.error)).toBe('succeeded');
+  // The tab refetches its list when the task ends; a reload makes the check independent of that
+  // (the list request alone took 8 s on a busy lab).
+  await page.reload();
   await expect(page.locator('[data-testid="snapshot-set"][data-label="one"]')).toBeVisible({
-    timeout: 30_000,
+    timeout: 90_000,
   });
   await snap(page, testInfo, 'lab-snapshots-taken');
   const snapLv = (await lvs()).find((l) => l.name === `${GUEST}-snap-one`);

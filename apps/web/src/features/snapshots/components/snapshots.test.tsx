@@ -129,6 +129,11 @@ describe('<SnapshotsPanel>', () => {
       }),
     );
     expect(await screen.findByTestId('snapshot-task')).toBeInTheDocument();
+    // The list is read again once the task ended (the new set shows without a reload).
+    const lists = () =>
+      requests.filter((r) => r.method === 'GET' && r.url.endsWith('/domains/web/snapshots')).length;
+    const before = lists();
+    await waitFor(() => expect(lists()).toBeGreaterThan(before), { timeout: 5_000 });
   });
 
   it('keeps Revert disabled while the guest runs, saying why; Clone too', async () => {
