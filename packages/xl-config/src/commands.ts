@@ -37,8 +37,11 @@ export type XlAction =
   | { action: 'mem-set'; name: string; targetMiB: number }
   /** `xl mem-max DOMAIN <MiB>m`: maximum memory of a running domain. */
   | { action: 'mem-max'; name: string; maxMiB: number }
-  /** `xl vcpu-set DOMAIN N`: vCPUs online. */
-  | { action: 'vcpu-set'; name: string; vcpus: number }
+  /**
+   * `xl vcpu-set [-i] DOMAIN N`: vCPUs online. xl refuses more vCPUs than the host has pCPUs
+   * unless given `-i`; libxl (and Xendeck) allow it, so `-i` is added when `vcpus > hostCpus`.
+   */
+  | { action: 'vcpu-set'; name: string; vcpus: number; hostCpus?: number }
   /**
    * `xl vcpu-pin DOMAIN VCPU HARD [SOFT]`: `vcpu` is a vCPU id or `all`; `hard`/`soft` are
    * cpumaps as xl reads them (`all`, `0-3`, `0,2`); soft is omitted when undefined.
@@ -75,7 +78,13 @@ export function xlTwin(a: XlAction): string[] {
     case 'mem-max':
       return ['xl', 'mem-max', a.name, `${a.maxMiB}m`];
     case 'vcpu-set':
-      return ['xl', 'vcpu-set', a.name, String(a.vcpus)];
+      return [
+        'xl',
+        'vcpu-set',
+        ...(a.hostCpus !== undefined && a.vcpus > a.hostCpus ? ['-i'] : []),
+        a.name,
+        String(a.vcpus),
+      ];
     case 'vcpu-pin':
       return [
         'xl',

@@ -33,6 +33,15 @@ describe('xl twins', () => {
     ).toBe('xl network-attach a bridge=xenbr0 mac=00:16:3e:01:02:03');
   });
 
+  it('adds -i to vcpu-set beyond the host pCPUs, as xl needs', () => {
+    expect(xlCommand({ action: 'vcpu-set', name: 'a', vcpus: 2, hostCpus: 2 })).toBe(
+      'xl vcpu-set a 2',
+    );
+    expect(xlCommand({ action: 'vcpu-set', name: 'a', vcpus: 4, hostCpus: 2 })).toBe(
+      'xl vcpu-set -i a 4',
+    );
+  });
+
   it('quotes words a shell would split', () => {
     expect(commandLine(['xl', 'create', "/etc/xen/it's here.cfg"])).toBe(
       `xl create '/etc/xen/it'\\''s here.cfg'`,

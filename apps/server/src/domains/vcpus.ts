@@ -92,7 +92,7 @@ export function vcpuRoutes(ctx: AppContext): RouteDef[] {
         res.json(
           await runLiveChange(ctx, req, res, name, persist ?? false, {
             action: 'domain.vcpu-set',
-            xl: { action: 'vcpu-set', name, vcpus: count },
+            xl: { action: 'vcpu-set', name, vcpus: count, hostCpus: (await hv.hostInfo()).nrCpus },
             apply: async (domid) => {
               await hv.setVcpus(domid, count).catch((err: unknown) => {
                 throw asFieldError(err, 'count');

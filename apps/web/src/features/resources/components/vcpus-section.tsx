@@ -88,7 +88,11 @@ function OnlineForm({ data }: { data: DomainVcpus }) {
           persist={persist}
           onPersist={setPersist}
           pending={change.isPending}
-          command={check.ok ? xlCommand({ action: 'vcpu-set', name, vcpus: check.value }) : null}
+          command={
+            check.ok
+              ? xlCommand({ action: 'vcpu-set', name, vcpus: check.value, hostCpus: data.hostCpus })
+              : null
+          }
         />
       </div>
       <FieldMessage
