@@ -218,7 +218,7 @@ test('snapshot a running guest, change its disk, revert after shutting it down: 
   await page.getByTestId('snapshot-revert-one-confirm-input').fill('one');
   await snap(page, testInfo, 'lab-snapshots-revert-confirm');
   const revertBefore = await taskIds(page);
-  await dialog.getByRole('button', { name: 'Revert' }).click();
+  await dialog.getByRole('button', { name: 'Revert', exact: true }).click();
   const revert = await taskEnd(
     page.request,
     (await newestTask(page, 'domain.revert', `domain:${GUEST}`, revertBefore)).id,
