@@ -31,7 +31,7 @@ if (process.env.XENDECK_LAB_TESTS === '1' && xenPresent()) {
           '',
         ].join('\n'),
       );
-      const host = openLibxlHost({
+      const host = await openLibxlHost({
         xlPath: existsSync('/usr/sbin/xl') ? '/usr/sbin/xl' : undefined,
         createTimeoutMs: 300_000,
       });
