@@ -3,54 +3,20 @@
  * the task cache; a 1 s poll while it runs covers a socket that is down). When one ends the
  * storage lists are refetched; each line links to the task's log on the Tasks page.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Task } from '@xendeck/api';
-import { useEffect } from 'react';
-import { Link } from 'react-router';
-import { TaskProgress, taskQueryOptions } from '@/features/tasks';
+import { useQueryClient } from '@tanstack/react-query';
+import { FollowedTaskLine, useFollowedTask } from '@/features/tasks';
 import { storageQueryKey } from '../api/storage-queries';
 
-const ended = (t: Task | undefined) => t?.state === 'succeeded' || t?.state === 'failed';
-
+/** One operation's line (the tasks feature's followed-task line); the lists refetch when it ends. */
 function OperationTask({ id }: { id: string }) {
   const queryClient = useQueryClient();
-  const task = useQuery({
-    ...taskQueryOptions(id),
-    refetchInterval: (q) => (ended(q.state.data as Task | undefined) ? false : 1_000),
+  const t = useFollowedTask(id, () => {
+    void queryClient.invalidateQueries({ queryKey: storageQueryKey });
   });
-  const t = task.data;
-  const done = ended(t);
-  useEffect(() => {
-    if (done) void queryClient.invalidateQueries({ queryKey: storageQueryKey });
-  }, [done, queryClient]);
   if (!t) return null;
   return (
-    <li
-      data-testid="storage-task"
-      data-state={t.state}
-      className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm"
-    >
-      <span className="font-mono text-xs">{t.kind}</span>
-      <span className="font-medium">{t.target.replace(/^(volume|image):/, '')}</span>
-      <TaskProgress task={t} />
-      <span
-        className={
-          t.state === 'failed'
-            ? 'text-red-700 dark:text-red-300'
-            : t.state === 'succeeded'
-              ? 'text-emerald-700 dark:text-emerald-300'
-              : 'text-zinc-600 dark:text-zinc-300'
-        }
-      >
-        {t.state}
-        {t.error ? `: ${t.error.message} (${t.error.code})` : ''}
-      </span>
-      <Link
-        to={`/tasks/${encodeURIComponent(t.id)}`}
-        className="text-xs text-sky-700 hover:underline dark:text-sky-400"
-      >
-        Task log
-      </Link>
+    <li>
+      <FollowedTaskLine task={t} testId="storage-task" />
     </li>
   );
 }
