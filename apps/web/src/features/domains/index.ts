@@ -13,3 +13,4 @@ export {
 export { DomainActions } from './components/domain-actions';
 export { DomainsTable, DomainsTableView } from './components/domains-table';
 export { StateBadge } from './components/state-badge';
+export { WhenRunning } from './components/when-running';

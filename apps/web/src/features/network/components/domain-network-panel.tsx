@@ -22,7 +22,7 @@ import { CommandHint } from '@/components/command-hint';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { Panel, QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
-import { useDomains } from '@/features/domains';
+import { WhenRunning } from '@/features/domains';
 import { ChangeOutcome, FieldMessage, PersistCheckbox } from '@/features/resources';
 import type { ApiError } from '@/lib/api-client';
 import { useBridges } from '../api/get-bridges';
@@ -31,24 +31,21 @@ import { useAttachVif, useDetachVif } from '../api/vif-operations';
 import { formatVifRate } from './rate';
 
 export function DomainNetworkPanel({ name }: { name: string }) {
-  const domains = useDomains();
-  if (!domains.data) {
-    return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
-  }
-  const domain = domains.data.find((d) => d.name === name);
-  if (!domain) {
-    return (
-      <p
-        data-testid="network-not-running"
-        className="pt-2 text-sm text-zinc-600 dark:text-zinc-400"
-      >
-        <span className="font-mono">{name}</span> is not running. vifs are attached to a running
-        domain; for the next start, edit <span className="font-mono">vif = [...]</span> of{' '}
-        <span className="font-mono">{name}.cfg</span> under the Config tab.
-      </p>
-    );
-  }
-  return <NetworkView key={domain.domid} domain={domain} />;
+  return (
+    <WhenRunning
+      name={name}
+      testId="network-not-running"
+      notRunning={
+        <>
+          <span className="font-mono">{name}</span> is not running. vifs are attached to a running
+          domain; for the next start, edit <span className="font-mono">vif = [...]</span> of{' '}
+          <span className="font-mono">{name}.cfg</span> under the Config tab.
+        </>
+      }
+    >
+      {(domain) => <NetworkView domain={domain} />}
+    </WhenRunning>
+  );
 }
 
 function NetworkView({ domain }: { domain: Domain }) {

@@ -7,38 +7,35 @@
  * Test ids: `resources-panel`, `resources-not-running`, `resources-cdrom` (plus each section's).
  */
 import type { Domain } from '@xendeck/api';
-import { Panel, QueryState } from '@/components/panel';
+import { Panel } from '@/components/panel';
 import { CdromMenu } from '@/features/consoles';
-import { useDomains } from '@/features/domains';
+import { WhenRunning } from '@/features/domains';
 import { MemorySection } from './memory-section';
 import { SchedSection } from './sched-section';
 import { VcpusSection } from './vcpus-section';
 
 export function ResourcesPanel({ name }: { name: string }) {
-  const domains = useDomains();
-  if (!domains.data) {
-    return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
-  }
-  const domain = domains.data.find((d) => d.name === name);
-  if (!domain) {
-    return (
-      <p
-        data-testid="resources-not-running"
-        className="pt-2 text-sm text-zinc-600 dark:text-zinc-400"
-      >
-        <span className="font-mono">{name}</span> is not running. Live resources are changed on a
-        running domain; for the next start, edit <span className="font-mono">{name}.cfg</span> under
-        the Config tab.
-      </p>
-    );
-  }
-  return <ResourcesView domain={domain} />;
+  return (
+    <WhenRunning
+      name={name}
+      testId="resources-not-running"
+      notRunning={
+        <>
+          <span className="font-mono">{name}</span> is not running. Live resources are changed on a
+          running domain; for the next start, edit <span className="font-mono">{name}.cfg</span>{' '}
+          under the Config tab.
+        </>
+      }
+    >
+      {(domain) => <ResourcesView domain={domain} />}
+    </WhenRunning>
+  );
 }
 
-/** The sections for a running `domain`; keyed by domid so a restart starts the forms afresh. */
+/** The sections for a running `domain` (keyed by domid by WhenRunning: a restart starts the forms afresh). */
 function ResourcesView({ domain }: { domain: Domain }) {
   return (
-    <div data-testid="resources-panel" key={domain.domid} className="flex flex-col gap-4 pt-2">
+    <div data-testid="resources-panel" className="flex flex-col gap-4 pt-2">
       <Panel title="Memory" labelledBy="resources-memory-heading">
         <MemorySection domain={domain} />
       </Panel>
