@@ -61,8 +61,7 @@ export interface CreatedConfigFile {
  * CONFIG_EXISTS (409) when the path exists (a file, a symlink, anything), or the fs error.
  */
 export async function createConfigFile(opts: CreateConfigFileOptions): Promise<CreatedConfigFile> {
-  const { name, model } = opts;
-  const path = configFilePath(opts.configDir, name);
+  const { model } = opts;
   let text: string;
   try {
     text = newConfigText(model, { user: opts.user, createdAt: new Date(opts.now()) });
@@ -84,6 +83,28 @@ export async function createConfigFile(opts: CreateConfigFileOptions): Promise<C
       'The generated config file did not read back as the same settings; nothing was written (the server log has both)',
     );
   }
+  return writeNewConfigText({ ...opts, text });
+}
+
+/** What {@link writeNewConfigText} needs from its caller. */
+export type NewConfigTextOptions = Pick<
+  CreateConfigFileOptions,
+  'configDir' | 'name' | 'user' | 'history' | 'lock' | 'commitOps'
+> & {
+  /** The exact text of the new file. */
+  text: string;
+};
+
+/**
+ * Writes `text` as a new `<configDir>/<name>.cfg` (atomic, never over anything: a file, a
+ * symlink, anything at the path) and records it in the history (reason `create`). What
+ * {@link createConfigFile} does after building its text, and what a clone writes (the source's text
+ * edited losslessly). Undo with {@link removeCreatedConfigFile}. Throws ApiError CONFIG_EXISTS
+ * (409) when the path exists, or the fs error.
+ */
+export async function writeNewConfigText(opts: NewConfigTextOptions): Promise<CreatedConfigFile> {
+  const { name, text } = opts;
+  const path = configFilePath(opts.configDir, name);
   const bytes = Buffer.from(text, 'utf8');
   const etag = etagOf(bytes);
   const existsError = () =>

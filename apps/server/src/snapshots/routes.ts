@@ -31,9 +31,8 @@ import {
 import { validateLvName } from '@xendeck/storage';
 import type { Request, Response } from 'express';
 import { currentUser, remoteAddress } from '../auth/access.js';
-import { atomicWriteFile } from '../configs/atomic.js';
-import { type CreatedConfigFile, removeCreatedConfigFile } from '../configs/create.js';
-import { configFilePath, etagOf } from '../configs/files.js';
+import { removeCreatedConfigFile, writeNewConfigText } from '../configs/create.js';
+import { configFilePath } from '../configs/files.js';
 import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
@@ -595,26 +594,14 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
               t.progress(done / total);
             }
             await t.step(`write ${plan.configPath}`, async (s) => {
-              const bytes = Buffer.from(plan.configText, 'utf8');
-              try {
-                await atomicWriteFile(plan.configPath, bytes, { mode: 'create', fileMode: 0o644 });
-              } catch (err) {
-                if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-                  throw new ApiError('CONFIG_EXISTS', `${plan.configPath} appeared meanwhile`, {
-                    path: plan.configPath,
-                  });
-                }
-                throw err;
-              }
-              const versionId = history.add(newName, 'create', user, plan.configText, bytes);
-              const created: CreatedConfigFile = {
+              const created = await writeNewConfigText({
+                configDir: ctx.config.configDir,
                 name: newName,
-                path: plan.configPath,
                 text: plan.configText,
-                etag: etagOf(bytes),
-                versionId,
-              };
-              s.log(`wrote ${plan.configPath} (history version ${versionId})`);
+                user,
+                history,
+              });
+              s.log(`wrote ${created.path} (history version ${created.versionId})`);
               s.undo(async () => {
                 await removeCreatedConfigFile(ctx.config.configDir, created);
               });
