@@ -21,7 +21,7 @@ import { createAudit } from './audit.js';
 import { authenticate, requireRole } from './auth/access.js';
 import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
-import { Users } from './auth/users.js';
+import { type Role, Users } from './auth/users.js';
 import { openStorage } from './backend.js';
 import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
@@ -297,7 +297,8 @@ export function createApp(deps: AppDeps): XendeckApp {
       route.path,
       (req: Request, res: Response, next: NextFunction) => {
         if (access !== 'public') {
-          res.locals.user = requireRole(authenticate(req, sessions), access);
+          if (!Array.isArray(access)) throw new Error('named access levels: not wired yet');
+          res.locals.user = requireRole(authenticate(req, sessions), access as readonly Role[]);
         }
         next();
       },

@@ -1,6 +1,6 @@
 /**
- * The server's SQLite database (better-sqlite3): users, sessions, config file history, metrics
- * history, settings and tasks, in
+ * The server's SQLite database (better-sqlite3): users, grants, API tokens, sessions, the audit
+ * log, config file history, metrics history, settings and tasks, in
  * `<stateDir>/xendeck.sqlite` (directory mode 0700, file mode 0600: it holds password hashes).
  * Schema changes are numbered migrations tracked with `PRAGMA user_version`.
  */
@@ -98,6 +98,58 @@ const MIGRATIONS: string[] = [
      sha256     TEXT NOT NULL,
      PRIMARY KEY (name, size_bytes, mtime_ms)
    ) WITHOUT ROWID;`,
+  // 6: roles admin/operator/customer, grants, API tokens, the audit log (issue 11).
+  // users is rebuilt to widen its role CHECK; dropping the old table ends every session (logins
+  // after an upgrade), nothing else refers to users yet. password_changed_at and times in ms since
+  // the epoch; totp_secret is base32 (null = no TOTP). grants.permissions is a comma list of
+  // PERMISSIONS (@xendeck/api access.ts), view included. api_tokens stores only the SHA-256 (hex)
+  // of a token. audit_log: one row per change (src/audit.ts); domain is the domain it acted on (a
+  // customer sees the rows of their domains), details JSON text.
+  `CREATE TABLE users_v6 (
+     id                  INTEGER PRIMARY KEY,
+     username            TEXT NOT NULL UNIQUE,
+     password_hash       TEXT NOT NULL,
+     role                TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'customer')),
+     created_at          INTEGER NOT NULL,
+     password_changed_at INTEGER,
+     totp_secret         TEXT
+   );
+   INSERT INTO users_v6 (id, username, password_hash, role, created_at)
+     SELECT id, username, password_hash, role, created_at FROM users;
+   DROP TABLE users;
+   ALTER TABLE users_v6 RENAME TO users;
+   CREATE TABLE grants (
+     user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     domain      TEXT NOT NULL,
+     permissions TEXT NOT NULL,
+     PRIMARY KEY (user_id, domain)
+   ) WITHOUT ROWID;
+   CREATE INDEX grants_domain ON grants(domain);
+   CREATE TABLE api_tokens (
+     id           INTEGER PRIMARY KEY,
+     user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     name         TEXT NOT NULL,
+     token_hash   TEXT NOT NULL UNIQUE,
+     created_at   INTEGER NOT NULL,
+     last_used_at INTEGER,
+     expires_at   INTEGER
+   );
+   CREATE INDEX api_tokens_user ON api_tokens(user_id);
+   CREATE TABLE audit_log (
+     id          INTEGER PRIMARY KEY,
+     at          INTEGER NOT NULL,
+     username    TEXT,
+     remote_addr TEXT,
+     action      TEXT NOT NULL,
+     target      TEXT,
+     domain      TEXT,
+     result      TEXT NOT NULL,
+     command     TEXT,
+     details     TEXT
+   );
+   CREATE INDEX audit_log_at ON audit_log(at);
+   CREATE INDEX audit_log_domain ON audit_log(domain, at);
+   CREATE INDEX audit_log_user ON audit_log(username, at);`,
 ];
 
 /** Applies pending migrations in one transaction each. */

@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { consoleKindSchema } from './consoles.js';
+import { grantSchema, roleSchema } from './access.js';
 import { taskSchema } from './tasks.js';
 
+export * from './access.js';
 export * from './autostart.js';
 export * from './cdrom.js';
 export * from './consoles.js';
@@ -47,7 +49,12 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 /** `GET /api/v1/session`: who is logged in. */
 export const sessionInfoSchema = z.object({
   username: z.string(),
-  role: z.enum(['admin', 'customer']),
+  role: roleSchema,
+  /**
+   * A customer's grants (domain name → permissions, `view` included); absent for admins and
+   * operators, who reach every domain.
+   */
+  grants: z.array(grantSchema).optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 

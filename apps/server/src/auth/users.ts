@@ -3,10 +3,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import type { Role } from '@xendeck/api';
 import type { Db } from '../db.js';
 
-/** What a user may do. Every route needs `admin` for now; `customer` comes with per-domain rights. */
-export type Role = 'admin' | 'customer';
+/** What a user may do: `admin`, `operator` or `customer` (defined in @xendeck/api access.ts). */
+export type { Role } from '@xendeck/api';
 
 /** A user as the server sees it (never the hash). */
 export interface User {
