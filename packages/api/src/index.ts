@@ -20,6 +20,7 @@ export * from './saved-images.js';
 export * from './snapshots.js';
 export * from './storage.js';
 export * from './tasks.js';
+export * from './users.js';
 
 /** A domain name as xl accepts it in Xendeck: letters, digits, `-`, `_`, `.`; 1–64 chars, not starting with `.` or `-`. */
 export const domainNameSchema = z
@@ -43,6 +44,8 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 export const loginRequestSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
+  /** The 6-digit TOTP code, for users who enrolled one (401 TOTP_REQUIRED without it). */
+  totp: z.string().regex(/^\d{6}$/, 'six digits').optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
