@@ -19,6 +19,7 @@ import express, {
 import type { Logger } from 'pino';
 import { createAudit } from './audit.js';
 import { authenticate, requireRole } from './auth/access.js';
+import { Grants } from './auth/grants.js';
 import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
 import { type Role, Users } from './auth/users.js';
@@ -191,6 +192,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     storage: deps.storage ?? openStorage(hypervisor),
     logger,
     users,
+    grants: new Grants(db),
     sessions,
     throttle: new LoginThrottle(now),
     audit: createAudit(logger),

@@ -7,6 +7,7 @@ import type { Hypervisor } from '@xendeck/hypervisor';
 import type { Storage } from '@xendeck/storage';
 import type { Logger } from 'pino';
 import type { Audit } from './audit.js';
+import type { Grants } from './auth/grants.js';
 import type { Sessions } from './auth/sessions.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Users } from './auth/users.js';
@@ -26,6 +27,8 @@ export interface AppContext {
   storage: Storage;
   logger: Logger;
   users: Users;
+  /** Customers' per-domain grants (`auth/grants.ts`). */
+  grants: Grants;
   sessions: Sessions;
   throttle: LoginThrottle;
   audit: Audit;
