@@ -21,6 +21,8 @@ export type XlSyntaxErrorCode =
   | 'EXPECTED_END_OF_STATEMENT'
   | 'EXPECTED_COMMA_OR_BRACKET'
   | 'UNTERMINATED_LIST'
+  /** Lists nested deeper than `MAX_LIST_DEPTH` (1 000; parser.ts). */
+  | 'LIST_TOO_DEEP'
   | 'ADD_TYPE_MISMATCH';
 
 /** Stable codes for things libxlutil accepts but a person would not mean. */

@@ -11,6 +11,7 @@ export {
   type AtomNode,
   dequote,
   type ListNode,
+  MAX_LIST_DEPTH,
   type ValueNode,
 } from './parser.js';
 export * from './values.js';

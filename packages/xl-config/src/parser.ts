@@ -166,6 +166,16 @@ function strtoulDecimalLength(s: string): number {
   return i === d ? 0 : i;
 }
 
+/**
+ * The deepest list nesting the parser reads (`a = [[...]]` is depth 2); one level more is a
+ * `LIST_TOO_DEEP` error at its `[`. libxlutil's bison parser has a 10 000-entry stack
+ * (YYMAXDEPTH) and needs 2 to 5 entries per level depending on the layout, so it accepts 1 000
+ * levels in every layout (checked with test/harness: `[` alone up to 4 996, `[1,` up to about
+ * 1 999): nothing xl reads at this depth or less is refused here. It bounds the parser's
+ * recursion (one call per `[`) so a hostile text cannot overflow the call stack.
+ */
+export const MAX_LIST_DEPTH = 1000;
+
 /** Thrown inside the parser to unwind to statement-level recovery (bison's `error NEWLINE`). */
 class Fail {
   constructor(readonly hadLexError: boolean) {}
@@ -224,7 +234,7 @@ export function parseCst(text: string): Cst {
     while (pos < n && sig[pos]?.kind === 'newline') pos++;
   };
 
-  const parseValue = (key: string): ValueNode => {
+  const parseValue = (key: string, depth = 0): ValueNode => {
     const t = sig[pos];
     if (t?.kind === 'string') {
       pos++;
@@ -239,6 +249,13 @@ export function parseCst(text: string): Cst {
       return { kind: 'atom', tokenKind: 'number', start: t.start, end: t.end, value: src(t) };
     }
     if (t?.kind === 'lbracket') {
+      if (depth >= MAX_LIST_DEPTH)
+        fail(
+          'LIST_TOO_DEEP',
+          `lists for \`${key}' are nested more than ${MAX_LIST_DEPTH} deep`,
+          t,
+          key,
+        );
       pos++;
       const items: ValueNode[] = [];
       skipNewlines();
@@ -255,7 +272,7 @@ export function parseCst(text: string): Cst {
             undefined,
             key,
           );
-        items.push(parseValue(key));
+        items.push(parseValue(key, depth + 1));
         skipNewlines();
         const v = sig[pos];
         if (v?.kind === 'comma') {
@@ -359,7 +376,25 @@ export function parseCst(text: string): Cst {
   return { tokens, assignments, errors, warnings, lines };
 }
 
-/** The plain value of a value node. */
+/**
+ * The plain value of a value node. Iterative (an explicit stack, not one call per level), so no
+ * tree, even one deeper than {@link MAX_LIST_DEPTH} built by hand, can overflow the call stack.
+ */
 export function nodeValue(node: ValueNode): XlValue {
-  return node.kind === 'atom' ? node.value : node.items.map(nodeValue);
+  if (node.kind === 'atom') return node.value;
+  const root: XlValue[] = [];
+  const stack: { items: ValueNode[]; next: number; out: XlValue[] }[] = [
+    { items: node.items, next: 0, out: root },
+  ];
+  for (let top = stack[0]; top !== undefined; top = stack[stack.length - 1]) {
+    const child = top.items[top.next++];
+    if (child === undefined) stack.pop();
+    else if (child.kind === 'atom') top.out.push(child.value);
+    else {
+      const out: XlValue[] = [];
+      top.out.push(out);
+      stack.push({ items: child.items, next: 0, out });
+    }
+  }
+  return root;
 }

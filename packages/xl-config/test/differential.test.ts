@@ -3,7 +3,7 @@
 // of every atom must agree.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseXlConfig, xlStrtol } from '../src/index.js';
+import { MAX_LIST_DEPTH, parseXlConfig, xlStrtol } from '../src/index.js';
 import { fixtureTexts } from './fixtures.js';
 import { mutatedConfigText, xlConfigText } from './generators.js';
 import { decodeValue, runHarness } from './harness/harness.mjs';
@@ -81,6 +81,19 @@ describe.skipIf(!harness)('differential: package vs libxlutil', () => {
     expect(accepted).toBeGreaterThan(20);
   });
 
+  it('libxlutil accepts lists nested MAX_LIST_DEPTH deep in every layout, so the depth limit refuses nothing xl reads', () => {
+    const d = MAX_LIST_DEPTH;
+    const layouts = [
+      `a = ${'['.repeat(d)}${']'.repeat(d)}\n`,
+      `a = ${'[1,'.repeat(d)}${']'.repeat(d)}\n`,
+      `a = ${'[\n"x"\n,\n\n'.repeat(d)}${'\n]'.repeat(d)}\n`,
+    ];
+    const results = runHarness(harness as string, 'cfg', layouts);
+    layouts.forEach((text, i) => {
+      expect(results[i].rc, text.slice(0, 40)).toBe(0);
+      expect(parseXlConfig(text).errors).toEqual([]);
+    });
+  });
   it('agrees on generated well-formed configs', () => {
     const seed = Number(process.env.XL_FC_SEED ?? Date.now() % 1e9);
     const texts = fc.sample(xlConfigText, {

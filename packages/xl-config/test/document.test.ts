@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseXlConfig, parseXlConfigOrThrow, XlConfigError } from '../src/index.js';
+import {
+  MAX_LIST_DEPTH,
+  parseXlConfig,
+  parseXlConfigOrThrow,
+  XlConfigError,
+} from '../src/index.js';
 import { fixtureTexts } from './fixtures.js';
 import { mutatedConfigText, xlConfigText } from './generators.js';
 
@@ -93,6 +98,29 @@ describe('parseXlConfig', () => {
     expect(doc.get('s')).toBe('ab');
     expect(doc.get('l')).toEqual(['1', '2', ['3']]);
     expect(doc.getSetting('s')?.op).toBe('+=');
+  });
+  it('refuses lists nested deeper than MAX_LIST_DEPTH with a located LIST_TOO_DEEP error, not a stack overflow', () => {
+    const ok = parseXlConfig(`a = ${'['.repeat(MAX_LIST_DEPTH)}"x"${']'.repeat(MAX_LIST_DEPTH)}\n`);
+    expect(ok.errors).toEqual([]);
+    let v = ok.get('a');
+    for (let i = 0; i < MAX_LIST_DEPTH; i++) v = (v as unknown[])[0] as typeof v;
+    expect(v).toBe('x');
+    // 200 000 levels (the review's case): one error at the first [ too many, the rest still read.
+    const deep = 200_000;
+    const doc = parseXlConfig(`m = 1\na = ${'['.repeat(deep)}${']'.repeat(deep)}\nb = 2\n`);
+    expect(doc.errors).toEqual([
+      expect.objectContaining({
+        code: 'LIST_TOO_DEEP',
+        line: 2,
+        column: 5 + MAX_LIST_DEPTH,
+        key: 'a',
+      }),
+    ]);
+    expect(doc.get('b')).toBe('2');
+    expect(
+      parseXlConfig(`a = ${'['.repeat(MAX_LIST_DEPTH + 1)}${']'.repeat(MAX_LIST_DEPTH + 1)}\n`)
+        .errors[0]?.code,
+    ).toBe('LIST_TOO_DEEP');
   });
   it('only the convenience wrapper throws', () => {
     expect(() => parseXlConfigOrThrow('type = hvm\n', '/etc/xen/a.cfg')).toThrow(XlConfigError);
