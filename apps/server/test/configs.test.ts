@@ -13,6 +13,7 @@ import {
 import { join } from 'node:path';
 import {
   apiErrorSchema,
+  CONFIG_MAX_DIAGNOSTICS,
   configDocumentSchema,
   configHistoryEntrySchema,
   configSaveResultSchema,
@@ -282,6 +283,52 @@ describe('PUT /configs/:name', () => {
     expect(out.warnings.map((w) => w.code)).toContain('UNKNOWN_KEY');
   });
 
+  it('sends at most CONFIG_MAX_DIAGNOSTICS errors and warnings, with a truncated count (422, GET, save)', async () => {
+    writeFileSync(file('g'), 'name = "g"\n');
+    const etag = configDocumentSchema.parse((await getConfig('g')).body).etag;
+    // 300 000 bare keys: one EXPECTED_OPERATOR error each (the review's 1 MiB of `a\n`).
+    const manyErrors = `name = "g"\n${'a\n'.repeat(300_000)}`;
+    const bad = await put('g', manyErrors, etag);
+    expect(bad.status).toBe(422);
+    expect(bad.text.length).toBeLessThan(100_000);
+    const err = apiErrorSchema.parse(bad.body).error;
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect((err.details?.errors as unknown[]).length).toBe(CONFIG_MAX_DIAGNOSTICS);
+    expect(err.details?.truncated).toEqual({
+      errors: 300_000 - CONFIG_MAX_DIAGNOSTICS,
+      warnings: 0,
+    });
+    expect(err.message).toContain('(and 299999 more)');
+    // The same text on disk: GET caps it too.
+    writeFileSync(file('g'), manyErrors);
+    const doc = configDocumentSchema.parse((await getConfig('g')).body);
+    expect(doc.errors).toHaveLength(CONFIG_MAX_DIAGNOSTICS);
+    expect(doc.truncated?.errors).toBe(300_000 - CONFIG_MAX_DIAGNOSTICS);
+    // 300 unknown keys: a save with 300 warnings answers 200 with 200 of them and the count.
+    const manyWarnings = `name = "g"\n${Array.from({ length: 300 }, (_, i) => `k${i} = 1\n`).join('')}`;
+    const ok = await put('g', manyWarnings, doc.etag);
+    expect(ok.status).toBe(200);
+    const saved = configSaveResultSchema.parse(ok.body);
+    expect(saved.warnings).toHaveLength(CONFIG_MAX_DIAGNOSTICS);
+    expect(saved.truncated).toEqual({ errors: 0, warnings: 100 });
+    const fine = configDocumentSchema.parse((await getConfig('g')).body);
+    expect(fine.truncated).toEqual({ errors: 0, warnings: 100 });
+  });
+
+  it('refuses lists nested 200 000 deep with 422 LIST_TOO_DEEP (line/column), not a 500', async () => {
+    writeFileSync(file('g'), 'name = "g"\n');
+    const etag = configDocumentSchema.parse((await getConfig('g')).body).etag;
+    const deep = 200_000;
+    const res = await put('g', `name = "g"\nx = ${'['.repeat(deep)}${']'.repeat(deep)}\n`, etag);
+    expect(res.status).toBe(422);
+    const errors = apiErrorSchema.parse(res.body).error.details?.errors as {
+      code: string;
+      line: number;
+    }[];
+    expect(errors[0]).toMatchObject({ code: 'LIST_TOO_DEEP', line: 2 });
+    expect(readFileSync(file('g'), 'utf8')).toBe('name = "g"\n');
+  });
+
   it('saving identical text is a 200 no-op without history', async () => {
     writeFileSync(file('g'), HAND_WRITTEN);
     const mtime = statSync(file('g')).mtimeMs;
@@ -382,6 +429,25 @@ describe('failed writes', () => {
     expect(hist.map((h) => h.reason)).toEqual(['before-edit']);
     const audit = f.logs.find((l) => l.audit && l.action === 'config.save');
     expect(audit?.result).toBe('INTERNAL');
+  });
+
+  it('a failing directory fsync after the rename answers 200 with the edit in history, and logs a warning', async () => {
+    const ops: CommitOps = {
+      ...realCommitOps,
+      syncDir: async () => {
+        throw Object.assign(new Error('EIO: simulated fsync'), { code: 'EIO' });
+      },
+    };
+    await setup({ configCommitOps: ops });
+    writeFileSync(file('g'), HAND_WRITTEN);
+    const etag = configDocumentSchema.parse((await getConfig('g')).body).etag;
+    const res = await put('g', 'name = "g"\nmemory = 4096\n', etag);
+    expect(res.status).toBe(200);
+    expect(readFileSync(file('g'), 'utf8')).toBe('name = "g"\nmemory = 4096\n');
+    const hist = (await f.admin.get('/api/v1/configs/g/history')).body as { reason: string }[];
+    expect(hist.map((h) => h.reason).sort()).toEqual(['before-edit', 'edit']);
+    const warn = f.logs.find((l) => l.level === 40 && String(l.msg).includes('directory fsync'));
+    expect(warn?.path).toBe(file('g'));
   });
 
   it('a failing link on create leaves no file and no temp file', async () => {

@@ -218,6 +218,19 @@ export type ConfigDiagnostic = z.infer<typeof configDiagnosticSchema>;
  * hex characters of the SHA-256 of the file's exact bytes, e.g. `"3f2a…"` (34 characters).
  */
 export const configEtagSchema = z
+/**
+ * The most errors, and the most warnings, sent for one config text (a 1 MiB text of `a\n` lines
+ * has about 500 000): the first ones in text order; `truncated` counts the rest.
+ */
+export const CONFIG_MAX_DIAGNOSTICS = 200;
+
+/** Diagnostics left out past {@link CONFIG_MAX_DIAGNOSTICS}; sent only when some were. */
+export const diagnosticsTruncatedSchema = z.object({
+  errors: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+});
+export type DiagnosticsTruncated = z.infer<typeof diagnosticsTruncatedSchema>;
+
   .string()
   .regex(/^"[0-9a-f]{32}"$/, 'an ETag is "<32 hex digits>"');
 
@@ -246,6 +259,8 @@ export const configDocumentSchema = z.object({
   /** File modification time (ISO 8601). */
   modifiedAt: z.string(),
   /** Whether a domain of that name exists now. */
+  /** How many errors and warnings were left out (over {@link CONFIG_MAX_DIAGNOSTICS} each). */
+  truncated: diagnosticsTruncatedSchema.optional(),
   running: z.boolean(),
   /** Its domid when running. */
   domid: z.number().int().optional(),
@@ -275,6 +290,8 @@ export const configSaveResultSchema = z.object({
   written: z.boolean(),
 });
 export type ConfigSaveResult = z.infer<typeof configSaveResultSchema>;
+  /** How many warnings were left out (over {@link CONFIG_MAX_DIAGNOSTICS}). */
+  truncated: diagnosticsTruncatedSchema.optional(),
 
 /**
  * Why a history version exists: `before-edit` = the bytes on disk just before Xendeck overwrote

@@ -8,19 +8,24 @@
  * Steps: create `<dir>/.<base>.xendeck-<random>` with O_EXCL, write, chown/chmod, fsync, close;
  * run `beforeCommit` (may throw to abort); `rename` over the target (replace) or `link` to it
  * (create, fails with EEXIST when the target exists — never overwrites); fsync the directory.
- * On any failure the temp file is removed and the target is left as it was.
+ * On any failure before the commit the temp file is removed and the target is left as it was. A
+ * failed directory fsync after the commit does not throw (the new file is in place; the caller
+ * must still record it, e.g. in the history): it goes to `onDirSyncError`.
  */
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { Logger } from 'pino';
 
 /** The filesystem calls that commit a write; replaceable in tests to simulate failures. */
 export interface CommitOps {
   rename: (from: string, to: string) => Promise<void>;
   link: (existing: string, newPath: string) => Promise<void>;
+  /** fsync of the directory after the commit ({@link syncDir} when absent). */
+  syncDir?: (dir: string) => Promise<void>;
 }
 
-export const realCommitOps: CommitOps = { rename: fsp.rename, link: fsp.link };
+export const realCommitOps: CommitOps = { rename: fsp.rename, link: fsp.link, syncDir };
 
 export interface AtomicWriteOptions {
   /** `replace` renames over an existing target; `create` refuses (EEXIST) when it exists. */
@@ -33,6 +38,11 @@ export interface AtomicWriteOptions {
   /** Runs after the temp file is durable and just before the commit; throwing aborts the write. */
   beforeCommit?: () => Promise<void>;
   ops?: CommitOps;
+  /**
+   * Told when the directory fsync after the commit fails (the file is replaced or created, but
+   * the change might not survive a power loss); callers log it as a warning.
+   */
+  onDirSyncError?: (err: unknown) => void;
 }
 
 /** Temp file name beside `path`: `.<base>.xendeck-<16 hex>` (hidden, never `*.cfg`). */
@@ -42,7 +52,8 @@ export function tempPathFor(path: string): string {
 
 /**
  * Writes `data` to `path` atomically (see the module comment). Throws the fs error of the failed
- * step (EEXIST from `create` when the target exists), or whatever `beforeCommit` threw.
+ * step before the commit (EEXIST from `create` when the target exists), or whatever
+ * `beforeCommit` threw; never after the commit (see `onDirSyncError`).
  */
 export async function atomicWriteFile(
   path: string,
@@ -75,7 +86,19 @@ export async function atomicWriteFile(
   } finally {
     if (created) await fsp.unlink(tmp).catch(() => {});
   }
-  await syncDir(dirname(path));
+  try {
+    await (ops.syncDir ?? syncDir)(dirname(path));
+  } catch (err) {
+    opts.onDirSyncError?.(err);
+  }
+}
+
+/** The warning for {@link AtomicWriteOptions.onDirSyncError}: the write happened, its durability is uncertain. */
+export function logDirSyncFailure(logger: Logger, err: unknown, path: string): void {
+  logger.warn(
+    { err, path },
+    'the directory fsync after writing this file failed: the new file is in place but might not survive a power loss',
+  );
 }
 
 /** fsyncs a directory so a rename or link in it survives a crash. */

@@ -17,7 +17,7 @@ import {
 } from '@xendeck/xl-config';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors.js';
-import { atomicWriteFile, type CommitOps, syncDir } from './atomic.js';
+import { atomicWriteFile, type CommitOps, logDirSyncFailure, syncDir } from './atomic.js';
 import { configFilePath, etagOf, type KeyedLock, readConfigFile } from './files.js';
 import type { ConfigHistory } from './history.js';
 
@@ -89,7 +89,7 @@ export async function createConfigFile(opts: CreateConfigFileOptions): Promise<C
 /** What {@link writeNewConfigText} needs from its caller. */
 export type NewConfigTextOptions = Pick<
   CreateConfigFileOptions,
-  'configDir' | 'name' | 'user' | 'history' | 'lock' | 'commitOps'
+  'configDir' | 'name' | 'user' | 'history' | 'lock' | 'commitOps' | 'logger'
 > & {
   /** The exact text of the new file. */
   text: string;
@@ -123,7 +123,12 @@ export async function writeNewConfigText(opts: NewConfigTextOptions): Promise<Cr
     );
     if (exists) throw existsError();
     try {
-      await atomicWriteFile(path, bytes, { mode: 'create', fileMode: 0o644, ops: opts.commitOps });
+      await atomicWriteFile(path, bytes, {
+        mode: 'create',
+        fileMode: 0o644,
+        ops: opts.commitOps,
+        onDirSyncError: (err) => logDirSyncFailure(opts.logger, err, path),
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw existsError();
       throw err;

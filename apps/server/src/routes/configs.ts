@@ -13,6 +13,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import {
   CONFIG_MAX_BYTES,
+  CONFIG_MAX_DIAGNOSTICS,
   type ConfigDiagnostic,
   type ConfigDocument,
   type ConfigEntry,
@@ -21,6 +22,7 @@ import {
   type CreateConfigResult,
   configSaveRequestSchema,
   createConfigRequestSchema,
+  type DiagnosticsTruncated,
   domainNameSchema,
   type NewConfigModel,
 } from '@xendeck/api';
@@ -33,7 +35,7 @@ import {
 } from '@xendeck/xl-config';
 import type { Request, Response } from 'express';
 import { currentUser, remoteAddress } from '../auth/access.js';
-import { atomicWriteFile, type CommitOps } from '../configs/atomic.js';
+import { atomicWriteFile, type CommitOps, logDirSyncFailure } from '../configs/atomic.js';
 import { createConfigFile } from '../configs/create.js';
 import {
   configFilePath,
@@ -120,17 +122,27 @@ function toApiDiagnostic(d: XlDiagnostic): ConfigDiagnostic {
   };
 }
 
-/** What xl makes of `text`: model, blocking errors (syntax, then semantic), warnings. */
+/**
+ * What xl makes of `text`: model, blocking errors (syntax, then semantic), warnings: the first
+ * {@link CONFIG_MAX_DIAGNOSTICS} of each, with `truncated` counting the rest when there are more.
+ */
 function analyse(text: string): {
   model: DomainConfig;
   errors: ConfigDiagnostic[];
   warnings: ConfigDiagnostic[];
+  truncated?: DiagnosticsTruncated;
 } {
   const r = toDomainConfig(parseXlConfig(text));
+  const cap = CONFIG_MAX_DIAGNOSTICS;
+  const truncated = {
+    errors: Math.max(0, r.errors.length - cap),
+    warnings: Math.max(0, r.warnings.length - cap),
+  };
   return {
     model: r.config,
-    errors: r.errors.map(toApiDiagnostic),
-    warnings: r.warnings.map(toApiDiagnostic),
+    errors: r.errors.slice(0, cap).map(toApiDiagnostic),
+    warnings: r.warnings.slice(0, cap).map(toApiDiagnostic),
+    ...(truncated.errors || truncated.warnings ? { truncated } : {}),
   };
 }
 
@@ -278,24 +290,26 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
           { sizeBytes: bytes.length, maxBytes: CONFIG_MAX_BYTES },
         );
       }
-      const { errors, warnings } = analyse(text);
+      const { errors, warnings, truncated } = analyse(text);
       if (errors.length) {
         const first = errors[0] as ConfigDiagnostic;
+        const more = errors.length - 1 + (truncated?.errors ?? 0);
         throw new ApiError(
           'CONFIG_INVALID',
           `xl would refuse this config: line ${first.line}, column ${first.column}: ${first.message}${
-            errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''
+            more > 0 ? ` (and ${more} more)` : ''
           }. Nothing was written.`,
-          { path, errors, warnings },
+          { path, errors, warnings, ...(truncated ? { truncated } : {}) },
         );
       }
+      const kept = truncated ? { truncated } : {};
       const newEtag = etagOf(bytes);
       const result = await lock.run(path, async (): Promise<ConfigSaveResult> => {
         const cur = await readConfigFile(dir(), name);
         oldEtag = cur.etag;
         if (!ifMatchAccepts(ifMatch, cur.etag)) throw changedError(path, cur.etag);
         if (cur.bytes.equals(bytes)) {
-          return { etag: cur.etag, warnings, versionId: null, written: false };
+          return { etag: cur.etag, warnings, ...kept, versionId: null, written: false };
         }
         const user = currentUser(res).username;
         if (history.newestSha(name) !== createSha(cur.bytes)) {
@@ -311,9 +325,10 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
             const again = await readConfigFile(dir(), name);
             if (again.etag !== cur.etag) throw changedError(path, again.etag);
           },
+          onDirSyncError: (err) => logDirSyncFailure(ctx.logger, err, path),
         });
         const versionId = history.add(name, reason, user, text, bytes);
-        return { etag: newEtag, warnings, versionId, written: true };
+        return { etag: newEtag, warnings, ...kept, versionId, written: true };
       });
       audit(req, res, action, name, 'ok', {
         ...extraAudit,
@@ -389,7 +404,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
           readConfigFile(dir(), name),
           ctx.hypervisor.domidByName(name),
         ]);
-        const { model, errors, warnings } = analyse(file.text);
+        const { model, errors, warnings, truncated } = analyse(file.text);
         const body: ConfigDocument = {
           name,
           path: file.path,
@@ -397,6 +412,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
           model: model as Record<string, unknown>,
           errors,
           warnings,
+          ...(truncated ? { truncated } : {}),
           etag: file.etag,
           modifiedAt: file.stat.mtime.toISOString(),
           running: domid !== undefined,

@@ -600,6 +600,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
                 text: plan.configText,
                 user,
                 history,
+                logger: ctx.logger,
               });
               s.log(`wrote ${created.path} (history version ${created.versionId})`);
               s.undo(async () => {
