@@ -1,7 +1,7 @@
 import { NavLink, Outlet } from 'react-router';
 import { Button } from '@/components/button';
 import { NoticesRegion, useNotices } from '@/components/notices';
-import { RequireSession, useLogout } from '@/features/auth';
+import { RequirePageAccess, RequireSession, useAccess, useLogout } from '@/features/auth';
 import { LiveIndicator, useDomainEvents } from '@/features/events';
 import { SimulatedBanner, useHost } from '@/features/host';
 import { useMetricsStream } from '@/features/metrics';
@@ -17,6 +17,8 @@ const navItems = [
   { to: '/network', label: 'Network', end: false },
   { to: '/saved', label: 'Saved images', end: false },
   { to: '/tasks', label: 'Tasks', end: false },
+  { to: '/users', label: 'Users', end: false },
+  { to: '/account', label: 'Account', end: false },
 ];
 
 /** The logged-in frame: simulated banner, top bar, left nav, notices, page. */
@@ -35,6 +37,8 @@ function Frame({ username, role }: { username: string; role: string }) {
   useMetricsStream();
   const logout = useLogout();
   const notices = useNotices();
+  const access = useAccess();
+  const shownNav = navItems.filter((item) => access.mayOpen(item.to));
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -70,7 +74,7 @@ function Frame({ username, role }: { username: string; role: string }) {
           className="w-44 shrink-0 border-r border-zinc-200 bg-zinc-100/60 p-2 dark:border-zinc-800 dark:bg-zinc-900/40"
         >
           <ul className="flex flex-col gap-0.5">
-            {navItems.map((item) => (
+            {shownNav.map((item) => (
               <li key={item.to}>
                 <NavLink
                   to={item.to}
@@ -91,7 +95,9 @@ function Frame({ username, role }: { username: string; role: string }) {
         </nav>
         <main className="flex min-w-0 flex-1 flex-col gap-4 p-4">
           <NoticesRegion />
-          <Outlet />
+          <RequirePageAccess>
+            <Outlet />
+          </RequirePageAccess>
         </main>
       </div>
     </div>

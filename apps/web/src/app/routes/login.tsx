@@ -1,7 +1,10 @@
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { LoginForm, useSession } from '@/features/auth';
+import { FirstRunNote, LoginForm, useSession } from '@/features/auth';
 
-/** `/login`: the login form; a logged-in visitor goes straight on. */
+/**
+ * `/login`: the login form (with its TOTP code step) and the first-run note (where the generated
+ * admin password is, the TLS certificate's fingerprint); a logged-in visitor goes straight on.
+ */
 export function LoginRoute() {
   const session = useSession();
   const navigate = useNavigate();
@@ -25,6 +28,7 @@ export function LoginRoute() {
           Log in to manage this Xen host.
         </p>
         <LoginForm onSuccess={() => navigate(from, { replace: true })} />
+        <FirstRunNote />
       </main>
     </div>
   );

@@ -10,11 +10,11 @@ import { type ReactNode, useId, useState } from 'react';
 import { type Resolver, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { Button } from '@/components/button';
+import { FormDialog } from '@/components/form-dialog';
 import { Field, inputBaseClass, inputClass } from '@/components/form-field';
 import { type StorageOperation, useStorageOperation } from '../api/storage-operations';
 import type { NamedSizedFormValues } from '../lib/forms';
 import { SIZE_UNITS, type SizeUnit, sizeToBytes } from '../lib/size-input';
-import { FormDialog } from './form-dialog';
 
 export function SizedOperationDialog({
   triggerLabel,

@@ -1,5 +1,5 @@
 /**
- * A dialog holding one small form (create volume, grow, snapshot, new image): title, fields,
+ * A dialog holding one small form (create volume, new user, reset password…): title, fields,
  * the server's refusal if any, Cancel and the submit button. The form stays open on an error.
  */
 import * as Dialog from '@radix-ui/react-dialog';

@@ -1,0 +1,69 @@
+/**
+ * The logged-in person's own account (`/api/v1/session/*`, any role): password change (204; 403
+ * WRONG_PASSWORD; ends their other sessions), TOTP enrolment (POST starts it with a secret and its
+ * `otpauth://` URI, PUT `{code}` confirms it, DELETE turns it off), API tokens (GET lists them
+ * without the token, POST creates one and answers the token this once, DELETE `/:id` revokes).
+ * Every call throws the server's ApiError.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  apiTokenSchema,
+  type CreateApiTokenRequest,
+  createdApiTokenSchema,
+  type PasswordChangeRequest,
+  totpEnrolmentSchema,
+} from '@xendeck/api';
+import { z } from 'zod';
+import { apiFetch } from '@/lib/api-client';
+
+export const apiTokensQueryKey = ['session', 'tokens'] as const;
+
+/** `PUT /api/v1/session/password {currentPassword, newPassword}`. */
+export const useChangePassword = () =>
+  useMutation({
+    mutationFn: (body: PasswordChangeRequest) =>
+      apiFetch('/session/password', { method: 'PUT', body }),
+  });
+
+/** `POST /api/v1/session/totp` → `{secret, uri}` (nothing enabled until confirmed). */
+export const useStartTotp = () =>
+  useMutation({
+    mutationFn: () => apiFetch('/session/totp', { method: 'POST', schema: totpEnrolmentSchema }),
+  });
+
+/** `PUT /api/v1/session/totp {code}`: confirms the enrolment with a current 6-digit code. */
+export const useConfirmTotp = () =>
+  useMutation({
+    mutationFn: (code: string) => apiFetch('/session/totp', { method: 'PUT', body: { code } }),
+  });
+
+/** `DELETE /api/v1/session/totp`: logging in asks for the password only again. */
+export const useDisableTotp = () =>
+  useMutation({ mutationFn: () => apiFetch('/session/totp', { method: 'DELETE' }) });
+
+/** `GET /api/v1/session/tokens`. */
+export const useApiTokens = () =>
+  useQuery({
+    queryKey: apiTokensQueryKey,
+    queryFn: ({ signal }) =>
+      apiFetch('/session/tokens', { schema: z.array(apiTokenSchema), signal }),
+  });
+
+/** `POST /api/v1/session/tokens {name, expiresInDays?}` → the listing plus `token`, shown once. */
+export function useCreateApiToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateApiTokenRequest) =>
+      apiFetch('/session/tokens', { method: 'POST', body, schema: createdApiTokenSchema }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: apiTokensQueryKey }),
+  });
+}
+
+/** `DELETE /api/v1/session/tokens/:id`. */
+export function useRevokeApiToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => apiFetch(`/session/tokens/${id}`, { method: 'DELETE' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: apiTokensQueryKey }),
+  });
+}

@@ -1,0 +1,1 @@
+export { AccountPage as AccountRoute } from './components/account-page';
