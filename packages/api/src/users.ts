@@ -69,6 +69,15 @@ export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
 /** `PUT /api/v1/session/totp` body: confirms enrolment with a current code. */
 export const totpConfirmRequestSchema = z.object({ code: totpCodeSchema });
 
+/**
+ * `DELETE /api/v1/session/totp` body: proof that the person at the keyboard is the user — a
+ * current code, or the password (a lost device). 403 TOTP_INVALID / WRONG_PASSWORD otherwise.
+ */
+export const totpDisableRequestSchema = z
+  .object({ code: totpCodeSchema.optional(), password: z.string().min(1).max(1024).optional() })
+  .refine((b) => b.code !== undefined || b.password !== undefined, 'code or password');
+export type TotpDisableRequest = z.infer<typeof totpDisableRequestSchema>;
+
 /** One API token as listed (`GET /api/v1/session/tokens`): never the token itself. */
 export const apiTokenSchema = z.object({
   id: z.number().int(),
