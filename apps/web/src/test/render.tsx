@@ -1,13 +1,27 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
+import type { SessionInfo } from '@xendeck/api';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
 import { NoticesProvider, NoticesRegion } from '@/components/notices';
-import { createQueryClient } from '@/lib/query-client';
+import { createQueryClient, sessionQueryKey } from '@/lib/query-client';
 
-/** Renders `ui` with the app's providers (fresh QueryClient, notices shown under it, a router). */
-export function renderWithProviders(ui: ReactElement, queryClient = createQueryClient()) {
+/** The session tests run as unless they say otherwise: an admin, who may see and do everything. */
+export const ADMIN_SESSION: SessionInfo = { username: 'admin', role: 'admin' };
+
+/**
+ * A fresh QueryClient with `session` already in `['session']` (what `RequireSession` loads before
+ * any page renders), so permission checks (`useAccess`) answer without a `GET /session`.
+ */
+export function createTestQueryClient(session: SessionInfo | null = ADMIN_SESSION) {
+  const queryClient = createQueryClient();
+  queryClient.setQueryData(sessionQueryKey, session);
+  return queryClient;
+}
+
+/** Renders `ui` with the app's providers (fresh QueryClient holding an admin session, notices shown under it, a router). */
+export function renderWithProviders(ui: ReactElement, queryClient = createTestQueryClient()) {
   const result = render(
     <QueryClientProvider client={queryClient}>
       <NoticesProvider>

@@ -4,11 +4,10 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NoticesProvider } from '@/components/notices';
-import { createQueryClient } from '@/lib/query-client';
 import { FakeRFB } from '@/test/fake-rfb';
 import { FakeWebSocket } from '@/test/fake-websocket';
 import { consoleStatus, dom0, domain } from '@/test/fixtures';
-import { jsonResponse, mockFetch } from '@/test/render';
+import { createTestQueryClient, jsonResponse, mockFetch } from '@/test/render';
 import { DomainRoute } from './domain';
 
 vi.mock('@novnc/novnc');
@@ -26,7 +25,7 @@ function Where() {
 
 function renderAt(url: string) {
   return render(
-    <QueryClientProvider client={createQueryClient()}>
+    <QueryClientProvider client={createTestQueryClient()}>
       <NoticesProvider>
         <MemoryRouter initialEntries={[url]}>
           <Routes>

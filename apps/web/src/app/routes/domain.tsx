@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { Tabs, tabPanelProps } from '@/components/tabs';
+import { type DomainNeed, useAccess } from '@/features/auth';
 import { ConfigView, useConfigs } from '@/features/configs';
 import { ConsolePanel } from '@/features/consoles';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
@@ -12,15 +13,16 @@ import { SaveDomainDialog } from '@/features/saved-images';
 import { SnapshotsPanel } from '@/features/snapshots';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
 
+/** The tabs and what each needs (features/auth): a permission on the domain, or a host-wide area. */
 const TABS = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'metrics', label: 'Metrics' },
-  { id: 'resources', label: 'Resources' },
-  { id: 'network', label: 'Network' },
-  { id: 'snapshots', label: 'Snapshots' },
-  { id: 'config', label: 'Config' },
-  { id: 'console', label: 'Console' },
-] as const;
+  { id: 'overview', label: 'Overview', needs: { permission: 'view' } },
+  { id: 'metrics', label: 'Metrics', needs: { permission: 'metrics' } },
+  { id: 'resources', label: 'Resources', needs: { area: 'host' } },
+  { id: 'network', label: 'Network', needs: { area: 'host' } },
+  { id: 'snapshots', label: 'Snapshots', needs: { area: 'host' } },
+  { id: 'config', label: 'Config', needs: { area: 'config-text' } },
+  { id: 'console', label: 'Console', needs: { permission: 'console' } },
+] as const satisfies readonly { id: string; label: string; needs: DomainNeed }[];
 type DomainTab = (typeof TABS)[number]['id'];
 
 /**
@@ -30,12 +32,15 @@ type DomainTab = (typeof TABS)[number]['id'];
  * Console (the guest's screen and text consoles, loaded lazily), Resources (live memory, vCPUs,
  * pinning, credit2, CDs: features/resources). Network (its vifs, add/remove: features/network). Snapshots (snapshot sets of its volumes, Clone…: features/snapshots). `?view=metrics|resources|network|snapshots|config|console`
  * selects the tab; the config's own tabs use `?tab=`, the console's `?console=vnc|pv|serial`.
+ * Only the tabs the person may use are shown (`TABS[].needs`: a customer's grant, or the role).
  */
 export function DomainRoute() {
   const { name = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const requested = params.get('view');
-  const view: DomainTab = TABS.find((t) => t.id === requested)?.id ?? 'overview';
+  const access = useAccess();
+  const tabs = TABS.filter((t) => access.may(t.needs, name));
+  const view: DomainTab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
   return (
     <>
       <nav aria-label="Breadcrumb" className="text-xs text-zinc-500 dark:text-zinc-400">
@@ -50,7 +55,7 @@ export function DomainRoute() {
       <Tabs
         label={`Domain ${name}`}
         idPrefix="domain"
-        tabs={TABS}
+        tabs={tabs}
         selected={view}
         onSelect={(id) =>
           setParams(
@@ -78,9 +83,11 @@ export function DomainRoute() {
         {view === 'snapshots' ? <SnapshotsPanel name={name} /> : null}
         {view === 'console' ? <ConsolePanel name={name} /> : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
-        <div hidden={view !== 'config'}>
-          <DomainConfig name={name} />
-        </div>
+        {access.sees('config-text') ? (
+          <div hidden={view !== 'config'}>
+            <DomainConfig name={name} />
+          </div>
+        ) : null}
       </div>
     </>
   );
@@ -97,6 +104,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 function DomainOverview({ name }: { name: string }) {
   const domains = useDomains();
+  const access = useAccess();
   if (!domains.data) {
     return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
   }
@@ -105,8 +113,8 @@ function DomainOverview({ name }: { name: string }) {
     return (
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         No domain named <span className="font-mono">{name}</span> exists now (
-        <code className="font-mono">xl list</code> does not show it). Its config, if it has one, is
-        under the Config tab.
+        <code className="font-mono">xl list</code> does not show it).
+        {access.sees('config-text') ? ' Its config, if it has one, is under the Config tab.' : ''}
       </p>
     );
   }
@@ -142,7 +150,7 @@ function DomainOverview({ name }: { name: string }) {
       </section>
       <div className="flex justify-start gap-1">
         <DomainActions domain={d} />
-        <SaveDomainDialog domain={d} />
+        {access.sees('host') ? <SaveDomainDialog domain={d} /> : null}
       </div>
     </div>
   );

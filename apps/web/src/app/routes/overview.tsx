@@ -1,14 +1,19 @@
 import type { Domain, DomainState } from '@xendeck/api';
 import { Link } from 'react-router';
 import { Panel, QueryState } from '@/components/panel';
+import { useAccess } from '@/features/auth';
 import { AutostartPanel } from '@/features/autostart';
 import { StateBadge, useDomains } from '@/features/domains';
 import { Dom0MemoryControl, HostFacts, MemorySplit, useHost } from '@/features/host';
 import { HostMetricsCharts, MetricsStatusNote, useMetricsStatus } from '@/features/metrics';
 
-/** `/`: host facts, memory split, dom0 memory control, a domain count, host CPU and memory charts. */
+/**
+ * `/`: host facts, memory split, dom0 memory control, a domain count, host CPU and memory charts.
+ * The dom0 memory and autostart panels are host settings (admins only).
+ */
 export function OverviewRoute() {
   const host = useHost();
+  const hostSettings = useAccess().sees('host-settings');
   return (
     <>
       <h1 className="text-lg font-semibold tracking-tight">Overview</h1>
@@ -23,12 +28,16 @@ export function OverviewRoute() {
           <Panel title="Memory" labelledBy="memory-heading">
             <MemorySplit host={host.data} />
           </Panel>
-          <Panel title="dom0 memory" labelledBy="dom0-heading">
-            <Dom0MemoryControl host={host.data} />
-          </Panel>
-          <Panel title="Autostart (xendomains)" labelledBy="autostart-heading">
-            <AutostartPanel />
-          </Panel>
+          {hostSettings ? (
+            <>
+              <Panel title="dom0 memory" labelledBy="dom0-heading">
+                <Dom0MemoryControl host={host.data} />
+              </Panel>
+              <Panel title="Autostart (xendomains)" labelledBy="autostart-heading">
+                <AutostartPanel />
+              </Panel>
+            </>
+          ) : null}
           <Panel
             title="Host CPU and memory"
             labelledBy="host-metrics-heading"
@@ -53,6 +62,7 @@ const stateOrder: DomainState[] = ['running', 'blocked', 'paused', 'shutdown', '
 
 function DomainsSummary() {
   const domains = useDomains();
+  const configText = useAccess().sees('config-text');
   if (!domains.data) {
     return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
   }
@@ -82,9 +92,11 @@ function DomainsSummary() {
         <Link to="/domains" className="text-sky-700 hover:underline dark:text-sky-400">
           All domains →
         </Link>
-        <Link to="/configs" className="text-sky-700 hover:underline dark:text-sky-400">
-          Start from a config file →
-        </Link>
+        {configText ? (
+          <Link to="/configs" className="text-sky-700 hover:underline dark:text-sky-400">
+            Start from a config file →
+          </Link>
+        ) : null}
       </p>
     </div>
   );

@@ -11,4 +11,4 @@ export {
 } from './components/require-access';
 export { RequireSession } from './components/require-session';
 export { useAccess } from './hooks/use-access';
-export { type Access, type Area, accessFor, pageArea } from './lib/access';
+export { type Access, type Area, accessFor, type DomainNeed, pageArea } from './lib/access';

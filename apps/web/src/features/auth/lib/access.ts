@@ -65,6 +65,9 @@ export function pageArea(pathname: string): Area {
   return PAGE_AREAS[first] ?? 'host';
 }
 
+/** What a part of a domain's page needs: a permission on that domain, or a host-wide area. */
+export type DomainNeed = { permission: Permission } | { area: Area };
+
 /** What one session may see and do. */
 export interface Access {
   /** null while nobody is logged in (then every check answers false). */
@@ -72,6 +75,8 @@ export interface Access {
   username: string | null;
   /** Whether `permission` may be used on the domain named `domainName` (for a customer: their grant). */
   can: (permission: Permission, domainName: string) => boolean;
+  /** Whether the part of `domainName`'s page that needs `need` is shown. */
+  may: (need: DomainNeed, domainName: string) => boolean;
   /** Whether the role is shown `area`. */
   sees: (area: Area) => boolean;
   /** Whether the page at `pathname` is open to the role. */
@@ -87,11 +92,14 @@ export function accessFor(session: SessionInfo | null | undefined): Access {
     (session?.grants ?? []).map((g) => [g.domain, g.permissions]),
   );
   const sees = (area: Area) => role !== null && AREA_ROLES[area].includes(role);
+  const can = (permission: Permission, domainName: string) =>
+    role !== null && mayOnDomain(role, grants.get(domainName), permission);
   return {
     role,
     username: session?.username ?? null,
-    can: (permission, domainName) =>
-      role !== null && mayOnDomain(role, grants.get(domainName), permission),
+    can,
+    may: (need, domainName) =>
+      'permission' in need ? can(need.permission, domainName) : sees(need.area),
     sees,
     mayOpen: (pathname) => sees(pageArea(pathname)),
     home: role === 'customer' ? '/domains' : '/',

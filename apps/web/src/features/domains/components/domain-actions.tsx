@@ -2,6 +2,7 @@ import type { Domain, DomainOperation } from '@xendeck/api';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useNotices } from '@/components/notices';
+import { useAccess } from '@/features/auth';
 import {
   allowedOperations,
   operationLabels,
@@ -24,13 +25,16 @@ const confirmed: Partial<Record<DomainOperation, (name: string) => string>> = {
  * The action buttons of one domain row (also the console toolbars' power actions). Each shows its
  * `xl` command as a tooltip; all are disabled while one of them runs; failures go to the notice
  * region with the server's message. Shutdown and Reboot ask for confirmation first (the
- * confirm button has the action's name); Destroy has its own dialog.
+ * confirm button has the action's name); Destroy has its own dialog. Nothing for a person without
+ * the `power` permission on the domain (features/auth).
  */
 export function DomainActions({ domain }: { domain: Domain }) {
   const notices = useNotices();
   const operation = useDomainOperation(domain.name);
   const allowed = allowedOperations(domain);
+  const mayPower = useAccess().can('power', domain.name);
 
+  if (!mayPower) return null;
   if (domain.domid === 0) {
     return <span className="text-xs text-zinc-400 dark:text-zinc-500">control domain</span>;
   }

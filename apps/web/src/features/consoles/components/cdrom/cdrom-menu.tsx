@@ -6,10 +6,12 @@
  *
  * Test ids: `cdrom-menu-button`; per drive `cdrom-drive-<vdev>`, `cdrom-insert-<vdev>`,
  * `cdrom-eject-<vdev>`; `cdrom-boot-from-disk`. A failed eject is reported in the page's notices.
+ * Nothing (and no request) for a person without the `reinstall` permission on the domain.
  */
 import type { CdromDrive, Domain } from '@xendeck/api';
 import { useState } from 'react';
 import { useNotices } from '@/components/notices';
+import { useAccess } from '@/features/auth';
 import { useChangeCdrom } from '../../api/change-cdrom';
 import { useCdrom } from '../../api/get-cdrom';
 import { MENU_ITEM_CLASS, ToolbarMenu } from '../toolbar-menu';
@@ -29,6 +31,11 @@ function buttonLabel(drives: CdromDrive[] | undefined): string {
 }
 
 export function CdromMenu({ name, domain }: { name: string; domain: Domain | undefined }) {
+  const mayReinstall = useAccess().can('reinstall', name);
+  return mayReinstall ? <CdromMenuBody name={name} domain={domain} /> : null;
+}
+
+function CdromMenuBody({ name, domain }: { name: string; domain: Domain | undefined }) {
   const running = domain !== undefined;
   const cdrom = useCdrom(name, domain?.domid);
   const change = useChangeCdrom(name);
