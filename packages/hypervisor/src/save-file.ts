@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { link, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { checkDomainState } from '@xendeck/api';
+import { enforce } from './enforce.js';
 import { HypervisorError } from './errors.js';
 import type { DomainState } from './types.js';
 
@@ -16,18 +18,10 @@ export const SAVE_PROGRESS_INTERVAL_MS = 1000;
 
 /**
  * Refuses what `xl save` cannot save: dom0, and a domain that is not running, blocked or paused
- * (INVALID_STATE, `details.state`).
+ * (INVALID_STATE, `details` `{ domid, op: 'save', state }`), by `@xendeck/api`'s domain rules.
  */
 export function checkSavable(domid: number, state: DomainState): void {
-  if (domid === 0) {
-    throw new HypervisorError('INVALID_STATE', 'dom0 (Domain-0) cannot be saved', { domid });
-  }
-  if (state !== 'running' && state !== 'blocked' && state !== 'paused') {
-    throw new HypervisorError('INVALID_STATE', `cannot save domid ${domid}: it is ${state}`, {
-      domid,
-      state,
-    });
-  }
+  enforce(checkDomainState('save', domid, state));
 }
 
 /**

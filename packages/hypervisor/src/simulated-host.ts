@@ -10,10 +10,19 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { truncate, writeFile } from 'node:fs/promises';
+import {
+  checkDomainName,
+  checkDomainOperation,
+  checkDomainState,
+  checkDomid,
+  checkMemoryChange,
+  checkMemoryTargetType,
+} from '@xendeck/api';
 import { type DiskSpec, guestMac, type ShutdownAction, type VifSpec } from '@xendeck/xl-config';
 import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.js';
 import { configError, readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
+import { enforce } from './enforce.js';
 import { HypervisorError } from './errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
 import { checkNicDevid, checkNicDomain, nicFromSpec, readNicSpec } from './nics.js';
@@ -182,6 +191,11 @@ export interface SimulatedHost extends Hypervisor {
     unpause(name: string): void;
     /** Starts a clean shutdown: the domain shows `shutdown`, then goes away. */
     shutdown(name: string): void;
+    /**
+     * The guest's kernel crashes and the domain is kept (as `on_crash = "preserve"`): it shows
+     * `crashed` until destroyed. Announced at the next `refresh()`.
+     */
+    crash(name: string): void;
     /** Creates a domain; returns its domid. Throws DOMAIN_EXISTS. */
     create(spec: SimulatedDomainSpec): number;
   };
@@ -568,13 +582,7 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
   }
 
   function byDomid(domid: number): SimDomain {
-    if (!Number.isInteger(domid) || domid < 0) {
-      throw new HypervisorError(
-        'INVALID_ARGUMENT',
-        `domid must be a non-negative integer, got ${domid}`,
-        { domid },
-      );
-    }
+    enforce(checkDomid(domid));
     const d = domains.get(domid);
     if (!d)
       throw new HypervisorError('DOMAIN_NOT_FOUND', `no domain with domid ${domid}`, { domid });
@@ -715,25 +723,11 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     },
 
     async setMemoryTarget(domid: number, targetKiB: number): Promise<void> {
+      enforce(checkDomid(domid));
+      enforce(checkMemoryTargetType(targetKiB));
       const d = byDomid(domid);
-      if (!Number.isInteger(targetKiB)) {
-        throw new HypervisorError(
-          'INVALID_ARGUMENT',
-          `targetKiB must be an integer (KiB), got ${targetKiB}`,
-          {
-            targetKiB,
-          },
-        );
-      }
       const minKiB = domid === 0 ? minDom0KiB : DOMU_MIN_TARGET_KiB;
-      const maxKiB = d.maxMemoryKiB;
-      if (targetKiB < minKiB || targetKiB > maxKiB) {
-        throw new HypervisorError(
-          'MEMORY_OUT_OF_RANGE',
-          `memory target ${targetKiB} KiB for domid ${domid} is outside ${minKiB}–${maxKiB} KiB`,
-          { minKiB, maxKiB, requestedKiB: targetKiB, domid },
-        );
-      }
+      enforce(checkMemoryChange(domid, d.state, targetKiB, { minKiB, maxKiB: d.maxMemoryKiB }));
       advance();
       d.targetKiB = targetKiB;
     },
@@ -748,64 +742,31 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
     },
 
     async domidByName(name: string): Promise<number | undefined> {
+      enforce(checkDomainName(name));
       for (const d of domains.values()) if (d.name === name) return d.domid;
       return undefined;
     },
 
     async domainOperation(domid: number, op: DomainOperation): Promise<void> {
+      enforce(checkDomid(domid));
+      enforce(checkDomainOperation(op));
       const d = byDomid(domid);
-      notDom0(d, op);
       advance();
+      enforce(checkDomainState(op, domid, d.state));
       switch (op) {
         case 'pause':
-          if (d.state === 'paused')
-            throw new HypervisorError('INVALID_STATE', `domid ${domid} is already paused`, {
-              domid,
-              op,
-              state: d.state,
-            });
-          if (d.state !== 'running' && d.state !== 'blocked')
-            throw new HypervisorError(
-              'INVALID_STATE',
-              `cannot pause domid ${domid} in state ${d.state}`,
-              { domid, op, state: d.state },
-            );
           d.state = 'paused';
           break;
         case 'unpause':
-          if (d.state !== 'paused')
-            throw new HypervisorError(
-              'INVALID_STATE',
-              `domid ${domid} is not paused (${d.state})`,
-              { domid, op, state: d.state },
-            );
           d.state = 'running';
           break;
         case 'shutdown':
         case 'reboot':
-          if (d.state === 'shutdown' || d.state === 'dying')
-            throw new HypervisorError('INVALID_STATE', `domid ${domid} is already shutting down`, {
-              domid,
-              op,
-              state: d.state,
-            });
-          if (d.state === 'paused')
-            throw new HypervisorError(
-              'INVALID_STATE',
-              `domid ${domid} is paused: a paused guest cannot act on a ${op} request`,
-              { domid, op, state: d.state },
-            );
           startShutdown(d, op === 'reboot');
           break;
         case 'destroy':
           domains.delete(domid);
           break;
-        default:
-          throw new HypervisorError(
-            'INVALID_ARGUMENT',
-            `unknown domain operation "${String(op)}"`,
-            { op },
-          );
       }
       diffNow();
     },
@@ -1164,6 +1125,12 @@ export function createSimulatedHost(options: SimulatedHostOptions = {}): Simulat
         notDom0(d, 'shutdown');
         startShutdown(d, false);
         watchFired();
+      },
+      crash(name) {
+        const d = byName(name);
+        notDom0(d, 'crash');
+        advance();
+        d.state = 'crashed';
       },
       create(spec) {
         const d = create(spec);

@@ -69,6 +69,7 @@ describeHypervisorContract('simulated host', async () => {
     outside: {
       destroy: async (name) => host.external.destroy(name),
       pause: async (name) => host.external.pause(name),
+      crash: async (name) => host.external.crash(name),
     },
     teardown: async () => {
       await host.close();

@@ -42,7 +42,7 @@ describe('vcpus.ts argument checks', () => {
     for (const s of ['shutdown', 'crashed', 'dying'] as const) {
       expect(thrown(() => checkVcpuChangeState(1, s))).toEqual({
         code: 'INVALID_STATE',
-        details: { domid: 1, state: s },
+        details: { domid: 1, op: 'vcpus', state: s },
       });
     }
   });

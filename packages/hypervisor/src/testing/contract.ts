@@ -10,6 +10,7 @@
  * domain whose balloon driver works (a Linux PV guest with 128 MiB is what the lab uses).
  */
 import { connect } from 'node:net';
+import { DOMID_FIRST_RESERVED, DOMU_MIN_TARGET_KiB } from '@xendeck/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHypervisorError } from '../errors.js';
 import { computeRates } from '../metrics/rates.js';
@@ -39,6 +40,11 @@ export interface ContractSetup {
   outside: {
     destroy(name: string): Promise<void>;
     pause(name: string): Promise<void>;
+    /**
+     * Crashes the guest's kernel with the domain kept afterwards (`on_crash = "preserve"`), so it
+     * shows `crashed`. The wrong-state case on a crashed domain is skipped without it.
+     */
+    crash?(name: string): Promise<void>;
   };
   /** Called once after all cases (close the host, remove temp files). */
   teardown(): Promise<void>;
@@ -323,6 +329,53 @@ export function describeHypervisorContract(
       expect(await host.domidByName('xendeck-no-such-domain')).toBeUndefined();
     });
 
+    it('bad arguments are refused before any lookup, the same on every backend (domain-rules)', async () => {
+      const list = await host.listDomains();
+      const unused = Math.max(...list.map((d) => d.domid)) + 1000;
+      for (const domid of [-1, 1.5, Number.NaN, DOMID_FIRST_RESERVED, 99_999]) {
+        const calls: [string, Promise<unknown>][] = [
+          ['domainInfo', host.domainInfo(domid)],
+          ['domainOperation', host.domainOperation(domid, 'pause')],
+          ['setMemoryTarget', host.setMemoryTarget(domid, 256 * 1024)],
+          ['setVcpus', host.setVcpus(domid, 1)],
+        ];
+        for (const [what, call] of calls) {
+          const e = await rejection(call);
+          expect(e.code, `${what}(${domid})`).toBe('INVALID_ARGUMENT');
+          expect(e.details, `${what}(${domid})`).toMatchObject({ domid });
+        }
+      }
+      // The argument is checked before the domain is looked up: unknown op or target form on an
+      // unknown domid is INVALID_ARGUMENT, not DOMAIN_NOT_FOUND.
+      const badOp = await rejection(host.domainOperation(unused, 'hibernate' as 'pause'));
+      expect(badOp).toMatchObject({ code: 'INVALID_ARGUMENT', details: { op: 'hibernate' } });
+      for (const target of [1.5, Number.NaN]) {
+        expect((await rejection(host.setMemoryTarget(unused, target))).code).toBe(
+          'INVALID_ARGUMENT',
+        );
+        expect((await rejection(host.setMemoryTarget(0, target))).code).toBe('INVALID_ARGUMENT');
+      }
+      for (const name of ['', 'a\0b', 'x'.repeat(257)]) {
+        expect((await rejection(host.domidByName(name))).code, JSON.stringify(name)).toBe(
+          'INVALID_ARGUMENT',
+        );
+      }
+    });
+
+    it('setMemoryTarget(0, 0) and a negative target → MEMORY_OUT_OF_RANGE, as any integer out of range', async () => {
+      const m = await host.dom0Memory();
+      for (const target of [0, -1024]) {
+        const e = await rejection(host.setMemoryTarget(0, target));
+        expect(e.code, `target ${target}`).toBe('MEMORY_OUT_OF_RANGE');
+        expect(e.details).toMatchObject({
+          minKiB: m.minKiB,
+          maxKiB: m.maxKiB,
+          requestedKiB: target,
+        });
+      }
+      expect((await host.dom0Memory()).targetKiB).toBe(m.targetKiB);
+    });
+
     it('lifecycle operations on dom0 → INVALID_STATE', async () => {
       for (const op of ['pause', 'destroy', 'shutdown', 'reboot'] as const) {
         expect((await rejection(host.domainOperation(0, op))).code).toBe('INVALID_STATE');
@@ -386,6 +439,12 @@ export function describeHypervisorContract(
         expect(ev.kind === 'changed' && UP.includes(ev.previousState)).toBe(true);
         expect((await host.domainInfo(domid)).state).toBe('paused');
         expect((await rejection(host.domainOperation(domid, 'pause'))).code).toBe('INVALID_STATE');
+        // A paused guest cannot act on a shutdown or reboot request (domain-rules ALLOWED_STATES).
+        for (const op of ['shutdown', 'reboot'] as const) {
+          const e = await rejection(host.domainOperation(domid, op));
+          expect(e, op).toMatchObject({ code: 'INVALID_STATE', details: { op, state: 'paused' } });
+        }
+        expect((await host.domainInfo(domid)).state).toBe('paused');
       },
       caseTimeout,
     );
@@ -440,6 +499,11 @@ export function describeHypervisorContract(
           host.setMemoryTarget(domid, before.maxMemoryKiB + 1024 * 1024),
         );
         expect(tooHigh.code).toBe('MEMORY_OUT_OF_RANGE');
+        for (const target of [0, -1, DOMU_MIN_TARGET_KiB - 1]) {
+          const e = await rejection(host.setMemoryTarget(domid, target));
+          expect(e.code, `target ${target}`).toBe('MEMORY_OUT_OF_RANGE');
+          expect(e.details).toMatchObject({ minKiB: DOMU_MIN_TARGET_KiB, requestedKiB: target });
+        }
         const target = before.memoryKiB - 32 * 1024;
         await host.setMemoryTarget(domid, target);
         const deadline = Date.now() + balloonDeadline;
@@ -490,6 +554,40 @@ export function describeHypervisorContract(
         expect(r?.cpuPercent).toBeLessThanOrEqual(101 * (r?.onlineVcpus ?? 0));
         expect(r?.nets[0]?.rxBytesPerSec).toBeGreaterThanOrEqual(0);
         expect(r?.nets[0]?.txBytesPerSec).toBeGreaterThanOrEqual(0);
+      },
+      caseTimeout,
+    );
+
+    it(
+      'a crashed guest (kept by on_crash = "preserve") takes only destroy',
+      async (t) => {
+        const crash = ctx.outside.crash;
+        if (!crash) {
+          t.skip();
+          return;
+        }
+        const domid = guestDomid();
+        await crash(ctx.guestName);
+        const deadline = Date.now() + 30_000;
+        while ((await host.domainInfo(domid)).state !== 'crashed' && Date.now() < deadline) {
+          await host.refresh();
+          await sleep(200);
+        }
+        expect((await host.domainInfo(domid)).state).toBe('crashed');
+        for (const op of ['shutdown', 'reboot', 'pause', 'unpause'] as const) {
+          const e = await rejection(host.domainOperation(domid, op));
+          expect(e, op).toMatchObject({ code: 'INVALID_STATE', details: { op, state: 'crashed' } });
+        }
+        const { memoryKiB, maxVcpus } = await host.domainInfo(domid);
+        expect(await rejection(host.setMemoryTarget(domid, memoryKiB))).toMatchObject({
+          code: 'INVALID_STATE',
+          details: { op: 'memory', state: 'crashed' },
+        });
+        expect(await rejection(host.setVcpus(domid, maxVcpus))).toMatchObject({
+          code: 'INVALID_STATE',
+          details: { op: 'vcpus', state: 'crashed' },
+        });
+        // The next case destroys it: destroy is allowed in every state.
       },
       caseTimeout,
     );
