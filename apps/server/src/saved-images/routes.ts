@@ -21,6 +21,7 @@
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  checkDomainState,
   type RestoreImageResult,
   type SaveDomainResult,
   saveDomainRequestSchema,
@@ -150,15 +151,11 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
           async () => {
             domid = await domidOf(hv, name);
             const info = await hv.domainInfo(domid);
-            if (domid === 0 || !['running', 'blocked', 'paused'].includes(info.state)) {
-              throw new ApiError(
-                'INVALID_STATE',
-                domid === 0
-                  ? 'dom0 (Domain-0) cannot be saved'
-                  : `Domain "${name}" is ${info.state}: only a running, blocked or paused domain can be saved`,
-                { name, domid, state: info.state },
-              );
-            }
+            // The shared rule (dom0, or not running/blocked/paused: INVALID_STATE), checked before
+            // the task so the refusal is a 409, not a failed task.
+            const savable = checkDomainState('save', domid, info.state);
+            if (!savable.ok)
+              throw new ApiError(savable.code, savable.message, { name, ...savable.details });
             memoryBytes = info.memoryKiB * 1024;
             if (await imageExists(dir(), name)) {
               throw new ApiError(

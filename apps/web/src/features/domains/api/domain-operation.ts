@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { Domain, DomainOperation } from '@xendeck/api';
+import { checkDomainState, type Domain, type DomainOperation } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { apiFetch } from '@/lib/api-client';
 
@@ -26,23 +26,22 @@ export const operationLabels: Record<DomainOperation, string> = {
 };
 
 /**
- * Operations that make sense for a domain in its current state. dom0 gets none (the server refuses
- * them); a paused domain can be resumed or destroyed; a shut-down or crashed one only destroyed.
+ * Operations allowed on a domain in its current state: `@xendeck/api`'s domain rules, the table
+ * both hypervisor backends enforce (dom0 gets none; a paused domain can be resumed or destroyed; a
+ * shut-down, crashed or dying one only destroyed).
  */
-export function allowedOperations(domain: Pick<Domain, 'domid' | 'state'>): Set<DomainOperation> {
-  if (domain.domid === 0) return new Set();
-  switch (domain.state) {
-    case 'running':
-    case 'blocked':
-      return new Set(['shutdown', 'reboot', 'pause', 'destroy']);
-    case 'paused':
-      return new Set(['unpause', 'destroy']);
-    case 'shutdown':
-    case 'crashed':
-      return new Set(['destroy']);
-    case 'dying':
-      return new Set();
-  }
+export { allowedOperations } from '@xendeck/api';
+
+/**
+ * A button's tooltip: the `xl` command when the rule allows the operation now, otherwise the
+ * rule's refusal (e.g. "cannot shutdown domid 7: it has crashed: only destroy clears it").
+ */
+export function operationTitle(
+  operation: DomainOperation,
+  domain: Pick<Domain, 'domid' | 'name' | 'state'>,
+): string {
+  const rule = checkDomainState(operation, domain.domid, domain.state);
+  return rule.ok ? xlOperationCommand(operation, domain.name) : rule.message;
 }
 
 /**

@@ -6,6 +6,7 @@ import { useAccess } from '@/features/auth';
 import {
   allowedOperations,
   operationLabels,
+  operationTitle,
   useDomainOperation,
   xlOperationCommand,
 } from '../api/domain-operation';
@@ -54,7 +55,7 @@ export function DomainActions({ domain }: { domain: Domain }) {
             key={op}
             size="sm"
             disabled={busy || !allowed.has(op)}
-            title={xlOperationCommand(op, domain.name)}
+            title={operationTitle(op, domain)}
             aria-busy={busy && operation.variables === op}
             onClick={explain ? undefined : () => run(op)}
           >
@@ -84,7 +85,7 @@ export function DomainActions({ domain }: { domain: Domain }) {
             size="sm"
             variant="danger-outline"
             disabled={busy || !allowed.has('destroy')}
-            title={xlOperationCommand('destroy', domain.name)}
+            title={operationTitle('destroy', domain)}
             aria-busy={busy && operation.variables === 'destroy'}
           >
             Destroy

@@ -9,7 +9,7 @@
  * `save-blocked`.
  */
 import * as Dialog from '@radix-ui/react-dialog';
-import type { Domain } from '@xendeck/api';
+import { checkDomainState, type Domain } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -20,9 +20,6 @@ import { formatKiBAsMiB } from '@/lib/format';
 import { useSavedImages } from '../api/get-saved-images';
 import { useSaveDomain } from '../api/saved-image-operations';
 
-/** States `xl save` accepts (the server refuses the others with INVALID_STATE). */
-const SAVABLE = new Set(['running', 'blocked', 'paused']);
-
 export function SaveDomainDialog({ domain }: { domain: Domain }) {
   const notices = useNotices();
   const [open, setOpen] = useState(false);
@@ -31,6 +28,9 @@ export function SaveDomainDialog({ domain }: { domain: Domain }) {
   const images = useSavedImages();
   const save = useSaveDomain(domain.name);
   if (domain.domid === 0) return null;
+  // The shared rule (`@xendeck/api` domain rules): running, blocked or paused; the server refuses
+  // the others with the same message (409 INVALID_STATE).
+  const savable = checkDomainState('save', domain.domid, domain.state);
 
   const dir = images.data?.dir;
   const file = dir ? `${dir}/${domain.name}` : undefined;
@@ -46,11 +46,11 @@ export function SaveDomainDialog({ domain }: { domain: Domain }) {
         <Button
           size="sm"
           data-testid="save-domain-button"
-          disabled={!SAVABLE.has(domain.state)}
+          disabled={!savable.ok}
           title={
-            SAVABLE.has(domain.state)
+            savable.ok
               ? `Save ${domain.name}'s memory and state to a file (xl save)`
-              : `A ${domain.state} domain cannot be saved`
+              : savable.message
           }
         >
           Save…
