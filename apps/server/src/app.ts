@@ -18,11 +18,12 @@ import express, {
 } from 'express';
 import type { Logger } from 'pino';
 import { createAudit } from './audit.js';
-import { authenticate, requireRole } from './auth/access.js';
+import { authorizeRequest } from './auth/authorize.js';
+import { customerView } from './auth/customer-views.js';
 import { Grants } from './auth/grants.js';
 import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
-import { type Role, Users } from './auth/users.js';
+import { Users } from './auth/users.js';
 import { openStorage } from './backend.js';
 import type { Config } from './config.js';
 import type { CommitOps } from './configs/atomic.js';
@@ -42,6 +43,7 @@ import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { guestRoutes } from './guests/routes.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
 import { webApp } from './http/static.js';
+import { isoChoiceRoutes } from './isos/choices.js';
 import { requestDeadline } from './isos/request-deadline.js';
 import { type IsoRouteOptions, isoRoutes } from './isos/routes.js';
 import { MetricsHub } from './metrics/hub.js';
@@ -260,11 +262,12 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...cdromRoutes(context),
     ...bootFromDiskRoutes(context),
     ...resourceRoutes(context),
-    ...taskRoutes(tasks),
+    ...taskRoutes(tasks, context.grants),
     ...guestRoutes(context, { now, commitOps: deps.options?.configCommitOps }),
     ...storageRoutes(context),
     ...snapshotRoutes(context, { now }),
     ...isoRoutes(context, deps.options?.isos),
+    ...isoChoiceRoutes(context),
     ...autostartRoutes(context),
     ...savedImageRoutes(context),
     ...networkRoutes(context),
@@ -298,12 +301,10 @@ export function createApp(deps: AppDeps): XendeckApp {
     api[route.method](
       route.path,
       (req: Request, res: Response, next: NextFunction) => {
-        if (access !== 'public') {
-          if (!Array.isArray(access)) throw new Error('named access levels: not wired yet');
-          res.locals.user = requireRole(authenticate(req, sessions), access as readonly Role[]);
-        }
+        res.locals.user = authorizeRequest(context, req, access);
         next();
       },
+      customerView(context.grants, route), // what a customer's answers may contain
       // Bodies are parsed only after the access check, with the route's own size limit.
       jsonParser(route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES),
       route.handler,
@@ -329,8 +330,8 @@ export function createApp(deps: AppDeps): XendeckApp {
   app.use(errorMiddleware(logger));
 
   const wsRoutes: AnyWsRoute[] = [
-    events.route(),
-    metrics.hub.route(),
+    events.route(context.grants),
+    metrics.hub.route(context.grants),
     vncConsoleRoute({ ctx: context, viewers: consoles.viewers, pingMs: deps.options?.pingMs }),
     consoles.text.route(),
   ];

@@ -77,7 +77,7 @@ describe('every route needs a session', () => {
     ).toEqual(['post /session']);
   });
 
-  it('refuses admin routes to a customer with 403 FORBIDDEN, but lets them see their session', async () => {
+  it('refuses admin routes to a customer with 403 FORBIDDEN, but lets them see their session and their (empty) domain list', async () => {
     await new Users(f.db).create('carol', 'customer-password', 'customer');
     const agent = request.agent(f.app);
     await agent
@@ -85,11 +85,13 @@ describe('every route needs a session', () => {
       .set('Content-Type', 'application/json')
       .send({ username: 'carol', password: 'customer-password' })
       .expect(204);
-    const res = await agent.get('/api/v1/domains');
+    const res = await agent.get('/api/v1/host');
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
+    // The domain list is theirs, filtered to their grants: none yet.
+    expect((await agent.get('/api/v1/domains').expect(200)).body).toEqual([]);
     const me = await agent.get('/api/v1/session').expect(200);
-    expect(me.body).toEqual({ username: 'carol', role: 'customer' });
+    expect(me.body).toEqual({ username: 'carol', role: 'customer', grants: [] });
   });
 });
 

@@ -242,7 +242,7 @@ describe('keepalive and slow clients', () => {
       reconcileMs: 60_000,
       maxBufferedBytes: 4096,
     });
-    hub.route().onConnection(fake as unknown as WebSocket, {} as IncomingMessage, {
+    hub.route(f.context.grants).onConnection(fake as unknown as WebSocket, {} as IncomingMessage, {
       user: { id: 1, username: 'admin', role: 'admin' },
       params: {},
       query: new URLSearchParams(),

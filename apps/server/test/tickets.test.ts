@@ -28,7 +28,7 @@ let connected: WsConnectionInfo<unknown>[];
 /** A console-like route: `?type=` picks the kind, as the text console does. */
 const consoleRoute: AnyWsRoute = {
   path: '/api/v1/domains/:name/console/test',
-  access: ['admin'],
+  access: 'admin',
   summary: 'test console',
   ticketKind: (_params: Record<string, string>, query: URLSearchParams) =>
     consoleKindSchema.parse(query.get('type') ?? 'vnc'),

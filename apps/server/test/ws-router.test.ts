@@ -26,7 +26,7 @@ let seen: {
 /** An echo route with a parameter; `authorize` answers by the name. */
 const paramRoute: AnyWsRoute = {
   path: '/api/v1/test/:name/echo',
-  access: ['admin'],
+  access: 'admin',
   summary: 'test: echo with a parameter',
   maxPayloadBytes: 1024,
   ticketKind: () => 'vnc',
@@ -51,7 +51,7 @@ const paramRoute: AnyWsRoute = {
 /** A route without authorize and the default payload limit. */
 const plainRoute: AnyWsRoute = {
   path: '/api/v1/test/plain',
-  access: ['admin'],
+  access: 'admin',
   summary: 'test: echo',
   onConnection: (ws: WebSocket, _req: IncomingMessage, info: WsConnectionInfo<unknown>) => {
     seen.connected.push(info);

@@ -72,3 +72,13 @@ export const isoListSchema = z.object({
   usedByGaps: usedByGapsSchema,
 });
 export type IsoList = z.infer<typeof isoListSchema>;
+
+/**
+ * `GET /api/v1/domains/:name/cdrom/isos` (needs `reinstall` on the domain): the ISOs a user may
+ * insert in that domain's CD-ROM drive, by library file name (A→Z) with their size in bytes.
+ * What a customer picks from: no dom0 directory, no checksums, nothing about other domains.
+ */
+export const isoChoicesSchema = z.object({
+  isos: z.array(z.object({ name: z.string(), sizeBytes: z.number().int().nonnegative() })),
+});
+export type IsoChoices = z.infer<typeof isoChoicesSchema>;

@@ -11,7 +11,11 @@
  */
 import { type Grant, normalizePermissions, type Permission, permissionSchema } from '@xendeck/api';
 import type { Db } from '../db.js';
+import { ApiError } from '../errors.js';
 import type { User } from './users.js';
+
+/** dom0's name: never granted (its console is a root shell on the host, its shutdown the host's). */
+export const DOM0_NAME = 'Domain-0';
 
 interface GrantRow {
   domain: string;
@@ -37,7 +41,9 @@ export class Grants {
     const rows = this.db
       .prepare('SELECT domain, permissions FROM grants WHERE user_id = ? ORDER BY domain')
       .all(userId) as GrantRow[];
-    return rows.map((r) => ({ domain: r.domain, permissions: parsePermissions(r.permissions) }));
+    return rows
+      .filter((r) => r.domain !== DOM0_NAME)
+      .map((r) => ({ domain: r.domain, permissions: parsePermissions(r.permissions) }));
   }
 
   /**
@@ -46,6 +52,7 @@ export class Grants {
    * {@link visibleDomains} and `mayOnDomain`).
    */
   permissionsOn(userId: number, domain: string): Permission[] | undefined {
+    if (domain === DOM0_NAME) return undefined;
     const row = this.db
       .prepare('SELECT permissions FROM grants WHERE user_id = ? AND domain = ?')
       .get(userId, domain) as { permissions: string } | undefined;
@@ -56,9 +63,15 @@ export class Grants {
    * Replaces every grant of a user with `grants`, in one transaction (nothing changes when it
    * fails). Permissions are normalized (`view` added, duplicates removed); a domain named twice
    * keeps the union of its permissions. Callers validate `grants` with `grantSchema` first and
-   * check the user exists (the foreign key throws otherwise).
+   * check the user exists (the foreign key throws otherwise). Throws ApiError INVALID_INPUT (422)
+   * for a grant on dom0 ({@link DOM0_NAME}), which no customer may hold.
    */
   replace(userId: number, grants: readonly Grant[]): void {
+    if (grants.some((g) => g.domain === DOM0_NAME)) {
+      throw new ApiError('INVALID_INPUT', `${DOM0_NAME} (dom0) cannot be granted to anyone`, {
+        domain: DOM0_NAME,
+      });
+    }
     const merged = new Map<string, Permission[]>();
     for (const g of grants) {
       merged.set(g.domain, [...(merged.get(g.domain) ?? []), ...g.permissions]);

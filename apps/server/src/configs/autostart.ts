@@ -35,7 +35,7 @@ import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
 import { configPathFor, listConfigFiles } from '../routes/configs.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { realCommitOps, syncDir, tempPathFor } from './atomic.js';
 import { configFilePath, KeyedLock } from './files.js';
@@ -356,7 +356,7 @@ export function autostartRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/configs/:name/autostart',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Whether xendomains starts config :name at boot: its link in the auto dir (XENDECK_AUTO_DIR)',
       handler: async (req, res) => {
@@ -369,7 +369,7 @@ export function autostartRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'put',
       path: '/configs/:name/autostart',
-      access: ADMIN,
+      access: 'admin',
       summary:
         '{enabled}: link <autoDir>/<name>.cfg → the config (ln -s) or remove its links (rm); 200 status, 409 AUTOSTART_LINK_TAKEN',
       handler: async (req, res) => {
@@ -381,7 +381,7 @@ export function autostartRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/host/autostart',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'xendomains: enabled or not, what it does at dom0 shutdown and boot (/etc/default/xendomains), the auto dir entries',
       handler: async (_req, res) => {

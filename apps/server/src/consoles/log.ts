@@ -18,7 +18,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError, zodToApiError } from '../errors.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
 import type { TextConsoleHub } from './text-console.js';
 
@@ -88,7 +88,7 @@ export function consoleLogRoutes(_ctx: AppContext, hub: TextConsoleHub): RouteDe
     {
       method: 'get',
       path: '/domains/:name/console/log',
-      access: ADMIN,
+      access: { domain: 'console' },
       summary:
         "A domain's console log as text/plain: xenconsoled's guest-<name>.log, else the server's scrollback (X-Xendeck-Log-Source); ?tailBytes=N, ?download=1; 404 NOT_FOUND",
       handler: async (req: Request, res: Response) => {

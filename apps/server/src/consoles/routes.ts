@@ -22,7 +22,7 @@ import { currentSession, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import type { ConsoleTickets } from './tickets.js';
 import type { ConsoleViewers } from './viewers.js';
@@ -131,7 +131,7 @@ export function consoleRoutes(ctx: AppContext, deps: ConsoleRoutesDeps): RouteDe
     {
       method: 'get',
       path: '/domains/:name/console',
-      access: ADMIN,
+      access: { domain: 'console' },
       summary:
         'Consoles of a domain now: domid, VNC (available, password, viewers), PV/serial (available, attached, viewers), log source; 404 DOMAIN_NOT_FOUND',
       handler: async (req, res) => {
@@ -142,7 +142,7 @@ export function consoleRoutes(ctx: AppContext, deps: ConsoleRoutesDeps): RouteDe
     {
       method: 'post',
       path: '/domains/:name/console/tickets',
-      access: ADMIN,
+      access: { domain: 'console' },
       summary:
         'One-time console ticket {kind} → 201 {ticket, expiresAt, domain, kind}: single use, 30 s, this user/session/domain/kind; 404 DOMAIN_NOT_FOUND',
       handler: async (req, res) => {

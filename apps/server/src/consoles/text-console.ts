@@ -51,7 +51,6 @@ import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { API_PREFIX } from '../context.js';
 import { ApiError } from '../errors.js';
-import { ADMIN } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
 import { rawDataToBuffer, SocketSet } from '../ws/clients.js';
 import type { WsRoute } from '../ws/router.js';
@@ -249,7 +248,7 @@ export class TextConsoleHub {
   route(): WsRoute<TextConsoleTarget> {
     return {
       path: `${API_PREFIX}/domains/:name/console/text`,
-      access: ADMIN,
+      access: { domain: 'console' },
       summary:
         'Text console (?type=pv|serial): binary frames both ways (scrollback first; Ctrl-] dropped), JSON status frames; follows the domain across reboots',
       maxPayloadBytes: MAX_INPUT_MESSAGE_BYTES,

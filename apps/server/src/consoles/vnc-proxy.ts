@@ -33,7 +33,6 @@ import { WebSocket } from 'ws';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
 import { rawDataToBuffer, SocketSet } from '../ws/clients.js';
 import type { WsRoute } from '../ws/router.js';
@@ -145,7 +144,7 @@ export function vncConsoleRoute(deps: VncConsoleDeps): VncConsoleRoute {
   return {
     sessions: () => [...open].map((stats) => stats()),
     path: '/api/v1/domains/:name/console/vnc',
-    access: ADMIN,
+    access: { domain: 'console' },
     summary:
       "A domain's graphical console: binary frames carry RFB (noVNC), security None; the server answers the guest's vncpasswd itself. 404 DOMAIN_NOT_FOUND, 409 CONSOLE_UNAVAILABLE; close 4410 guest's VNC server closed, 4502 handshake failed",
     maxPayloadBytes: VNC_MAX_PAYLOAD_BYTES,

@@ -21,7 +21,7 @@ import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
 import { configReplaceText } from '../routes/configs.js';
 import { auditedDomainAction } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { cdromDrives } from './cdrom.js';
 
@@ -96,7 +96,7 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: '/domains/:name/boot-from-disk',
-      access: ADMIN,
+      access: { domain: 'reinstall' },
       summary:
         'Eject and boot from disk: {dryRun: true} previews <name>.cfg before/after; without, applies (If-Match), then ejects the CDs',
       handler: async (req, res) => {

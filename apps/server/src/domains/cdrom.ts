@@ -17,7 +17,7 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { readIsoFile } from '../isos/library.js';
 import { auditedDomainAction, domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 
 /**
@@ -58,7 +58,7 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/domains/:name/cdrom',
-      access: ADMIN,
+      access: { domain: 'reinstall' },
       summary:
         "A running domain's CD-ROM drives now: vdev, dom0 path inserted (null = empty), its ISO library name",
       handler: async (req, res) => {
@@ -70,7 +70,7 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: '/domains/:name/cdrom/:vdev/insert',
-      access: ADMIN,
+      access: { domain: 'reinstall' },
       summary:
         'xl cd-insert <name> <vdev> <isoDir>/<iso> with {iso: library file name}; 200 drives (409 not HVM, 404 ISO_NOT_FOUND)',
       handler: async (req, res) => {
@@ -119,7 +119,7 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: '/domains/:name/cdrom/:vdev/eject',
-      access: ADMIN,
+      access: { domain: 'reinstall' },
       summary: 'xl cd-eject <name> <vdev>; 200 drives (409 INVALID_STATE when not HVM)',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);

@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { runLiveChange } from './live-change.js';
 
@@ -89,7 +89,7 @@ export function memoryRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/domains/:name/memory',
-      access: ADMIN,
+      access: 'operator',
       summary: 'Balloon target limits of a running domain: currentMiB, minMiB, maxMiB, targetMiB',
       handler: async (req, res) => {
         res.json(await domainMemory(ctx, parseDomainName(req.params.name)));
@@ -98,7 +98,7 @@ export function memoryRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'put',
       path: '/domains/:name/memory',
-      access: ADMIN,
+      access: 'operator',
       summary:
         'xl mem-set <name> <MiB>m with {targetMiB, persist?}; 200 {command, persisted}; 422 outside its limits',
       handler: async (req, res) => {

@@ -10,7 +10,7 @@ import { type DomainSched, schedRequestSchema } from '@xendeck/api';
 import { credit2CapMax } from '@xendeck/hypervisor';
 import type { AppContext } from '../context.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { asFieldError, type ConfigKeyEdit, runLiveChange } from './live-change.js';
 
@@ -36,7 +36,7 @@ export function schedRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/domains/:name/sched',
-      access: ADMIN,
+      access: 'operator',
       summary: 'xl sched-credit2 -d <name>: weight, cap (percent of one pCPU, 0 = none), maxCap',
       handler: async (req, res) => {
         res.json(await domainSched(ctx, parseDomainName(req.params.name)));
@@ -45,7 +45,7 @@ export function schedRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'put',
       path: '/domains/:name/sched',
-      access: ADMIN,
+      access: 'operator',
       summary:
         'xl sched-credit2 -d <name> -w W -c C with {weight?, cap?, persist?}; 200 {command, persisted}',
       handler: async (req, res) => {

@@ -13,7 +13,7 @@ import { formatCpumap, parseCpumap } from '@xendeck/xl-config';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { asFieldError, type ConfigKeyEdit, runLiveChange } from './live-change.js';
 
@@ -73,7 +73,7 @@ export function vcpuRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/domains/:name/vcpus',
-      access: ADMIN,
+      access: 'operator',
       summary:
         'xl vcpu-list <name>: vCPUs (pCPU, state, time ns, affinities), online, maxVcpus, hostCpus',
       handler: async (req, res) => {
@@ -83,7 +83,7 @@ export function vcpuRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'put',
       path: '/domains/:name/vcpus',
-      access: ADMIN,
+      access: 'operator',
       summary:
         'xl vcpu-set <name> <count> with {count, persist?}; 200 {command, persisted}; 422 naming count beyond maxvcpus',
       handler: async (req, res) => {
@@ -107,7 +107,7 @@ export function vcpuRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'put',
       path: '/domains/:name/vcpus/pin',
-      access: ADMIN,
+      access: 'operator',
       summary:
         'xl vcpu-pin <name> <vcpu|all> <hard> [<soft>] with {vcpu, hard, soft?, persist?}; 200 {command, persisted}',
       handler: async (req, res) => {

@@ -9,7 +9,7 @@ import { currentUser, remoteAddress } from '../auth/access.js';
 import type { CommitOps } from '../configs/atomic.js';
 import type { AppContext } from '../context.js';
 import { toApiError } from '../errors.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody } from '../validate.js';
 import { guestHost } from './host.js';
 import { planGuest } from './plan.js';
@@ -31,7 +31,7 @@ export function guestRoutes(ctx: AppContext, opts: GuestRouteOptions = {}): Rout
     {
       method: 'get',
       path: '/guests/host',
-      access: ADMIN,
+      access: 'admin',
       summary: "The wizard's host facts: dom0 bridges, config/ISO/image directories",
       handler: async (_req, res) => {
         const body: GuestHost = await guestHost(ctx, opts.sysClassNet);
@@ -41,7 +41,7 @@ export function guestRoutes(ctx: AppContext, opts: GuestRouteOptions = {}): Rout
     {
       method: 'post',
       path: '/guests',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Create a guest (new LVs/image files, <configDir>/<name>.cfg, xl create if start): 202 {task} guest.create',
       handler: async (req, res) => {

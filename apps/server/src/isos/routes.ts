@@ -19,7 +19,7 @@ import { currentUser, remoteAddress } from '../auth/access.js';
 import { syncDir } from '../configs/atomic.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { imageRemovalRefusal } from '../storage/routes.js';
 import { type DiskUsers, describeUsers, diskUsers } from '../storage/used-by.js';
 import { originMatchesHost } from '../ws/router.js';
@@ -125,7 +125,7 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
     {
       method: 'get',
       path: '/isos',
-      access: ADMIN,
+      access: 'operator',
       summary: 'The ISO library: directory, free bytes, ISOs (size, modified, sha256, used by)',
       handler: async (_req, res) => {
         const files = await readIsoFiles(dir);
@@ -143,7 +143,7 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
     {
       method: 'put',
       path: '/isos/:filename',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Upload an ISO: raw application/octet-stream body with Content-Length, optional X-Checksum-Sha256, ?replace=1; 201 with the entry',
       handler: async (req, res) => {
@@ -268,7 +268,7 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
     {
       method: 'delete',
       path: '/isos/:filename',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Delete an ISO (?confirm=<filename>); 409 ISO_IN_USE naming the configs and running domains that use it',
       handler: async (req, res) => {

@@ -8,6 +8,10 @@
  *
  * Cost per tick: the full message is serialized once, to UTF-8 bytes, and the same bytes go to
  * every client subscribed to all domains; filtered clients get their own serialization.
+ * Every logged-in user may connect. A customer receives only the domains they hold `metrics` on
+ * (whatever they subscribe to; grants read again at each tick), and the host part with the
+ * hardware facts only (`nrCpus`, `cpuMhz`): `totalMemoryBytes` and `freeMemoryBytes` are 0 and
+ * `cpuPercent` null, because the host's load and free memory are the sum of the other domains'.
  * Authentication, the Origin check and the 404 for unknown paths are the upgrade router's
  * (`src/ws/router.ts`), as for `/api/v1/events`; keepalive and slow-client drops are `SocketSet`'s.
  */
@@ -18,8 +22,9 @@ import {
 } from '@xendeck/api';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
+import { domainFilter } from '../auth/authorize.js';
+import type { Grants } from '../auth/grants.js';
 import { API_PREFIX } from '../context.js';
-import { ADMIN } from '../routes/types.js';
 import { type SocketClient, SocketSet, type SocketSetOptions } from '../ws/clients.js';
 import type { WsRoute } from '../ws/router.js';
 import type { MetricsSampler, MetricsTick } from './sampler.js';
@@ -27,6 +32,8 @@ import type { MetricsSampler, MetricsTick } from './sampler.js';
 interface ClientState {
   /** Domain names this client wants; undefined = all. */
   filter: Set<string> | undefined;
+  /** For a customer: the domains they hold `metrics` on, read at each send (else undefined). */
+  allowed: (() => (name: string) => boolean) | undefined;
 }
 
 export class MetricsHub {
@@ -53,18 +60,24 @@ export class MetricsHub {
     return this.clients.size;
   }
 
-  /** The websocket route of this hub. */
-  route(): WsRoute {
+  /** The websocket route of this hub (a customer's samples filtered with `grants`). */
+  route(grants: Grants): WsRoute {
     return {
       path: `${API_PREFIX}/metrics`,
-      access: ADMIN,
+      access: 'user',
       summary: 'Live metrics: one sample per sampler tick; subscribe to a subset of domains',
-      onConnection: (ws) => this.attach(ws),
+      onConnection: (ws, _req, info) =>
+        this.attach(
+          ws,
+          info.user.role === 'customer'
+            ? () => domainFilter(grants, info.user, 'metrics')
+            : undefined,
+        ),
     };
   }
 
-  private attach(ws: WebSocket): void {
-    const client = this.clients.add(ws, { filter: undefined });
+  private attach(ws: WebSocket, allowed: ClientState['allowed']): void {
+    const client = this.clients.add(ws, { filter: undefined, allowed });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
     const latest = this.sampler.latest;
     if (latest) this.sendTick(client, latest);
@@ -102,7 +115,18 @@ export class MetricsHub {
   }
 
   private sendTick(c: SocketClient<ClientState>, tick: MetricsTick): void {
-    const filter = c.state.filter;
+    const { filter, allowed } = c.state;
+    if (allowed) {
+      const may = allowed();
+      this.sendMessage(c, {
+        ...tick.message,
+        host: { ...tick.message.host, totalMemoryBytes: 0, freeMemoryBytes: 0, cpuPercent: null },
+        domains: tick.message.domains.filter(
+          (d) => may(d.name) && (filter === undefined || filter.has(d.name)),
+        ),
+      });
+      return;
+    }
     if (filter === undefined) {
       if (this.fullFor !== tick || !this.fullBytes) {
         this.fullFor = tick;

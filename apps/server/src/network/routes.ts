@@ -31,7 +31,7 @@ import { runLiveChange } from '../domains/live-change.js';
 import { ApiError } from '../errors.js';
 import { hostBridges } from '../guests/host.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { type NetworkSources, networkBridges } from './bridges.js';
 import { configVifItems, findConfigVif } from './vif-config.js';
@@ -75,7 +75,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
     {
       method: 'get',
       path: '/network/bridges',
-      access: ADMIN,
+      access: 'operator',
       summary:
         "dom0's bridges (sysfs), their ports, and per vif port the domain, MAC, IPs (ip= or ARP table), rate",
       handler: async (_req, res) => {
@@ -85,7 +85,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
     {
       method: 'get',
       path: '/domains/:name/vifs',
-      access: ADMIN,
+      access: 'operator',
       summary:
         "A running domain's vifs (xl network-list): devid, MAC, bridge, vif name, ip, model, rate",
       handler: async (req, res) => {
@@ -104,7 +104,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
     {
       method: 'post',
       path: '/domains/:name/vifs',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'xl network-attach <name> mac=… bridge=… [model=…] [rate=…] with {bridge, mac?, model?, rate?, persist?}; 200 with the new vif',
       handler: async (req, res) => {
@@ -150,7 +150,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
     {
       method: 'delete',
       path: '/domains/:name/vifs/:devid',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'xl network-detach <name> <devid>; ?persist=1 also removes its entry from vif = [...] of <name>.cfg',
       handler: async (req, res) => {

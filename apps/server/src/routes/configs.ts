@@ -48,7 +48,7 @@ import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
 import { parseBody, parseDomainName } from '../validate.js';
-import { ADMIN, type RouteDef } from './types.js';
+import type { RouteDef } from './types.js';
 
 /**
  * Whether `path` (a direct child of `dir`) is a regular file, or a symlink to a regular file
@@ -349,7 +349,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'get',
       path: '/configs',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Domain config files in the config dir: name, path, running, domid, size, mtime',
       handler: async (_req, res) => {
         const [files, domains] = await Promise.all([
@@ -367,7 +367,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'post',
       path: '/configs',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Create <configDir>/<name>.cfg from a new-guest model (never overwrites)',
       handler: async (req, res) => {
         const body = parseBody(createConfigRequestSchema, req.body);
@@ -396,7 +396,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'get',
       path: '/configs/:name',
-      access: ADMIN,
+      access: 'admin',
       summary: 'One config file: exact text, model, errors, warnings, ETag, running/domid',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -425,7 +425,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'put',
       path: '/configs/:name',
-      access: ADMIN,
+      access: 'admin',
       summary: "Replace a config file's text (If-Match required; validated; atomic; history)",
       bodyLimitBytes: CONFIG_BODY_LIMIT_BYTES,
       handler: async (req, res) => {
@@ -439,7 +439,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'get',
       path: '/configs/:name/history',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Saved versions of a config file, newest first (no text)',
       handler: (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -449,7 +449,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'get',
       path: '/configs/:name/history/:id',
-      access: ADMIN,
+      access: 'admin',
       summary: 'One saved version of a config file, with its text',
       handler: (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -467,7 +467,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     {
       method: 'post',
       path: '/configs/:name/history/:id/restore',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Write a saved version back to the file, like a PUT (If-Match required)',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);

@@ -19,7 +19,7 @@ import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
 import { parseDomainName } from '../validate.js';
 import { configPathFor } from './configs.js';
-import { ADMIN, type RouteDef } from './types.js';
+import type { RouteDef } from './types.js';
 
 /** The API shape of a domain (exactly the fields of domainSchema). */
 export function toApiDomain(d: DomainInfo): Domain {
@@ -120,7 +120,7 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
   const operations: RouteDef[] = domainOperationSchema.options.map((op) => ({
     method: 'post',
     path: `/domains/:name/${op}`,
-    access: ADMIN,
+    access: { domain: 'power' },
     summary: `xl ${op} <name>; 204 (409 INVALID_STATE when the domain's state forbids it, or for dom0)`,
     handler: async (req, res) => {
       const name = parseDomainName(req.params.name);
@@ -143,7 +143,7 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/domains',
-      access: ADMIN,
+      access: 'user',
       summary: 'All domains, dom0 first, by domid (memory KiB, CPU time ns)',
       handler: async (_req, res) => {
         res.json((await hv.listDomains()).map(toApiDomain));
@@ -152,7 +152,7 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/domains/:name',
-      access: ADMIN,
+      access: { domain: 'view' },
       summary: 'One domain by name; 404 DOMAIN_NOT_FOUND',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -163,7 +163,7 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: '/domains/:name/start',
-      access: ADMIN,
+      access: { domain: 'power' },
       summary:
         'xl create <configDir>/<name>.cfg; 201 {domid, name, output}; with ?async=1: 202 {task} (kind domain.start)',
       handler: async (req, res) => {

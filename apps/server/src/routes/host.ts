@@ -6,7 +6,7 @@ import { dom0MemoryRequestSchema, type Host } from '@xendeck/api';
 import type { AppContext } from '../context.js';
 import { kibToMib, setDomainMemory } from '../domains/memory.js';
 import { parseBody } from '../validate.js';
-import { ADMIN, type RouteDef } from './types.js';
+import type { RouteDef } from './types.js';
 
 export function hostRoutes(ctx: AppContext): RouteDef[] {
   const hv = ctx.hypervisor;
@@ -14,7 +14,7 @@ export function hostRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/host',
-      access: ADMIN,
+      access: 'operator',
       summary: 'Host facts, dom0 memory and limits, memory split (MiB)',
       handler: async (_req, res) => {
         const [info, dom0, domains] = await Promise.all([
@@ -49,7 +49,7 @@ export function hostRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'put',
       path: '/host/dom0/memory',
-      access: ADMIN,
+      access: 'admin',
       summary: "Set dom0's balloon target {targetMiB}; 204, 422 outside the limits",
       handler: async (req, res) => {
         const { targetMiB } = parseBody(dom0MemoryRequestSchema, req.body);

@@ -22,7 +22,7 @@ import { HOST_SERIES } from '../metrics/sample.js';
 import { DAY_MS, HOUR_MS, type MetricsStore } from '../metrics/store.js';
 import type { MetricsTokenStore } from '../metrics/token.js';
 import { parseDomainName } from '../validate.js';
-import { ADMIN, type RouteDef } from './types.js';
+import type { RouteDef } from './types.js';
 
 export interface MetricsRouteDeps {
   ring: MetricsRing;
@@ -87,7 +87,7 @@ export function metricsRoutes(ctx: AppContext, deps: MetricsRouteDeps): RouteDef
     {
       method: 'get',
       path: '/domains/:name/metrics',
-      access: ADMIN,
+      access: { domain: 'metrics' },
       summary: 'History of one domain: ?range=10m|1h|24h|30d (CPU %, memory, net, vbd)',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -109,7 +109,7 @@ export function metricsRoutes(ctx: AppContext, deps: MetricsRouteDeps): RouteDef
     {
       method: 'get',
       path: '/host/metrics',
-      access: ADMIN,
+      access: 'operator',
       summary: 'History of the host: ?range=10m|1h|24h|30d (CPU % of the host, memory used, I/O)',
       handler: (req, res) => {
         res.json(history(deps, HOST_SERIES, parseRange(req)));
@@ -118,7 +118,7 @@ export function metricsRoutes(ctx: AppContext, deps: MetricsRouteDeps): RouteDef
     {
       method: 'get',
       path: '/settings/metrics-token',
-      access: ADMIN,
+      access: 'admin',
       summary: 'The bearer token of GET /metrics (Prometheus)',
       handler: (_req, res) => {
         res.json(deps.token.current());
@@ -127,7 +127,7 @@ export function metricsRoutes(ctx: AppContext, deps: MetricsRouteDeps): RouteDef
     {
       method: 'post',
       path: '/settings/metrics-token/rotate',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Replace the /metrics token (409 when XENDECK_METRICS_TOKEN sets it)',
       handler: (req, res) => {
         const entry = {

@@ -9,7 +9,7 @@ import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
-import { ANY_ROLE, type RouteDef } from './types.js';
+import type { RouteDef } from './types.js';
 
 /** Whether the session cookie gets `Secure` for this request (XENDECK_COOKIE_SECURE). */
 function cookieSecure(ctx: AppContext, req: Request): boolean {
@@ -72,18 +72,19 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/session',
-      access: ANY_ROLE,
-      summary: 'Who is logged in: {username, role}',
+      access: 'user',
+      summary: 'Who is logged in: {username, role, grants (customers)}',
       handler: (_req, res) => {
         const user = currentUser(res);
         const body: SessionInfo = { username: user.username, role: user.role };
+        if (user.role === 'customer') body.grants = ctx.grants.of(user.id);
         res.json(body);
       },
     },
     {
       method: 'delete',
       path: '/session',
-      access: ANY_ROLE,
+      access: 'user',
       summary:
         "Log out: deletes the session, closes its websockets (1008 'logged out') and clears the cookie; 204",
       handler: (req, res) => {

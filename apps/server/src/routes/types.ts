@@ -2,9 +2,9 @@
  * Routes are data: each resource module returns a list of {@link RouteDef}, and `app.ts` mounts
  * them behind the access check each one declares. Tests iterate the same table.
  */
-import type { Request, Response } from 'express';
+
 import type { Permission } from '@xendeck/api';
-import type { Role } from '../auth/users.js';
+import type { Request, Response } from 'express';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -14,16 +14,16 @@ export interface RouteDef {
   path: string;
   /**
    * Who may call it, checked before the body is parsed and the handler runs (401 without a
-   * session or token). See {@link RouteAccess}. (`readonly Role[]` is the round-one form, being
-   * replaced by the named levels.)
+   * session or token), by `auth/authorize.ts`. See {@link RouteAccess}.
    */
-  access: RouteAccess | readonly Role[];
+  access: RouteAccess;
   /**
    * Declares the route a change to record in the audit log (`src/audit.ts`): the mechanism
    * writes one row when the answer is sent, with the user, address, result (`ok` or the error
-   * code) and what the handler added with `auditNote(res, …)`. Omitted for reads.
+   * code) and what the handler added with `auditNote(res, …)`. Omitted for reads; `false` for a
+   * POST that changes nothing (a preview), so that every post/put/delete route says (a test checks).
    */
-  audit?: RouteAudit;
+  audit?: RouteAudit | false;
   /** One line for logs and docs. */
   summary: string;
   /** Largest JSON body accepted, bytes (default 64 KiB). */
@@ -52,17 +52,13 @@ export type RouteAccess =
 
 /**
  * A route's audit declaration: `action` (`domain.destroy`, `user.create`, …) and how to name
- * its target from the request (`domain:web1`, `user:alice`); `domainParam` names the path
- * parameter holding the domain the change concerns (so a customer sees it in their log).
+ * its target from the request (`domain:web1`, `user:alice`; default `domain:<domain>` when the
+ * route concerns a domain); `domainParam` names the path parameter holding the domain the change
+ * concerns (so a customer sees it in their log; default: the parameter of a `{ domain }` access).
+ * The handler adds the command and details with `auditNote(res, …)` (`src/audit.ts`).
  */
 export interface RouteAudit {
   action: string;
   target?: (req: Request) => string | undefined;
   domainParam?: string;
 }
-
-/** Roles allowed on admin routes. */
-export const ADMIN: readonly Role[] = ['admin'];
-
-/** Any logged-in user (for the session itself). */
-export const ANY_ROLE: readonly Role[] = ['admin', 'customer'];

@@ -34,7 +34,7 @@ import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import type { TaskContext } from '../tasks/registry.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import {
@@ -129,7 +129,7 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
     {
       method: 'post',
       path: '/domains/:name/save',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'xl save [-c] <name> <saveDir>/<name> as a domain.save task; 202 {task} (409 SAVED_IMAGE_EXISTS, INVALID_STATE)',
       handler: async (req, res) => {
@@ -192,7 +192,7 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
     {
       method: 'get',
       path: '/saved-images',
-      access: ADMIN,
+      access: 'admin',
       summary: 'saved domain images in the save directory (name, domain, time, size, saved config)',
       handler: async (_req, res) => {
         res.json(await listImages(dir(), hv, busy));
@@ -201,7 +201,7 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
     {
       method: 'post',
       path: '/saved-images/:name/restore',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'xl restore <saveDir>/<name> as a domain.restore task; 202 {task} (409 DOMAIN_EXISTS, SAVED_IMAGE_RESTORED)',
       handler: async (req, res) => {
@@ -276,7 +276,7 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
     {
       method: 'delete',
       path: '/saved-images/:name',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'deletes a saved image; needs ?confirm=<name>; 204 (409 SAVED_IMAGE_BUSY while a task uses it)',
       handler: async (req, res) => {

@@ -36,7 +36,7 @@ import { configFilePath } from '../configs/files.js';
 import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import type { TaskContext } from '../tasks/registry.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import { type CloneRandom, cloneConfigText } from './clone-config.js';
@@ -325,7 +325,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'get',
       path: `${base}/snapshots`,
-      access: ADMIN,
+      access: 'admin',
       summary: "A guest's volumes (from its config) and snapshot sets (lvs tags), newest first",
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -344,7 +344,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'post',
       path: `${base}/snapshots/preview`,
-      access: ADMIN,
+      access: 'admin',
       summary: 'The commands a snapshot {label, sizePercent} would run (checks as the take does)',
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -360,7 +360,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'post',
       path: `${base}/snapshots`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Snapshot every volume of a guest {label, sizePercent}, paused for the moment if running; 202 {task} (domain.snapshot)',
       handler: async (req, res) => {
@@ -430,7 +430,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'post',
       path: `${base}/snapshots/:label/revert`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Revert a shut-down guest to a snapshot set (lvconvert --merge, then the set is taken again), ?confirm=<label>; 202 {task} (domain.revert)',
       handler: async (req, res) => {
@@ -497,7 +497,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'delete',
       path: `${base}/snapshots/:label`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Remove a snapshot set (lvremove each), ?confirm=<label>; 202 {task} (domain.snapshot.remove)',
       handler: async (req, res) => {
@@ -530,7 +530,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'post',
       path: `${base}/clone/preview`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'What a clone {newName, mode} would make: volumes, config text, commands (nothing runs)',
       handler: async (req, res) => {
@@ -543,7 +543,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     {
       method: 'post',
       path: `${base}/clone`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Clone a shut-down guest {newName, mode: copy|snapshot}: new volumes, config (new name, MACs, UUID); 202 {task} (domain.clone)',
       handler: async (req, res) => {

@@ -46,7 +46,7 @@ import type { z } from 'zod';
 import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
-import { ADMIN, type RouteDef } from '../routes/types.js';
+import type { RouteDef } from '../routes/types.js';
 import type { StepContext } from '../tasks/registry.js';
 import { parseBody } from '../validate.js';
 import { prepareImageDir } from './image-dir.js';
@@ -229,7 +229,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/storage/volume-groups',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Volume groups (vgs, pvs): sizes in bytes, physical volumes',
       handler: async (_req, res) => {
         const body: VolumeGroupList = { volumeGroups: await storage.volumeGroups() };
@@ -239,7 +239,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: `${vgPath}/volumes`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Logical volumes of a volume group (lvs) with their users (configs, running domains)',
       handler: async (req, res) => {
@@ -257,7 +257,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: `${vgPath}/volumes`,
-      access: ADMIN,
+      access: 'admin',
       summary: 'lvcreate {name, sizeBytes} (rounded up to extents); 202 {task} (volume.create)',
       handler: async (req, res) => {
         const vg = pathParam(vgNameSchema, 'volume group', req.params.vg);
@@ -281,7 +281,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: `${lvPath}/grow`,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'lvextend to {sizeBytes} (the new total; 409 SHRINK_REFUSED below the size); 202 {task}',
       handler: async (req, res) => {
@@ -317,7 +317,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: `${lvPath}/snapshot`,
-      access: ADMIN,
+      access: 'admin',
       summary: 'lvcreate -s {name, sizeBytes} of a volume; 202 {task} (volume.snapshot)',
       handler: async (req, res) => {
         const vg = pathParam(vgNameSchema, 'volume group', req.params.vg);
@@ -342,7 +342,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'delete',
       path: lvPath,
-      access: ADMIN,
+      access: 'admin',
       summary:
         'lvremove, with ?confirm=<lv>; 409 VOLUME_IN_USE naming configs/domains using it; 202 {task}',
       handler: async (req, res) => {
@@ -372,7 +372,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/storage/images',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Image files in XENDECK_IMAGE_DIR (apparent and allocated bytes) with their users',
       handler: async (_req, res) => {
         const dir = await imageDir();
@@ -388,7 +388,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'post',
       path: '/storage/images',
-      access: ADMIN,
+      access: 'admin',
       summary: 'Create a sparse raw image {name, sizeBytes} (never overwrites); 202 {task}',
       handler: async (req, res) => {
         const { name, sizeBytes } = parseBody(createImageFileRequestSchema, req.body);
@@ -412,7 +412,7 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'delete',
       path: '/storage/images/:file',
-      access: ADMIN,
+      access: 'admin',
       summary:
         'Remove an image file, with ?confirm=<file>; 409 VOLUME_IN_USE when used; 202 {task}',
       handler: async (req, res) => {

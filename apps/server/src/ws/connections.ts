@@ -5,9 +5,9 @@
  *
  * - **A socket lives no longer than its session.** Logout (`DELETE /api/v1/session`) closes the
  *   session's sockets at once; a timer (every 30 s) re-checks each session that holds sockets and
- *   closes them when the session expired, the user was removed, or the user's role no longer
- *   allows the route. Close code 1008 (policy violation), reason `logged out`, `session expired`,
- *   `user removed` or `role changed`.
+ *   closes them when the session expired, the user was removed, or the user's role or grants no
+ *   longer allow the route (`auth/authorize.ts`). Close code 1008 (policy violation), reason
+ *   `logged out`, `session expired`, `user removed` or `access revoked`.
  * - **Caps**: at most `maxPerSession` sockets per session (XENDECK_WS_MAX_PER_SESSION) and
  *   `maxTotal` in the server (XENDECK_WS_MAX_TOTAL). The router asks for a slot after
  *   authentication and before the route's `authorize`; a refused one is still upgraded, then closed
@@ -19,7 +19,7 @@
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import type { Sessions } from '../auth/sessions.js';
-import type { Role, Users } from '../auth/users.js';
+import type { User, Users } from '../auth/users.js';
 
 /** RFC 6455 1001: the server is shutting down. */
 export const WS_CLOSE_GOING_AWAY = 1001;
@@ -37,8 +37,12 @@ export interface WsOwner {
   sessionHash: string;
   /** `users.id` of the user (from the session row). */
   userId: number;
-  /** The route's roles: the socket is closed when the user's role leaves them. */
-  access: readonly Role[];
+  /**
+   * Whether the user (as read again at each check: role changes count) may still use the
+   * socket's route: the router passes its access check (role, and a customer's grant on the
+   * domain). The socket is closed with `access revoked` when it answers false.
+   */
+  allowed: (user: User) => boolean;
 }
 
 export interface WsConnectionsOptions {
@@ -173,8 +177,8 @@ export class WsConnections {
    * The periodic check (also callable by tests): for every session holding sockets, reads the user
    * (`users.id`) and the session row (`Sessions.check`, which does not refresh `last_seen_at`),
    * and closes with 1008 the sockets of a removed user (`user removed`), of an ended session
-   * (`session expired`: idle or absolute expiry, or the row purged) and of a user whose role no
-   * longer allows the route (`role changed`). Returns how many sockets it closed.
+   * (`session expired`: idle or absolute expiry, or the row purged) and of a user whose role or
+   * grants no longer allow the route (`access revoked`). Returns how many sockets it closed.
    */
   check(): number {
     let closed = 0;
@@ -182,21 +186,19 @@ export class WsConnections {
       const first = set.values().next().value;
       if (!first) continue;
       let reason: string | undefined;
-      let role: Role | undefined;
+      let user: User | undefined;
       try {
         if (!this.opts.users.byId(first.owner.userId)) reason = 'user removed';
         else {
-          const user = this.opts.sessions.check(sessionHash);
+          user = this.opts.sessions.check(sessionHash);
           if (!user) reason = 'session expired';
-          else role = user.role;
         }
       } catch (err) {
         this.opts.logger.warn({ err }, 'websocket session check failed; will retry');
         continue;
       }
       for (const entry of [...set]) {
-        const why =
-          reason ?? (role && !entry.owner.access.includes(role) ? 'role changed' : undefined);
+        const why = reason ?? (user && !entry.owner.allowed(user) ? 'access revoked' : undefined);
         if (why === undefined || entry.ended !== undefined) continue;
         this.end(entry, why);
         closed++;

@@ -14,9 +14,12 @@ import type { EventMessage } from '@xendeck/api';
 import type { DomainEvent, Hypervisor } from '@xendeck/hypervisor';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { domainFilter } from '../auth/authorize.js';
+import { taskForCustomer } from '../auth/customer-views.js';
+import type { Grants } from '../auth/grants.js';
+import type { User } from '../auth/users.js';
 import { API_PREFIX } from '../context.js';
 import { toApiDomain } from '../routes/domains.js';
-import { ADMIN } from '../routes/types.js';
 import { type SocketClient, SocketSet } from './clients.js';
 import type { WsRoute } from './router.js';
 
@@ -48,6 +51,35 @@ export function toEventMessage(e: DomainEvent): EventMessage {
 interface ClientState {
   /** Messages that arrived while the snapshot was being read; sent right after it. */
   queue: EventMessage[] | undefined;
+  /** The user and grants for a customer's filter (undefined: everything is sent). */
+  customer: { user: User; grants: Grants } | undefined;
+}
+
+/**
+ * `msg` as a customer may receive it, or undefined: domain events and console viewer counts only
+ * of domains they see, tasks as `taskForCustomer` shows them; the snapshot filtered. Grants are
+ * read again for every message, so a new or revoked grant counts from the next one.
+ */
+export function eventForCustomer(
+  msg: EventMessage,
+  user: User,
+  grants: Grants,
+): EventMessage | undefined {
+  const visible = domainFilter(grants, user);
+  switch (msg.type) {
+    case 'snapshot':
+      return { ...msg, domains: msg.domains.filter((d) => visible(d.name)) };
+    case 'domain.added':
+    case 'domain.changed':
+      return visible(msg.domain.name) ? msg : undefined;
+    case 'domain.removed':
+    case 'console.viewers':
+      return visible(msg.name) ? msg : undefined;
+    case 'task.updated': {
+      const task = taskForCustomer(msg.task, user, visible);
+      return task ? { ...msg, task } : undefined;
+    }
+  }
 }
 
 export class EventHub {
@@ -98,20 +130,26 @@ export class EventHub {
     return this.refreshing;
   }
 
-  /** The websocket route of this hub. */
-  route(): WsRoute {
+  /**
+   * The websocket route of this hub: every logged-in user; a customer's messages are filtered to
+   * their domains ({@link eventForCustomer}, with `grants`).
+   */
+  route(grants: Grants): WsRoute {
     return {
       path: `${API_PREFIX}/events`,
-      access: ADMIN,
+      access: 'user',
       summary: 'Domain events: snapshot first, then domain.added / domain.removed / domain.changed',
-      onConnection: (ws) => {
-        void this.attach(ws);
+      onConnection: (ws, _req, info) => {
+        void this.attach(
+          ws,
+          info.user.role === 'customer' ? { user: info.user, grants } : undefined,
+        );
       },
     };
   }
 
-  private async attach(ws: WebSocket): Promise<void> {
-    const client = this.clients.add(ws, { queue: [] });
+  private async attach(ws: WebSocket, customer: ClientState['customer']): Promise<void> {
+    const client = this.clients.add(ws, { queue: [], customer });
     ws.on('message', () => {
       // Server → client only; anything received is ignored.
     });
@@ -152,7 +190,9 @@ export class EventHub {
   }
 
   private send(c: SocketClient<ClientState>, msg: EventMessage): void {
-    this.clients.send(c, JSON.stringify(msg));
+    const { customer } = c.state;
+    const out = customer ? eventForCustomer(msg, customer.user, customer.grants) : msg;
+    if (out) this.clients.send(c, JSON.stringify(out));
   }
 
   /** Unsubscribes, stops timers and closes every client with 1001 (going away). */

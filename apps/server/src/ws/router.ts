@@ -9,13 +9,14 @@
  *    (tickets too);
  * 3. who: the session cookie, or on a console route a one-time `?ticket=` (`consoles/tickets.ts`,
  *    bound to user, domain `params.name` and the route's `ticketKind`; a request with a ticket is
- *    judged by it alone): else 401 (UNAUTHENTICATED, TICKET_INVALID); then the route's roles:
- *    else 403;
+ *    judged by it alone): else 401 (UNAUTHENTICATED, TICKET_INVALID); then the route's `access`
+ *    (`auth/authorize.ts`: the role, and for a customer the grant on the domain `params.name`):
+ *    else 403, or 404 DOMAIN_NOT_FOUND for a customer without any grant on that domain;
  * 4. a place under the connection caps (`ws/connections.ts`): when there is none the upgrade is
  *    accepted and closed at once with 1013 and the reason (a browser reads a close reason, not a
  *    refused status line); the route's `authorize` does not run;
- * 5. the route's `authorize` hook (domain exists → else 404, has that console → else 409, and later
- *    per-domain grants): an ApiError or HypervisorError it throws is answered with its status.
+ * 5. the route's `authorize` hook (domain exists → else 404, has that console → else 409): an
+ *    ApiError or HypervisorError it throws is answered with its status.
  *
  * Then the socket is upgraded (one `WebSocketServer` per distinct `maxPayloadBytes`, no
  * per-message compression), registered with its session in `ws/connections.ts`, and handed to the
@@ -27,16 +28,13 @@ import type { Duplex } from 'node:stream';
 import type { ConsoleKind } from '@xendeck/api';
 import { type MatchFunction, match } from 'path-to-regexp';
 import { type WebSocket, WebSocketServer } from 'ws';
-import {
-  type AuthenticatedSession,
-  authenticateSession,
-  remoteAddress,
-  requireRole,
-} from '../auth/access.js';
-import type { Role, User } from '../auth/users.js';
+import { type AuthenticatedSession, authenticateSession, remoteAddress } from '../auth/access.js';
+import { checkAccess } from '../auth/authorize.js';
+import type { User } from '../auth/users.js';
 import type { ConsoleTickets } from '../consoles/tickets.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
+import type { RouteAccess } from '../routes/types.js';
 import { WS_CLOSE_TOO_MANY, type WsSlot } from './connections.js';
 
 /** Largest message accepted from a client when the route does not say: 64 KiB. */
@@ -57,7 +55,13 @@ export interface WsConnectionInfo<P> {
 export interface WsRoute<P = undefined> {
   /** Path pattern, path-to-regexp syntax: '/api/v1/events', '/api/v1/domains/:name/console/vnc'. */
   path: string;
-  access: readonly Role[];
+  /**
+   * Who may open it, as for REST routes (`RouteAccess`, applied by `auth/authorize.ts` with the
+   * path parameters): `{ domain: 'console' }` on the consoles (a customer without any grant on the
+   * domain gets 404, with a grant lacking `console` 403), `user` on the events and metrics
+   * streams, which filter what they send to the user's domains.
+   */
+  access: RouteAccess;
   summary: string;
   /** Largest message accepted from the client, bytes (default 64 KiB). */
   maxPayloadBytes?: number;
@@ -70,7 +74,7 @@ export interface WsRoute<P = undefined> {
    * Runs after authentication (cookie or ticket) and the Origin check, BEFORE handleUpgrade.
    * Throw an ApiError or HypervisorError to refuse: the upgrade is answered with its HTTP status
    * (404 DOMAIN_NOT_FOUND, 409 CONSOLE_UNAVAILABLE …) as a plain status line, nothing is opened.
-   * Per-domain grants for customers will go here (admin only today: `access`).
+   * Per-domain grants were checked before (`access`).
    */
   authorize?: (
     req: IncomingMessage,
@@ -260,7 +264,9 @@ export class WsRouter {
         ticket !== null && kind !== undefined
           ? tickets.redeem(ticket, params.name ?? '', kind)
           : authenticateSession(req, ctx.sessions);
-      requireRole(s?.user, route.access); // 401 without a session, 403 for another role
+      // 401 without a session; 403 for another role or a grant without the permission; 404 for a
+      // customer without any grant on the domain.
+      checkAccess(ctx.grants, s?.user, route.access, params);
       session = s as AuthenticatedSession;
     } catch (err) {
       refuse(undefined, err);
@@ -271,7 +277,14 @@ export class WsRouter {
     const admission = ctx.connections.admit({
       sessionHash: session.sessionHash,
       userId: user.id,
-      access: route.access,
+      allowed: (u) => {
+        try {
+          checkAccess(ctx.grants, u, route.access, params);
+          return true;
+        } catch {
+          return false;
+        }
+      },
     });
     if (!admission.ok) {
       // Accepted then closed: a browser can read a close reason, not a refused status line.
