@@ -4,7 +4,8 @@
  * TCG from a 9p share (one file to read instead of hundreds of modules). Native addons
  * (better-sqlite3, argon2) and @xendeck/hypervisor (which loads its own addon) stay external and
  * are resolved from node_modules at run time; a createRequire banner lets bundled CommonJS
- * dependencies call require() for Node built-ins.
+ * dependencies call require() for Node built-ins. The command line (src/cli.ts, `pnpm xendeck`)
+ * is bundled the same way into dist/cli.js.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 const result = await build({
-  entryPoints: [join(root, 'src/main.ts')],
-  outfile: join(root, 'dist/main.js'),
+  entryPoints: { main: join(root, 'src/main.ts'), cli: join(root, 'src/cli.ts') },
+  outdir: join(root, 'dist'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -37,7 +38,7 @@ const result = await build({
   },
 });
 
-const out = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('main.js'));
-if (out) {
-  console.log(`bundle: dist/main.js ${(out[1].bytes / 1024).toFixed(0)} KiB`);
+for (const name of ['main.js', 'cli.js']) {
+  const out = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith(name));
+  if (out) console.log(`bundle: dist/${name} ${(out[1].bytes / 1024).toFixed(0)} KiB`);
 }

@@ -9,11 +9,13 @@ import type { Logger } from 'pino';
 import type { Audit } from './audit.js';
 import type { Grants } from './auth/grants.js';
 import type { Sessions } from './auth/sessions.js';
+import type { ApiTokens } from './auth/tokens.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Users } from './auth/users.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { TaskRegistry } from './tasks/registry.js';
+import type { Totp } from './users/totp.js';
 import type { WsConnections } from './ws/connections.js';
 
 /** Prefix of every REST and websocket route under the API. */
@@ -30,6 +32,10 @@ export interface AppContext {
   /** Customers' per-domain grants (`auth/grants.ts`). */
   grants: Grants;
   sessions: Sessions;
+  /** API tokens (`auth/tokens.ts`): `Authorization: Bearer xdk_…`, acting as their user. */
+  tokens: ApiTokens;
+  /** TOTP second factor: enrolment, login and code checks (`users/totp.ts`). */
+  totp: Totp;
   throttle: LoginThrottle;
   audit: Audit;
   /** Every open websocket by session: closed at logout, expiry, user removal; capped. */

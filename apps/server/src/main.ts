@@ -8,29 +8,34 @@ import { createServer } from 'node:http';
 import { type Hypervisor, isHypervisorError, xenPresent } from '@xendeck/hypervisor';
 import { pino } from 'pino';
 import { createApp } from './app.js';
-import { ensureAdmin, Users } from './auth/users.js';
+import { Users } from './auth/users.js';
 import { openBackend } from './backend.js';
 import { type Config, ConfigError, loadConfig, NOT_A_DOM0_MESSAGE } from './config.js';
 import { type Db, openDatabase } from './db.js';
+import { logUnhandledRejections, removeSecretsFromEnv, restrictUmask } from './process-hygiene.js';
+import { bootstrapAdmin } from './users/bootstrap.js';
 
 function fail(message: string): never {
   process.stderr.write(`xendeck: ${message}\n`);
   process.exit(1);
 }
 
-function printGeneratedPassword(password: string): void {
+/** Shows the generated first admin password, only on a terminal (never into the journal). */
+function printGeneratedPassword(password: string, file: string): void {
+  if (!process.stdout.isTTY) return;
   const line = '='.repeat(72);
   process.stdout.write(
     `\n${line}\n` +
       '  Xendeck first start: created the user "admin" with this password:\n\n' +
       `      ${password}\n\n` +
-      '  It is shown only this once (only a hash is stored). Log in and keep it safe.\n' +
+      `  It is also in ${file} (root only) until it is changed.\n` +
       '  (Set XENDECK_ADMIN_PASSWORD before the first start to choose it yourself.)\n' +
       `${line}\n\n`,
   );
 }
 
 async function main(): Promise<void> {
+  restrictUmask();
   let config: Config;
   try {
     config = loadConfig(process.env, { xenPresent });
@@ -39,6 +44,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.logLevel, base: { service: 'xendeck' } });
+  const secretVars = removeSecretsFromEnv(process.env);
+  if (secretVars.length) logger.info({ names: secretVars }, 'removed secrets from the environment');
+  logUnhandledRejections(logger);
 
   let hypervisor: Hypervisor;
   try {
@@ -59,9 +67,13 @@ async function main(): Promise<void> {
       `cannot open the database in XENDECK_STATE_DIR=${config.stateDir}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const admin = await ensureAdmin(new Users(db), config.adminPassword);
-  if (admin.generatedPassword) printGeneratedPassword(admin.generatedPassword);
-  else if (admin.created) logger.info('created the user "admin" with XENDECK_ADMIN_PASSWORD');
+  const admin = await bootstrapAdmin({
+    users: new Users(db),
+    stateDir: config.stateDir,
+    configuredPassword: config.adminPassword,
+    logger,
+  });
+  if (admin.kind === 'created-generated') printGeneratedPassword(admin.password, admin.file);
 
   const xendeck = createApp({ config, db, hypervisor, logger });
   const server = createServer(xendeck.app);

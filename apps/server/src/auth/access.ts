@@ -7,6 +7,7 @@ import { parseCookie } from 'cookie';
 import type { Response } from 'express';
 import { ApiError } from '../errors.js';
 import { hashToken, SESSION_COOKIE, type Sessions } from './sessions.js';
+import { type ApiTokens, bearerApiToken } from './tokens.js';
 import type { Role, User } from './users.js';
 
 /** The session token in a request's `Cookie` header, if any. */
@@ -20,9 +21,17 @@ export function sessionToken(req: IncomingMessage): string | undefined {
   }
 }
 
-/** The logged-in user of a request (valid, unexpired session), or undefined. */
-export function authenticate(req: IncomingMessage, sessions: Sessions): User | undefined {
-  return sessions.lookup(sessionToken(req));
+/**
+ * The logged-in user of a request, or undefined: the session cookie's user (valid, unexpired
+ * session) first, else, when `tokens` is given, the user of an `Authorization: Bearer xdk_…` API
+ * token (`auth/tokens.ts`; valid, unexpired, not revoked), with `tokenId` set.
+ */
+export function authenticate(
+  req: IncomingMessage,
+  sessions: Sessions,
+  tokens?: ApiTokens,
+): User | undefined {
+  return sessions.lookup(sessionToken(req)) ?? tokens?.lookup(bearerApiToken(req));
 }
 
 /** A request's session: its user and the SHA-256 of its token (the `sessions` table key). */
@@ -70,10 +79,15 @@ export function currentUser(res: Response): User {
 
 /**
  * The session of a request whose route's access check passed (`res.locals.user`), with its token
- * hash: what a console ticket is bound to. Throws when the route is public.
+ * hash: what a console ticket is bound to. Throws when the route is public, and ApiError
+ * SESSION_REQUIRED (403) when the request came with an API token: routes that call it (console
+ * tickets, logout, the user's own password, TOTP and tokens) need a browser session.
  */
 export function currentSession(req: IncomingMessage, res: Response): AuthenticatedSession {
   const user = currentUser(res);
+  if (user.tokenId !== undefined) {
+    throw new ApiError('SESSION_REQUIRED', 'This needs a logged-in session, not an API token');
+  }
   const token = sessionToken(req);
   if (token === undefined) throw new Error('currentSession() called without a session cookie');
   return { user, sessionHash: hashToken(token) };

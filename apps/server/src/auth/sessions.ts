@@ -102,6 +102,26 @@ export class Sessions {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token));
   }
 
+  /**
+   * Ends every session of a user but the one whose token hash is `keepHash` (password change,
+   * role change, removal). Returns the token hashes of the sessions it deleted, so the caller
+   * can close their websockets (`WsConnections.closeSession`).
+   */
+  deleteForUser(userId: number, keepHash?: string): string[] {
+    return this.db.transaction(() => {
+      const hashes = (
+        this.db.prepare('SELECT token_hash FROM sessions WHERE user_id = ?').all(userId) as {
+          token_hash: string;
+        }[]
+      )
+        .map((r) => r.token_hash)
+        .filter((h) => h !== keepHash);
+      const del = this.db.prepare('DELETE FROM sessions WHERE token_hash = ?');
+      for (const h of hashes) del.run(h);
+      return hashes;
+    })();
+  }
+
   /** Deletes every expired session; returns how many. */
   purgeExpired(): number {
     const t = this.now();

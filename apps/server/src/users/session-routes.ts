@@ -1,0 +1,145 @@
+/**
+ * `/api/v1/session/*` for every logged-in user, about themselves: change the password, enrol or
+ * turn off TOTP, and create, list and revoke API tokens. Each needs a browser session: with an
+ * API token they answer 403 SESSION_REQUIRED (`currentSession()`), so a leaked token cannot
+ * change the password, turn off the second factor or mint itself a successor.
+ */
+import {
+  createApiTokenRequestSchema,
+  passwordChangeRequestSchema,
+  totpConfirmRequestSchema,
+  totpDisableRequestSchema,
+} from '@xendeck/api';
+import { auditNote } from '../audit.js';
+import { currentSession } from '../auth/access.js';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import type { RouteDef } from '../routes/types.js';
+import { parseBody } from '../validate.js';
+import { setPassword } from './accounts.js';
+import { parseTokenId } from './routes.js';
+
+export function accountRoutes(ctx: AppContext): RouteDef[] {
+  const deps = {
+    db: ctx.db,
+    users: ctx.users,
+    sessions: ctx.sessions,
+    stateDir: ctx.config.stateDir,
+    connections: ctx.connections,
+  };
+  return [
+    {
+      method: 'put',
+      path: '/session/password',
+      access: 'user',
+      audit: { action: 'user.password' },
+      summary:
+        'Change your password {currentPassword, newPassword}; 204; ends your other sessions; 403 WRONG_PASSWORD',
+      handler: async (req, res) => {
+        const { user, sessionHash } = currentSession(req, res);
+        const body = parseBody(passwordChangeRequestSchema, req.body);
+        auditNote(res, { target: `user:${user.username}` });
+        if (!(await ctx.users.verify(user.username, body.currentPassword))) {
+          throw new ApiError('WRONG_PASSWORD', 'The current password is wrong');
+        }
+        const { sessionsEnded } = await setPassword(deps, user, body.newPassword, sessionHash);
+        auditNote(res, { details: { sessionsEnded } });
+        res.status(204).end();
+      },
+    },
+    {
+      method: 'post',
+      path: '/session/totp',
+      access: 'user',
+      summary:
+        'Start TOTP enrolment: {secret, uri} (pending 10 min until confirmed); 409 TOTP_ALREADY_ENABLED',
+      handler: (req, res) => {
+        const { user } = currentSession(req, res);
+        res.json(ctx.totp.start(user));
+      },
+    },
+    {
+      method: 'put',
+      path: '/session/totp',
+      access: 'user',
+      audit: { action: 'user.totp.enable' },
+      summary:
+        'Confirm TOTP enrolment {code}: TOTP on; 204; 403 TOTP_INVALID, 409 TOTP_NO_ENROLMENT',
+      handler: (req, res) => {
+        const { user } = currentSession(req, res);
+        const { code } = parseBody(totpConfirmRequestSchema, req.body);
+        auditNote(res, { target: `user:${user.username}` });
+        ctx.totp.confirm(user, code);
+        res.status(204).end();
+      },
+    },
+    {
+      method: 'delete',
+      path: '/session/totp',
+      access: 'user',
+      audit: { action: 'user.totp.disable' },
+      summary:
+        'Turn your TOTP off {code} or {password}; 204; 403 TOTP_INVALID / WRONG_PASSWORD, 409 TOTP_NOT_ENABLED',
+      handler: async (req, res) => {
+        const { user } = currentSession(req, res);
+        const body = parseBody(totpDisableRequestSchema, req.body);
+        auditNote(res, { target: `user:${user.username}` });
+        if (!ctx.totp.enabled(user.id)) {
+          throw new ApiError('TOTP_NOT_ENABLED', 'TOTP is not on for this user');
+        }
+        if (body.code !== undefined) {
+          if (!ctx.totp.verify(user.id, body.code)) {
+            throw new ApiError('TOTP_INVALID', 'Wrong code');
+          }
+        } else if (!(await ctx.users.verify(user.username, body.password ?? ''))) {
+          throw new ApiError('WRONG_PASSWORD', 'The password is wrong');
+        }
+        ctx.totp.disable(user.id);
+        res.status(204).end();
+      },
+    },
+    {
+      method: 'get',
+      path: '/session/tokens',
+      access: 'user',
+      summary: 'Your API tokens: [{id, name, createdAt, lastUsedAt, expiresAt}] (never the token)',
+      handler: (req, res) => {
+        const { user } = currentSession(req, res);
+        res.json(ctx.tokens.list(user.id));
+      },
+    },
+    {
+      method: 'post',
+      path: '/session/tokens',
+      access: 'user',
+      audit: { action: 'token.create' },
+      summary:
+        'Create an API token {name, expiresInDays?}; 201 with the token (xdk_…), shown this once',
+      handler: (req, res) => {
+        const { user } = currentSession(req, res);
+        const body = parseBody(createApiTokenRequestSchema, req.body);
+        const created = ctx.tokens.create(user.id, body.name, body.expiresInDays);
+        auditNote(res, {
+          target: `token:${created.id}`,
+          details: { name: created.name, expiresAt: created.expiresAt },
+        });
+        res.status(201).json(created);
+      },
+    },
+    {
+      method: 'delete',
+      path: '/session/tokens/:id',
+      access: 'user',
+      audit: { action: 'token.revoke', target: (req) => `token:${req.params.id}` },
+      summary: 'Revoke one of your API tokens; 204; 404 TOKEN_NOT_FOUND',
+      handler: (req, res) => {
+        const { user } = currentSession(req, res);
+        const id = parseTokenId(req.params.id);
+        if (!ctx.tokens.revoke(user.id, id)) {
+          throw new ApiError('TOKEN_NOT_FOUND', `You have no API token ${id}`);
+        }
+        res.status(204).end();
+      },
+    },
+  ];
+}
