@@ -75,7 +75,25 @@ export type ServerErrorCode =
   | 'SAVED_IMAGE_EXISTS'
   | 'SAVED_IMAGE_BUSY'
   | 'SAVED_IMAGE_RESTORED'
-  | 'NOT_A_SAVED_IMAGE';
+  | 'NOT_A_SAVED_IMAGE'
+  /** Users (src/users, auth/users.ts, auth/tokens.ts): the name is taken; no such user; the
+   * change would leave no admin; an admin deleting themselves; grants for a non-customer; the
+   * current password is wrong (403, not 401: the session is fine); a session-only route called
+   * with an API token; a login without the TOTP code the user enrolled (401); a wrong TOTP code
+   * in a logged-in request (403); TOTP enrolment in the wrong state; no such API token. */
+  | 'USER_EXISTS'
+  | 'USER_NOT_FOUND'
+  | 'LAST_ADMIN'
+  | 'CANNOT_DELETE_SELF'
+  | 'NOT_A_CUSTOMER'
+  | 'WRONG_PASSWORD'
+  | 'SESSION_REQUIRED'
+  | 'TOTP_REQUIRED'
+  | 'TOTP_INVALID'
+  | 'TOTP_ALREADY_ENABLED'
+  | 'TOTP_NOT_ENABLED'
+  | 'TOTP_NO_ENROLMENT'
+  | 'TOKEN_NOT_FOUND';
 
 /** Storage's codes (`StorageError` of @xendeck/storage: LVM and image files) are API codes as they are. */
 export type ErrorCode = ServerErrorCode | HypervisorErrorCode | StorageErrorCode;
@@ -102,6 +120,19 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   SAVED_IMAGE_BUSY: 409,
   SAVED_IMAGE_RESTORED: 409,
   NOT_A_SAVED_IMAGE: 422,
+  USER_EXISTS: 409,
+  USER_NOT_FOUND: 404,
+  LAST_ADMIN: 409,
+  CANNOT_DELETE_SELF: 409,
+  NOT_A_CUSTOMER: 409,
+  WRONG_PASSWORD: 403,
+  SESSION_REQUIRED: 403,
+  TOTP_REQUIRED: 401,
+  TOTP_INVALID: 403,
+  TOTP_ALREADY_ENABLED: 409,
+  TOTP_NOT_ENABLED: 409,
+  TOTP_NO_ENROLMENT: 409,
+  TOKEN_NOT_FOUND: 404,
   BRIDGE_NOT_FOUND: 404,
   VIF_NOT_FOUND: 404,
   VIF_NOT_IN_CONFIG: 409,
