@@ -1,7 +1,7 @@
 /**
  * The logged-in person's own account (`/api/v1/session/*`, any role): password change (204; 403
  * WRONG_PASSWORD; ends their other sessions), TOTP enrolment (POST starts it with a secret and its
- * `otpauth://` URI, PUT `{code}` confirms it, DELETE turns it off), API tokens (GET lists them
+ * `otpauth://` URI, PUT `{code}` confirms it, DELETE with a code or the password turns it off), API tokens (GET lists them
  * without the token, POST creates one and answers the token this once, DELETE `/:id` revokes).
  * Every call throws the server's ApiError.
  */
@@ -11,6 +11,7 @@ import {
   type CreateApiTokenRequest,
   createdApiTokenSchema,
   type PasswordChangeRequest,
+  type TotpDisableRequest,
   totpEnrolmentSchema,
 } from '@xendeck/api';
 import { z } from 'zod';
@@ -37,9 +38,15 @@ export const useConfirmTotp = () =>
     mutationFn: (code: string) => apiFetch('/session/totp', { method: 'PUT', body: { code } }),
   });
 
-/** `DELETE /api/v1/session/totp`: logging in asks for the password only again. */
+/**
+ * `DELETE /api/v1/session/totp {code} | {password}` (proof it is the user: a current code, or the
+ * password when the device is lost): logging in asks for the password only again. 403
+ * TOTP_INVALID / WRONG_PASSWORD, 409 TOTP_NOT_ENABLED.
+ */
 export const useDisableTotp = () =>
-  useMutation({ mutationFn: () => apiFetch('/session/totp', { method: 'DELETE' }) });
+  useMutation({
+    mutationFn: (body: TotpDisableRequest) => apiFetch('/session/totp', { method: 'DELETE', body }),
+  });
 
 /** `GET /api/v1/session/tokens`. */
 export const useApiTokens = () =>

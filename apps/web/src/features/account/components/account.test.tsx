@@ -157,6 +157,23 @@ describe('<TotpPanel>', () => {
     });
   });
 
+  it('turns off with a current code, or with the password (a lost device)', async () => {
+    const u = userEvent.setup();
+    const { requests } = mockFetch(() => new Response(null, { status: 204 }));
+    renderWithProviders(<TotpPanel />);
+    for (const proof of ['654321', 'my-password']) {
+      await u.click(screen.getByRole('button', { name: 'Turn off' }));
+      const dialog = screen.getByRole('dialog');
+      await u.type(within(dialog).getByLabelText('Code from the app, or your password'), proof);
+      await u.click(within(dialog).getByRole('button', { name: 'Turn off' }));
+      await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    }
+    expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['DELETE', '/api/v1/session/totp', { code: '654321' }],
+      ['DELETE', '/api/v1/session/totp', { password: 'my-password' }],
+    ]);
+  });
+
   it('groups a secret in fours', () => {
     expect(groupSecret('ABCDEFGHIJ')).toBe('ABCD EFGH IJ');
   });

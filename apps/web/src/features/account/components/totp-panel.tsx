@@ -2,16 +2,16 @@
  * Two-factor login (TOTP, RFC 6238): Set up asks the server for a new secret
  * (`POST /api/v1/session/totp`), shows it as a QR code (its `otpauth://` URI) and as text for
  * apps that cannot scan, and enables it once a current code is confirmed (`PUT … {code}`). Turn
- * off (`DELETE`) behind a confirmation. Test ids: `totp-qr`, `totp-secret`, `totp-enabled`.
+ * off (`DELETE`) with a current code, or the password when the device is lost. Test ids: `totp-qr`, `totp-secret`, `totp-enabled`.
  */
 import { totpCodeSchema } from '@xendeck/api';
 import { QRCodeSVG } from 'qrcode.react';
 import { useId, useState } from 'react';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyButton } from '@/components/copy-button';
-import { Field, inputBaseClass } from '@/components/form-field';
+import { FormDialog } from '@/components/form-dialog';
+import { Field, inputBaseClass, inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { isApiError } from '@/lib/api-client';
 import { useConfirmTotp, useDisableTotp, useStartTotp } from '../api/account';
@@ -25,8 +25,6 @@ export function TotpPanel() {
   const id = useId();
   const start = useStartTotp();
   const confirm = useConfirmTotp();
-  const disable = useDisableTotp();
-  const notices = useNotices();
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string | undefined>();
   const enrolment = start.data;
@@ -120,28 +118,73 @@ export function TotpPanel() {
         With two-factor login on, logging in asks for a 6-digit code from an app on your phone after
         the password, so a leaked password alone does not open this host.
       </p>
-      {start.error ? (
+      {isApiError(start.error) && start.error.code === 'TOTP_ALREADY_ENABLED' ? (
+        <Alert
+          kind="success"
+          title="Two-factor login is already on"
+          message="To set it up on another device, turn it off first, then set it up again."
+        />
+      ) : start.error ? (
         <Alert kind="error" title="Could not start" message={start.error.message} />
       ) : null}
       <div className="flex gap-2">
         <Button variant="primary" disabled={start.isPending} onClick={() => start.mutate()}>
           Set up two-factor login
         </Button>
-        <ConfirmDialog
-          title="Turn off two-factor login?"
-          confirmLabel="Turn off"
-          confirmVariant="danger"
-          onConfirm={() =>
-            disable.mutate(undefined, {
-              onSuccess: () => notices.success('Two-factor login is off'),
-              onError: (error) => notices.error('Turn off two-factor login', error),
-            })
-          }
-          trigger={<Button disabled={disable.isPending}>Turn off</Button>}
-        >
-          <p>Logging in will ask for your password only.</p>
-        </ConfirmDialog>
+        <TurnOffTotpDialog />
       </div>
     </div>
+  );
+}
+
+/**
+ * Turn off: asks for a current code (six digits) or, when the device is lost, the password (at
+ * least 8 characters, so never mistaken for a code), sent as `DELETE /api/v1/session/totp`.
+ */
+function TurnOffTotpDialog() {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [proof, setProof] = useState('');
+  const disable = useDisableTotp();
+  const notices = useNotices();
+  return (
+    <FormDialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) {
+          setProof('');
+          disable.reset();
+        }
+      }}
+      trigger={<Button>Turn off</Button>}
+      title="Turn off two-factor login?"
+      description="Logging in will ask for your password only. Prove it is you with a current code from the app, or with your password if the device is lost."
+      submitLabel="Turn off"
+      pending={disable.isPending}
+      error={disable.error}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const isCode = totpCodeSchema.safeParse(proof).success;
+        disable.mutate(isCode ? { code: proof } : { password: proof }, {
+          onSuccess: () => {
+            setOpen(false);
+            notices.success('Two-factor login is off');
+          },
+        });
+      }}
+    >
+      <Field label="Code from the app, or your password" htmlFor={`${id}-proof`}>
+        <input
+          id={`${id}-proof`}
+          type="password"
+          autoComplete="current-password"
+          className={inputClass}
+          required
+          value={proof}
+          onChange={(e) => setProof(e.target.value)}
+        />
+      </Field>
+    </FormDialog>
   );
 }

@@ -2,7 +2,8 @@
  * The users API (admin only): `GET /api/v1/users` (every user with role, TOTP flag, times and
  * grants), `POST /api/v1/users` (create; 409 USER_EXISTS), `PUT /api/v1/users/:username` (role
  * and/or password; 409 LAST_ADMIN), `DELETE /api/v1/users/:username` (409 LAST_ADMIN),
- * `PUT /api/v1/users/:username/grants` (replaces all of a customer's grants). Every hook throws
+ * `PUT /api/v1/users/:username/grants` (replaces all of a customer's grants),
+ * `DELETE /api/v1/users/:username/totp` (a lost device; ends their sessions). Every hook throws
  * the server's ApiError; each change reads the list again.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -56,4 +57,10 @@ export const useDeleteUser = () =>
 export const useSetGrants = () =>
   useUsersMutation(({ username, grants }: { username: string; grants: Grant[] }) =>
     apiFetch(`${userPath(username)}/grants`, { method: 'PUT', body: { grants } }),
+  );
+
+/** `DELETE /api/v1/users/:username/totp`: turns a user's TOTP off (409 TOTP_NOT_ENABLED). */
+export const useDisableUserTotp = () =>
+  useUsersMutation((username: string) =>
+    apiFetch(`${userPath(username)}/totp`, { method: 'DELETE' }),
   );

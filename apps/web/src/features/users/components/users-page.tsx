@@ -1,16 +1,19 @@
 /**
  * `/users` (admins): every user with role, TOTP, creation and password-change times; New user;
- * per row: change role, reset password, grants (customers), delete behind the typed username.
+ * per row: change role, turn off TOTP (a lost device), reset password, grants (customers), delete
+ * behind the typed username.
  * The server refuses what would leave no admin (409 LAST_ADMIN), shown as a notice.
  * Test ids: `users-table`, `user-row-<username>`, `role-<username>`, `delete-user-<username>-*`.
  */
 import { ROLES, type Role, type UserInfo } from '@xendeck/api';
+import { Button } from '@/components/button';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useNotices } from '@/components/notices';
 import { Panel, QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
 import { TypedDeleteDialog } from '@/components/typed-delete-dialog';
 import { useAccess } from '@/features/auth';
-import { useDeleteUser, useUpdateUser, useUsers } from '../api/users';
+import { useDeleteUser, useDisableUserTotp, useUpdateUser, useUsers } from '../api/users';
 import { ROLE_HINTS } from '../lib/roles';
 import { CreateUserDialog } from './create-user-dialog';
 import { GrantsDialog } from './grants-editor';
@@ -51,6 +54,7 @@ function UsersTable({ users }: { users: UserInfo[] }) {
   const me = useAccess().username;
   const update = useUpdateUser();
   const remove = useDeleteUser();
+  const disableTotp = useDisableUserTotp();
   const notices = useNotices();
   return (
     <table className="w-full text-sm" data-testid="users-table">
@@ -104,7 +108,30 @@ function UsersTable({ users }: { users: UserInfo[] }) {
             </td>
             <td className={tdClass}>
               {u.totpEnabled ? (
-                <span className="text-emerald-700 dark:text-emerald-400">on</span>
+                <span className="inline-flex items-center gap-1.5">
+                  <span className="text-emerald-700 dark:text-emerald-400">on</span>
+                  <ConfirmDialog
+                    title={`Turn off TOTP of ${u.username}?`}
+                    confirmLabel="Turn off"
+                    confirmVariant="danger"
+                    onConfirm={() =>
+                      disableTotp.mutate(u.username, {
+                        onSuccess: () => notices.success(`TOTP of ${u.username} turned off`),
+                        onError: (error) => notices.error(`Turn off TOTP of ${u.username}`, error),
+                      })
+                    }
+                    trigger={
+                      <Button size="sm" variant="ghost" data-testid={`totp-off-${u.username}`}>
+                        turn off
+                      </Button>
+                    }
+                  >
+                    <p>
+                      For a lost device: {u.username} logs in with the password only and their
+                      sessions end. They can set it up again under Account.
+                    </p>
+                  </ConfirmDialog>
+                </span>
               ) : (
                 <span className="text-zinc-400">off</span>
               )}
