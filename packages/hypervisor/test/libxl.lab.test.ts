@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,6 +179,15 @@ if (reason) {
           pause: async (name) => {
             await run(xl, ['pause', name]);
           },
+          // `xl sysrq NAME c`: the guest kernel panics (sysrq over xenstore control/sysrq), Xen
+          // marks it crashed and keeps it, only when its config says on_crash = "preserve".
+          ...(/^\s*on_crash\s*=\s*["']preserve["']/m.test(readFileSync(guestConfigPath, 'utf8'))
+            ? {
+                crash: async (name: string) => {
+                  await run(xl, ['sysrq', name, 'c']);
+                },
+              }
+            : {}),
         },
         teardown: async () => {
           await host.close();
