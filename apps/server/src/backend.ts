@@ -112,7 +112,11 @@ export async function openBackend(config: Config): Promise<Hypervisor> {
       syntheticDomains: config.simSyntheticDomains,
     });
   }
-  return openLibxlHost({ dom0MinMiB: config.dom0MinMiB, createTimeoutMs: config.createTimeoutMs });
+  return openLibxlHost({
+    dom0MinMiB: config.dom0MinMiB,
+    createTimeoutMs: config.createTimeoutMs,
+    xlPath: config.xlPath,
+  });
 }
 
 /**

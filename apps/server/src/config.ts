@@ -36,6 +36,11 @@ export interface Config {
    * take minutes; the lab under load took up to 2 minutes.
    */
   createTimeoutMs: number;
+  /**
+   * The xl binary, absolute (`XENDECK_XL_PATH`, default /usr/sbin/xl where Debian's xen-utils put
+   * it; never looked up on PATH). Ignored by the simulated backend.
+   */
+  xlPath?: string;
   /** Absolute directory of the built web app (`XENDECK_WEB_DIR`, default apps/web/dist). */
   webDir: string;
   /** pino level (`XENDECK_LOG_LEVEL`, default info). */
@@ -149,6 +154,7 @@ const envSchema = z.object({
     .optional(),
   XENDECK_DOM0_MIN_MIB: intIn(128, 1024 * 1024).default(512),
   XENDECK_CREATE_TIMEOUT_MS: intIn(10_000, 3_600_000).default(300_000),
+  XENDECK_XL_PATH: absolutePath.optional(),
   XENDECK_WEB_DIR: absolutePath.optional(),
   XENDECK_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -227,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
     adminPassword: e.XENDECK_ADMIN_PASSWORD,
     dom0MinMiB: e.XENDECK_DOM0_MIN_MIB,
     createTimeoutMs: e.XENDECK_CREATE_TIMEOUT_MS,
+    xlPath: e.XENDECK_XL_PATH,
     webDir: e.XENDECK_WEB_DIR ?? defaultWebDir(),
     logLevel: e.XENDECK_LOG_LEVEL,
     cookieSecure: e.XENDECK_COOKIE_SECURE,

@@ -4,7 +4,7 @@
  * `<stateDir>/xendeck.sqlite` (directory mode 0700, file mode 0600: it holds password hashes).
  * Schema changes are numbered migrations tracked with `PRAGMA user_version`.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -164,12 +164,19 @@ export function migrate(db: Db): void {
   }
 }
 
+/** SQLite busy timeout after the migrations, ms (see openDatabase). */
+export const REQUEST_BUSY_TIMEOUT_MS = 250;
+
 /**
- * Opens (creating if needed) the database in `stateDir` and migrates it.
- * Throws the fs / SQLite error when the directory cannot be created or the file opened.
+ * Opens (creating if needed) the database in `stateDir` (mode 0700, set at every start) and
+ * migrates it. Throws the fs / SQLite error when the directory cannot be created or the file opened.
  */
 export function openDatabase(stateDir: string): Db {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only when it creates the directory: an existing one keeps whatever it
+  // had, so it is narrowed at every start (it holds the database, the TLS key, secrets). Never a
+  // shared sticky directory such as /tmp (XENDECK_STATE_DIR=/tmp by mistake, as root).
+  if ((statSync(stateDir).mode & 0o1000) === 0) chmodSync(stateDir, 0o700);
   const file = join(stateDir, 'xendeck.sqlite');
   const db = new Database(file);
   chmodSync(file, 0o600);
@@ -177,5 +184,9 @@ export function openDatabase(stateDir: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Every later query runs on the event loop, most on the request path (the session lookup):
+  // waiting up to 5 s for another process's write lock (an operator's sqlite3, a backup) would
+  // stall every request and websocket ping. Wait 250 ms at most, then fail that one request.
+  db.pragma(`busy_timeout = ${REQUEST_BUSY_TIMEOUT_MS}`);
   return db;
 }

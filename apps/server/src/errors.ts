@@ -178,6 +178,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   RESTORE_FAILED: 422,
   TOO_MANY_REQUESTS: 429,
   LIBXL_ERROR: 500,
+  /** A libxl/xenstore call that did not return within its timeout (the host is stuck). */
+  TIMEOUT: 504,
   INTERNAL: 500,
   XEN_UNAVAILABLE: 503,
   NATIVE_UNAVAILABLE: 503,

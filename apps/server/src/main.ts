@@ -13,6 +13,7 @@ import { openBackend } from './backend.js';
 import { type Config, ConfigError, loadConfig, NOT_A_DOM0_MESSAGE } from './config.js';
 import { type Db, openDatabase } from './db.js';
 import { logUnhandledRejections, removeSecretsFromEnv, restrictUmask } from './process-hygiene.js';
+import { removeStaleTempFiles } from './stale-temp-files.js';
 import { bootstrapAdmin } from './users/bootstrap.js';
 
 function fail(message: string): never {
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
     logger,
   });
   if (admin.kind === 'created-generated') printGeneratedPassword(admin.password, admin.file);
+
+  void removeStaleTempFiles(config, logger);
 
   const xendeck = createApp({ config, db, hypervisor, logger });
   const server = createServer(xendeck.app);

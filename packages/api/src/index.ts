@@ -4,15 +4,16 @@
  * responses with them). All paths are under `/api/v1`.
  */
 import { z } from 'zod';
-import { consoleKindSchema } from './consoles.js';
 import { grantSchema, roleSchema } from './access.js';
+import { consoleKindSchema } from './consoles.js';
 import { taskSchema } from './tasks.js';
 
 export * from './access.js';
 export * from './autostart.js';
 export * from './cdrom.js';
-export * from './domain-rules.js';
+export * from './child-env.js';
 export * from './consoles.js';
+export * from './domain-rules.js';
 export * from './guests.js';
 export * from './isos.js';
 export * from './network.js';
@@ -46,7 +47,10 @@ export const loginRequestSchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
   /** The 6-digit TOTP code, for users who enrolled one (401 TOTP_REQUIRED without it). */
-  totp: z.string().regex(/^\d{6}$/, 'six digits').optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'six digits')
+    .optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -215,11 +219,6 @@ export const configDiagnosticSchema = z.object({
 export type ConfigDiagnostic = z.infer<typeof configDiagnosticSchema>;
 
 /**
- * An ETag as the server sends it in `ETag` and expects in `If-Match`: the double-quoted first 32
- * hex characters of the SHA-256 of the file's exact bytes, e.g. `"3f2a…"` (34 characters).
- */
-export const configEtagSchema = z
-/**
  * The most errors, and the most warnings, sent for one config text (a 1 MiB text of `a\n` lines
  * has about 500 000): the first ones in text order; `truncated` counts the rest.
  */
@@ -232,6 +231,11 @@ export const diagnosticsTruncatedSchema = z.object({
 });
 export type DiagnosticsTruncated = z.infer<typeof diagnosticsTruncatedSchema>;
 
+/**
+ * An ETag as the server sends it in `ETag` and expects in `If-Match`: the double-quoted first 32
+ * hex characters of the SHA-256 of the file's exact bytes, e.g. `"3f2a…"` (34 characters).
+ */
+export const configEtagSchema = z
   .string()
   .regex(/^"[0-9a-f]{32}"$/, 'an ETag is "<32 hex digits>"');
 
@@ -255,13 +259,13 @@ export const configDocumentSchema = z.object({
   errors: z.array(configDiagnosticSchema),
   /** What xl accepts but warns about or ignores (unknown keys, wrong value types...). */
   warnings: z.array(configDiagnosticSchema),
+  /** How many errors and warnings were left out (over {@link CONFIG_MAX_DIAGNOSTICS} each). */
+  truncated: diagnosticsTruncatedSchema.optional(),
   /** ETag of the bytes in `text`; send it back as `If-Match` to save. */
   etag: configEtagSchema,
   /** File modification time (ISO 8601). */
   modifiedAt: z.string(),
   /** Whether a domain of that name exists now. */
-  /** How many errors and warnings were left out (over {@link CONFIG_MAX_DIAGNOSTICS} each). */
-  truncated: diagnosticsTruncatedSchema.optional(),
   running: z.boolean(),
   /** Its domid when running. */
   domid: z.number().int().optional(),
@@ -286,13 +290,13 @@ export const configSaveResultSchema = z.object({
   etag: configEtagSchema,
   /** Warnings of the saved text (they do not block a save). */
   warnings: z.array(configDiagnosticSchema),
+  /** How many warnings were left out (over {@link CONFIG_MAX_DIAGNOSTICS}). */
+  truncated: diagnosticsTruncatedSchema.optional(),
   /** History id of the version just saved (reason `edit`), or null when nothing was written. */
   versionId: z.number().int().nullable(),
   written: z.boolean(),
 });
 export type ConfigSaveResult = z.infer<typeof configSaveResultSchema>;
-  /** How many warnings were left out (over {@link CONFIG_MAX_DIAGNOSTICS}). */
-  truncated: diagnosticsTruncatedSchema.optional(),
 
 /**
  * Why a history version exists: `before-edit` = the bytes on disk just before Xendeck overwrote

@@ -31,7 +31,13 @@ export type HypervisorErrorCode =
    */
   | 'CONSOLE_BUSY'
   /** Any other libxl failure; details.libxlError holds the libxl error number. */
-  | 'LIBXL_ERROR';
+  | 'LIBXL_ERROR'
+  /**
+   * A libxl/xenstore call did not return (or found no free slot) within the call timeout
+   * (host-calls.ts CallGate; details `{ timeoutMs, started }`): the host is stuck, e.g. a hung
+   * xenstored or a hotplug script that never ends.
+   */
+  | 'TIMEOUT';
 
 export class HypervisorError extends Error {
   override readonly name = 'HypervisorError';

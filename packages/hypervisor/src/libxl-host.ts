@@ -7,11 +7,8 @@
  * `shutdown`, the list is re-read every 200 ms for up to 5 s so its removal is seen without a
  * further watch. Pause/unpause made outside are not announced by xenstore: `refresh()` finds them.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { delimiter, join } from 'node:path';
 import {
   checkDomainName,
   checkDomainOperation,
@@ -24,7 +21,15 @@ import { checkCdromDomain, checkImageFile, checkVdev, findCdrom } from './cdrom.
 import { readCreateConfig } from './config-file.js';
 import { DomainEventHub } from './domain-events.js';
 import { enforce } from './enforce.js';
-import { HypervisorError } from './errors.js';
+import { HypervisorError, isHypervisorError } from './errors.js';
+import {
+  CallGate,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_CONCURRENT_BUILDS,
+  DEFAULT_MAX_CONCURRENT_CALLS,
+  type ProgramResult,
+  runProgram,
+} from './host-calls.js';
 import { mapNativeError } from './libxl-errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
 import {
@@ -88,10 +93,23 @@ import { XEN_PRIVCMD_PATHS, xenPresent } from './xen-present.js';
 export interface LibxlHostOptions {
   /** Safety floor for dom0's balloon target, MiB; the minimum is max(128 MiB, this). Default 512. */
   dom0MinMiB?: number;
-  /** The xl binary; default `xl` found on PATH, else /usr/sbin/xl. */
+  /**
+   * The xl binary, absolute; default {@link DEFAULT_XL_PATH} (never looked up on PATH, which under
+   * `pnpm start` holds node_modules/.bin directories first). The server sets it from XENDECK_XL_PATH.
+   */
   xlPath?: string;
   /** How long `xl create` may take before it is killed, ms; default 120000 (TCG is slow). */
   createTimeoutMs?: number;
+  /**
+   * How long a caller waits for one libxl/xenstore/xenstat call, queueing included, before it gets
+   * HypervisorError TIMEOUT, ms; default 60 000 (`host-calls.ts`). The call itself cannot be
+   * cancelled: it keeps its slot until it returns.
+   */
+  callTimeoutMs?: number;
+  /** Native calls running at once (each holds a libuv pool thread); default 3. */
+  maxConcurrentCalls?: number;
+  /** `xl create` and `xl restore` running at once; more wait their turn; default 2. */
+  maxConcurrentBuilds?: number;
   /**
    * Let libxenstat collect vbd statistics (XENSTAT_VBD) in `metricsSnapshot()`, which adds qdisk
    * disks (read over each device model's QMP socket) at a cost of at least 20 ms per domain with a
@@ -271,22 +289,8 @@ export function toVcpuInfo(v: RawVcpu): VcpuInfo {
   };
 }
 
-function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `xl` on PATH, else /usr/sbin/xl. */
-function findXl(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'xl'))) return join(dir, 'xl');
-  }
-  return '/usr/sbin/xl';
-}
+/** Where Debian's xen-utils install xl (the toolstack wrapper that runs /usr/lib/xen-4.17/bin/xl). */
+export const DEFAULT_XL_PATH = '/usr/sbin/xl';
 
 /** A domid 0..32751 (`@xendeck/api` checkDomid); INVALID_ARGUMENT otherwise. */
 function checkDomid(domid: number): void {
@@ -332,6 +336,10 @@ class LibxlHost implements Hypervisor {
   private readonly xlPath: string;
   private readonly createTimeoutMs: number;
   private readonly metricsQdisk: boolean;
+  /** Every native call goes through it (see host-calls.ts). */
+  private readonly calls: CallGate;
+  /** `xl create` and `xl restore` go through it. */
+  private readonly builds: CallGate;
   private closed = false;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -344,7 +352,16 @@ class LibxlHost implements Hypervisor {
     options: LibxlHostOptions,
   ) {
     this.minDom0KiB = dom0MinKiB(options.dom0MinMiB ?? DEFAULT_DOM0_MIN_MiB);
-    this.xlPath = options.xlPath ?? findXl();
+    this.xlPath = options.xlPath ?? DEFAULT_XL_PATH;
+    this.calls = new CallGate({
+      slots: options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+      timeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      what: 'libxl call',
+    });
+    this.builds = new CallGate({
+      slots: options.maxConcurrentBuilds ?? DEFAULT_MAX_CONCURRENT_BUILDS,
+      what: 'xl create/restore',
+    });
     this.createTimeoutMs = options.createTimeoutMs ?? 120_000;
     this.metricsQdisk = options.metricsQdisk ?? false;
   }
@@ -367,7 +384,11 @@ class LibxlHost implements Hypervisor {
     }
   }
 
-  /** Runs a native call, tracked so close() can wait for it, and maps its failure. */
+  /**
+   * Runs a native call under the call gate (at most `maxConcurrentCalls` at once; TIMEOUT after
+   * `callTimeoutMs`, the slot held until the call returns), tracked so close() can wait for it, and
+   * maps its failure.
+   */
   private call<T>(
     fn: (ctx: NativeContext) => Promise<T>,
     context: Record<string, unknown> = {},
@@ -375,17 +396,20 @@ class LibxlHost implements Hypervisor {
     if (this.closed) {
       return Promise.reject(new HypervisorError('XEN_UNAVAILABLE', 'the libxl host is closed'));
     }
-    let p: Promise<T>;
-    try {
-      p = fn(this.ctx);
-    } catch (err) {
-      return Promise.reject(mapNativeError(err, context));
-    }
-    this.inflight.add(p);
-    const done = () => this.inflight.delete(p);
-    p.then(done, done);
-    return p.catch((err: unknown) => {
-      throw mapNativeError(err, context);
+    const native = () => {
+      let p: Promise<T>;
+      try {
+        p = fn(this.ctx);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      this.inflight.add(p);
+      const done = () => this.inflight.delete(p);
+      p.then(done, done);
+      return p;
+    };
+    return this.calls.run(native, context).catch((err: unknown) => {
+      throw isHypervisorError(err) ? err : mapNativeError(err, context);
     });
   }
 
@@ -600,41 +624,14 @@ class LibxlHost implements Hypervisor {
   }
 
   /**
-   * Runs xl with an argument array (never a shell). Resolves on the child's 'exit' — xl create
-   * leaves a daemonized monitor running that may hold inherited pipes, so 'close' may never come.
+   * Runs xl with an argument array (never a shell) through `runProgram` (host-calls.ts: the fixed
+   * child environment, SIGKILL at `timeoutMs`, output capped at 64 KiB). `xl create` and
+   * `xl restore` first wait for a build slot (at most `maxConcurrentBuilds` at once); the timeout
+   * starts when xl does.
    */
-  private runXl(
-    args: string[],
-    timeoutMs = this.createTimeoutMs,
-  ): Promise<{ code: number | null; output: string; timedOut: boolean; spawnError?: string }> {
-    return new Promise((resolve) => {
-      let output = '';
-      let timedOut = false;
-      const child = spawn(this.xlPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (b: Buffer) => {
-        output += b.toString();
-      });
-      child.stderr.on('data', (b: Buffer) => {
-        output += b.toString();
-      });
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        resolve({ code: null, output, timedOut, spawnError: err.message });
-      });
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        // Let already-buffered output arrive, then stop reading (the monitor may keep the pipe).
-        setImmediate(() => {
-          child.stdout.destroy();
-          child.stderr.destroy();
-          resolve({ code, output, timedOut });
-        });
-      });
-    });
+  private runXl(args: string[], timeoutMs = this.createTimeoutMs): Promise<ProgramResult> {
+    const run = () => runProgram(this.xlPath, args, { timeoutMs });
+    return args[0] === 'create' || args[0] === 'restore' ? this.builds.run(run) : run();
   }
 
   async metricsSnapshot(): Promise<MetricsSnapshot> {

@@ -71,6 +71,9 @@ export function partialSavePath(file: string): string {
   return join(dirname(file), `.${basename(file)}.saving-${randomBytes(4).toString('hex')}`);
 }
 
+/** Names {@link partialSavePath} makes (a crash may leave one; the server removes old ones at start). */
+export const PARTIAL_SAVE_NAME_PATTERN = /^\..+\.saving-[0-9a-f]{8}$/;
+
 /**
  * Polls `path`'s size every {@link SAVE_PROGRESS_INTERVAL_MS} and hands it to `onProgress` (a
  * missing file counts as 0 bytes). Returns the function that stops the poll.

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { childEnv } from '@xendeck/api';
 import { StorageError } from './errors.js';
 import { parseDdProgress } from './lvm-args.js';
 import type { LvmRunResult } from './lvm-storage.js';
@@ -49,7 +50,7 @@ export function spawnDdRunner(options: { binDirs?: string[] } = {}): DdRunner {
       }
       const child = spawn(bin, args, {
         stdio: ['ignore', 'ignore', 'pipe'],
-        env: { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+        env: childEnv({ LC_ALL: 'C' }),
       });
       let stderr = '';
       let aborted = false;

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { childEnv } from '@xendeck/api';
 import { type DdRunner, spawnDdRunner } from './copy.js';
 import { lvmErrorCode, StorageError } from './errors.js';
 import {
@@ -101,13 +102,9 @@ export function spawnLvmRunner(
       }
       const child = spawn(bin, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          LC_ALL: 'C',
-          PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
-          // lvm warns about inherited descriptors it did not expect; none are passed, but keep
-          // any warning out of stderr, which becomes the error message.
-          LVM_SUPPRESS_FD_WARNINGS: '1',
-        },
+        // lvm warns about inherited descriptors it did not expect; none are passed, but keep
+        // any warning out of stderr, which becomes the error message.
+        env: childEnv({ LC_ALL: 'C', LVM_SUPPRESS_FD_WARNINGS: '1' }),
         timeout: timeoutMs,
         killSignal: 'SIGTERM',
       });

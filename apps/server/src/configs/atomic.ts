@@ -50,6 +50,9 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.xendeck-${randomBytes(8).toString('hex')}`);
 }
 
+/** Names {@link tempPathFor} makes (a crash may leave one: stale-temp-files.ts removes them). */
+export const TEMP_NAME_PATTERN = /^\..+\.xendeck-[0-9a-f]{16}$/;
+
 /**
  * Writes `data` to `path` atomically (see the module comment). Throws the fs error of the failed
  * step before the commit (EEXIST from `create` when the target exists), or whatever

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { XendomainsService, XendomainsSettings } from '@xendeck/api';
+import { childEnv, type XendomainsService, type XendomainsSettings } from '@xendeck/api';
 
 /** Where Debian keeps the settings of the xendomains init script. */
 export const XENDOMAINS_DEFAULTS_PATH = '/etc/default/xendomains';
@@ -194,10 +194,11 @@ export type RunProgram = (
   args: readonly string[],
 ) => Promise<{ code: number; stdout: string }>;
 
-/** {@link RunProgram} with `execFile` (no shell), 5 s timeout, 64 KiB of output. */
+/** {@link RunProgram} with `execFile` (no shell, `childEnv()`), 5 s timeout, 64 KiB of output. */
 export const runProgram: RunProgram = (file, args) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { timeout: 5000, maxBuffer: 64 * 1024 }, (err, stdout) => {
+    const opts = { timeout: 5000, maxBuffer: 64 * 1024, env: childEnv() };
+    execFile(file, [...args], opts, (err, stdout) => {
       if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
         reject(err);
         return;
