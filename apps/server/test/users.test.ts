@@ -39,9 +39,17 @@ function as(cookie: string) {
   return {
     get: (path: string) => agent.get(`/api/v1${path}`).set('Cookie', cookie),
     post: (path: string, body: unknown) =>
-      request(f.app).post(`/api/v1${path}`).set('Cookie', cookie).set(JSON_TYPE).send(body as object),
+      request(f.app)
+        .post(`/api/v1${path}`)
+        .set('Cookie', cookie)
+        .set(JSON_TYPE)
+        .send(body as object),
     put: (path: string, body: unknown) =>
-      request(f.app).put(`/api/v1${path}`).set('Cookie', cookie).set(JSON_TYPE).send(body as object),
+      request(f.app)
+        .put(`/api/v1${path}`)
+        .set('Cookie', cookie)
+        .set(JSON_TYPE)
+        .send(body as object),
     delete: (path: string, body?: unknown) =>
       request(f.app)
         .delete(`/api/v1${path}`)
@@ -83,7 +91,10 @@ describe('GET/POST /users', () => {
   it('creates a user who can log in with the role asked for; 409 USER_EXISTS for a taken name; 422 for a bad name', async () => {
     f = await makeFixture();
     const ops = await createUser('ops', 'operator');
-    expect((await as(ops).get('/session')).body).toMatchObject({ username: 'ops', role: 'operator' });
+    expect((await as(ops).get('/session')).body).toMatchObject({
+      username: 'ops',
+      role: 'operator',
+    });
     const again = await as(f.adminCookie).post('/users', {
       username: 'ops',
       password: 'another password',
@@ -127,7 +138,9 @@ describe('GET/POST /users', () => {
     f = await makeFixture();
     await createUser('dave', 'customer', 'dave secret password');
     const row = f.db
-      .prepare("SELECT username, action, target, result, details FROM audit_log WHERE action = 'user.create'")
+      .prepare(
+        "SELECT username, action, target, result, details FROM audit_log WHERE action = 'user.create'",
+      )
       .get() as Record<string, string>;
     expect(row).toMatchObject({ username: 'admin', target: 'user:dave', result: 'ok' });
     expect(JSON.stringify(row)).not.toContain('dave secret password');
@@ -172,11 +185,9 @@ describe('grants', () => {
     expect(userSchema.parse(res.body).grants).toEqual([
       { domain: 'web-01', permissions: ['view', 'console', 'power'] },
     ]);
-    expect(f.context.grants.permissionsOn(f.context.users.byName('carol')?.id ?? -1, 'web-01')).toEqual([
-      'view',
-      'console',
-      'power',
-    ]);
+    expect(
+      f.context.grants.permissionsOn(f.context.users.byName('carol')?.id ?? -1, 'web-01'),
+    ).toEqual(['view', 'console', 'power']);
     const op = await as(f.adminCookie).put('/users/ops/grants', {
       grants: [{ domain: 'web-01', permissions: ['view'] }],
     });
@@ -216,7 +227,14 @@ describe('password and role changes end sessions', () => {
     expect(await socket.closed).toEqual({ code: 1008, reason: 'password changed' });
     expect((await as(carol).get('/session')).status).toBe(401);
     expect((await as(carol2).get('/session')).status).toBe(401);
-    expect((await request(f.app).post('/api/v1/session').set(JSON_TYPE).send({ username: 'carol', password: 'carol password 1' })).status).toBe(401);
+    expect(
+      (
+        await request(f.app)
+          .post('/api/v1/session')
+          .set(JSON_TYPE)
+          .send({ username: 'carol', password: 'carol password 1' })
+      ).status,
+    ).toBe(401);
     await login(f, 'carol', 'brand new password');
     // The admin's own session and socket are untouched.
     expect((await as(f.adminCookie).get('/session')).status).toBe(200);
@@ -278,7 +296,8 @@ describe('DELETE /users/:username', () => {
     await as(f.adminCookie).put('/users/carol/grants', {
       grants: [{ domain: 'web-01', permissions: ['view'] }],
     });
-    const token = (await as(carol).post('/session/tokens', { name: 'script' })).body.token as string;
+    const token = (await as(carol).post('/session/tokens', { name: 'script' })).body
+      .token as string;
     const socket = await eventsSocket(carol);
     const res = await as(f.adminCookie).delete('/users/carol');
     expect(res.status).toBe(204);
@@ -298,7 +317,10 @@ describe('DELETE /users/:username', () => {
 describe('the first admin (users/bootstrap.ts)', () => {
   const quiet = () => {
     const lines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const logger = pino(
+      { level: 'info' },
+      { write: (l: string) => void lines.push(JSON.parse(l)) },
+    );
     return { logger, lines };
   };
 
@@ -308,7 +330,12 @@ describe('the first admin (users/bootstrap.ts)', () => {
     f.db.prepare('DELETE FROM users').run();
     const { logger, lines } = quiet();
     const users = new Users(f.db);
-    const out = await bootstrapAdmin({ users, stateDir: f.stateDir, configuredPassword: undefined, logger });
+    const out = await bootstrapAdmin({
+      users,
+      stateDir: f.stateDir,
+      configuredPassword: undefined,
+      logger,
+    });
     expect(out.kind).toBe('created-generated');
     if (out.kind !== 'created-generated') return;
     const file = initialPasswordPath(f.stateDir);
@@ -320,7 +347,10 @@ describe('the first admin (users/bootstrap.ts)', () => {
     expect(JSON.stringify(lines)).not.toContain(out.password);
     const cookie = await login(f, 'admin', out.password);
     await as(cookie)
-      .put('/session/password', { currentPassword: out.password, newPassword: 'chosen by the hoster' })
+      .put('/session/password', {
+        currentPassword: out.password,
+        newPassword: 'chosen by the hoster',
+      })
       .expect(204);
     expect(existsSync(file)).toBe(false);
     expect(isFirstRun(f.stateDir)).toBe(false);
@@ -332,7 +362,10 @@ describe('the first admin (users/bootstrap.ts)', () => {
     await createUser('boss', 'admin');
     const carol = await createUser('carol', 'customer');
     await as(carol)
-      .put('/session/password', { currentPassword: 'carol password 1', newPassword: 'carol password 2' })
+      .put('/session/password', {
+        currentPassword: 'carol password 1',
+        newPassword: 'carol password 2',
+      })
       .expect(204);
     expect(isFirstRun(f.stateDir)).toBe(true);
     const boss = await login(f, 'boss', 'boss password 1');
@@ -348,7 +381,14 @@ describe('the first admin (users/bootstrap.ts)', () => {
     const users = new Users(f.db);
     const a = quiet();
     expect(
-      (await bootstrapAdmin({ users, stateDir: f.stateDir, configuredPassword: 'something else', logger: a.logger })).kind,
+      (
+        await bootstrapAdmin({
+          users,
+          stateDir: f.stateDir,
+          configuredPassword: 'something else',
+          logger: a.logger,
+        })
+      ).kind,
     ).toBe('existing-env-ignored');
     const warn = a.lines.find((l) => l.level === 40);
     expect(String(warn?.msg)).toContain('NOT APPLIED');
@@ -358,7 +398,14 @@ describe('the first admin (users/bootstrap.ts)', () => {
 
     const b = quiet();
     expect(
-      (await bootstrapAdmin({ users, stateDir: f.stateDir, configuredPassword: ADMIN_PASSWORD, logger: b.logger })).kind,
+      (
+        await bootstrapAdmin({
+          users,
+          stateDir: f.stateDir,
+          configuredPassword: ADMIN_PASSWORD,
+          logger: b.logger,
+        })
+      ).kind,
     ).toBe('existing-env-matches');
     expect(b.lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
 
@@ -368,7 +415,14 @@ describe('the first admin (users/bootstrap.ts)', () => {
     await as(boss).delete('/users/admin').expect(204);
     const c = quiet();
     expect(
-      (await bootstrapAdmin({ users, stateDir: f.stateDir, configuredPassword: undefined, logger: c.logger })).kind,
+      (
+        await bootstrapAdmin({
+          users,
+          stateDir: f.stateDir,
+          configuredPassword: undefined,
+          logger: c.logger,
+        })
+      ).kind,
     ).toBe('existing');
     expect(users.byName('admin')).toBeUndefined();
     expect(isFirstRun(f.stateDir)).toBe(false);
