@@ -23,6 +23,7 @@ import { customerView } from './auth/customer-views.js';
 import { Grants } from './auth/grants.js';
 import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
+import { ApiTokens } from './auth/tokens.js';
 import { Users } from './auth/users.js';
 import { openStorage } from './backend.js';
 import type { Config } from './config.js';
@@ -64,6 +65,9 @@ import { snapshotRoutes } from './snapshots/routes.js';
 import { storageRoutes } from './storage/routes.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { taskRoutes } from './tasks/routes.js';
+import { userRoutes } from './users/routes.js';
+import { accountRoutes } from './users/session-routes.js';
+import { Totp } from './users/totp.js';
 import { WsConnections } from './ws/connections.js';
 import { EventHub } from './ws/events.js';
 import { type AnyWsRoute, WsRouter } from './ws/router.js';
@@ -166,7 +170,7 @@ function requestLog(logger: Logger) {
 export function createApp(deps: AppDeps): XendeckApp {
   const { config, db, hypervisor, logger } = deps;
   const now = deps.options?.now ?? Date.now;
-  const users = new Users(db);
+  const users = new Users(db, now);
   const sessions = new Sessions(db, now);
   const events = new EventHub(hypervisor, logger, {
     reconcileMs: config.reconcileMs,
@@ -195,6 +199,8 @@ export function createApp(deps: AppDeps): XendeckApp {
     logger,
     users,
     grants: new Grants(db),
+    tokens: new ApiTokens(db, now),
+    totp: new Totp(users, now),
     sessions,
     throttle: new LoginThrottle(now),
     audit: createAudit(logger),
@@ -247,6 +253,8 @@ export function createApp(deps: AppDeps): XendeckApp {
 
   const routes: RouteDef[] = [
     ...sessionRoutes(context),
+    ...accountRoutes(context),
+    ...userRoutes(context),
     ...hostRoutes(context),
     ...domainRoutes(context),
     ...configRoutes(context, { now, commitOps: deps.options?.configCommitOps }),

@@ -28,7 +28,7 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
       access: 'public',
       summary: 'Log in with {username, password}; 204 and the xendeck_session cookie',
       handler: async (req: Request, res: Response) => {
-        const { username, password } = parseBody(loginRequestSchema, req.body);
+        const { username, password, totp } = parseBody(loginRequestSchema, req.body);
         const ip = remoteAddress(req);
         const waitMs = ctx.throttle.retryAfterMs(username, ip);
         if (waitMs > 0) {
@@ -55,6 +55,16 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
             result: 'UNAUTHENTICATED',
           });
           throw new ApiError('UNAUTHENTICATED', 'Wrong username or password');
+        }
+        // Second factor (users/totp.ts): no code → 401 TOTP_REQUIRED (the form asks for it);
+        // a wrong or reused code counts as a failed login.
+        const second = ctx.totp.atLogin(user.id, totp);
+        if (second === 'missing') {
+          throw new ApiError('TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
+        }
+        if (second === 'wrong') {
+          ctx.throttle.fail(username, ip);
+          throw new ApiError('UNAUTHENTICATED', 'Wrong or already used TOTP code');
         }
         ctx.throttle.succeed(username, ip);
         const token = ctx.sessions.create(user, ip);
