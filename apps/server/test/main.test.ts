@@ -1,8 +1,9 @@
 /**
- * The real entry point, as a process: refusal without Xen, first start with a generated password.
+ * The real entry point, as a process: refusal without Xen, first start with a generated password
+ * (kept in a root-only file), a later XENDECK_ADMIN_PASSWORD not applied.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,7 +82,7 @@ describe('the server process', () => {
     expect(s.err()).not.toMatch(/^\s+at /m);
   });
 
-  it('on first start generates and prints the admin password once, seeds the simulated config dir, and stops on SIGTERM', async () => {
+  it('on first start generates the admin password into <stateDir>/initial-admin-password (0600, not printed without a terminal), seeds the simulated config dir, and stops on SIGTERM', async () => {
     const stateDir = tempDir();
     const port = freePort();
     const env = {
@@ -92,8 +93,13 @@ describe('the server process', () => {
     };
     const first = startServer(env);
     await first.listening();
-    const password = /created the user "admin" with this password:\s+(\S+)/.exec(first.out())?.[1];
+    const file = join(stateDir, 'initial-admin-password');
+    const password = readFileSync(file, 'utf8').trimEnd();
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // stdout is a pipe here (the journal, on a dom0): the log says where, never what.
+    expect(first.out()).toContain(file);
+    expect(first.out() + first.err()).not.toContain(password);
 
     const login = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
       method: 'POST',
@@ -123,9 +129,19 @@ describe('the server process', () => {
     expect(await first.exited).toBe(0);
     expect(first.out()).toContain('"msg":"stopped"');
 
-    const second = startServer(env);
+    // A later XENDECK_ADMIN_PASSWORD is not applied; the warning names the reset command.
+    const second = startServer({ ...env, XENDECK_ADMIN_PASSWORD: 'set too late 123' });
     await second.listening();
-    expect(second.out()).not.toContain('with this password');
+    expect(second.out()).not.toContain('created the user');
+    expect(second.out()).toContain('NOT APPLIED');
+    expect(second.out()).toContain('pnpm xendeck user reset-password');
+    const again = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(again.status).toBe(204);
+    expect(readFileSync(file, 'utf8').trimEnd()).toBe(password);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 60_000);
