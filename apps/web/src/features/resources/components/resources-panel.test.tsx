@@ -171,7 +171,7 @@ describe('<ResourcesPanel>', () => {
     const input = await screen.findByTestId('resources-memory-input');
     await user.clear(input);
     await user.type(input, '600');
-    expect(screen.getByText(/The target \(MiB\) is 32–512; 600 is outside/)).toBeInTheDocument();
+    expect(screen.getByText('The target is 32–512 MiB; 600 is outside.')).toBeInTheDocument();
     expect(screen.getByTestId('resources-memory-apply')).toBeDisabled();
     await user.clear(input);
     await user.type(input, '320');

@@ -7,7 +7,13 @@
  * Test ids: `resources-weight`, `resources-cap`, `resources-sched-apply`,
  * `resources-sched-persist`, `resources-sched-outcome`.
  */
-import type { Domain, DomainSched, LiveChangeResult } from '@xendeck/api';
+import {
+  CREDIT2_WEIGHT_MAX,
+  CREDIT2_WEIGHT_MIN,
+  type Domain,
+  type DomainSched,
+  type LiveChangeResult,
+} from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useId, useState } from 'react';
 import { inputBaseClass } from '@/components/form-field';
@@ -37,7 +43,12 @@ function SchedForm({ sched }: { sched: DomainSched }) {
   const [capDraft, setCap] = useState<string | null>(null);
   const [persist, setPersist] = useState(false);
   const [outcome, setOutcome] = useState<LiveChangeResult | null>(null);
-  const weight = checkWholeNumber(weightDraft ?? String(sched.weight), 1, 65535, 'The weight');
+  const weight = checkWholeNumber(
+    weightDraft ?? String(sched.weight),
+    CREDIT2_WEIGHT_MIN,
+    CREDIT2_WEIGHT_MAX,
+    'The weight',
+  );
   const cap = checkWholeNumber(capDraft ?? String(sched.cap), 0, sched.maxCap, 'The cap (%)');
   const ok = weight.ok && cap.ok;
   const command =

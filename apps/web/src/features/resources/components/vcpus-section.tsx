@@ -9,7 +9,7 @@
  * `vcpu-hard`, `vcpu-soft`; `resources-pin-vcpu` (select), `resources-pin-hard`,
  * `resources-pin-soft`, `resources-pin-apply`, `resources-pin-persist`, `resources-pin-outcome`.
  */
-import type { Domain, DomainVcpus, LiveChangeResult } from '@xendeck/api';
+import { type Domain, type DomainVcpus, type LiveChangeResult, VCPU_COUNT_MIN } from '@xendeck/api';
 import { xlCommand } from '@xendeck/xl-config';
 import { useId, useState } from 'react';
 import { inputBaseClass } from '@/components/form-field';
@@ -45,7 +45,7 @@ function OnlineForm({ data }: { data: DomainVcpus }) {
   const [persist, setPersist] = useState(false);
   const [outcome, setOutcome] = useState<LiveChangeResult | null>(null);
   const value = draft ?? String(online);
-  const check = checkWholeNumber(value, 1, maxVcpus, 'The vCPU count');
+  const check = checkWholeNumber(value, VCPU_COUNT_MIN, maxVcpus, 'The vCPU count');
   return (
     <form
       className="flex flex-col gap-1"
