@@ -80,6 +80,13 @@ describe('apiFetch', () => {
     });
   });
 
+  it('says JSON on a DELETE without a body too (the server answers 415 otherwise)', async () => {
+    const { requests } = mockFetch(() => new Response(null, { status: 204 }));
+    await apiFetch('/session', { method: 'DELETE' });
+    expect(requests[0]?.headers['content-type']).toBe('application/json');
+    expect(requests[0]?.body).toBeUndefined();
+  });
+
   it('does not send a Content-Type on a GET', async () => {
     const { requests } = mockFetch(() => jsonResponse(200, { a: 1 }));
     await apiFetch('/x', { schema: z.object({ a: z.number() }) });

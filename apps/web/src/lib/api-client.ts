@@ -39,7 +39,7 @@ export function isUnauthorized(e: unknown): boolean {
 
 export interface ApiFetchOptions<T> {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Sent as JSON with `Content-Type: application/json`. */
+  /** Sent as JSON. `Content-Type: application/json` goes with every POST, PUT and DELETE, body or not. */
   body?: unknown;
   /** Validates the answer's JSON body; without it the body is ignored and `undefined` returned. */
   schema?: z.ZodType<T>;
@@ -63,10 +63,10 @@ export async function apiFetch<T = undefined>(
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (signal) init.signal = signal;
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+  // Every mutation says JSON, even without a body: the server answers 415 otherwise (a
+  // cross-site form cannot set it without a preflight; apps/server/src/http/security.ts).
+  if (body !== undefined || method !== 'GET') headers['Content-Type'] = 'application/json';
+  if (body !== undefined) init.body = JSON.stringify(body);
 
   let response: Response;
   try {
