@@ -160,9 +160,13 @@ describe('insert and eject', () => {
     expect(drives((await cdrom()).body)[0]?.iso).toBe('debian-12.iso');
   });
 
-  it('is for admins only: 403 for a customer, 401 without a session', async () => {
-    await new Users(f.db).create('carol', 'customer-password', 'customer');
+  it('needs reinstall on the domain: 404 for a customer without a grant, 403 with view only, 401 without a session', async () => {
+    const carol = await new Users(f.db).create('carol', 'customer-password', 'customer');
     const cookie = await login(f, 'carol', 'customer-password');
+    const viewer = await new Users(f.db).create('vic', 'customer-password', 'customer');
+    f.context.grants.replace(viewer.id, [{ domain: 'inst', permissions: ['view'] }]);
+    const viewerCookie = await login(f, 'vic', 'customer-password');
+    expect(carol.role).toBe('customer');
     for (const [method, path] of [
       ['get', '/api/v1/domains/inst/cdrom'],
       ['post', '/api/v1/domains/inst/cdrom/hdc/eject'],
@@ -174,7 +178,13 @@ describe('insert and eject', () => {
         .set('Cookie', cookie)
         .set('Content-Type', 'application/json')
         .send(method === 'post' ? { iso: 'rescue.iso' } : undefined);
-      expect(asCustomer.status, path).toBe(403);
+      expect(asCustomer.status, path).toBe(404);
+      const asViewer = await request(f.app)
+        [method](path)
+        .set('Cookie', viewerCookie)
+        .set('Content-Type', 'application/json')
+        .send(method === 'post' ? { iso: 'rescue.iso' } : undefined);
+      expect(asViewer.status, path).toBe(403);
       const anonymous = await request(f.app)
         [method](path)
         .set('Content-Type', 'application/json')
