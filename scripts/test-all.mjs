@@ -7,7 +7,9 @@
  *   3. unit and component tests (Vitest, all workspace projects in one run)
  *   4. the benchmarks that need no Xen (server metrics stream with 50 clients; ISO upload; VNC proxy against
  *      websockify and raw TCP; text console fan-out to 20 viewers; xl-config against libxlutil:
- *      they print figures and a verdict, assert nothing), the web's first-page size budget (a
+ *      they print figures and a verdict, assert nothing), the fuzz run (malformed requests and
+ *      websocket frames against the simulated server; fails on any answer >= 500, a dead server or
+ *      RSS growth), the web's first-page size budget (a
  *      size check that fails over 250 KB gzipped), and end-to-end tests against
  *      the simulated host (Playwright + Debian's chromium)
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
@@ -113,6 +115,14 @@ if (built) {
       'ISO upload benchmark (256 MiB PUT: plain copy, copy + fsync, Xendeck upload; MB/s, CPU, RSS)',
       pnpm,
       ['--filter', '@xendeck/server', 'bench:iso'],
+      { count: false },
+    )) && ok;
+  // Asserts, unlike the benchmarks: 0 answers >= 500, the server alive, its RSS flat.
+  ok =
+    (await step(
+      'fuzz run (13 000 malformed requests and websocket frames against the simulated server: 0 answers >= 500, alive, RSS flat)',
+      pnpm,
+      ['--filter', '@xendeck/server', 'bench:fuzz'],
       { count: false },
     )) && ok;
   // A size, not a timing: fails when the first page's JS+CSS is over its 250 KB gzipped budget.

@@ -286,6 +286,12 @@ export function toApiError(err: unknown): ApiError {
 /** The one error middleware: logs server faults, answers `{ error: { code, message, details? } }`. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
+  // Any other client error of Express's stack: http-errors with a 4xx status, e.g. a body whose
+  // Content-Encoding does not inflate (body-parser wraps zlib's error without a `type`).
+  const status = (err as { status?: unknown } | null)?.status;
+  if (err instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError('INVALID_INPUT', `Malformed request: ${err.message}`, undefined, status);
+  }
     if (res.headersSent) {
       next(err);
       return;

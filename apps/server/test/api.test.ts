@@ -290,6 +290,18 @@ describe('errors and edges', () => {
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
+  it('answers 400 INVALID_INPUT, not 500, for a body that does not inflate (fuzz run finding)', async () => {
+    for (const encoding of ['gzip', 'deflate']) {
+      const res = await f.admin
+        .put('/api/v1/host/dom0/memory')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send('[]');
+      expectError(res, 400, 'INVALID_INPUT');
+    }
+    expect(f.logs.filter((l) => l.level === 50)).toEqual([]);
+  });
+
   it('answers 503 XEN_UNAVAILABLE when the backend loses Xen', async () => {
     const { HypervisorError } = await import('@xendeck/hypervisor');
     f.sim.hostInfo = async () => {
