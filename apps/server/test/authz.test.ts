@@ -101,6 +101,10 @@ describe('REST access levels', () => {
     );
     expect((await op.get('/domains/db-01/memory')).status).toBe(200);
     expect((await op.post('/domains/build-pv/unpause')).status).toBe(204);
+    // dom0 is the host: an operator sees it, but its console and lifecycle are admins'.
+    expect((await op.get('/domains/Domain-0')).status).toBe(200);
+    expect((await op.get('/domains/Domain-0/console')).status).toBe(403);
+    expect((await op.post('/domains/Domain-0/reboot')).status).toBe(403);
     for (const path of ['/configs', '/storage/volume-groups', '/settings/metrics-token']) {
       const res = await op.get(path);
       expect(res.status, path).toBe(403);

@@ -16,8 +16,9 @@
  * the handler: after each identity the simulated host's domains (name, state, memory, vCPUs),
  * the config directory, the users and grants tables must be what they were.
  *
- * Customer `{ domain }` routes are also probed on a domain they hold no grant on (`web-01`) and
- * on one that does not exist: both 404, same body but the name.
+ * Customer `{ domain }` routes are also probed on a domain they hold no grant on (`web-01`), on
+ * one that does not exist and on dom0: all 404, same body but the name. Operators are probed on
+ * dom0 too: only `view` and `metrics` pass there.
  */
 import { readdirSync } from 'node:fs';
 import { PERMISSIONS, type Permission } from '@xendeck/api';
@@ -31,6 +32,8 @@ import { type Fixture, login, makeFixture, openWs } from './helpers.js';
 const GRANTED = 'db-01';
 const OTHER = 'web-01';
 const MISSING = 'no-such-domain';
+/** dom0: never granted; an operator may only see it and its metrics. */
+const DOM0 = 'Domain-0';
 
 /** Fills a route's path parameters: the domain, then plausible values for the others. */
 function fill(path: string, domain: string): string {
@@ -56,9 +59,20 @@ function expected(access: RouteAccess, who: Identity, domain: string): Expected 
   if (access === 'user') return 'pass';
   if (access === 'admin') return who.role === 'admin' ? 'pass' : 403;
   if (access === 'operator') return who.role === 'customer' ? 403 : 'pass';
-  if (who.role !== 'customer') return 'pass';
+  if (who.role === 'admin') return 'pass';
+  if (who.role === 'operator') {
+    return domain === DOM0 && !['view', 'metrics'].includes(access.domain) ? 403 : 'pass';
+  }
   if (domain !== GRANTED || !who.granted) return 404;
   return access.domain === 'view' || who.granted.includes(access.domain) ? 'pass' : 403;
+}
+
+/** The domains a route is probed on: the granted one; for `{ domain }` routes more. */
+function domainsToProbe(access: RouteAccess, who: Identity): string[] {
+  if (typeof access !== 'object') return [GRANTED];
+  if (who.role === 'customer') return [GRANTED, OTHER, MISSING, DOM0];
+  if (who.role === 'operator') return [GRANTED, DOM0];
+  return [GRANTED];
 }
 
 let f: Fixture;
@@ -132,10 +146,7 @@ describe('route probe (from createApp().routes and .wsRoutes)', () => {
       let refusedCount = 0;
 
       for (const route of f.routes) {
-        const domains =
-          typeof route.access === 'object' && who.role === 'customer'
-            ? [GRANTED, OTHER, MISSING]
-            : [GRANTED];
+        const domains = domainsToProbe(route.access, who);
         for (const domain of domains) {
           const want = expected(route.access, who, domain);
           const url = `/api/v1${fill(route.path, domain)}`;
@@ -168,10 +179,7 @@ describe('route probe (from createApp().routes and .wsRoutes)', () => {
       }
 
       for (const route of f.wsRoutes) {
-        const domains =
-          typeof route.access === 'object' && who.role === 'customer'
-            ? [GRANTED, OTHER, MISSING]
-            : [GRANTED];
+        const domains = domainsToProbe(route.access, who);
         for (const domain of domains) {
           const want = expected(route.access, who, domain);
           const url = `ws://127.0.0.1:${port}${fill(route.path, domain)}`;

@@ -15,7 +15,7 @@ import { mayOnDomain, type Permission, type Role } from '@xendeck/api';
 import { ApiError } from '../errors.js';
 import type { RouteAccess } from '../routes/types.js';
 import { authenticate } from './access.js';
-import type { Grants } from './grants.js';
+import { DOM0_NAME, type Grants } from './grants.js';
 import type { Sessions } from './sessions.js';
 import type { ApiTokens } from './tokens.js';
 import type { User } from './users.js';
@@ -26,6 +26,9 @@ const LEVEL_ROLES: Record<'user' | 'operator' | 'admin', readonly Role[]> = {
   operator: ['admin', 'operator'],
   admin: ['admin'],
 };
+
+/** What an operator may use on dom0 through a `{ domain }` route: seeing it and its metrics. */
+const OPERATOR_DOM0_PERMISSIONS: readonly Permission[] = ['view', 'metrics'];
 
 /**
  * The 404 for a domain that does not exist — and for one a customer holds no grant on, so the two
@@ -44,8 +47,9 @@ export function domainParamOf(access: RouteAccess): string | undefined {
  * Whether `user` may use a route of `access` with these path parameters; throws what the caller
  * must answer otherwise:
  * - UNAUTHENTICATED (401) without a user (unless `public`);
- * - FORBIDDEN (403) for a role below the level, or a customer whose grant on the domain lacks
- *   the permission;
+ * - FORBIDDEN (403) for a role below the level, a customer whose grant on the domain lacks
+ *   the permission, or an operator using anything but `view`/`metrics` on dom0 (`Domain-0`: its
+ *   console is a login on the host);
  * - DOMAIN_NOT_FOUND (404, {@link domainNotFound}) for a customer without any grant on the domain
  *   named by `params[access.param ?? 'name']` (or without that parameter at all).
  * Returns the user (undefined only for a public route called anonymously). Reads the `grants`
@@ -69,8 +73,19 @@ export function checkAccess(
     }
     return user;
   }
-  if (user.role !== 'customer') return user; // admins and operators: every domain
   const name = params[domainParamOf(access) ?? 'name'] ?? '';
+  if (user.role === 'admin') return user;
+  if (user.role === 'operator') {
+    // dom0 is the host: its console (a login on dom0) and lifecycle are admins' alone.
+    if (name === DOM0_NAME && !OPERATOR_DOM0_PERMISSIONS.includes(access.domain)) {
+      throw new ApiError(
+        'FORBIDDEN',
+        `"${access.domain}" on ${DOM0_NAME} (the host) needs the admin role; you are operator`,
+        { name, needed: access.domain },
+      );
+    }
+    return user;
+  }
   const granted = grants.permissionsOn(user.id, name);
   if (!granted) throw domainNotFound(name);
   if (!mayOnDomain(user.role, granted, access.domain)) {
