@@ -166,20 +166,26 @@ describe('a token acts as its user', () => {
 describe('what a token may not do', () => {
   it('manage tokens, change the password, touch TOTP or log out: 403 SESSION_REQUIRED, nothing changed', async () => {
     const { token, id } = await newToken(f.adminCookie);
-    const calls = [
-      request(f.app).get('/api/v1/session/tokens'),
-      request(f.app).post('/api/v1/session/tokens').send({ name: 'successor' }),
-      request(f.app).delete(`/api/v1/session/tokens/${id}`).send({}),
-      request(f.app)
-        .put('/api/v1/session/password')
-        .send({ currentPassword: ADMIN_PASSWORD, newPassword: 'taken over by a script' }),
-      request(f.app).post('/api/v1/session/totp').send({}),
-      request(f.app).delete('/api/v1/session/totp').send({ password: ADMIN_PASSWORD }),
-      request(f.app).delete('/api/v1/session').send({}),
+    const calls: [string, string, object][] = [
+      ['get', '/session/tokens', {}],
+      ['post', '/session/tokens', { name: 'successor' }],
+      ['delete', `/session/tokens/${id}`, {}],
+      [
+        'put',
+        '/session/password',
+        { currentPassword: ADMIN_PASSWORD, newPassword: 'taken over by a script' },
+      ],
+      ['post', '/session/totp', {}],
+      ['delete', '/session/totp', { password: ADMIN_PASSWORD }],
+      ['delete', '/session', {}],
     ];
-    for (const call of calls) {
-      const res = await call.set(bearer(token)).set(JSON_TYPE);
-      expect(res.status, `${res.req.method} ${res.req.path}`).toBe(403);
+    for (const [method, path, body] of calls) {
+      const req = request(f.app)
+        [method as 'post'](`/api/v1${path}`)
+        .set(bearer(token))
+        .set(JSON_TYPE);
+      const res = method === 'get' ? await req : await req.send(body);
+      expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.error.code).toBe('SESSION_REQUIRED');
     }
     expect(f.db.prepare('SELECT count(*) AS n FROM api_tokens').get()).toEqual({ n: 1 });

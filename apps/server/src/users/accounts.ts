@@ -20,6 +20,7 @@ import type { Role } from '@xendeck/api';
 import type { Grants } from '../auth/grants.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { User, Users } from '../auth/users.js';
+import type { AppContext } from '../context.js';
 import type { Db } from '../db.js';
 import { ApiError } from '../errors.js';
 import type { WsConnections } from '../ws/connections.js';
@@ -38,6 +39,18 @@ export interface AccountDeps {
    * periodic check (`ws/connections.ts`, every 30 s) closes the sockets of sessions that ended.
    */
   connections?: Pick<WsConnections, 'closeSession'>;
+}
+
+/** The {@link AccountDeps} of the running server (with its grants, for {@link setRole}). */
+export function accountDeps(ctx: AppContext): AccountDeps & { grants: Grants } {
+  return {
+    db: ctx.db,
+    users: ctx.users,
+    sessions: ctx.sessions,
+    grants: ctx.grants,
+    stateDir: ctx.config.stateDir,
+    connections: ctx.connections,
+  };
 }
 
 /** Closes the websockets of sessions that ended (by their token hashes). */

@@ -25,7 +25,7 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import { parseBody, parsePathParam } from '../validate.js';
-import { removeUser, setPassword, setRole, turnOffTotp } from './accounts.js';
+import { accountDeps, removeUser, setPassword, setRole, turnOffTotp } from './accounts.js';
 
 /** A token id in a path (`/tokens/:id`): a positive integer. */
 const tokenIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -72,14 +72,7 @@ function ownSessionHash(req: Request, res: Response, target: User): string | und
 }
 
 export function userRoutes(ctx: AppContext): RouteDef[] {
-  const deps = {
-    db: ctx.db,
-    users: ctx.users,
-    sessions: ctx.sessions,
-    grants: ctx.grants,
-    stateDir: ctx.config.stateDir,
-    connections: ctx.connections,
-  };
+  const deps = accountDeps(ctx);
   return [
     {
       method: 'get',

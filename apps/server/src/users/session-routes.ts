@@ -16,17 +16,11 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import { parseBody } from '../validate.js';
-import { setPassword } from './accounts.js';
+import { accountDeps, setPassword } from './accounts.js';
 import { parseTokenId } from './routes.js';
 
 export function accountRoutes(ctx: AppContext): RouteDef[] {
-  const deps = {
-    db: ctx.db,
-    users: ctx.users,
-    sessions: ctx.sessions,
-    stateDir: ctx.config.stateDir,
-    connections: ctx.connections,
-  };
+  const deps = accountDeps(ctx);
   return [
     {
       method: 'put',
