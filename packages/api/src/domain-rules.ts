@@ -48,7 +48,10 @@ function isInt(n: unknown): n is number {
 // States and operations
 // ---------------------------------------------------------------------------------------------
 
-/** Every domain state, as `domainStateSchema` lists them (a test checks they are the same). */
+/**
+ * Every domain state (`domainStateSchema` is built from this list). The hypervisor reads one from
+ * libxl_dominfo's flags by the precedence dying > crashed > shutdown > paused > running > blocked.
+ */
 export const DOMAIN_STATES = [
   'running',
   'blocked',
@@ -56,16 +59,10 @@ export const DOMAIN_STATES = [
   'shutdown',
   'crashed',
   'dying',
-] as const satisfies readonly DomainState[];
+] as const;
 
-/** The lifecycle operations of `POST /domains/:name/<op>` and `Hypervisor.domainOperation`. */
-export const DOMAIN_OPERATIONS = [
-  'shutdown',
-  'reboot',
-  'destroy',
-  'pause',
-  'unpause',
-] as const satisfies readonly DomainOperation[];
+/** The lifecycle operations of `POST /domains/:name/<op>` and `Hypervisor.domainOperation` (`domainOperationSchema` is built from it). */
+export const DOMAIN_OPERATIONS = ['shutdown', 'reboot', 'destroy', 'pause', 'unpause'] as const;
 
 /**
  * What the state table rules: the five lifecycle operations, `save` (`xl save`), `vcpus`

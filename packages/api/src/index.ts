@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { grantSchema, roleSchema } from './access.js';
 import { consoleKindSchema } from './consoles.js';
+import { DOMAIN_OPERATIONS, DOMAIN_STATES } from './domain-rules.js';
 import { taskSchema } from './tasks.js';
 
 export * from './access.js';
@@ -117,14 +118,8 @@ export const dom0MemoryRequestSchema = z.object({
 });
 export type Dom0MemoryRequest = z.infer<typeof dom0MemoryRequestSchema>;
 
-export const domainStateSchema = z.enum([
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'crashed',
-  'dying',
-]);
+/** A domain's state; the list and what each state allows are in `domain-rules.ts`. */
+export const domainStateSchema = z.enum(DOMAIN_STATES);
 export type DomainState = z.infer<typeof domainStateSchema>;
 
 /** One element of `GET /api/v1/domains`, and `GET /api/v1/domains/:name`. Memory in KiB, CPU time in ns. */
@@ -142,7 +137,7 @@ export const domainSchema = z.object({
 });
 export type Domain = z.infer<typeof domainSchema>;
 
-export const domainOperationSchema = z.enum(['shutdown', 'reboot', 'destroy', 'pause', 'unpause']);
+export const domainOperationSchema = z.enum(DOMAIN_OPERATIONS);
 export type DomainOperation = z.infer<typeof domainOperationSchema>;
 
 /** `POST /api/v1/domains/:name/start` answer (201). */

@@ -24,8 +24,12 @@ export interface MemoryTargetControlProps {
   labels: { current: string; max: string };
   /** Test ids of the current figure and of the number field. */
   testIds: { current: string; input: string };
-  /** The line under the figures (ballooning progress), or nothing. */
-  progress?: ReactNode;
+  /**
+   * While the domain moves toward a target: "ballooning… <fromMiB> MiB → <toMiB> MiB" (with
+   * `testId`); otherwise `idleNote`, if any.
+   */
+  ballooning: { fromMiB: number; toMiB: number; testId?: string } | null;
+  idleNote?: string;
   /** What the field's message says while the input is valid. */
   hint: string;
   /** Apply with a checked target; call `done` once it succeeded (the control forgets the draft). */
@@ -44,7 +48,8 @@ export function MemoryTargetControl({
   maxMiB,
   labels,
   testIds,
-  progress,
+  ballooning,
+  idleNote,
   hint,
   onApply,
   controls,
@@ -87,7 +92,17 @@ export function MemoryTargetControl({
         </div>
       </dl>
       <p aria-live="polite" className="min-h-5 text-xs">
-        {progress}
+        {ballooning ? (
+          <span
+            data-testid={ballooning.testId}
+            className="inline-flex items-center gap-1.5 text-sky-700 dark:text-sky-300"
+          >
+            <span className="size-2 animate-pulse rounded-full bg-sky-500" aria-hidden="true" />
+            ballooning… {Math.floor(ballooning.fromMiB)} MiB → {Math.round(ballooning.toMiB)} MiB
+          </span>
+        ) : idleNote ? (
+          <span className="text-zinc-500 dark:text-zinc-400">{idleNote}</span>
+        ) : null}
       </p>
       <div className="flex items-center gap-3">
         <span className="w-16 text-right text-xs text-zinc-500 tabular-nums" aria-hidden="true">

@@ -26,16 +26,8 @@ export function Dom0MemoryControl({ host }: { host: Host }) {
       maxMiB={maxMemoryMiB}
       labels={{ current: 'Current', max: 'Maximum (static-max)' }}
       testIds={{ current: 'dom0-current', input: 'dom0-target-input' }}
-      progress={
-        isBallooning(host) ? (
-          <span className="inline-flex items-center gap-1.5 text-sky-700 dark:text-sky-300">
-            <span className="size-2 animate-pulse rounded-full bg-sky-500" aria-hidden="true" />
-            ballooning… {Math.floor(memoryMiB)} MiB → {Math.round(targetMiB)} MiB
-          </span>
-        ) : (
-          <span className="text-zinc-500 dark:text-zinc-400">dom0 is at its target.</span>
-        )
-      }
+      ballooning={isBallooning(host) ? { fromMiB: memoryMiB, toMiB: targetMiB } : null}
+      idleNote="dom0 is at its target."
       hint={`Allowed: ${minMemoryMiB}–${maxMemoryMiB} MiB.`}
       onApply={(target, done) =>
         setMemory.mutate(

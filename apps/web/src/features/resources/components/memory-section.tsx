@@ -56,16 +56,10 @@ export function MemorySection({ domain }: { domain: Domain }) {
       maxMiB={maxMiB}
       labels={{ current: 'Current (xl list)', max: 'Maximum (maxmem)' }}
       testIds={{ current: 'resources-memory-current', input: 'resources-memory-input' }}
-      progress={
-        pending !== null ? (
-          <span
-            data-testid="resources-memory-ballooning"
-            className="inline-flex items-center gap-1.5 text-sky-700 dark:text-sky-300"
-          >
-            <span className="size-2 animate-pulse rounded-full bg-sky-500" aria-hidden="true" />
-            ballooning… {Math.floor(currentMiB)} MiB → {pending} MiB
-          </span>
-        ) : null
+      ballooning={
+        pending === null
+          ? null
+          : { fromMiB: currentMiB, toMiB: pending, testId: 'resources-memory-ballooning' }
       }
       hint={`Allowed: ${minMiB}–${maxMiB} MiB. The guest's balloon driver gives memory back or takes it over seconds.`}
       onApply={(target, done) =>
