@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 import { apiFetch } from '@/lib/api-client';
 
-export const apiTokensQueryKey = ['session', 'tokens'] as const;
+export const apiTokensQueryKey = ['api-tokens'] as const;
 
 /** `PUT /api/v1/session/password {currentPassword, newPassword}`. */
 export const useChangePassword = () =>

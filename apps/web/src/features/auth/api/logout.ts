@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { hashKey, useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/lib/api-client';
 import { sessionQueryKey } from '@/lib/query-client';
 
@@ -7,14 +7,20 @@ export async function logout(): Promise<void> {
   await apiFetch('/session', { method: 'DELETE' });
 }
 
-/** Logs out, forgets every cached answer, and marks the session gone (the app then shows login). */
+/**
+ * Logs out: marks the session gone first (its observers, `RequireSession` among them, see it and
+ * show the login page), then forgets every other cached answer and mutation. Clearing the whole
+ * cache first would leave mounted observers on a removed session query, still showing the frame.
+ */
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: logout,
     onSuccess: () => {
-      queryClient.clear();
       queryClient.setQueryData(sessionQueryKey, null);
+      const sessionHash = hashKey(sessionQueryKey);
+      queryClient.removeQueries({ predicate: (q) => q.queryHash !== sessionHash });
+      queryClient.getMutationCache().clear();
     },
   });
 }
