@@ -211,7 +211,8 @@ describe('spawnLvmRunner', () => {
     expect(env).not.toContain('HOME');
     expect(
       env.filter(
-        (k) => !['LC_ALL', 'PATH', 'LVM_SUPPRESS_FD_WARNINGS', 'PWD', 'SHLVL', '_'].includes(k),
+        (k) =>
+          !['LC_ALL', 'LANG', 'PATH', 'LVM_SUPPRESS_FD_WARNINGS', 'PWD', 'SHLVL', '_'].includes(k),
       ),
     ).toEqual([]);
   });
