@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/auth/sessions.js';
+import { FREE_ATTEMPTS } from '../src/auth/throttle.js';
 import { Users } from '../src/auth/users.js';
 import {
   bootstrapAdmin,
@@ -286,6 +287,31 @@ describe('password and role changes end sessions', () => {
         (r) => r.token_hash,
       ),
     ).toEqual([hashToken(f.adminCookie.split('=')[1] as string)]);
+  });
+});
+
+describe('guessing the password with a stolen session', () => {
+  it('wrong current passwords count as failed logins: after FREE_ATTEMPTS even the right one is 429 and login is throttled too', async () => {
+    f = await makeFixture();
+    for (let i = 0; i < FREE_ATTEMPTS; i++) {
+      const res = await as(f.adminCookie).put('/session/password', {
+        currentPassword: `guess ${i}`,
+        newPassword: 'taken over!!',
+      });
+      expect(res.status).toBe(403);
+    }
+    const right = await as(f.adminCookie).put('/session/password', {
+      currentPassword: ADMIN_PASSWORD,
+      newPassword: 'taken over!!',
+    });
+    expect(right.status).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await f.context.users.verify('admin', ADMIN_PASSWORD)).toBeDefined();
+    const login = await request(f.app)
+      .post('/api/v1/session')
+      .set(JSON_TYPE)
+      .send({ username: 'admin', password: ADMIN_PASSWORD });
+    expect(login.status).toBe(429);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * `/api/v1/session/*` for every logged-in user, about themselves: change the password, enrol or
- * turn off TOTP, and create, list and revoke API tokens. Each needs a browser session: with an
+ * turn off TOTP, and create, list and revoke API tokens. A wrong current password or code counts
+ * as a failed login (the login throttle). Each needs a browser session: with an
  * API token they answer 403 SESSION_REQUIRED (`currentSession()`), so a leaked token cannot
  * change the password, turn off the second factor or mint itself a successor.
  */
@@ -10,14 +11,46 @@ import {
   totpConfirmRequestSchema,
   totpDisableRequestSchema,
 } from '@xendeck/api';
+import type { Request } from 'express';
 import { auditNote } from '../audit.js';
-import { currentSession } from '../auth/access.js';
+import { currentSession, remoteAddress } from '../auth/access.js';
+import type { User } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import { parseBody } from '../validate.js';
 import { accountDeps, setPassword } from './accounts.js';
 import { parseTokenId } from './routes.js';
+
+/**
+ * Proof that the person holding a session is its user, for changes that weaken the account
+ * (new password, TOTP off): `check` (a password or TOTP code check) must pass. A wrong answer
+ * counts as a failed login in the login throttle (`auth/throttle.ts`, per username and address),
+ * so a stolen session cannot be used to guess the password at leisure; while the throttle holds,
+ * 429 TOO_MANY_REQUESTS without checking. Throws `wrong` (403) when the check fails.
+ */
+async function proveItIsThem(
+  ctx: AppContext,
+  req: Request,
+  user: User,
+  check: () => boolean | Promise<boolean>,
+  wrong: ApiError,
+): Promise<void> {
+  const ip = remoteAddress(req);
+  const waitMs = ctx.throttle.retryAfterMs(user.username, ip);
+  if (waitMs > 0) {
+    const retryAfterSeconds = Math.ceil(waitMs / 1000);
+    throw new ApiError(
+      'TOO_MANY_REQUESTS',
+      `Too many wrong answers for "${user.username}" from this address; try again in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+    );
+  }
+  if (!(await check())) {
+    ctx.throttle.fail(user.username, ip);
+    throw wrong;
+  }
+}
 
 export function accountRoutes(ctx: AppContext): RouteDef[] {
   const deps = accountDeps(ctx);
@@ -33,9 +66,13 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
         const { user, sessionHash } = currentSession(req, res);
         const body = parseBody(passwordChangeRequestSchema, req.body);
         auditNote(res, { target: `user:${user.username}` });
-        if (!(await ctx.users.verify(user.username, body.currentPassword))) {
-          throw new ApiError('WRONG_PASSWORD', 'The current password is wrong');
-        }
+        await proveItIsThem(
+          ctx,
+          req,
+          user,
+          async () => (await ctx.users.verify(user.username, body.currentPassword)) !== undefined,
+          new ApiError('WRONG_PASSWORD', 'The current password is wrong'),
+        );
         const { sessionsEnded } = await setPassword(deps, user, body.newPassword, sessionHash);
         auditNote(res, { details: { sessionsEnded } });
         res.status(204).end();
@@ -81,12 +118,23 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
         if (!ctx.totp.enabled(user.id)) {
           throw new ApiError('TOTP_NOT_ENABLED', 'TOTP is not on for this user');
         }
-        if (body.code !== undefined) {
-          if (!ctx.totp.verify(user.id, body.code)) {
-            throw new ApiError('TOTP_INVALID', 'Wrong code');
-          }
-        } else if (!(await ctx.users.verify(user.username, body.password ?? ''))) {
-          throw new ApiError('WRONG_PASSWORD', 'The password is wrong');
+        const { code, password } = body;
+        if (code !== undefined) {
+          await proveItIsThem(
+            ctx,
+            req,
+            user,
+            () => ctx.totp.verify(user.id, code),
+            new ApiError('TOTP_INVALID', 'Wrong or already used code'),
+          );
+        } else {
+          await proveItIsThem(
+            ctx,
+            req,
+            user,
+            async () => (await ctx.users.verify(user.username, password ?? '')) !== undefined,
+            new ApiError('WRONG_PASSWORD', 'The password is wrong'),
+          );
         }
         ctx.totp.disable(user.id);
         res.status(204).end();
