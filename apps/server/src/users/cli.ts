@@ -55,6 +55,14 @@ The database is <XENDECK_STATE_DIR>/xendeck.sqlite (default /var/lib/xendeck).
 
 class UsageError extends Error {}
 
+/** The `user` subcommands and the options each takes. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  list: ['json'],
+  create: ['role', 'password-stdin'],
+  'reset-password': ['password-stdin'],
+  'disable-totp': [],
+};
+
 /** The value of `--flag VALUE` / `--flag=VALUE` and the remaining positional arguments. */
 function parseArgs(args: readonly string[]): {
   positional: string[];
@@ -131,7 +139,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     }
     if (group !== 'user' || command === undefined)
       throw new UsageError(`unknown command "${args.join(' ')}"`);
+    const allowedFlags = COMMAND_FLAGS[command];
+    if (!allowedFlags) throw new UsageError(`unknown command "user ${command}"`);
     const { positional, flags } = parseArgs(rest);
+    checkFlags(flags, allowedFlags);
 
     // The server's own reading of the environment: the same XENDECK_STATE_DIR, default and
     // checks. Xen's presence does not matter here (only the state directory is used).
@@ -143,7 +154,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         `no Xendeck database at ${file}: start the server once, or set XENDECK_STATE_DIR as the service does`,
       );
     }
-    db = openDatabase(stateDir);
+    try {
+      db = openDatabase(stateDir);
+    } catch (err) {
+      throw new ApiError(
+        'FORBIDDEN',
+        `cannot open ${file}: ${err instanceof Error ? err.message : String(err)} (run as root, like the service)`,
+      );
+    }
     const users = new Users(db);
     const sessions = new Sessions(db);
     const deps = { db, users, sessions, stateDir };
@@ -152,7 +170,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 
     switch (command) {
       case 'list': {
-        checkFlags(flags, ['json']);
         if (positional.length > 0) throw new UsageError('user list takes no NAME');
         const list = users.list();
         if (flags.has('json')) {
@@ -194,7 +211,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'create': {
-        checkFlags(flags, ['role', 'password-stdin']);
         const name = nameArg(positional, 'create');
         const roleArg = flags.get('role');
         const role = roleSchema.safeParse(roleArg);
@@ -215,7 +231,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'reset-password': {
-        checkFlags(flags, ['password-stdin']);
         const name = nameArg(positional, 'reset-password');
         const user = users.require(name);
         const { password, generated } = await passwordFrom(io, flags.has('password-stdin'));
@@ -237,7 +252,6 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         return 0;
       }
       case 'disable-totp': {
-        checkFlags(flags, []);
         const name = nameArg(positional, 'disable-totp');
         const user = users.require(name);
         const { sessionsEnded } = turnOffTotp({ ...deps, totp: new Totp(users) }, user);
