@@ -20,7 +20,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { auditNote } from '../audit.js';
 import { currentSession, currentUser } from '../auth/access.js';
-import type { User } from '../auth/users.js';
+import type { User, UserRecord } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
@@ -54,6 +54,10 @@ const userTarget = (req: Request): string | undefined => {
 export function userInfo(ctx: AppContext, username: string): UserInfo {
   const r = ctx.users.record(username);
   if (!r) throw new ApiError('USER_NOT_FOUND', `No user "${username}"`);
+  return toUserInfo(ctx, r);
+}
+
+function toUserInfo(ctx: AppContext, r: UserRecord): UserInfo {
   return {
     username: r.username,
     role: r.role,
@@ -80,7 +84,7 @@ export function userRoutes(ctx: AppContext): RouteDef[] {
       access: 'admin',
       summary: 'Every user: [{username, role, createdAt, passwordChangedAt, totpEnabled, grants}]',
       handler: (_req, res) => {
-        const body: UserInfo[] = ctx.users.list().map((u) => userInfo(ctx, u.username));
+        const body: UserInfo[] = ctx.users.list().map((r) => toUserInfo(ctx, r));
         res.json(body);
       },
     },
