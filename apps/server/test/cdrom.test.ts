@@ -138,7 +138,11 @@ describe('insert and eject', () => {
     const missing = await post('inst/cdrom/hdc/insert', { iso: 'missing.iso' });
     expect(missing.status).toBe(404);
     expect(errorCode(missing.body)).toBe('ISO_NOT_FOUND');
-    expect(auditLines('domain.cd-insert').map((l) => l.result)).toEqual(['ISO_NOT_FOUND']);
+    // Every attempt is recorded, a refused one with the code it got.
+    expect(auditLines('domain.cd-insert').map((l) => l.result)).toEqual([
+      ...Array(6).fill('INVALID_INPUT'),
+      'ISO_NOT_FOUND',
+    ]);
     expect(drives((await cdrom()).body)[0]?.iso).toBe('debian-12.iso');
   });
 
@@ -244,8 +248,10 @@ describe('POST /domains/:name/boot-from-disk', () => {
       .parse((await f.admin.get('/api/v1/configs/inst/history')).body);
     expect(history.map((h) => h.reason)).toEqual(['edit', 'before-edit']);
     expect(history[0]?.id).toBe(body.versionId);
-    expect(auditLines('domain.boot-from-disk')).toMatchObject([{ result: 'ok' }]);
-    expect(auditLines('config.save')).toMatchObject([{ result: 'ok', via: 'boot-from-disk' }]);
+    // One row for the request (the preview is not a change), with the config write's details.
+    expect(auditLines('domain.boot-from-disk')).toMatchObject([
+      { result: 'ok', via: 'boot-from-disk', newEtag: body.newEtag, written: true },
+    ]);
 
     // Once more: nothing left to change, nothing written.
     const again = await apply(body.newEtag as string, { dryRun: false });

@@ -324,7 +324,10 @@ describe('clones', () => {
     expect(t.error?.message).toContain('Input/output error');
     expect(await lvs()).toEqual(before);
     expect(existsSync(join(f.config.configDir, 'broken.cfg'))).toBe(false);
-    expect(audits('domain.clone')[0]?.result).toBe('LVM_ERROR');
+    // The audit row records the accepted start; the task's outcome is added to it when it ends.
+    await expect
+      .poll(async () => (await f.admin.get('/api/v1/audit?action=domain.clone')).body.entries[0])
+      .toMatchObject({ result: 'ok', details: { taskId: t.id, taskOutcome: 'LVM_ERROR' } });
   });
 
   it('a failed config write removes the volumes the clone made', async () => {

@@ -133,7 +133,11 @@ describe('volume groups and volumes', () => {
     const noVg = await f.admin.get('/api/v1/storage/volume-groups/vg9/volumes');
     expect(noVg.status).toBe(404);
     expect(noVg.body.error.code).toBe('VG_NOT_FOUND');
-    expect(auditLines('volume.create')).toEqual([]);
+    // Refused attempts are recorded with their code; nothing was created.
+    expect(auditLines('volume.create').map((l) => l.result)).toEqual([
+      'INVALID_INPUT',
+      'INVALID_INPUT',
+    ]);
   });
 
   it('grows a volume (even an open one); refuses to shrink with 409', async () => {

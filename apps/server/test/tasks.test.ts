@@ -335,10 +335,20 @@ describe('task.updated events and POST /domains/:name/start?async=1', () => {
     )) as Task;
     expect(failed.state).toBe('failed');
     expect(failed.error?.code).toBe('DOMAIN_EXISTS');
-    expect(f.logs.filter((l) => l.action === 'domain.start').map((l) => l.result)).toEqual([
-      'ok',
-      'DOMAIN_EXISTS',
-    ]);
+    // Both starts were accepted (audit result ok); each row gets its task's outcome when it ends.
+    await expect
+      .poll(async () =>
+        (await f.admin.get('/api/v1/audit?action=domain.start')).body.entries.map(
+          (e: { result: string; details: { taskOutcome?: string } }) => [
+            e.result,
+            e.details.taskOutcome,
+          ],
+        ),
+      )
+      .toEqual([
+        ['ok', 'DOMAIN_EXISTS'],
+        ['ok', 'ok'],
+      ]);
   });
 
   it('keeps the synchronous start as it was (201 StartResult)', async () => {

@@ -10,6 +10,7 @@ import { DOMAIN_OPERATIONS, DOMAIN_STATES } from './domain-rules.js';
 import { taskSchema } from './tasks.js';
 
 export * from './access.js';
+export * from './audit.js';
 export * from './autostart.js';
 export * from './cdrom.js';
 export * from './child-env.js';

@@ -30,10 +30,10 @@ import {
   type HostAutostart,
 } from '@xendeck/api';
 import { commandLine } from '@xendeck/xl-config';
-import type { Request, Response } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import type { Response } from 'express';
+import { auditNote } from '../audit.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { configPathFor, listConfigFiles } from '../routes/configs.js';
 import type { RouteDef } from '../routes/types.js';
 import { parseBody, parseDomainName } from '../validate.js';
@@ -301,55 +301,48 @@ export function autostartRoutes(ctx: AppContext): RouteDef[] {
   const lock = new KeyedLock();
   const dirs = () => ({ autoDir: ctx.config.autoDir, configDir: ctx.config.configDir });
 
-  /** Applies `enabled` to config `name` under its lock; returns the status after. */
-  async function toggle(req: Request, res: Response, name: string, enabled: boolean) {
+  /**
+   * Applies `enabled` to config `name` under its lock; returns the status after. The route's
+   * audit row gets the action (enable or disable), the `ln -s` / `rm` command and what changed.
+   */
+  async function toggle(res: Response, name: string, enabled: boolean) {
     const { autoDir, configDir } = dirs();
-    const entry = {
-      user: currentUser(res).username,
-      remoteAddr: remoteAddress(req),
-      action: enabled ? 'config.autostart.enable' : 'config.autostart.disable',
-      target: `config:${name}`,
-    };
-    let command: string | undefined;
-    try {
-      return await lock.run(name, async () => {
-        const configPath = await configPathFor(configDir, name);
-        const before = await configAutostart(autoDir, configDir, name);
-        command = enabled
-          ? autostartCommand({ enabled: true, configPath, linkPath: before.linkPath })
-          : autostartCommand({
-              enabled: false,
-              links: before.links.length ? before.links : [before.linkPath],
-            });
-        if (before.state === 'foreign') throw takenError(before);
-        let changed = false;
-        if (enabled && !before.enabled) {
-          try {
-            await createLink(autoDir, before.linkPath, configPath);
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-              throw takenError(await configAutostart(autoDir, configDir, name));
-            }
-            throw err;
+    auditNote(res, { action: enabled ? 'config.autostart.enable' : 'config.autostart.disable' });
+    return lock.run(name, async () => {
+      const configPath = await configPathFor(configDir, name);
+      const before = await configAutostart(autoDir, configDir, name);
+      const command = enabled
+        ? autostartCommand({ enabled: true, configPath, linkPath: before.linkPath })
+        : autostartCommand({
+            enabled: false,
+            links: before.links.length ? before.links : [before.linkPath],
+          });
+      auditNote(res, { command });
+      if (before.state === 'foreign') throw takenError(before);
+      let changed = false;
+      if (enabled && !before.enabled) {
+        try {
+          await createLink(autoDir, before.linkPath, configPath);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+            throw takenError(await configAutostart(autoDir, configDir, name));
           }
-          changed = true;
-        } else if (!enabled && before.enabled) {
-          const { entries } = await readAutoDir(autoDir, configDir);
-          for (const e of entries) {
-            if (e.kind === 'link' && e.config === name) {
-              changed = (await removeLinkIfUnchanged(e.path, e.target)) || changed;
-            }
-          }
-          await syncDir(autoDir);
+          throw err;
         }
-        const after = await configAutostart(autoDir, configDir, name);
-        ctx.audit({ ...entry, result: 'ok', command, changed, links: after.links });
-        return after;
-      });
-    } catch (err) {
-      ctx.audit({ ...entry, result: toApiError(err).code, ...(command ? { command } : {}) });
-      throw err;
-    }
+        changed = true;
+      } else if (!enabled && before.enabled) {
+        const { entries } = await readAutoDir(autoDir, configDir);
+        for (const e of entries) {
+          if (e.kind === 'link' && e.config === name) {
+            changed = (await removeLinkIfUnchanged(e.path, e.target)) || changed;
+          }
+        }
+        await syncDir(autoDir);
+      }
+      const after = await configAutostart(autoDir, configDir, name);
+      auditNote(res, { details: { changed, links: after.links } });
+      return after;
+    });
   }
 
   return [
@@ -372,10 +365,15 @@ export function autostartRoutes(ctx: AppContext): RouteDef[] {
       access: 'admin',
       summary:
         '{enabled}: link <autoDir>/<name>.cfg → the config (ln -s) or remove its links (rm); 200 status, 409 AUTOSTART_LINK_TAKEN',
+      audit: {
+        action: 'config.autostart',
+        domainParam: 'name',
+        target: (req) => `config:${String(req.params.name)}`,
+      },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { enabled } = parseBody(autostartRequestSchema, req.body);
-        res.json(await toggle(req, res, name, enabled));
+        res.json(await toggle(res, name, enabled));
       },
     },
     {

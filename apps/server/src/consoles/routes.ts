@@ -18,7 +18,8 @@ import {
   type TextConsoleType,
 } from '@xendeck/api';
 import { type DomainType, isHypervisorError, type VncEndpoint } from '@xendeck/hypervisor';
-import { currentSession, remoteAddress } from '../auth/access.js';
+import { auditNote } from '../audit.js';
+import { currentSession } from '../auth/access.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
@@ -145,29 +146,15 @@ export function consoleRoutes(ctx: AppContext, deps: ConsoleRoutesDeps): RouteDe
       access: { domain: 'console' },
       summary:
         'One-time console ticket {kind} → 201 {ticket, expiresAt, domain, kind}: single use, 30 s, this user/session/domain/kind; 404 DOMAIN_NOT_FOUND',
+      audit: { action: 'console.ticket' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { kind } = parseBody(consoleTicketRequestSchema, req.body);
         const session = currentSession(req, res);
-        const audit = (result: string, extra: Record<string, unknown> = {}) =>
-          ctx.audit({
-            user: session.user.username,
-            remoteAddr: remoteAddress(req),
-            action: 'console.ticket',
-            target: `domain:${name}`,
-            kind,
-            result,
-            ...extra,
-          });
-        let ticket: ReturnType<ConsoleTickets['issue']>;
-        try {
-          const domid = await domidOf(ctx.hypervisor, name);
-          ticket = deps.tickets.issue(session, name, kind satisfies ConsoleKind);
-          audit('ok', { domid, expiresAt: ticket.expiresAt });
-        } catch (err) {
-          audit(err instanceof ApiError || isHypervisorError(err) ? err.code : 'INTERNAL');
-          throw err;
-        }
+        auditNote(res, { details: { kind } });
+        const domid = await domidOf(ctx.hypervisor, name);
+        const ticket = deps.tickets.issue(session, name, kind satisfies ConsoleKind);
+        auditNote(res, { details: { domid, expiresAt: ticket.expiresAt } });
         res.status(201).json(ticket);
       },
     },

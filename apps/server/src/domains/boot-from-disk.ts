@@ -16,6 +16,7 @@ import {
   bootFromDiskRequestSchema,
 } from '@xendeck/api';
 import { formatDiskSpec, parseDiskSpec, parseXlConfig } from '@xendeck/xl-config';
+import { auditNote } from '../audit.js';
 import { readConfigFile } from '../configs/files.js';
 import type { AppContext } from '../context.js';
 import { ApiError, toApiError } from '../errors.js';
@@ -99,6 +100,7 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
       access: { domain: 'reinstall' },
       summary:
         'Eject and boot from disk: {dryRun: true} previews <name>.cfg before/after; without, applies (If-Match), then ejects the CDs',
+      audit: { action: 'domain.boot-from-disk', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { dryRun } = parseBody(bootFromDiskRequestSchema, req.body);
@@ -131,44 +133,38 @@ export function bootFromDiskRoutes(ctx: AppContext): RouteDef[] {
         };
 
         if (dryRun) {
+          auditNote(res, { skip: true }); // a preview changes nothing
           const { file, preview } = await plan();
           res.setHeader('ETag', file.etag).json(preview);
           return;
         }
 
-        const body = await auditedDomainAction(
-          ctx,
-          req,
-          res,
-          'domain.boot-from-disk',
-          `domain:${name}`,
-          async (): Promise<BootFromDiskResult> => {
-            const { file, edit, domid, eject, preview } = await plan();
-            // Checks If-Match against the file under its lock, keeps history, writes atomically.
-            const saved = await configReplaceText(ctx)(req, res, name, edit.text, 'edit', {
-              via: 'boot-from-disk',
-            });
-            for (const vdev of eject) {
-              try {
-                await hv.cdEject(domid as number, vdev);
-              } catch (err) {
-                const e = toApiError(err);
-                throw new ApiError(
-                  e.code,
-                  `${file.path} was written (ETag ${saved.etag}), but ejecting the CD in ${vdev} failed: ${e.message}`,
-                  { ...e.details, written: saved.written, newEtag: saved.etag, vdev },
-                  e.status,
-                );
-              }
+        const body = await auditedDomainAction(ctx, res, async (): Promise<BootFromDiskResult> => {
+          const { file, edit, domid, eject, preview } = await plan();
+          // Checks If-Match against the file under its lock, keeps history, writes atomically.
+          const saved = await configReplaceText(ctx)(req, res, name, edit.text, 'edit', {
+            via: 'boot-from-disk',
+          });
+          for (const vdev of eject) {
+            try {
+              await hv.cdEject(domid as number, vdev);
+            } catch (err) {
+              const e = toApiError(err);
+              throw new ApiError(
+                e.code,
+                `${file.path} was written (ETag ${saved.etag}), but ejecting the CD in ${vdev} failed: ${e.message}`,
+                { ...e.details, written: saved.written, newEtag: saved.etag, vdev },
+                e.status,
+              );
             }
-            return {
-              ...preview,
-              written: saved.written,
-              newEtag: saved.etag,
-              versionId: saved.versionId,
-            };
-          },
-        );
+          }
+          return {
+            ...preview,
+            written: saved.written,
+            newEtag: saved.etag,
+            versionId: saved.versionId,
+          };
+        });
         if (body.newEtag) res.setHeader('ETag', body.newEtag);
         res.json(body);
       },

@@ -73,16 +73,13 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
       access: { domain: 'reinstall' },
       summary:
         'xl cd-insert <name> <vdev> <isoDir>/<iso> with {iso: library file name}; 200 drives (409 not HVM, 404 ISO_NOT_FOUND)',
+      audit: { action: 'domain.cd-insert', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { iso } = parseBody(cdromInsertRequestSchema, req.body);
-        const target = `domain:${name}`;
         const domid = await auditedDomainAction(
           ctx,
-          req,
           res,
-          'domain.cd-insert',
-          target,
           async () => {
             const domid = await domidOf(ctx.hypervisor, name);
             const file = await readIsoFile(ctx.config.isoDir, iso);
@@ -103,8 +100,7 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
             return domid;
           },
           {
-            vdev: req.params.vdev,
-            iso,
+            details: { vdev: req.params.vdev, iso },
             command: xlCommand({
               action: 'cd-insert',
               name,
@@ -121,21 +117,19 @@ export function cdromRoutes(ctx: AppContext): RouteDef[] {
       path: '/domains/:name/cdrom/:vdev/eject',
       access: { domain: 'reinstall' },
       summary: 'xl cd-eject <name> <vdev>; 200 drives (409 INVALID_STATE when not HVM)',
+      audit: { action: 'domain.cd-eject', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const domid = await auditedDomainAction(
           ctx,
-          req,
           res,
-          'domain.cd-eject',
-          `domain:${name}`,
           async () => {
             const domid = await domidOf(ctx.hypervisor, name);
             await ctx.hypervisor.cdEject(domid, req.params.vdev as string);
             return domid;
           },
           {
-            vdev: req.params.vdev,
+            details: { vdev: req.params.vdev },
             command: xlCommand({ action: 'cd-eject', name, vdev: String(req.params.vdev) }),
           },
         );

@@ -100,10 +100,7 @@ export async function runLiveChange(
   const command = xlCommand(change.xl);
   return auditedDomainAction(
     ctx,
-    req,
     res,
-    change.action,
-    `domain:${name}`,
     async (): Promise<LiveChangeResult> => {
       const domid = await domidOf(ctx.hypervisor, name);
       if (persist && domid === 0) {
@@ -136,7 +133,7 @@ export async function runLiveChange(
         );
       }
     },
-    { command, persist, ...change.audit },
+    { action: change.action, command, details: { persist, ...change.audit } },
   );
 }
 

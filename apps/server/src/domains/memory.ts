@@ -101,6 +101,7 @@ export function memoryRoutes(ctx: AppContext): RouteDef[] {
       access: 'operator',
       summary:
         'xl mem-set <name> <MiB>m with {targetMiB, persist?}; 200 {command, persisted}; 422 outside its limits',
+      audit: { action: 'domain.memory', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { targetMiB, persist } = parseBody(domainMemoryRequestSchema, req.body);

@@ -48,6 +48,7 @@ export function schedRoutes(ctx: AppContext): RouteDef[] {
       access: 'operator',
       summary:
         'xl sched-credit2 -d <name> -w W -c C with {weight?, cap?, persist?}; 200 {command, persisted}',
+      audit: { action: 'domain.sched-credit2', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { weight, cap, persist } = parseBody(schedRequestSchema, req.body);

@@ -86,6 +86,7 @@ export function vcpuRoutes(ctx: AppContext): RouteDef[] {
       access: 'operator',
       summary:
         'xl vcpu-set <name> <count> with {count, persist?}; 200 {command, persisted}; 422 naming count beyond maxvcpus',
+      audit: { action: 'domain.vcpu-set', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { count, persist } = parseBody(vcpuSetRequestSchema, req.body);
@@ -110,6 +111,7 @@ export function vcpuRoutes(ctx: AppContext): RouteDef[] {
       access: 'operator',
       summary:
         'xl vcpu-pin <name> <vcpu|all> <hard> [<soft>] with {vcpu, hard, soft?, persist?}; 200 {command, persisted}',
+      audit: { action: 'domain.vcpu-pin', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const body = parseBody(vcpuPinRequestSchema, req.body);

@@ -5,10 +5,10 @@
  * a creation is audited (`guest.create`) when refused and when its task ends.
  */
 import { type CreateGuestAccepted, createGuestRequestSchema, type GuestHost } from '@xendeck/api';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import { auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import type { CommitOps } from '../configs/atomic.js';
 import type { AppContext } from '../context.js';
-import { toApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import { parseBody } from '../validate.js';
 import { guestHost } from './host.js';
@@ -44,29 +44,23 @@ export function guestRoutes(ctx: AppContext, opts: GuestRouteOptions = {}): Rout
       access: 'admin',
       summary:
         'Create a guest (new LVs/image files, <configDir>/<name>.cfg, xl create if start): 202 {task} guest.create',
+      audit: {
+        action: 'guest.create',
+        target: (req) => {
+          const name = (req.body as { name?: unknown } | undefined)?.name;
+          return `domain:${typeof name === 'string' ? name.slice(0, 64) : '?'}`;
+        },
+      },
       handler: async (req, res) => {
         const user = currentUser(res).username;
-        const remoteAddr = remoteAddress(req);
-        let plan: Awaited<ReturnType<typeof planGuest>>;
-        try {
-          const body = parseBody(createGuestRequestSchema, req.body);
-          plan = await planGuest(ctx, body, creating);
-        } catch (err) {
-          const name = (req.body as { name?: unknown } | undefined)?.name;
-          ctx.audit({
-            user,
-            remoteAddr,
-            action: 'guest.create',
-            target: `domain:${typeof name === 'string' ? name.slice(0, 64) : '?'}`,
-            result: toApiError(err).code,
-          });
-          throw err;
-        }
+        const body = parseBody(createGuestRequestSchema, req.body);
+        const plan = await planGuest(ctx, body, creating);
+        auditNote(res, { domain: plan.name });
         creating.add(plan.name);
         const task = runGuestTask(
           ctx,
           plan,
-          { user, remoteAddr },
+          { user },
           {
             now: opts.now ?? Date.now,
             commitOps: opts.commitOps,

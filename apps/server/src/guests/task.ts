@@ -34,17 +34,16 @@ import {
 } from '../configs/create.js';
 import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { StepContext } from '../tasks/registry.js';
 import type { GuestPlan } from './plan.js';
 
 /** How long the undo of a new volume retries while the volume is still open (a device model going away), ms. */
 export const UNDO_OPEN_RETRY_MS = 10_000;
 
-/** Who asked, for the task, the history and the audit log. */
+/** Who asked, for the task and the history (the route's audit row records the request). */
 export interface GuestTaskOrigin {
   user: string;
-  remoteAddr: string | undefined;
 }
 
 export interface GuestTaskOptions {
@@ -76,8 +75,6 @@ export function runGuestTask(
   const target = `domain:${plan.name}`;
   const steps = guestTaskSteps(plan);
   const history = new ConfigHistory(ctx.db, opts.now);
-  const audit = (result: string, extra: Record<string, unknown> = {}) =>
-    ctx.audit({ ...origin, action: 'guest.create', target, result, ...extra });
 
   /** Throws INVALID_STATE when a domain of the guest's name exists: undos must not pull its disks. */
   const assertNoDomain = async (what: string) => {
@@ -126,107 +123,95 @@ export function runGuestTask(
       t.progress(i / steps.length);
       return steps[i++] as string;
     };
-    try {
-      const volumes: CreateGuestResult['volumes'] = [];
-      for (const v of plan.newVolumes) {
-        const lv = await t.step(nextStep(), async (s) => {
-          s.log(
-            `lvcreate --yes --wipesignatures y -L ${v.sizeBytes}b -n ${v.name} ${v.volumeGroup}`,
-          );
-          const created = await ctx.storage.createVolume(v.volumeGroup, v.name, v.sizeBytes);
-          s.log(`created ${created.path}, ${created.sizeBytes} bytes`);
-          s.undo(async () => {
-            await assertNoDomain(created.path);
-            await removeOwnVolume(v.volumeGroup, v.name);
-            ctx.logger.info(
-              { lv: created.path, task: t.id },
-              'guest.create undo: removed the volume it created',
-            );
-          });
-          return created;
-        });
-        volumes.push({ volumeGroup: lv.vg, name: lv.name, path: lv.path, sizeBytes: lv.sizeBytes });
-      }
-      const images: CreateGuestResult['images'] = [];
-      for (const f of plan.newImages) {
-        const info = await t.step(nextStep(), async (s) => {
-          const created = await createImageFile(ctx.config.imageDir, f.name, f.sizeBytes);
-          s.log(`created ${created.path}, ${created.sizeBytes} bytes (sparse)`);
-          s.undo(async () => {
-            await assertNoDomain(created.path);
-            await removeImageFile(ctx.config.imageDir, f.name);
-            ctx.logger.info(
-              { path: created.path, task: t.id },
-              'guest.create undo: removed the image file it created',
-            );
-          });
-          return created;
-        });
-        images.push({ path: info.path, sizeBytes: info.sizeBytes });
-      }
-      const file: CreatedConfigFile = await t.step(nextStep(), async (s) => {
-        const created = await createConfigFile({
-          configDir: ctx.config.configDir,
-          name: plan.name,
-          model: plan.config,
-          user: origin.user,
-          now: opts.now,
-          history,
-          logger: ctx.logger,
-          commitOps: opts.commitOps,
-        }).catch((err: unknown) => {
-          if (err instanceof ApiError) throw err;
-          // A filesystem error: the task log should say which, not just "internal error".
-          ctx.logger.error(
-            { err, path: plan.configPath },
-            'guest.create: writing the config failed',
-          );
-          throw new ApiError(
-            'INTERNAL',
-            `Could not write ${plan.configPath}: ${(err as Error).message}`,
-          );
-        });
-        s.log(`wrote ${created.path} (${created.etag}, history version ${created.versionId})`);
+    const volumes: CreateGuestResult['volumes'] = [];
+    for (const v of plan.newVolumes) {
+      const lv = await t.step(nextStep(), async (s) => {
+        s.log(`lvcreate --yes --wipesignatures y -L ${v.sizeBytes}b -n ${v.name} ${v.volumeGroup}`);
+        const created = await ctx.storage.createVolume(v.volumeGroup, v.name, v.sizeBytes);
+        s.log(`created ${created.path}, ${created.sizeBytes} bytes`);
         s.undo(async () => {
           await assertNoDomain(created.path);
-          await removeCreatedConfigFile(ctx.config.configDir, created);
+          await removeOwnVolume(v.volumeGroup, v.name);
           ctx.logger.info(
-            { path: created.path, task: t.id },
-            'guest.create undo: removed the config file it wrote',
+            { lv: created.path, task: t.id },
+            'guest.create undo: removed the volume it created',
           );
         });
         return created;
       });
-      let domid: number | null = null;
-      if (plan.start) {
-        domid = await t.step(nextStep(), async (s) => {
-          try {
-            const r = await ctx.hypervisor.createDomain(file.path);
-            if (r.output) s.log(r.output);
-            s.log(`started ${r.name}, domid ${r.domid}`);
-            return r.domid;
-          } catch (err) {
-            if (!(isHypervisorError(err) && err.code === 'DOMAIN_EXISTS'))
-              await destroyHalfBuilt(s);
-            throw err;
-          } finally {
-            ctx.refreshSoon();
-          }
-        });
-      }
-      const result: CreateGuestResult = {
-        name: plan.name,
-        domid,
-        configPath: file.path,
-        mac: plan.settings.network?.mac ?? null,
-        volumes,
-        images,
-      };
-      audit('ok', { domid, configPath: file.path });
-      return result;
-    } catch (err) {
-      audit(toApiError(err).code);
-      throw err;
+      volumes.push({ volumeGroup: lv.vg, name: lv.name, path: lv.path, sizeBytes: lv.sizeBytes });
     }
+    const images: CreateGuestResult['images'] = [];
+    for (const f of plan.newImages) {
+      const info = await t.step(nextStep(), async (s) => {
+        const created = await createImageFile(ctx.config.imageDir, f.name, f.sizeBytes);
+        s.log(`created ${created.path}, ${created.sizeBytes} bytes (sparse)`);
+        s.undo(async () => {
+          await assertNoDomain(created.path);
+          await removeImageFile(ctx.config.imageDir, f.name);
+          ctx.logger.info(
+            { path: created.path, task: t.id },
+            'guest.create undo: removed the image file it created',
+          );
+        });
+        return created;
+      });
+      images.push({ path: info.path, sizeBytes: info.sizeBytes });
+    }
+    const file: CreatedConfigFile = await t.step(nextStep(), async (s) => {
+      const created = await createConfigFile({
+        configDir: ctx.config.configDir,
+        name: plan.name,
+        model: plan.config,
+        user: origin.user,
+        now: opts.now,
+        history,
+        logger: ctx.logger,
+        commitOps: opts.commitOps,
+      }).catch((err: unknown) => {
+        if (err instanceof ApiError) throw err;
+        // A filesystem error: the task log should say which, not just "internal error".
+        ctx.logger.error({ err, path: plan.configPath }, 'guest.create: writing the config failed');
+        throw new ApiError(
+          'INTERNAL',
+          `Could not write ${plan.configPath}: ${(err as Error).message}`,
+        );
+      });
+      s.log(`wrote ${created.path} (${created.etag}, history version ${created.versionId})`);
+      s.undo(async () => {
+        await assertNoDomain(created.path);
+        await removeCreatedConfigFile(ctx.config.configDir, created);
+        ctx.logger.info(
+          { path: created.path, task: t.id },
+          'guest.create undo: removed the config file it wrote',
+        );
+      });
+      return created;
+    });
+    let domid: number | null = null;
+    if (plan.start) {
+      domid = await t.step(nextStep(), async (s) => {
+        try {
+          const r = await ctx.hypervisor.createDomain(file.path);
+          if (r.output) s.log(r.output);
+          s.log(`started ${r.name}, domid ${r.domid}`);
+          return r.domid;
+        } catch (err) {
+          if (!(isHypervisorError(err) && err.code === 'DOMAIN_EXISTS')) await destroyHalfBuilt(s);
+          throw err;
+        } finally {
+          ctx.refreshSoon();
+        }
+      });
+    }
+    const result: CreateGuestResult = {
+      name: plan.name,
+      domid,
+      configPath: file.path,
+      mac: plan.settings.network?.mac ?? null,
+      volumes,
+      images,
+    };
+    return result;
   });
 }

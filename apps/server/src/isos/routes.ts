@@ -14,11 +14,12 @@ import {
   isoNameProblem,
   sha256HexSchema,
 } from '@xendeck/api';
-import type { Request, Response } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import type { Request } from 'express';
+import { auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import { syncDir } from '../configs/atomic.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import { imageRemovalRefusal } from '../storage/routes.js';
 import { type DiskUsers, describeUsers, diskUsers } from '../storage/used-by.js';
@@ -88,6 +89,9 @@ export function parseIsoName(raw: unknown): string {
   return name;
 }
 
+/** Audit target of the routes on one ISO: `iso:<filename>`. */
+const isoTarget = (req: Request): string => `iso:${String(req.params.filename)}`;
+
 export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef[] {
   const dir = ctx.config.isoDir;
   prepareIsoDir(ctx.config, ctx.logger);
@@ -108,18 +112,6 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
     sha256,
     usedBy: users ? users.usersOf(join(dir, f.name)) : [],
   });
-
-  function audit(req: Request, res: Response, action: string, name: string, err?: unknown) {
-    return (extra: Record<string, unknown> = {}) =>
-      ctx.audit({
-        user: currentUser(res).username,
-        remoteAddr: remoteAddress(req),
-        action,
-        target: `iso:${name}`,
-        result: err === undefined ? 'ok' : toApiError(err).code,
-        ...extra,
-      });
-  }
 
   return [
     {
@@ -146,10 +138,10 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
       access: 'admin',
       summary:
         'Upload an ISO: raw application/octet-stream body with Content-Length, optional X-Checksum-Sha256, ?replace=1; 201 with the entry',
+      audit: { action: 'iso.upload', target: isoTarget },
       handler: async (req, res) => {
         const name = parseIsoName(req.params.filename);
         const replace = req.query.replace === '1';
-        const done = (err?: unknown) => audit(req, res, 'iso.upload', name, err);
         let claimed = false;
         try {
           const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -240,10 +232,12 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
             beforeCommit: (sha256, st) =>
               checksums.put({ name, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) }, sha256),
           });
-          done()({
-            sizeBytes: received.sizeBytes,
-            sha256: received.sha256,
-            replaced: received.replaced,
+          auditNote(res, {
+            details: {
+              sizeBytes: received.sizeBytes,
+              sha256: received.sha256,
+              replaced: received.replaced,
+            },
           });
           const users = await diskUsers(ctx).catch(() => undefined);
           res.status(201).json(entry({ name, ...received }, received.sha256, users));
@@ -258,7 +252,6 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
           ) {
             res.setHeader('Connection', 'close');
           }
-          done(err)();
           throw err;
         } finally {
           if (claimed) uploading.delete(name);
@@ -271,39 +264,33 @@ export function isoRoutes(ctx: AppContext, opts: IsoRouteOptions = {}): RouteDef
       access: 'admin',
       summary:
         'Delete an ISO (?confirm=<filename>); 409 ISO_IN_USE naming the configs and running domains that use it',
+      audit: { action: 'iso.delete', target: isoTarget },
       handler: async (req, res) => {
         const name = parseIsoName(req.params.filename);
-        const done = (err?: unknown) => audit(req, res, 'iso.delete', name, err);
-        try {
-          if (req.query.confirm !== name) {
-            throw new ApiError(
-              'INVALID_INPUT',
-              `Deleting ${name} needs ?confirm=${name} (the file name typed again)`,
-              { where: 'query' },
-              400,
-            );
-          }
-          const file = await readIsoFile(dir, name);
-          if (!file)
-            throw new ApiError('ISO_NOT_FOUND', `No ISO named ${name} in ${dir}`, { name });
-          const path = join(dir, name);
-          const users = await diskUsers(ctx);
-          const refusal = imageRemovalRefusal(path, users);
-          if (refusal) {
-            throw new ApiError('ISO_IN_USE', refusal, {
-              reason: refusal,
-              usedBy: users.usersOf(path),
-            });
-          }
-          await unlink(join(dir, name));
-          await syncDir(dir);
-          checksums.forget(name);
-          done()({ sizeBytes: file.sizeBytes });
-          res.status(204).end();
-        } catch (err) {
-          done(err)();
-          throw err;
+        if (req.query.confirm !== name) {
+          throw new ApiError(
+            'INVALID_INPUT',
+            `Deleting ${name} needs ?confirm=${name} (the file name typed again)`,
+            { where: 'query' },
+            400,
+          );
         }
+        const file = await readIsoFile(dir, name);
+        if (!file) throw new ApiError('ISO_NOT_FOUND', `No ISO named ${name} in ${dir}`, { name });
+        const path = join(dir, name);
+        const users = await diskUsers(ctx);
+        const refusal = imageRemovalRefusal(path, users);
+        if (refusal) {
+          throw new ApiError('ISO_IN_USE', refusal, {
+            reason: refusal,
+            usedBy: users.usersOf(path),
+          });
+        }
+        await unlink(join(dir, name));
+        await syncDir(dir);
+        checksums.forget(name);
+        auditNote(res, { details: { sizeBytes: file.sizeBytes } });
+        res.status(204).end();
       },
     },
   ];

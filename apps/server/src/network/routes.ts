@@ -107,6 +107,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
       access: 'admin',
       summary:
         'xl network-attach <name> mac=… bridge=… [model=…] [rate=…] with {bridge, mac?, model?, rate?, persist?}; 200 with the new vif',
+      audit: { action: 'domain.network-attach', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const body = parseBody(vifAttachRequestSchema, req.body);
@@ -153,6 +154,7 @@ export function networkRoutes(ctx: AppContext, sources: NetworkSources = {}): Ro
       access: 'admin',
       summary:
         'xl network-detach <name> <devid>; ?persist=1 also removes its entry from vif = [...] of <name>.cfg',
+      audit: { action: 'domain.network-detach', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const devid = parseDevid(req.params.devid);

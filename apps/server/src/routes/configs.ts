@@ -34,7 +34,8 @@ import {
   type XlDiagnostic,
 } from '@xendeck/xl-config';
 import type { Request, Response } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import { auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import { atomicWriteFile, type CommitOps, logDirSyncFailure } from '../configs/atomic.js';
 import { createConfigFile } from '../configs/create.js';
 import {
@@ -46,7 +47,7 @@ import {
 } from '../configs/files.js';
 import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { parseBody, parseDomainName } from '../validate.js';
 import type { RouteDef } from './types.js';
 
@@ -228,7 +229,7 @@ export function configReplaceText(ctx: AppContext): ReplaceText {
   return replace;
 }
 
-/** See {@link configReplaceText}: `reason` goes to the history, `extraAudit` to the audit line. */
+/** See {@link configReplaceText}: `reason` goes to the history, `extraAudit` to the audit row's details. */
 export type ReplaceText = (
   req: Request,
   res: Response,
@@ -240,29 +241,13 @@ export type ReplaceText = (
 
 const replaceTextByContext = new WeakMap<AppContext, ReplaceText>();
 
+/** Audit target of the routes on one config file: `config:<name>`. */
+const configTarget = (req: Request): string => `config:${String(req.params.name)}`;
+
 export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): RouteDef[] {
   const dir = () => ctx.config.configDir;
   const history = new ConfigHistory(ctx.db, opts.now);
   const lock = new KeyedLock();
-
-  /** Writes an audit line for a config action, with its result code. */
-  function audit(
-    req: Request,
-    res: Response,
-    action: string,
-    name: string,
-    result: string,
-    extra: Record<string, unknown>,
-  ) {
-    ctx.audit({
-      user: currentUser(res).username,
-      remoteAddr: remoteAddress(req),
-      action,
-      target: `config:${name}`,
-      result,
-      ...extra,
-    });
-  }
 
   /**
    * Replaces the file's text as PUT and restore do: validate, then under the file's lock check
@@ -277,7 +262,6 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
     reason: 'edit' | 'restore',
     extraAudit: Record<string, unknown> = {},
   ): Promise<ConfigSaveResult> {
-    const action = reason === 'edit' ? 'config.save' : 'config.restore';
     const path = configFilePath(dir(), name);
     let oldEtag: string | undefined;
     try {
@@ -330,15 +314,12 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
         const versionId = history.add(name, reason, user, text, bytes);
         return { etag: newEtag, warnings, ...kept, versionId, written: true };
       });
-      audit(req, res, action, name, 'ok', {
-        ...extraAudit,
-        oldEtag,
-        newEtag: result.etag,
-        written: result.written,
+      auditNote(res, {
+        details: { ...extraAudit, oldEtag, newEtag: result.etag, written: result.written },
       });
       return result;
     } catch (err) {
-      audit(req, res, action, name, toApiError(err).code, { ...extraAudit, oldEtag });
+      auditNote(res, { details: { ...extraAudit, oldEtag } });
       throw err;
     }
   }
@@ -369,28 +350,25 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
       path: '/configs',
       access: 'admin',
       summary: 'Create <configDir>/<name>.cfg from a new-guest model (never overwrites)',
+      audit: { action: 'config.create' },
       handler: async (req, res) => {
         const body = parseBody(createConfigRequestSchema, req.body);
         const name = body.name;
-        try {
-          const { path, etag } = await createConfigFile({
-            configDir: dir(),
-            name,
-            model: toNewDomainConfig(name, body.model),
-            user: currentUser(res).username,
-            now: opts.now ?? Date.now,
-            history,
-            logger: ctx.logger,
-            lock,
-            commitOps: opts.commitOps,
-          });
-          audit(req, res, 'config.create', name, 'ok', { newEtag: etag });
-          const answer: CreateConfigResult = { name, path, etag };
-          res.status(201).setHeader('ETag', etag).json(answer);
-        } catch (err) {
-          audit(req, res, 'config.create', name, toApiError(err).code, {});
-          throw err;
-        }
+        auditNote(res, { target: `config:${name}`, domain: name });
+        const { path, etag } = await createConfigFile({
+          configDir: dir(),
+          name,
+          model: toNewDomainConfig(name, body.model),
+          user: currentUser(res).username,
+          now: opts.now ?? Date.now,
+          history,
+          logger: ctx.logger,
+          lock,
+          commitOps: opts.commitOps,
+        });
+        auditNote(res, { details: { newEtag: etag } });
+        const answer: CreateConfigResult = { name, path, etag };
+        res.status(201).setHeader('ETag', etag).json(answer);
       },
     },
     {
@@ -427,6 +405,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
       path: '/configs/:name',
       access: 'admin',
       summary: "Replace a config file's text (If-Match required; validated; atomic; history)",
+      audit: { action: 'config.save', domainParam: 'name', target: configTarget },
       bodyLimitBytes: CONFIG_BODY_LIMIT_BYTES,
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
@@ -469,6 +448,7 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
       path: '/configs/:name/history/:id/restore',
       access: 'admin',
       summary: 'Write a saved version back to the file, like a PUT (If-Match required)',
+      audit: { action: 'config.restore', domainParam: 'name', target: configTarget },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const id = parseVersionId(req.params.id);

@@ -13,10 +13,11 @@ import {
 } from '@xendeck/api';
 import type { DomainInfo, Hypervisor } from '@xendeck/hypervisor';
 import { xlCommand } from '@xendeck/xl-config';
-import type { Request, Response } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import type { Response } from 'express';
+import { type AuditNote, auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { parseDomainName } from '../validate.js';
 import { configPathFor } from './configs.js';
 import type { RouteDef } from './types.js';
@@ -47,33 +48,19 @@ export async function domidOf(hv: Hypervisor, name: string): Promise<number> {
 }
 
 /**
- * Runs `fn` for a domain action of the request's user, writes an audit line with its result
- * (`ok` or the error code; `extra` added to the line), rethrows failures, and refreshes the domain
- * list soon either way. Shared by every route that acts on a domain.
+ * Runs `fn` for a domain action of a route that declares its `audit` (whose row then carries
+ * `note`: the `xl` command, details; see `auditNote` in audit.ts), rethrows failures, and
+ * refreshes the domain list soon either way. Shared by every route that acts on a domain.
  */
 export async function auditedDomainAction<T>(
   ctx: AppContext,
-  req: Request,
   res: Response,
-  action: string,
-  target: string,
   fn: () => Promise<T>,
-  extra: Record<string, unknown> = {},
+  note: AuditNote = {},
 ): Promise<T> {
-  const base = {
-    user: currentUser(res).username,
-    remoteAddr: remoteAddress(req),
-    action,
-    target,
-    ...extra,
-  };
+  auditNote(res, note);
   try {
-    const out = await fn();
-    ctx.audit({ ...base, result: 'ok' });
-    return out;
-  } catch (err) {
-    ctx.audit({ ...base, result: toApiError(err).code });
-    throw err;
+    return await fn();
   } finally {
     ctx.refreshSoon();
   }
@@ -81,16 +68,6 @@ export async function auditedDomainAction<T>(
 
 export function domainRoutes(ctx: AppContext): RouteDef[] {
   const hv = ctx.hypervisor;
-
-  /** {@link auditedDomainAction} for this app. */
-  const audited = <T>(
-    req: Request,
-    res: Response,
-    action: string,
-    target: string,
-    fn: () => Promise<T>,
-    extra: Record<string, unknown> = {},
-  ): Promise<T> => auditedDomainAction(ctx, req, res, action, target, fn, extra);
 
   /**
    * `xl create <configDir>/<name>.cfg` of the domain's config file, shared by the synchronous
@@ -122,13 +99,12 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
     path: `/domains/:name/${op}`,
     access: { domain: 'power' },
     summary: `xl ${op} <name>; 204 (409 INVALID_STATE when the domain's state forbids it, or for dom0)`,
+    audit: { action: `domain.${op}`, domainParam: 'name' },
     handler: async (req, res) => {
       const name = parseDomainName(req.params.name);
-      await audited(
-        req,
+      await auditedDomainAction(
+        ctx,
         res,
-        `domain.${op}`,
-        `domain:${name}`,
         async () => {
           const domid = await domidOf(hv, name);
           await hv.domainOperation(domid, op);
@@ -166,13 +142,13 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
       access: { domain: 'power' },
       summary:
         'xl create <configDir>/<name>.cfg; 201 {domid, name, output}; with ?async=1: 202 {task} (kind domain.start)',
+      audit: { action: 'domain.start', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
+        auditNote(res, { command: startCommand(name) });
         if (req.query.async === '1') {
           const user = currentUser(res).username;
-          const remoteAddr = remoteAddress(req);
           const target = `domain:${name}`;
-          const command = startCommand(name);
           const task = ctx.tasks.run(
             'domain.start',
             { user, target, steps: ['xl create'] },
@@ -183,30 +159,11 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
                   const result = await startDomain(name);
                   if (result.output) s.log(result.output);
                   s.log(`started, domid ${result.domid}`);
-                  ctx.audit({
-                    user,
-                    remoteAddr,
-                    action: 'domain.start',
-                    target,
-                    command,
-                    result: 'ok',
-                  });
                   return {
                     domid: result.domid,
                     name: result.name,
                     output: result.output,
                   } satisfies StartResult;
-                } catch (err) {
-                  const code = toApiError(err).code;
-                  ctx.audit({
-                    user,
-                    remoteAddr,
-                    action: 'domain.start',
-                    target,
-                    command,
-                    result: code,
-                  });
-                  throw err;
                 } finally {
                   ctx.refreshSoon();
                 }
@@ -216,14 +173,8 @@ export function domainRoutes(ctx: AppContext): RouteDef[] {
           res.status(202).json(body);
           return;
         }
-        const result = await audited(
-          req,
-          res,
-          'domain.start',
-          `domain:${name}`,
-          () => startDomain(name),
-          { command: startCommand(name) },
-        );
+        const result = await auditedDomainAction(ctx, res, () => startDomain(name));
+        auditNote(res, { details: { domid: result.domid } });
         const body: StartResult = { domid: result.domid, name: result.name, output: result.output };
         res.status(201).json(body);
       },

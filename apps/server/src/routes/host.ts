@@ -51,6 +51,7 @@ export function hostRoutes(ctx: AppContext): RouteDef[] {
       path: '/host/dom0/memory',
       access: 'admin',
       summary: "Set dom0's balloon target {targetMiB}; 204, 422 outside the limits",
+      audit: { action: 'dom0.memory', target: () => 'domain:Domain-0' },
       handler: async (req, res) => {
         const { targetMiB } = parseBody(dom0MemoryRequestSchema, req.body);
         await setDomainMemory(ctx, req, res, 'Domain-0', targetMiB, false);

@@ -14,9 +14,8 @@ import {
   metricsRangeSchema,
 } from '@xendeck/api';
 import type { Request } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { MetricsRing } from '../metrics/ring.js';
 import { HOST_SERIES } from '../metrics/sample.js';
 import { DAY_MS, HOUR_MS, type MetricsStore } from '../metrics/store.js';
@@ -129,21 +128,9 @@ export function metricsRoutes(ctx: AppContext, deps: MetricsRouteDeps): RouteDef
       path: '/settings/metrics-token/rotate',
       access: 'admin',
       summary: 'Replace the /metrics token (409 when XENDECK_METRICS_TOKEN sets it)',
-      handler: (req, res) => {
-        const entry = {
-          user: currentUser(res).username,
-          remoteAddr: remoteAddress(req),
-          action: 'metrics-token.rotate',
-          target: 'settings:metrics-token',
-        };
-        try {
-          const t = deps.token.rotate();
-          ctx.audit({ ...entry, result: 'ok' });
-          res.json(t);
-        } catch (err) {
-          ctx.audit({ ...entry, result: toApiError(err).code });
-          throw err;
-        }
+      audit: { action: 'metrics-token.rotate', target: () => 'settings:metrics-token' },
+      handler: (_req, res) => {
+        res.json(deps.token.rotate());
       },
     },
   ];

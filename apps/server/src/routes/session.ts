@@ -4,6 +4,7 @@
  */
 import { loginRequestSchema, type SessionInfo } from '@xendeck/api';
 import type { Request, Response } from 'express';
+import { auditNote } from '../audit.js';
 import { currentSession, currentUser, remoteAddress, sessionToken } from '../auth/access.js';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
@@ -97,18 +98,13 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
       access: 'user',
       summary:
         "Log out: deletes the session, closes its websockets (1008 'logged out') and clears the cookie; 204",
+      audit: { action: 'session.logout' },
       handler: (req, res) => {
-        const { user, sessionHash } = currentSession(req, res);
+        const { sessionHash } = currentSession(req, res);
         ctx.sessions.delete(sessionToken(req));
         const websockets = ctx.connections.closeSession(sessionHash, 'logged out');
         res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/' });
-        ctx.audit({
-          user: user.username,
-          remoteAddr: remoteAddress(req),
-          action: 'session.logout',
-          result: 'ok',
-          websockets,
-        });
+        auditNote(res, { details: { websockets } });
         res.status(204).end();
       },
     },

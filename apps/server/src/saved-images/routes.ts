@@ -29,10 +29,11 @@ import {
   type TaskKind,
 } from '@xendeck/api';
 import { commandLine, xlCommand } from '@xendeck/xl-config';
-import type { Request, Response } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import type { Response } from 'express';
+import { auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
 import type { RouteDef } from '../routes/types.js';
 import type { TaskContext } from '../tasks/registry.js';
@@ -71,12 +72,11 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
   }
 
   /**
-   * Runs `check` (audited when it refuses), marks `image` busy, then starts `body` as a task of
-   * `kind` on `target()` (read after the check); audits the task's end and frees `image`.
-   * Answers 202 {task}.
+   * Runs `check` (a refusal answers its error), marks `image` busy, then starts `body` as a task
+   * of `kind` on `target()` (read after the check), which frees `image` when it ends. Answers
+   * 202 {task}; the route's audit row gets `target()` and `command()`.
    */
   async function startTask(
-    req: Request,
     res: Response,
     a: {
       kind: TaskKind;
@@ -89,33 +89,17 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
     body: (t: TaskContext) => Promise<unknown>,
   ): Promise<void> {
     const user = currentUser(res).username;
-    const remoteAddr = remoteAddress(req);
-    const audit = (result: string) =>
-      ctx.audit({
-        user,
-        remoteAddr,
-        action: a.kind,
-        target: a.target(),
-        result,
-        command: a.command(),
-      });
     try {
       refuseBusy(a.image);
       await check();
       refuseBusy(a.image);
-    } catch (err) {
-      audit(toApiError(err).code);
-      throw err;
+    } finally {
+      auditNote(res, { target: a.target(), command: a.command() });
     }
     busy.add(a.image);
     const task = ctx.tasks.run(a.kind, { user, target: a.target(), steps: a.steps }, async (t) => {
       try {
-        const result = await body(t);
-        audit('ok');
-        return result;
-      } catch (err) {
-        audit(toApiError(err).code);
-        throw err;
+        return await body(t);
       } finally {
         busy.delete(a.image);
         ctx.refreshSoon();
@@ -132,6 +116,7 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
       access: 'admin',
       summary:
         'xl save [-c] <name> <saveDir>/<name> as a domain.save task; 202 {task} (409 SAVED_IMAGE_EXISTS, INVALID_STATE)',
+      audit: { action: 'domain.save', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { checkpoint } = parseBody(saveDomainRequestSchema, req.body);
@@ -139,7 +124,6 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
         let domid = -1;
         let memoryBytes = 0;
         await startTask(
-          req,
           res,
           {
             kind: 'domain.save',
@@ -204,12 +188,12 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
       access: 'admin',
       summary:
         'xl restore <saveDir>/<name> as a domain.restore task; 202 {task} (409 DOMAIN_EXISTS, SAVED_IMAGE_RESTORED)',
+      audit: { action: 'domain.restore' },
       handler: async (req, res) => {
         const image = parseImageName(req.params.name);
         const path = join(dir(), image);
         let domainName = '';
         await startTask(
-          req,
           res,
           {
             kind: 'domain.restore',
@@ -236,6 +220,7 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
               );
             }
             domainName = img.domainName;
+            auditNote(res, { domain: domainName });
             if (img.domid !== undefined) {
               throw new ApiError(
                 'DOMAIN_EXISTS',
@@ -279,40 +264,32 @@ export function savedImageRoutes(ctx: AppContext, opts: SavedImageRouteOptions =
       access: 'admin',
       summary:
         'deletes a saved image; needs ?confirm=<name>; 204 (409 SAVED_IMAGE_BUSY while a task uses it)',
+      audit: {
+        action: 'saved-image.delete',
+        target: (req) => `saved-image:${String(req.params.name)}`,
+      },
       handler: async (req, res) => {
         const image = parseImageName(req.params.name);
         const path = join(dir(), image);
-        const base = {
-          user: currentUser(res).username,
-          remoteAddr: remoteAddress(req),
-          action: 'saved-image.delete',
-          target: `saved-image:${image}`,
-          command: commandLine(['rm', path]),
-        };
-        try {
-          const got = req.query.confirm;
-          if (got !== image) {
-            throw new ApiError(
-              'CONFIRMATION_REQUIRED',
-              got === undefined
-                ? `Deleting saved image "${image}" needs ?confirm=${image} in the URL`
-                : `?confirm=${JSON.stringify(got)} does not match: send ?confirm=${image} to delete it`,
-              { expected: image },
-            );
-          }
-          refuseBusy(image);
-          await readImage(dir(), image, new Map(), busy);
-          busy.add(image);
-          try {
-            await unlink(path);
-          } finally {
-            busy.delete(image);
-          }
-        } catch (err) {
-          ctx.audit({ ...base, result: toApiError(err).code });
-          throw err;
+        auditNote(res, { command: commandLine(['rm', path]) });
+        const got = req.query.confirm;
+        if (got !== image) {
+          throw new ApiError(
+            'CONFIRMATION_REQUIRED',
+            got === undefined
+              ? `Deleting saved image "${image}" needs ?confirm=${image} in the URL`
+              : `?confirm=${JSON.stringify(got)} does not match: send ?confirm=${image} to delete it`,
+            { expected: image },
+          );
         }
-        ctx.audit({ ...base, result: 'ok' });
+        refuseBusy(image);
+        await readImage(dir(), image, new Map(), busy);
+        busy.add(image);
+        try {
+          await unlink(path);
+        } finally {
+          busy.delete(image);
+        }
         res.status(204).end();
       },
     },

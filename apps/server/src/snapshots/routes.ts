@@ -13,8 +13,8 @@
  * a guest with writable disks that are not logical volumes), 400 CONFIRMATION_REQUIRED (revert and
  * delete need `?confirm=<label>`), 507 NO_SPACE. Each task undoes what it made on failure
  * (snapshots, volumes, the config file); a merge cannot be undone, so a revert checks everything
- * before its first merge. Every change is audited with its `command` (the twin lines of
- * `plan.ts`, joined by ` && `) when refused and when its task ends.
+ * before its first merge. Every change is audited (its route's `audit` declaration) with its
+ * `command` (the twin lines of `plan.ts`, joined by ` && `) and the task's id.
  */
 import { lstat } from 'node:fs/promises';
 import {
@@ -30,12 +30,13 @@ import {
 } from '@xendeck/api';
 import { validateLvName } from '@xendeck/storage';
 import type { Request, Response } from 'express';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import { auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import { removeCreatedConfigFile, writeNewConfigText } from '../configs/create.js';
 import { configFilePath } from '../configs/files.js';
 import { ConfigHistory } from '../configs/history.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import type { TaskContext } from '../tasks/registry.js';
 import { parseBody, parseDomainName } from '../validate.js';
@@ -132,11 +133,10 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
   }
 
   /**
-   * Audits a refusal of `check`, starts the task, audits its end (with `command`); 202 {task}.
-   * `check` returns what the task body needs and the commands to record.
+   * Runs `check` (a refusal answers its error), starts the task, 202 {task}; the route's audit
+   * row gets `target` and the commands (`check` returns what the task body needs and them).
    */
   async function startTask<P>(
-    req: Request,
     res: Response,
     kind: TaskKind,
     target: string,
@@ -144,30 +144,12 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
     body: (t: TaskContext, prepared: P) => Promise<unknown>,
   ): Promise<void> {
     const user = currentUser(res).username;
-    const remoteAddr = remoteAddress(req);
-    let checked: Awaited<ReturnType<typeof check>>;
-    try {
-      checked = await check();
-    } catch (err) {
-      ctx.audit({ user, remoteAddr, action: kind, target, result: toApiError(err).code });
-      throw err;
-    }
-    const command = checked.commands.join(' && ');
+    auditNote(res, { target });
+    const checked = await check();
+    auditNote(res, { command: checked.commands.join(' && ') });
     const task = ctx.tasks.run(kind, { user, target, steps: checked.steps }, async (t) => {
       try {
-        const out = await body(t, checked.prepared);
-        ctx.audit({ user, remoteAddr, action: kind, target, result: 'ok', command });
-        return out;
-      } catch (err) {
-        ctx.audit({
-          user,
-          remoteAddr,
-          action: kind,
-          target,
-          result: toApiError(err).code,
-          command,
-        });
-        throw err;
+        return await body(t, checked.prepared);
       } finally {
         ctx.refreshSoon();
       }
@@ -346,6 +328,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
       path: `${base}/snapshots/preview`,
       access: 'admin',
       summary: 'The commands a snapshot {label, sizePercent} would run (checks as the take does)',
+      audit: false,
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { label, sizePercent } = parseBody(takeSnapshotRequestSchema, req.body);
@@ -363,11 +346,11 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
       access: 'admin',
       summary:
         'Snapshot every volume of a guest {label, sizePercent}, paused for the moment if running; 202 {task} (domain.snapshot)',
+      audit: { action: 'domain.snapshot', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { label, sizePercent } = parseBody(takeSnapshotRequestSchema, req.body);
         await startTask(
-          req,
           res,
           'domain.snapshot',
           `domain:${name}`,
@@ -433,11 +416,11 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
       access: 'admin',
       summary:
         'Revert a shut-down guest to a snapshot set (lvconvert --merge, then the set is taken again), ?confirm=<label>; 202 {task} (domain.revert)',
+      audit: { action: 'domain.revert', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const label = parseLabel(req.params.label);
         await startTask(
-          req,
           res,
           'domain.revert',
           `domain:${name}`,
@@ -500,11 +483,11 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
       access: 'admin',
       summary:
         'Remove a snapshot set (lvremove each), ?confirm=<label>; 202 {task} (domain.snapshot.remove)',
+      audit: { action: 'domain.snapshot.remove', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const label = parseLabel(req.params.label);
         await startTask(
-          req,
           res,
           'domain.snapshot.remove',
           `domain:${name}`,
@@ -533,6 +516,7 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
       access: 'admin',
       summary:
         'What a clone {newName, mode} would make: volumes, config text, commands (nothing runs)',
+      audit: false,
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { newName, mode } = parseBody(cloneRequestSchema, req.body);
@@ -546,11 +530,11 @@ export function snapshotRoutes(ctx: AppContext, opts: SnapshotRouteOptions = {})
       access: 'admin',
       summary:
         'Clone a shut-down guest {newName, mode: copy|snapshot}: new volumes, config (new name, MACs, UUID); 202 {task} (domain.clone)',
+      audit: { action: 'domain.clone', domainParam: 'name' },
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         const { newName, mode } = parseBody(cloneRequestSchema, req.body);
         await startTask(
-          req,
           res,
           'domain.clone',
           `domain:${newName}`,

@@ -10,8 +10,8 @@
  * (400 CONFIRMATION_REQUIRED), a shrink (409 SHRINK_REFUSED), a removal of something in use
  * (409 VOLUME_IN_USE naming the users). Removals check again inside the task. Everything else
  * (LV_EXISTS, NO_SPACE, LVM's own refusals with its stderr as the message) ends the task failed
- * with the StorageError's code. Every change is audited (pino `audit: true`) when refused and
- * when its task ends.
+ * with the StorageError's code. Every change is audited (its route's `audit` declaration) with
+ * the command it runs and its task's id.
  */
 import {
   createImageFileRequestSchema,
@@ -43,9 +43,10 @@ import {
 } from '@xendeck/storage';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { currentUser, remoteAddress } from '../auth/access.js';
+import { auditNote } from '../audit.js';
+import { currentUser } from '../auth/access.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toApiError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import type { StepContext } from '../tasks/registry.js';
 import { parseBody } from '../validate.js';
@@ -161,38 +162,22 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
   };
 
   /**
-   * Runs `check` (audited when it refuses), then starts a one-step task running `work`; audits
-   * the task's end. Answers 202 {task}.
+   * Runs `check` (a refusal answers its error), then starts a one-step task running `work`.
+   * Answers 202 {task}; the route's audit row gets `target` and `command` (what the step runs).
    */
   async function startTask<T>(
-    req: Request,
     res: Response,
     kind: TaskKind,
     target: string,
     step: string,
+    command: string,
     check: () => Promise<void>,
     work: (s: StepContext) => Promise<T>,
   ): Promise<void> {
     const user = currentUser(res).username;
-    const remoteAddr = remoteAddress(req);
-    try {
-      await check();
-    } catch (err) {
-      ctx.audit({ user, remoteAddr, action: kind, target, result: toApiError(err).code });
-      throw err;
-    }
-    const task = ctx.tasks.run(kind, { user, target, steps: [step] }, (t) =>
-      t.step(step, async (s) => {
-        try {
-          const result = await work(s);
-          ctx.audit({ user, remoteAddr, action: kind, target, result: 'ok' });
-          return result;
-        } catch (err) {
-          ctx.audit({ user, remoteAddr, action: kind, target, result: toApiError(err).code });
-          throw err;
-        }
-      }),
-    );
+    auditNote(res, { target, command });
+    await check();
+    const task = ctx.tasks.run(kind, { user, target, steps: [step] }, (t) => t.step(step, work));
     const body: TaskAccepted = { task };
     res.status(202).json(body);
   }
@@ -259,18 +244,20 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
       path: `${vgPath}/volumes`,
       access: 'admin',
       summary: 'lvcreate {name, sizeBytes} (rounded up to extents); 202 {task} (volume.create)',
+      audit: { action: 'volume.create' },
       handler: async (req, res) => {
         const vg = pathParam(vgNameSchema, 'volume group', req.params.vg);
         const { name, sizeBytes } = parseBody(createVolumeRequestSchema, req.body);
+        const command = `lvcreate -L ${sizeBytes}b -n ${name} ${vg}`;
         await startTask(
-          req,
           res,
           'volume.create',
           `volume:${vg}/${name}`,
           'lvcreate',
+          command,
           async () => void (await storage.volumeGroup(vg)),
           async (s) => {
-            s.log(`lvcreate -L ${sizeBytes}b -n ${name} ${vg}`);
+            s.log(command);
             const lv = await storage.createVolume(vg, name, sizeBytes);
             s.log(`created ${lv.path}, ${lv.sizeBytes} bytes`);
             return toApiLv(lv, []);
@@ -284,16 +271,18 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
       access: 'admin',
       summary:
         'lvextend to {sizeBytes} (the new total; 409 SHRINK_REFUSED below the size); 202 {task}',
+      audit: { action: 'volume.grow' },
       handler: async (req, res) => {
         const vg = pathParam(vgNameSchema, 'volume group', req.params.vg);
         const name = pathParam(lvNameSchema, 'logical volume', req.params.lv);
         const { sizeBytes } = parseBody(growVolumeRequestSchema, req.body);
+        const command = `lvextend -L ${sizeBytes}b ${vg}/${name}`;
         await startTask(
-          req,
           res,
           'volume.grow',
           `volume:${vg}/${name}`,
           'lvextend',
+          command,
           async () => {
             const group = await storage.volumeGroup(vg);
             const { lv } = await findVolume(vg, name);
@@ -319,16 +308,18 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
       path: `${lvPath}/snapshot`,
       access: 'admin',
       summary: 'lvcreate -s {name, sizeBytes} of a volume; 202 {task} (volume.snapshot)',
+      audit: { action: 'volume.snapshot' },
       handler: async (req, res) => {
         const vg = pathParam(vgNameSchema, 'volume group', req.params.vg);
         const origin = pathParam(lvNameSchema, 'logical volume', req.params.lv);
         const { name, sizeBytes } = parseBody(snapshotVolumeRequestSchema, req.body);
+        const command = `lvcreate -s -L ${sizeBytes}b -n ${name} ${vg}/${origin}`;
         await startTask(
-          req,
           res,
           'volume.snapshot',
           `volume:${vg}/${name}`,
           'lvcreate -s',
+          command,
           async () => void (await findVolume(vg, origin)),
           async (s) => {
             s.log(`lvcreate -s -L ${sizeBytes}b -n ${name} ${vg}/${origin}`);
@@ -345,15 +336,17 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
       access: 'admin',
       summary:
         'lvremove, with ?confirm=<lv>; 409 VOLUME_IN_USE naming configs/domains using it; 202 {task}',
+      audit: { action: 'volume.remove' },
       handler: async (req, res) => {
         const vg = pathParam(vgNameSchema, 'volume group', req.params.vg);
         const name = pathParam(lvNameSchema, 'logical volume', req.params.lv);
+        const command = `lvremove -f ${vg}/${name}`;
         await startTask(
-          req,
           res,
           'volume.remove',
           `volume:${vg}/${name}`,
           'lvremove',
+          command,
           async () => {
             requireConfirm(req, name, `${vg}/${name}`);
             await assertVolumeRemovable(vg, name);
@@ -390,18 +383,20 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
       path: '/storage/images',
       access: 'admin',
       summary: 'Create a sparse raw image {name, sizeBytes} (never overwrites); 202 {task}',
+      audit: { action: 'image.create' },
       handler: async (req, res) => {
         const { name, sizeBytes } = parseBody(createImageFileRequestSchema, req.body);
         const dir = await imageDir();
+        const command = `truncate -s ${sizeBytes} ${dir}/${name}`;
         await startTask(
-          req,
           res,
           'image.create',
           `image:${name}`,
           'create sparse file',
+          command,
           async () => {},
           async (s) => {
-            s.log(`truncate -s ${sizeBytes} ${dir}/${name} (new file only)`);
+            s.log(`${command} (new file only)`);
             const f = await createImageFile(dir, name, sizeBytes);
             s.log(`created ${f.path}, ${f.sizeBytes} bytes (${f.allocatedBytes} allocated)`);
             return toApiImage(f, []);
@@ -415,15 +410,17 @@ export function storageRoutes(ctx: AppContext): RouteDef[] {
       access: 'admin',
       summary:
         'Remove an image file, with ?confirm=<file>; 409 VOLUME_IN_USE when used; 202 {task}',
+      audit: { action: 'image.remove' },
       handler: async (req, res) => {
         const name = pathParam(imageFileNameSchema, 'image file', req.params.file);
         const dir = await imageDir();
+        const command = `rm ${dir}/${name}`;
         await startTask(
-          req,
           res,
           'image.remove',
           `image:${name}`,
           'remove file',
+          command,
           async () => {
             requireConfirm(req, name, name);
             await assertImageRemovable((await imageFile(dir, name)).path);

@@ -223,9 +223,14 @@ export class WsRouter {
     } catch (err) {
       kindError = err ?? new Error('ticketKind threw');
     }
-    /** Audit fields of this upgrade (never the ticket). */
+    /**
+     * Audit fields of this upgrade (never the ticket). Rows are stored for what concerns a domain
+     * (consoles) and for refusals of a known user; the rest (the events and metrics streams every
+     * page opens, anonymous probes) is logged only (`logOnly`).
+     */
     const where = {
       target: pathname,
+      ...(params.name ? { domain: params.name } : {}),
       ...(Object.keys(params).length ? { params } : {}),
       ...(kind ? { kind } : {}),
       auth: ticket !== null ? 'ticket' : 'cookie',
@@ -237,7 +242,15 @@ export class WsRouter {
     ) => {
       const e = toApiError(err);
       if (e.status >= 500) ctx.logger.error({ err, path: pathname }, 'websocket refused');
-      ctx.audit({ user, remoteAddr, action: 'ws.open', ...where, result: e.code, ...extra });
+      ctx.audit({
+        user,
+        remoteAddr,
+        action: 'ws.open',
+        ...where,
+        result: e.code,
+        ...extra,
+        logOnly: user === undefined,
+      });
       refuseUpgrade(socket, e.status, e.message);
     };
 
@@ -296,6 +309,7 @@ export class WsRouter {
           ...where,
           result: 'TOO_MANY_CONNECTIONS',
           reason: admission.reason,
+          logOnly: !params.name,
         });
         ws.close(WS_CLOSE_TOO_MANY, admission.reason);
       });
@@ -331,7 +345,15 @@ export class WsRouter {
       // A route that forgets its own error listener must not crash the server (ws emits 'error'
       // for protocol faults such as a message over maxPayload, then closes with 1002/1009).
       ws.on('error', (err) => ctx.logger.debug({ err, path: pathname }, 'websocket error'));
-      ctx.audit({ user: user.username, remoteAddr, action: 'ws.open', ...where, result: 'ok' });
+      const logOnly = !params.name;
+      ctx.audit({
+        user: user.username,
+        remoteAddr,
+        action: 'ws.open',
+        ...where,
+        result: 'ok',
+        logOnly,
+      });
       ws.once('close', (code, reason) => {
         ctx.audit({
           user: user.username,
@@ -341,6 +363,7 @@ export class WsRouter {
           result: 'ok',
           closeCode: code,
           ...(reason.length ? { closeReason: reason.toString() } : {}),
+          logOnly,
         });
       });
       if (!slot.attach(ws)) return;

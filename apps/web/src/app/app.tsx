@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { NoticesProvider } from '@/components/notices';
 import { AccountRoute } from '@/features/account';
+import { AuditRoute } from '@/features/audit';
 import { NewGuestRoute } from '@/features/guests';
 import { IsosRoute } from '@/features/isos';
 import { NetworkRoute } from '@/features/network';
@@ -50,6 +51,7 @@ const router = createBrowserRouter([
       { path: 'network', element: <NetworkRoute /> },
       { path: 'users', element: <UsersRoute /> },
       { path: 'account', element: <AccountRoute /> },
+      { path: 'audit', element: <AuditRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -17,6 +17,7 @@ const navItems = [
   { to: '/network', label: 'Network', end: false },
   { to: '/saved', label: 'Saved images', end: false },
   { to: '/tasks', label: 'Tasks', end: false },
+  { to: '/audit', label: 'Audit log', end: false },
   { to: '/users', label: 'Users', end: false },
   { to: '/account', label: 'Account', end: false },
 ];
