@@ -117,8 +117,6 @@ await forEachScheme(
 
     // The login page's TOTP step.
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: `${out}/debug.png` });
     await page.getByLabel('Username').fill(TOTP_USER.username);
     await page.getByLabel('Password').fill(TOTP_USER.password);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -134,6 +132,8 @@ await forEachScheme(
     await page.getByLabel('Username').fill(CUSTOMER.username);
     await page.getByLabel('Password').fill(CUSTOMER.password);
     await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    await page.goto(`${base}/domains`);
     await page.getByTestId('domain-row-web-01').waitFor();
     await shot('customer-domains', 1200);
     await page.goto(`${base}/domains/web-01`);

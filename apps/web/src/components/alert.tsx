@@ -1,3 +1,5 @@
+import { isApiError } from '@/lib/api-client';
+
 /**
  * A visible message box. Errors use role="alert" (read out at once), results role="status".
  * Multi-line messages (xl's output) keep their line breaks.
@@ -48,5 +50,29 @@ export function Alert({
         </button>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The Alert of a failed request: the error's message, and the server's code when it is an
+ * ApiError (`WRONG_PASSWORD`, `LAST_ADMIN`…).
+ */
+export function ErrorAlert({
+  title,
+  error,
+  onDismiss,
+}: {
+  title: string;
+  error: unknown;
+  onDismiss?: () => void;
+}) {
+  return (
+    <Alert
+      kind="error"
+      title={title}
+      message={error instanceof Error ? error.message : String(error)}
+      code={isApiError(error) ? error.code : undefined}
+      {...(onDismiss ? { onDismiss } : {})}
+    />
   );
 }

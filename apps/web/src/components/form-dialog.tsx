@@ -4,13 +4,13 @@
  */
 import * as Dialog from '@radix-ui/react-dialog';
 import type { FormEventHandler, ReactNode } from 'react';
-import { Alert } from '@/components/alert';
+import { ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
-import { isApiError } from '@/lib/api-client';
 
 export function FormDialog({
   open,
   onOpenChange,
+  onOpen,
   trigger,
   title,
   description,
@@ -22,6 +22,8 @@ export function FormDialog({
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  /** Runs each time the dialog opens (clear the last request and the fields). */
+  onOpen?: () => void;
   trigger: ReactNode;
   title: string;
   description: ReactNode;
@@ -33,7 +35,13 @@ export function FormDialog({
   children: ReactNode;
 }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+    <Dialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        onOpenChange(next);
+        if (next) onOpen?.();
+      }}
+    >
       <Dialog.Trigger asChild>{trigger}</Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/50 backdrop-blur-[1px]" />
@@ -44,14 +52,7 @@ export function FormDialog({
           </Dialog.Description>
           <form className="mt-4 flex flex-col gap-3" onSubmit={onSubmit} noValidate>
             {children}
-            {error ? (
-              <Alert
-                kind="error"
-                title={`${submitLabel} refused`}
-                message={error instanceof Error ? error.message : String(error)}
-                code={isApiError(error) ? error.code : undefined}
-              />
-            ) : null}
+            {error ? <ErrorAlert title={`${submitLabel} refused`} error={error} /> : null}
             <div className="mt-2 flex justify-end gap-2">
               <Dialog.Close asChild>
                 <Button>Cancel</Button>

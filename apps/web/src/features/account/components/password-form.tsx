@@ -8,10 +8,9 @@ import { newPasswordSchema } from '@xendeck/api';
 import { useId } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
-import { Alert } from '@/components/alert';
+import { Alert, ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { Field, inputClass } from '@/components/form-field';
-import { isApiError } from '@/lib/api-client';
 import { useChangePassword } from '../api/account';
 
 export const passwordFormSchema = z
@@ -72,12 +71,7 @@ export function PasswordForm() {
         <input autoComplete="new-password" {...field('repeatPassword')} />
       </Field>
       {change.error ? (
-        <Alert
-          kind="error"
-          title="Password not changed"
-          message={change.error.message}
-          code={isApiError(change.error) ? change.error.code : undefined}
-        />
+        <ErrorAlert title="Password not changed" error={change.error} />
       ) : change.isSuccess ? (
         <div data-testid="password-changed">
           <Alert

@@ -6,7 +6,7 @@
  */
 import { createApiTokenRequestSchema } from '@xendeck/api';
 import { useId, useState } from 'react';
-import { Alert } from '@/components/alert';
+import { ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { CopyButton } from '@/components/copy-button';
@@ -14,7 +14,6 @@ import { Field, inputBaseClass, inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
-import { isApiError } from '@/lib/api-client';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../api/account';
 
 /** Lifetimes offered, days (`0`: never expires). */
@@ -109,14 +108,7 @@ export function TokensPanel() {
           </Button>
         </form>
       )}
-      {create.error ? (
-        <Alert
-          kind="error"
-          title="Token not created"
-          message={create.error.message}
-          code={isApiError(create.error) ? create.error.code : undefined}
-        />
-      ) : null}
+      {create.error ? <ErrorAlert title="Token not created" error={create.error} /> : null}
       <TokensTable />
     </div>
   );

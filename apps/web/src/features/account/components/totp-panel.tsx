@@ -7,7 +7,7 @@
 import { totpCodeSchema } from '@xendeck/api';
 import { QRCodeSVG } from 'qrcode.react';
 import { useId, useState } from 'react';
-import { Alert } from '@/components/alert';
+import { Alert, ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { CopyButton } from '@/components/copy-button';
 import { FormDialog } from '@/components/form-dialog';
@@ -94,14 +94,7 @@ export function TotpPanel() {
             onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
           />
         </Field>
-        {confirm.error ? (
-          <Alert
-            kind="error"
-            title="Code not accepted"
-            message={confirm.error.message}
-            code={isApiError(confirm.error) ? confirm.error.code : undefined}
-          />
-        ) : null}
+        {confirm.error ? <ErrorAlert title="Code not accepted" error={confirm.error} /> : null}
         <div className="flex gap-2">
           <Button type="submit" variant="primary" disabled={confirm.isPending}>
             Turn on
@@ -125,7 +118,7 @@ export function TotpPanel() {
           message="To set it up on another device, turn it off first, then set it up again."
         />
       ) : start.error ? (
-        <Alert kind="error" title="Could not start" message={start.error.message} />
+        <ErrorAlert title="Could not start" error={start.error} />
       ) : null}
       <div className="flex gap-2">
         <Button variant="primary" disabled={start.isPending} onClick={() => start.mutate()}>
@@ -150,12 +143,10 @@ function TurnOffTotpDialog() {
   return (
     <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          setProof('');
-          disable.reset();
-        }
+      onOpenChange={setOpen}
+      onOpen={() => {
+        setProof('');
+        disable.reset();
       }}
       trigger={<Button>Turn off</Button>}
       title="Turn off two-factor login?"

@@ -33,12 +33,10 @@ export function CreateUserDialog() {
   return (
     <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          create.reset();
-          reset(defaults);
-        }
+      onOpenChange={setOpen}
+      onOpen={() => {
+        create.reset();
+        reset(defaults);
       }}
       trigger={
         <Button variant="primary" data-testid="new-user-button">

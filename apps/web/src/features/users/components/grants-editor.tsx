@@ -7,14 +7,13 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { PERMISSIONS, type Permission, type UserInfo } from '@xendeck/api';
 import { useMemo, useState } from 'react';
-import { Alert } from '@/components/alert';
+import { ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { tdClass, thClass } from '@/components/table';
 import { useConfigs } from '@/features/configs';
 import { useDomains } from '@/features/domains';
-import { isApiError } from '@/lib/api-client';
 import { useSetGrants } from '../api/users';
 import {
   draftFromGrants,
@@ -175,14 +174,7 @@ export function GrantsEditor({ user, onDone }: { user: UserInfo; onDone: () => v
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         {PERMISSIONS.map((p) => `${p}: ${PERMISSION_HINTS[p]}`).join(' · ')}
       </p>
-      {setGrants.error ? (
-        <Alert
-          kind="error"
-          title="Save refused"
-          message={setGrants.error.message}
-          code={isApiError(setGrants.error) ? setGrants.error.code : undefined}
-        />
-      ) : null}
+      {setGrants.error ? <ErrorAlert title="Save refused" error={setGrants.error} /> : null}
       <div className="flex items-center justify-end gap-2">
         <span className="mr-auto text-xs text-zinc-500 dark:text-zinc-400">
           {grantedCount} domain{grantedCount === 1 ? '' : 's'} granted

@@ -37,7 +37,6 @@ export function NewPasswordInput({
         {...registration}
       />
       <Button
-        size="sm"
         onClick={() => {
           setShown(true);
           onGenerate(generatePassword());

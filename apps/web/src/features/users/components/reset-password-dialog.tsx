@@ -30,12 +30,10 @@ export function ResetPasswordDialog({ username }: { username: string }) {
   return (
     <FormDialog
       open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          update.reset();
-          reset({ password: '' });
-        }
+      onOpenChange={setOpen}
+      onOpen={() => {
+        update.reset();
+        reset({ password: '' });
       }}
       trigger={
         <Button size="sm" data-testid={`reset-password-${username}`}>
