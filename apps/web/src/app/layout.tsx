@@ -50,7 +50,7 @@ function Frame({ username, role }: { username: string; role: string }) {
           className="truncate font-mono text-sm text-zinc-600 dark:text-zinc-300"
           title="Host name"
         >
-          {host.data?.hostname ?? '…'}
+          {host.data?.hostname ?? (host.isError ? '' : '…')}
         </span>
         <LiveIndicator status={live} />
         <RunningTasksIndicator />
