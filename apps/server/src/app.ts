@@ -209,6 +209,9 @@ export function createApp(deps: AppDeps): XendeckApp {
     tasks,
   };
 
+  // A changed grant takes effect on open websockets at once (a revoked console closes).
+  context.grants.onChange(() => connections.check());
+
   const viewers = new ConsoleViewers(logger);
   viewers.onChange((name, kind, count) =>
     events.broadcast({ type: 'console.viewers', name, kind, viewers: count }),

@@ -34,7 +34,30 @@ function parsePermissions(text: string): Permission[] {
 
 /** The store of grants over the `grants` table (one per app: `AppContext.grants`). */
 export class Grants {
+  private readonly listeners = new Set<() => void>();
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * Calls `listener` after every committed change ({@link replace}, {@link removeDomain}); `app.ts`
+   * re-checks the open websockets with it, so a console whose grant went closes at once. A
+   * listener that throws is not the caller's failure (the change is made): its error is dropped.
+   * Returns the unsubscribe function.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // see onChange
+      }
+    }
+  }
 
   /** Every grant of a user, by domain name (A→Z); [] for none or an unknown user. */
   of(userId: number): Grant[] {
@@ -86,6 +109,7 @@ export class Grants {
         ins.run(userId, domain, normalizePermissions(permissions).join(','));
       }
     })();
+    this.changed();
   }
 
   /**
@@ -93,7 +117,9 @@ export class Grants {
    * new domain of the same name is not given to the old customer). Returns how many rows went.
    */
   removeDomain(domain: string): number {
-    return this.db.prepare('DELETE FROM grants WHERE domain = ?').run(domain).changes;
+    const n = this.db.prepare('DELETE FROM grants WHERE domain = ?').run(domain).changes;
+    if (n > 0) this.changed();
+    return n;
   }
 
   /**
