@@ -1,4 +1,4 @@
-import type { Domain, DomainState } from '@xendeck/api';
+import { DOMAIN_STATES, type Domain, type DomainState } from '@xendeck/api';
 import { Link } from 'react-router';
 import { Panel, QueryState } from '@/components/panel';
 import { useAccess } from '@/features/auth';
@@ -58,8 +58,6 @@ function HostMetricsStatus() {
   return <MetricsStatusNote status={useMetricsStatus()} />;
 }
 
-const stateOrder: DomainState[] = ['running', 'blocked', 'paused', 'shutdown', 'crashed', 'dying'];
-
 function DomainsSummary() {
   const domains = useDomains();
   const configText = useAccess().sees('config-text');
@@ -79,14 +77,12 @@ function DomainsSummary() {
         </span>
       </p>
       <ul className="flex flex-wrap gap-3">
-        {stateOrder
-          .filter((s) => counts.has(s))
-          .map((s) => (
-            <li key={s} className="flex items-center gap-1.5">
-              <StateBadge state={s} testId={`domain-count-${s}`} />
-              <span className="tabular-nums">{counts.get(s)}</span>
-            </li>
-          ))}
+        {DOMAIN_STATES.filter((s) => counts.has(s)).map((s) => (
+          <li key={s} className="flex items-center gap-1.5">
+            <StateBadge state={s} testId={`domain-count-${s}`} />
+            <span className="tabular-nums">{counts.get(s)}</span>
+          </li>
+        ))}
       </ul>
       <p className="flex gap-4">
         <Link to="/domains" className="text-sky-700 hover:underline dark:text-sky-400">
