@@ -290,12 +290,14 @@ export class WsRouter {
     const admission = ctx.connections.admit({
       sessionHash: session.sessionHash,
       userId: user.id,
+      // Re-checked by the periodic and on-change checks: a refusal (ApiError) closes the socket;
+      // any other failure (the database busy…) keeps it until the next check.
       allowed: (u) => {
         try {
           checkAccess(ctx.grants, u, route.access, params);
           return true;
-        } catch {
-          return false;
+        } catch (err) {
+          return !(err instanceof ApiError);
         }
       },
     });
