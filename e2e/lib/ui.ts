@@ -4,8 +4,13 @@ import { expect, type Page, type TestInfo } from '@playwright/test';
 export async function login(page: Page, testInfo: TestInfo): Promise<void> {
   const password = String(testInfo.project.metadata.adminPassword ?? '');
   if (!password) throw new Error(`no admin password for project ${testInfo.project.name}`);
+  await loginAs(page, 'admin', password);
+}
+
+/** Logs in as `username` through the login form and waits for the logged-in frame. */
+export async function loginAs(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/');
-  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
