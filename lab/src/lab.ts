@@ -388,6 +388,9 @@ export async function start(paths: LabPaths, opts: StartOptions, log: Log): Prom
     XENDECK_ADMIN_PASSWORD: password,
     XENDECK_PORT: '8080',
     XENDECK_HOST: '0.0.0.0',
+    // Plain HTTP on purpose: dom0's port is reached only through QEMU's user-mode forward, which
+    // listens on the host's 127.0.0.1 (qemu.ts hostfwd), and the e2e lab specs speak http.
+    XENDECK_HTTP: '1',
     XENDECK_STATE_DIR: '/var/lib/xendeck',
     XENDECK_BACKEND: 'libxl',
     XENDECK_CONFIG_DIR: '/etc/xen',

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `pnpm start` at the repository root: builds what is missing (`pnpm build`), checks that this
- * machine can run the chosen backend, then runs the server (dist/main.js) in this process.
+ * machine can run the chosen backend, then runs the server (dist/main.js) as a child process
+ * (its own process, so that its CommonJS entry can still size libuv's thread pool, see
+ * scripts/bundle.mjs), passing SIGINT/SIGTERM on and exiting with its status.
  *
  * Exit status 1 with an explanation, not a stack trace, when this is not a Xen dom0 and
  * XENDECK_BACKEND is not `simulated`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,4 +48,9 @@ if (backend !== 'simulated') {
   }
 }
 
-await import(pathToFileURL(serverBundle).href);
+const server = spawn(process.execPath, [serverBundle], { stdio: 'inherit' });
+// Ctrl-C reaches the whole foreground process group, the server included: only wait for it. A
+// SIGTERM sent to this process alone is passed on.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => server.kill('SIGTERM'));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -7,6 +7,7 @@
  * and the task registry (changes broadcast as `task.updated` events).
  */
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Hypervisor } from '@xendeck/hypervisor';
 import type { Storage } from '@xendeck/storage';
 import express, {
@@ -18,6 +19,7 @@ import express, {
 } from 'express';
 import type { Logger } from 'pino';
 import { createAudit } from './audit.js';
+import { remoteAddress } from './auth/access.js';
 import { authorizeRequest } from './auth/authorize.js';
 import { customerView } from './auth/customer-views.js';
 import { Grants } from './auth/grants.js';
@@ -42,8 +44,10 @@ import { cdromRoutes } from './domains/cdrom.js';
 import { resourceRoutes } from './domains/resources.js';
 import { ApiError, apiNotFound, errorMiddleware } from './errors.js';
 import { guestRoutes } from './guests/routes.js';
+import { createEdge, type Edge } from './http/edge.js';
 import { requireJsonForMutations, securityHeaders } from './http/security.js';
 import { webApp } from './http/static.js';
+import type { TlsIdentity } from './http/tls.js';
 import { isoChoiceRoutes } from './isos/choices.js';
 import { requestDeadline } from './isos/request-deadline.js';
 import { type IsoRouteOptions, isoRoutes } from './isos/routes.js';
@@ -58,6 +62,7 @@ import { configRoutes } from './routes/configs.js';
 import { domainRoutes } from './routes/domains.js';
 import { hostRoutes } from './routes/host.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { serverInfoRoutes } from './routes/server-info.js';
 import { sessionRoutes } from './routes/session.js';
 import type { RouteDef } from './routes/types.js';
 import { savedImageRoutes } from './saved-images/routes.js';
@@ -85,6 +90,8 @@ export interface AppDeps {
   /** Storage backend; default {@link openStorage} of `hypervisor` (LVM, or in memory when simulated). */
   storage?: Storage;
   logger: Logger;
+  /** The TLS identity the server listens with (main.ts); undefined over plain HTTP and in tests. */
+  tls?: TlsIdentity;
   /**
    * Test hooks: clock for sessions, throttling and console tickets; websocket ping period (ms);
    * period of the websockets' session re-check (ms, default 30 000).
@@ -136,7 +143,9 @@ export interface XendeckApp {
   /** Routes outside {@link API_PREFIX}, with their own authentication (`GET /metrics`). */
   plainRoutes: readonly { method: 'get'; path: string; summary: string }[];
   /** Routes websocket upgrades of `httpServer` (auth before upgrade). */
-  attachWebsockets: (httpServer: Server) => void;
+  attachWebsockets: (httpServer: Server | HttpsServer) => void;
+  /** The network edge (client address behind proxies, Host allowlist): `http/edge.ts`. */
+  edge: Edge;
   /**
    * Stops the metrics sampler (writing the minute being built), closes every websocket (1001),
    * the text consoles and timers (not the database nor the hypervisor, which the caller owns).
@@ -158,7 +167,7 @@ function requestLog(logger: Logger) {
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
           user,
-          remoteAddr: req.socket.remoteAddress,
+          remoteAddr: remoteAddress(req),
         },
         'request',
       );
@@ -282,6 +291,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...autostartRoutes(context),
     ...savedImageRoutes(context),
     ...networkRoutes(context),
+    ...serverInfoRoutes(context, deps.tls),
   ];
 
   const app = express();
@@ -291,6 +301,9 @@ export function createApp(deps: AppDeps): XendeckApp {
   // Node's requestTimeout is off (main.ts) so uploads may last; this restores it per request.
   app.use(requestDeadline());
   app.use(requestLog(logger));
+  // Client address and HTTPS behind trusted proxies, Host allowlist, cross-site mutations, HSTS.
+  const edge = createEdge(config);
+  app.use(edge.middleware);
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -347,8 +360,8 @@ export function createApp(deps: AppDeps): XendeckApp {
     consoles.text.route(),
   ];
   const router = new WsRouter({ ctx: context, tickets: consoles.tickets, routes: wsRoutes });
-  const onUpgrade = router.handleUpgrade;
-  const servers = new Set<Server>();
+  const onUpgrade = edge.guardUpgrade(router.handleUpgrade);
+  const servers = new Set<Server | HttpsServer>();
 
   const purgeTimer = setInterval(
     () => {
@@ -374,6 +387,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     plainRoutes: [
       { method: 'get', path: '/metrics', summary: 'Prometheus exposition (bearer token)' },
     ],
+    edge,
     attachWebsockets: (httpServer) => {
       servers.add(httpServer);
       httpServer.on('upgrade', onUpgrade);

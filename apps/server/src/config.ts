@@ -2,6 +2,7 @@
  * The server's configuration: parsed once from the environment, validated with zod. A bad value
  * fails at start with a {@link ConfigError} whose message names the variable.
  */
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -13,8 +14,37 @@ export type BackendChoice = 'auto' | 'libxl' | 'simulated';
 export interface Config {
   /** TCP port to listen on (`XENDECK_PORT`, default 8080). */
   port: number;
-  /** Address to listen on (`XENDECK_HOST`, default 0.0.0.0). */
+  /**
+   * Address to listen on (`XENDECK_HOST`): default 0.0.0.0 over TLS, 127.0.0.1 with
+   * `XENDECK_HTTP=1` (plain HTTP is meant for a reverse proxy on the same machine).
+   */
   host: string;
+  /**
+   * How the server speaks to browsers (`http/tls.ts`):
+   * - `{ mode: 'files', certFile, keyFile }`: HTTPS with the PEM files of `XENDECK_TLS_CERT` and
+   *   `XENDECK_TLS_KEY` (both absolute, both or neither);
+   * - `{ mode: 'self-signed' }` (the default): HTTPS with a certificate generated at first start
+   *   into `<stateDir>/tls-cert.pem` and `tls-key.pem` (0600), reused afterwards;
+   * - `{ mode: 'off' }`: plain HTTP, only with `XENDECK_HTTP=1` (behind a reverse proxy that
+   *   terminates TLS, or the lab's loopback-forwarded port). Exclusive with the two files.
+   */
+  tls:
+    | { mode: 'files'; certFile: string; keyFile: string }
+    | { mode: 'self-signed' }
+    | { mode: 'off' };
+  /**
+   * Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed
+   * (`XENDECK_TRUSTED_PROXIES`: addresses or CIDRs separated by commas or spaces, e.g.
+   * `127.0.0.1,::1`; default none). From any other peer those headers are ignored.
+   */
+  trustedProxies: string[];
+  /**
+   * Names and addresses a request's `Host` may carry (`XENDECK_ALLOWED_HOSTS`, comma or space
+   * separated, case-insensitive, without port; `*` turns the check off). Undefined = the default
+   * computed at start (`http/edge.ts` defaultAllowedHosts: the hostname, localhost, the loopback
+   * and every interface address). Anything else answers 421 (DNS rebinding).
+   */
+  allowedHosts: string[] | undefined;
   /** Absolute directory for the SQLite database (`XENDECK_STATE_DIR`, default /var/lib/xendeck). */
   stateDir: string;
   /**
@@ -47,7 +77,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * Whether the session cookie carries `Secure` (`XENDECK_COOKIE_SECURE`): `auto` sets it when the
-   * request came over https or with `X-Forwarded-Proto: https`.
+   * connection is TLS, or a trusted proxy (`XENDECK_TRUSTED_PROXIES`) says `X-Forwarded-Proto:
+   * https`; with `Secure` the cookie is named `__Host-xendeck_session` (`auth/access.ts`).
    */
   cookieSecure: 'auto' | 'true' | 'false';
   /** Period of the domain-list reconcile (`XENDECK_RECONCILE_MS`, default 2000 ms). */
@@ -134,6 +165,15 @@ const absolutePath = z
   .refine((p) => isAbsolute(p), 'must be an absolute path')
   .transform((p) => resolve(p));
 
+/** `10.0.0.1`, `::1`, `10.0.0.0/8`, `fd00::/64`: an IP address, optionally with a prefix length. */
+export function isAddressOrCidr(text: string): boolean {
+  const [addr, prefix, extra] = text.split('/');
+  const family = isIP(addr ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const intIn = (min: number, max: number) =>
   z
     .string()
@@ -143,7 +183,31 @@ const intIn = (min: number, max: number) =>
 
 const envSchema = z.object({
   XENDECK_PORT: intIn(1, 65535).default(8080),
-  XENDECK_HOST: z.string().min(1).default('0.0.0.0'),
+  XENDECK_HOST: z.string().min(1).optional(),
+  XENDECK_HTTP: z.enum(['0', '1']).default('0'),
+  XENDECK_TLS_CERT: absolutePath.optional(),
+  XENDECK_TLS_KEY: absolutePath.optional(),
+  XENDECK_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine(
+      (list) => list.every(isAddressOrCidr),
+      'must be IP addresses or CIDRs (10.0.0.0/8, ::1)',
+    )
+    .optional(),
+  XENDECK_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((h) => h.toLowerCase()),
+    )
+    .refine(
+      (list) => list.length > 0 && list.every((h) => h === '*' || /^[a-z0-9.:_\-[\]]+$/.test(h)),
+      'must be host names or addresses separated by commas, or *',
+    )
+    .optional(),
   XENDECK_STATE_DIR: absolutePath.default('/var/lib/xendeck'),
   XENDECK_CONFIG_DIR: absolutePath.optional(),
   XENDECK_BACKEND: z.enum(['auto', 'libxl', 'simulated']).default('auto'),
@@ -221,9 +285,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
     backend = e.XENDECK_BACKEND;
   }
   const simulatedConfigDir = backend === 'simulated' && e.XENDECK_CONFIG_DIR === undefined;
+  const plainHttp = e.XENDECK_HTTP === '1';
+  if ((e.XENDECK_TLS_CERT === undefined) !== (e.XENDECK_TLS_KEY === undefined)) {
+    throw new ConfigError(
+      'XENDECK_TLS_CERT and XENDECK_TLS_KEY go together: set both PEM files, or neither (a self-signed certificate is then generated)',
+    );
+  }
+  if (plainHttp && e.XENDECK_TLS_CERT !== undefined) {
+    throw new ConfigError(
+      'XENDECK_HTTP=1 (plain HTTP) and XENDECK_TLS_CERT/XENDECK_TLS_KEY contradict each other: choose one',
+    );
+  }
   return {
     port: e.XENDECK_PORT,
-    host: e.XENDECK_HOST,
+    host: e.XENDECK_HOST ?? (plainHttp ? '127.0.0.1' : '0.0.0.0'),
+    tls: plainHttp
+      ? { mode: 'off' }
+      : e.XENDECK_TLS_CERT !== undefined && e.XENDECK_TLS_KEY !== undefined
+        ? { mode: 'files', certFile: e.XENDECK_TLS_CERT, keyFile: e.XENDECK_TLS_KEY }
+        : { mode: 'self-signed' },
+    trustedProxies: e.XENDECK_TRUSTED_PROXIES ?? [],
+    allowedHosts: e.XENDECK_ALLOWED_HOSTS,
     stateDir: e.XENDECK_STATE_DIR,
     configDir: simulatedConfigDir
       ? join(e.XENDECK_STATE_DIR, 'sim-etc-xen')

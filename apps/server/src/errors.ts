@@ -20,6 +20,10 @@ export type ServerErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'TOO_MANY_REQUESTS'
+  /** The `Host` header is not one of this server's names (XENDECK_ALLOWED_HOSTS; DNS rebinding). */
+  | 'MISDIRECTED_HOST'
+  /** A mutating request a browser sent from another site's page (`Sec-Fetch-Site`). */
+  | 'CROSS_SITE'
   | 'INTERNAL'
   /** PUT/restore without `If-Match`. */
   | 'PRECONDITION_REQUIRED'
@@ -177,6 +181,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   SAVE_FAILED: 500,
   RESTORE_FAILED: 422,
   TOO_MANY_REQUESTS: 429,
+  MISDIRECTED_HOST: 421,
+  CROSS_SITE: 403,
   LIBXL_ERROR: 500,
   /** A libxl/xenstore call that did not return within its timeout (the host is stuck). */
   TIMEOUT: 504,

@@ -5,6 +5,7 @@
  * never a stack trace.
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type Hypervisor, isHypervisorError, xenPresent } from '@xendeck/hypervisor';
 import { pino } from 'pino';
 import { createApp } from './app.js';
@@ -12,6 +13,8 @@ import { Users } from './auth/users.js';
 import { openBackend } from './backend.js';
 import { type Config, ConfigError, loadConfig, NOT_A_DOM0_MESSAGE } from './config.js';
 import { type Db, openDatabase } from './db.js';
+import { plainHttpWarning } from './http/edge.js';
+import { loadTlsIdentity, TlsError, type TlsIdentity } from './http/tls.js';
 import { logUnhandledRejections, removeSecretsFromEnv, restrictUmask } from './process-hygiene.js';
 import { removeStaleTempFiles } from './stale-temp-files.js';
 import { bootstrapAdmin } from './users/bootstrap.js';
@@ -78,8 +81,24 @@ async function main(): Promise<void> {
 
   void removeStaleTempFiles(config, logger);
 
-  const xendeck = createApp({ config, db, hypervisor, logger });
-  const server = createServer(xendeck.app);
+  // HTTPS unless XENDECK_HTTP=1: XENDECK_TLS_CERT/KEY, else the generated certificate.
+  let tls: TlsIdentity | undefined;
+  try {
+    tls = await loadTlsIdentity(config, (id) =>
+      logger.info(
+        { certFile: id.certFile, subjectAltNames: id.subjectAltNames },
+        'generated a self-signed TLS certificate',
+      ),
+    );
+  } catch (err) {
+    if (err instanceof TlsError) fail(err.message);
+    throw err;
+  }
+
+  const xendeck = createApp({ config, db, hypervisor, logger, tls });
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, xendeck.app)
+    : createServer(xendeck.app);
   // Off here, restored per request by the app (isos/request-deadline.ts): only an accepted ISO
   // upload may take longer than 300 s. headersTimeout (60 s) still guards slow headers.
   server.requestTimeout = 0;
@@ -103,9 +122,15 @@ async function main(): Promise<void> {
       configDir: config.configDir,
       webDir: config.webDir,
       stateDir: config.stateDir,
+      tlsFingerprintSha256: tls?.fingerprintSha256,
+      tlsCertFile: tls?.certFile,
+      allowedHosts: xendeck.edge.allowedHosts,
+      trustedProxies: config.trustedProxies,
     },
-    `Xendeck listening on http://${config.host}:${config.port}`,
+    `Xendeck listening on ${tls ? 'https' : 'http'}://${config.host}:${config.port}`,
   );
+  const insecure = plainHttpWarning(config);
+  if (insecure) logger.warn(insecure);
   if (hypervisor.kind === 'simulated') {
     logger.warn('backend is the SIMULATED host: nothing here touches Xen');
   }

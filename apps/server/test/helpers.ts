@@ -69,6 +69,9 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
   const config: Config = {
     port: 0,
     host: '127.0.0.1',
+    tls: { mode: 'off' },
+    trustedProxies: [],
+    allowedHosts: undefined,
     stateDir,
     configDir,
     simulatedConfigDir: false,

@@ -92,6 +92,8 @@ export async function startServer({
     XENDECK_STATE_DIR: stateDir,
     XENDECK_WEB_DIR: join(stateDir, 'no-web'),
     XENDECK_HOST: '127.0.0.1',
+    // Plain HTTP on loopback: the benchmarks measure the server, not TLS.
+    XENDECK_HTTP: '1',
     XENDECK_PORT: String(port),
     XENDECK_ADMIN_PASSWORD: password,
     XENDECK_LOG_LEVEL: 'warn',

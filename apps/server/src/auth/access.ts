@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { parseCookie } from 'cookie';
 import type { Response } from 'express';
 import { ApiError } from '../errors.js';
+import { clientInfo } from '../http/edge.js';
 import { hashToken, SESSION_COOKIE, type Sessions } from './sessions.js';
 import { type ApiTokens, bearerApiToken } from './tokens.js';
 import type { Role, User } from './users.js';
@@ -15,7 +16,7 @@ export function sessionToken(req: IncomingMessage): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   try {
-    return parseCookie(header)[SESSION_COOKIE];
+    return parseCookie(header)[sessionCookie(req).name];
   } catch {
     return undefined;
   }
@@ -93,7 +94,27 @@ export function currentSession(req: IncomingMessage, res: Response): Authenticat
   return { user, sessionHash: hashToken(token) };
 }
 
-/** The peer address of a request (no proxy headers are trusted). */
+/**
+ * The client's address: what the edge (`http/edge.ts`) found, i.e. the peer's address, or the
+ * one `X-Forwarded-For` names when the peer is a trusted proxy (`XENDECK_TRUSTED_PROXIES`);
+ * IPv4-mapped IPv6 addresses as plain IPv4. The one place the throttle, sessions, audit and
+ * logs take it from.
+ */
 export function remoteAddress(req: IncomingMessage): string | undefined {
-  return req.socket.remoteAddress;
+  return clientInfo(req)?.address ?? req.socket.remoteAddress;
+}
+
+/** Name of the session cookie over HTTPS: `__Host-` binds it to this host, `Path=/`, `Secure`. */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+/**
+ * The session cookie of this request: `{ name: '__Host-xendeck_session', secure: true }` when
+ * the edge judged the cookie `Secure` (HTTPS here or at a trusted proxy, or
+ * `XENDECK_COOKIE_SECURE=true`), else `{ name: 'xendeck_session', secure: false }` (plain HTTP:
+ * a browser drops a `__Host-` cookie without `Secure`). Read and written under the same name.
+ */
+export function sessionCookie(req: IncomingMessage): { name: string; secure: boolean } {
+  return clientInfo(req)?.secureCookie
+    ? { name: SECURE_SESSION_COOKIE, secure: true }
+    : { name: SESSION_COOKIE, secure: false };
 }

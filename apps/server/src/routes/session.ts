@@ -5,21 +5,19 @@
 import { loginRequestSchema, type SessionInfo } from '@xendeck/api';
 import type { Request, Response } from 'express';
 import { auditNote } from '../audit.js';
-import { currentSession, currentUser, remoteAddress, sessionToken } from '../auth/access.js';
-import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from '../auth/sessions.js';
+import {
+  currentSession,
+  currentUser,
+  remoteAddress,
+  sessionCookie,
+  sessionToken,
+} from '../auth/access.js';
+import { SESSION_ABSOLUTE_MS } from '../auth/sessions.js';
+import { HashGateFull } from '../auth/throttle.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import type { RouteDef } from './types.js';
-
-/** Whether the session cookie gets `Secure` for this request (XENDECK_COOKIE_SECURE). */
-function cookieSecure(ctx: AppContext, req: Request): boolean {
-  if (ctx.config.cookieSecure !== 'auto') return ctx.config.cookieSecure === 'true';
-  if (req.protocol === 'https') return true;
-  const fwd = req.headers['x-forwarded-proto'];
-  const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim().toLowerCase();
-  return first === 'https';
-}
 
 export function sessionRoutes(ctx: AppContext): RouteDef[] {
   return [
@@ -27,13 +25,16 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
       method: 'post',
       path: '/session',
       access: 'public',
-      summary: 'Log in with {username, password}; 204 and the xendeck_session cookie',
+      summary:
+        'Log in with {username, password}; 204 and the session cookie (__Host-xendeck_session over HTTPS, xendeck_session over plain HTTP); 429/503 + Retry-After when throttled',
       handler: async (req: Request, res: Response) => {
         const { username, password, totp } = parseBody(loginRequestSchema, req.body);
         const ip = remoteAddress(req);
-        const waitMs = ctx.throttle.retryAfterMs(username, ip);
-        if (waitMs > 0) {
-          const retryAfterSeconds = Math.ceil(waitMs / 1000);
+        // Admitted and reserved before any hashing (auth/throttle.ts), then hashed under the
+        // bound on concurrent hashes; the attempt is settled exactly once below.
+        const admission = ctx.throttle.begin(username, ip);
+        if (!admission.ok) {
+          const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
           ctx.audit({
             user: username,
             remoteAddr: ip,
@@ -42,13 +43,27 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
           });
           throw new ApiError(
             'TOO_MANY_REQUESTS',
-            `Too many failed logins for "${username}" from this address; try again in ${retryAfterSeconds} s`,
-            { retryAfterSeconds },
+            `Too many failed logins (${admission.scope === 'global' ? 'on this server' : admission.scope === 'account' ? `for "${username}"` : `for "${username}" from this address`}); try again in ${retryAfterSeconds} s`,
+            { retryAfterSeconds, scope: admission.scope },
           );
         }
-        const user = await ctx.users.verify(username, password);
+        const { attempt } = admission;
+        let user: Awaited<ReturnType<typeof ctx.users.verify>>;
+        try {
+          user = await ctx.throttle.hashes.run(() => ctx.users.verify(username, password));
+        } catch (err) {
+          attempt.abandoned();
+          if (!(err instanceof HashGateFull)) throw err;
+          const retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
+          throw new ApiError(
+            'TOO_MANY_REQUESTS',
+            `The server is checking too many logins at once; try again in ${retryAfterSeconds} s`,
+            { retryAfterSeconds, scope: 'busy' },
+            503,
+          );
+        }
         if (!user) {
-          ctx.throttle.fail(username, ip);
+          attempt.failed();
           ctx.audit({
             user: username,
             remoteAddr: ip,
@@ -61,18 +76,20 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
         // a wrong or reused code counts as a failed login.
         const second = ctx.totp.atLogin(user.id, totp);
         if (second === 'missing') {
+          attempt.abandoned();
           throw new ApiError('TOTP_REQUIRED', 'Enter the 6-digit code of your authenticator app');
         }
         if (second === 'wrong') {
-          ctx.throttle.fail(username, ip);
+          attempt.failed();
           throw new ApiError('UNAUTHENTICATED', 'Wrong or already used TOTP code');
         }
-        ctx.throttle.succeed(username, ip);
+        attempt.succeeded();
         const token = ctx.sessions.create(user, ip);
-        res.cookie(SESSION_COOKIE, token, {
+        const cookie = sessionCookie(req);
+        res.cookie(cookie.name, token, {
           httpOnly: true,
           sameSite: 'strict',
-          secure: cookieSecure(ctx, req),
+          secure: cookie.secure,
           path: '/',
           maxAge: SESSION_ABSOLUTE_MS,
         });
@@ -103,7 +120,13 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
         const { sessionHash } = currentSession(req, res);
         ctx.sessions.delete(sessionToken(req));
         const websockets = ctx.connections.closeSession(sessionHash, 'logged out');
-        res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/' });
+        const cookie = sessionCookie(req);
+        res.clearCookie(cookie.name, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: cookie.secure,
+          path: '/',
+        });
         auditNote(res, { details: { websockets } });
         res.status(204).end();
       },

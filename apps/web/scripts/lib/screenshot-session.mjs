@@ -22,6 +22,8 @@ export async function forEachScheme({ base, password, out, prefix, defaultWaitMs
     const context = await browser.newContext({
       colorScheme: scheme,
       viewport: { width: 1280, height: 900 },
+      // A base over https uses the server's generated (self-signed) certificate.
+      ignoreHTTPSErrors: true,
     });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`[${scheme}] page error:`, e.message));
