@@ -12,15 +12,13 @@
 import { expect, test } from '@playwright/test';
 import { consoleHasLine, expectScreenPainted, typeLine } from '../../lib/consoles.js';
 import { labExecRetry, xlDomid } from '../../lib/lab.js';
+import { PV_KERNEL, PV_RAMDISK } from '../../lib/pv-guest.js';
 import { login, snap } from '../../lib/ui.js';
 import { fillWizard, guestTask, submitWizard, taskEnd } from '../../lib/wizard.js';
 
 test.describe.configure({ mode: 'serial' });
 
 const VG = 'vg0';
-/** The lab's PV test kernel and busybox initramfs in dom0 (lab/recipe, see xdtest-pv.cfg). */
-const PV_KERNEL = '/var/lib/xendeck-lab/guests/vmlinuz';
-const PV_RAMDISK = '/var/lib/xendeck-lab/guests/busybox-initrd.gz';
 /** lvcreate, the config write and xl create under QEMU TCG: seconds on a quiet lab, minutes on a busy one. */
 const TASK_TIMEOUT_MS = 420_000;
 

@@ -17,20 +17,15 @@
 import { expect, type Page, test } from '@playwright/test';
 import { consoleHasLine, typeLine } from '../../lib/consoles.js';
 import { labExecRetry, parseXlList, xlDomid } from '../../lib/lab.js';
+import { createPvGuest, removePvGuest, waitForShell } from '../../lib/pv-guest.js';
 import { login, snap } from '../../lib/ui.js';
 
 test.describe.configure({ mode: 'serial' });
 
 const NAME = 'lc-e2e';
 const CFG = `/etc/xen/${NAME}.cfg`;
-/** The lab's PV test kernel and busybox initramfs in dom0 (lab/recipe, see xdtest-pv.cfg). */
-const PV_KERNEL = '/var/lib/xendeck-lab/guests/vmlinuz';
-const PV_RAMDISK = '/var/lib/xendeck-lab/guests/busybox-initrd.gz';
 
-async function removeGuest(): Promise<void> {
-  if ((await xlDomid(NAME)) !== null) await labExecRetry(['xl', 'destroy', NAME]);
-  await labExecRetry(['rm', '-f', CFG]);
-}
+const removeGuest = () => removePvGuest(NAME);
 
 /** The row of `NAME` in `xl list` (retried while ssh to the busy lab times out). */
 async function listed() {
@@ -69,36 +64,15 @@ test('memory, vCPUs, pinning and credit2 set in the browser agree with xl; persi
   test.setTimeout(900_000);
   await login(page, testInfo);
 
-  // The guest: memory 128 of maxmem 256 MiB, 2 of maxvcpus 2, through Xendeck's config API.
-  const created = await page.request.post('/api/v1/configs', {
-    data: {
-      name: NAME,
-      model: {
-        type: 'pv',
-        memoryMiB: 128,
-        maxmemMiB: 256,
-        vcpus: 2,
-        maxvcpus: 2,
-        kernel: PV_KERNEL,
-        ramdisk: PV_RAMDISK,
-        extra: 'console=hvc0',
-        disk: [],
-        vif: [],
-      },
-    },
+  // The guest: memory 128 of maxmem 256 MiB, 2 of maxvcpus 2, through Xendeck's config API;
+  // its shell answers on its console (its kernel is up: balloon and hotplug drivers too).
+  await createPvGuest(page.request, NAME, {
+    memoryMiB: 128,
+    maxmemMiB: 256,
+    vcpus: 2,
+    maxvcpus: 2,
   });
-  expect(created.status(), await created.text()).toBe(201);
-  const started = await page.request.post(`/api/v1/domains/${NAME}/start`, {
-    data: {},
-    timeout: 300_000,
-  });
-  expect(started.status(), await started.text()).toBe(201);
-  // The guest's shell answers on its console (its kernel is up: balloon and hotplug drivers too).
-  await page.goto(`/domains/${NAME}?view=console&console=pv`);
-  await expect(async () => {
-    await typeLine(page, 'echo lc-$((6*7))');
-    await expect.poll(() => consoleHasLine(page, 'lc-42'), { timeout: 15_000 }).toBe(true);
-  }).toPass({ timeout: 240_000, intervals: [2_000] });
+  await waitForShell(page, NAME, 'lc');
   const fileBefore = (await labExecRetry(['cat', CFG])).stdout;
   expect(fileBefore).toMatch(/^memory = 128$/m);
 

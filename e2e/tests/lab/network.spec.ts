@@ -14,6 +14,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { consoleHasLine, consoleText, typeLine } from '../../lib/consoles.js';
 import { labExecRetry, xlDomid } from '../../lib/lab.js';
+import { PV_KERNEL, PV_RAMDISK } from '../../lib/pv-guest.js';
 import { login, snap } from '../../lib/ui.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -22,9 +23,6 @@ const NAME = 'nw-e2e';
 const CFG = `/etc/xen/${NAME}.cfg`;
 const MAC0 = '00:16:3e:4e:57:00';
 const MAC1 = '00:16:3e:4e:57:01';
-/** The lab's PV test kernel and busybox initramfs in dom0 (lab/recipe, see xdtest-pv.cfg). */
-const PV_KERNEL = '/var/lib/xendeck-lab/guests/vmlinuz';
-const PV_RAMDISK = '/var/lib/xendeck-lab/guests/busybox-initrd.gz';
 
 async function removeGuest(): Promise<void> {
   if ((await xlDomid(NAME)) !== null) await labExecRetry(['xl', 'destroy', NAME]);

@@ -14,6 +14,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { consolePath, consoleText, openConsole, typeLine } from '../../lib/consoles.js';
 import { labExec, labExecRetry, xlDomid, xlList } from '../../lib/lab.js';
+import { PV_KERNEL, PV_RAMDISK } from '../../lib/pv-guest.js';
 import { login, snap } from '../../lib/ui.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -22,8 +23,6 @@ const NAME = 'sv-e2e';
 const VG = 'vg0';
 /** XENDECK_SAVE_DIR of the lab's Xendeck: the default, xendomains' XENDOMAINS_SAVE. */
 const SAVE_DIR = '/var/lib/xen/save';
-const PV_KERNEL = '/var/lib/xendeck-lab/guests/vmlinuz';
-const PV_RAMDISK = '/var/lib/xendeck-lab/guests/busybox-initrd.gz';
 /** lvcreate + xl create, and xl save / xl restore of 128 MiB, under QEMU TCG on a busy lab. */
 const TASK_TIMEOUT_MS = 900_000;
 

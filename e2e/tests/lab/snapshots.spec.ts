@@ -15,6 +15,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { labExecRetry, xlDomid } from '../../lib/lab.js';
+import { PV_KERNEL, PV_RAMDISK } from '../../lib/pv-guest.js';
 import { login, snap } from '../../lib/ui.js';
 import { taskEnd } from '../../lib/wizard.js';
 
@@ -24,9 +25,6 @@ const VG = 'vg0';
 const GUEST = 'sn-e2e';
 const CLONE = 'sn-e2e-clone';
 const MAC = '00:16:3e:5e:00:01';
-/** The lab's PV test kernel and busybox initramfs in dom0 (lab/recipe, see xdtest-pv.cfg). */
-const PV_KERNEL = '/var/lib/xendeck-lab/guests/vmlinuz';
-const PV_RAMDISK = '/var/lib/xendeck-lab/guests/busybox-initrd.gz';
 /** lvcreate/lvconvert/dd under QEMU TCG on a shared lab: seconds when quiet, minutes when busy. */
 const TASK_TIMEOUT_MS = 420_000;
 
