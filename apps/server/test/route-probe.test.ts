@@ -16,11 +16,13 @@
  * the handler: after each identity the simulated host's domains (name, state, memory, vCPUs),
  * the config directory, the users and grants tables must be what they were.
  *
+ * Every answer a customer gets (passed or refused) must name no other domain and no dom0 path.
  * Customer `{ domain }` routes are also probed on a domain they hold no grant on (`web-01`), on
  * one that does not exist and on dom0: all 404, same body but the name. Operators are probed on
  * dom0 too: only `view` and `metrics` pass there.
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PERMISSIONS, type Permission } from '@xendeck/api';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +95,14 @@ async function worldState(): Promise<unknown> {
 beforeAll(async () => {
   f = await makeFixture({ metrics: { autoStart: false } });
   port = (await f.listen()).port;
+  // An ISO from the library in db-01's CD drive, so that its dom0 path is there to leak.
+  mkdirSync(f.config.isoDir, { recursive: true });
+  writeFileSync(join(f.config.isoDir, 'probe.iso'), 'CD001 probe');
+  const inserted = await f.admin
+    .post(`/api/v1/domains/${GRANTED}/cdrom/hdc/insert`)
+    .set('Content-Type', 'application/json')
+    .send({ iso: 'probe.iso' });
+  expect(inserted.status, inserted.text).toBe(200);
   const users = new Users(f.db);
   identities.push({ label: 'anonymous', cookie: undefined, role: 'anonymous' });
   identities.push({ label: 'admin', cookie: f.adminCookie, role: 'admin' });
@@ -123,6 +133,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await f?.cleanup();
 });
+
+/**
+ * A customer's answer names no domain but the one they asked about and the granted one, and no
+ * dom0 path (the fixture's config, ISO, image and state directories are all under its state
+ * directory; the simulated disks are LVs under /dev/vg0).
+ */
+function expectNothingForeign(text: string, asked: string, what: string): void {
+  for (const other of ['web-01', 'build-pv', 'Domain-0']) {
+    if (other !== asked) expect(text, `${what} names ${other}`).not.toContain(other);
+  }
+  expect(text, `${what} shows a dom0 path`).not.toContain(f.stateDir);
+  expect(text, `${what} shows a dom0 path`).not.toContain('/dev/vg0');
+}
 
 /** The answer of a missing domain, as the route's own check words it (name replaced). */
 function notFoundBody(name: string) {
@@ -158,6 +181,7 @@ describe('route probe (from createApp().routes and .wsRoutes)', () => {
           // a malformed body (the parser's 422 proves the check passed, and nothing runs).
           const res = mutation ? await req.send(want === 'pass' ? '{' : '{}') : await req;
           probed++;
+          if (who.role === 'customer') expectNothingForeign(res.text, domain, what);
           if (want === 'pass') {
             expect(res.status, what).not.toBe(401);
             expect(res.status, what).not.toBe(403);
@@ -186,6 +210,7 @@ describe('route probe (from createApp().routes and .wsRoutes)', () => {
           const what = `${who.label}: WS ${url}`;
           const r = await openWs(url, who.cookie ? { Cookie: who.cookie } : {});
           probed++;
+          if (who.role === 'customer' && 'status' in r) expectNothingForeign(r.body, domain, what);
           if ('status' in r) {
             if (want === 'pass') {
               // The route's own authorize may refuse (409 no such console), never the access check.

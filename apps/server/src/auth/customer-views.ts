@@ -6,8 +6,10 @@
  *
  * - {@link customerView} is a middleware mounted by `app.ts` right after the access check: for a
  *   customer it wraps `res.json`, so (a) an answer of a route listed in {@link VIEWS} goes through
- *   that route's view, and (b) every error answer (4xx/5xx, written by `errorMiddleware` with
- *   `res.json`) has its message and details scrubbed of absolute paths ({@link scrubPaths}).
+ *   that route's view, and (b) every JSON answer, errors included (`errorMiddleware` writes them
+ *   with `res.json`), has absolute paths in its strings replaced ({@link scrubPaths}): a last
+ *   line of defence for what no view names, such as the `command` of an audit entry
+ *   (`xl cd-insert web1 hdc /var/lib/xendeck/iso/x.iso` → `… <dom0 path>`).
  * - {@link taskForCustomer}: which tasks a customer sees (only `domain.start` of a domain they
  *   see) and without their step output (xl's `Parsing config from /etc/xen/…`). Shared by
  *   `GET /tasks`, `GET /tasks/:id` and the events websocket's `task.updated`.
@@ -141,7 +143,7 @@ export function customerView(grants: Grants, route: Pick<RouteDef, 'method' | 'p
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
         if (res.statusCode >= 400) return json(scrubDeep(body));
-        return json(view ? view(body, user, grants) : body);
+        return json(scrubDeep(view ? view(body, user, grants) : body));
       };
     }
     next();
