@@ -264,6 +264,9 @@ describe('the audit mechanism and GET /api/v1/audit', () => {
       ['carol', 'domain.unpause', 'web-01'],
       ['admin', 'domain.pause', 'web-01'],
     ]);
+    // Their own address is shown to them, the hoster's is not.
+    expect(rows[0]?.remoteAddr).toMatch(/127\.0\.0\.1/);
+    expect(rows[1]?.remoteAddr).toBeNull();
     // Asking for another domain by name gives nothing, not an error that would confirm it exists.
     expect(await audit('?domain=db-01', agent)).toEqual([]);
     // The admin sees everything, carol's action included.

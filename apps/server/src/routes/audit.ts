@@ -1,8 +1,8 @@
 /**
  * `GET /api/v1/audit`: searching the audit log (`src/audit.ts`). Admins and operators see every
  * entry; a customer sees only the entries whose domain they hold a grant on (`Grants.visibleDomains`),
- * so they see their own actions and those of others (the hoster's) on their domains, and nothing
- * about other domains, logins or host settings.
+ * so they see their own actions and those of others (the hoster's) on their domains — without
+ * the others' addresses — and nothing about other domains, logins or host settings.
  */
 import { auditQuerySchema } from '@xendeck/api';
 import type { AuditLog } from '../audit.js';
@@ -27,7 +27,14 @@ export function auditRoutes(ctx: AppContext, log: AuditLog): RouteDef[] {
       handler: (req, res) => {
         const r = auditQuerySchema.safeParse(nonEmpty(req.query as Record<string, unknown>));
         if (!r.success) throw zodToApiError(r.error, 'query');
-        res.json(log.query({ ...r.data, visible: ctx.grants.visibleDomains(currentUser(res)) }));
+        const user = currentUser(res);
+        const visible = ctx.grants.visibleDomains(user);
+        const page = log.query({ ...r.data, visible });
+        if (visible !== 'all') {
+          // A customer does not learn from where the hoster's staff work.
+          for (const e of page.entries) if (e.user !== user.username) e.remoteAddr = null;
+        }
+        res.json(page);
       },
     },
   ];

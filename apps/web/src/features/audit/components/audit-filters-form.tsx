@@ -36,7 +36,7 @@ export function AuditFiltersForm({
     <form
       aria-label="Search the audit log"
       onSubmit={submit}
-      className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8"
+      className="flex flex-wrap items-end gap-3 [&>div]:w-40"
     >
       {text('user', 'User', 'alice')}
       {text('domain', 'Domain', 'web1')}
@@ -72,7 +72,7 @@ export function AuditFiltersForm({
           onChange={set('until')}
         />
       </Field>
-      <div className="flex items-end gap-2">
+      <div className="flex w-auto! items-end gap-2">
         <Button type="submit" variant="primary">
           Search
         </Button>

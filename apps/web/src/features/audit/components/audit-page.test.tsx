@@ -54,7 +54,7 @@ describe('audit page', () => {
                   action: 'volume.create',
                   target: 'volume:vg0/web1-disk',
                   command: 'lvcreate -L 4194304b -n web1-disk vg0',
-                  details: { taskId: 'f00dcafe-0000' },
+                  details: { taskId: 'f00dcafe-0000', taskOutcome: 'NO_SPACE', sizeBytes: 4 },
                 }),
               ],
               nextBefore: 5,
@@ -74,6 +74,8 @@ describe('audit page', () => {
       'href',
       '/tasks/f00dcafe-0000',
     );
+    expect(within(row5).getByTestId('audit-task-outcome')).toHaveTextContent('ended NO_SPACE');
+    expect(within(row5).getByText('sizeBytes=4')).toBeInTheDocument();
     expect(requests[0]?.url).toBe('/api/v1/audit?limit=100');
 
     await userEvent.click(screen.getByRole('button', { name: 'Load more' }));

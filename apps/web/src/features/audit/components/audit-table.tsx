@@ -21,11 +21,14 @@ function ResultBadge({ result }: { result: string }) {
   );
 }
 
-/** `key=value` pairs of an entry's details, the task id as a link for those who may open tasks. */
+/**
+ * `key=value` pairs of an entry's details; a linked task as a link (for those who may open tasks)
+ * with its outcome once it ended (`taskOutcome`).
+ */
 function Details({ details }: { details: AuditEntry['details'] }) {
   const access = useAccess();
   if (!details) return null;
-  const { taskId, ...rest } = details;
+  const { taskId, taskOutcome, ...rest } = details;
   const pairs = Object.entries(rest).map(
     ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
   );
@@ -42,6 +45,22 @@ function Details({ details }: { details: AuditEntry['details'] }) {
         ) : (
           <span>task {taskId.slice(0, 8)}</span>
         )
+      ) : null}
+      {typeof taskOutcome === 'string' ? (
+        <span data-testid="audit-task-outcome">
+          ended{' '}
+          <span
+            className={
+              taskOutcome === 'ok'
+                ? 'text-emerald-700 dark:text-emerald-400'
+                : 'text-red-700 dark:text-red-400'
+            }
+          >
+            {taskOutcome}
+          </span>
+        </span>
+      ) : typeof taskId === 'string' ? (
+        <span>running</span>
       ) : null}
       {pairs.length ? (
         <span className="max-w-md truncate font-mono" title={pairs.join(' ')}>
