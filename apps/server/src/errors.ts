@@ -286,23 +286,24 @@ export function toApiError(err: unknown): ApiError {
       400,
     );
   }
-  return new ApiError('INTERNAL', 'Internal server error');
-}
-
-/** The one error middleware: logs server faults, answers `{ error: { code, message, details? } }`. */
-export function errorMiddleware(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, next) => {
   // Any other client error of Express's stack: http-errors with a 4xx status, e.g. a body whose
   // Content-Encoding does not inflate (body-parser wraps zlib's error without a `type`).
   const status = (err as { status?: unknown } | null)?.status;
   if (err instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
     return new ApiError('INVALID_INPUT', `Malformed request: ${err.message}`, undefined, status);
   }
+  return new ApiError('INTERNAL', 'Internal server error');
+}
+
+/** The one error middleware: logs server faults, answers `{ error: { code, message, details? } }`. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
     const apiErr = toApiError(err);
+    res.locals.errorCode = apiErr.code; // the audit row's result (audit.ts)
     if (apiErr.status >= 500) {
       logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     }
