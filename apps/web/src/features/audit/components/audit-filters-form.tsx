@@ -32,6 +32,17 @@ export function AuditFiltersForm({
       />
     </Field>
   );
+  const time = (key: 'since' | 'until', label: string) => (
+    <Field label={label} htmlFor={`audit-${key}`}>
+      <input
+        id={`audit-${key}`}
+        type="datetime-local"
+        className={inputClass}
+        value={draft[key]}
+        onChange={set(key)}
+      />
+    </Field>
+  );
   return (
     <form
       aria-label="Search the audit log"
@@ -54,24 +65,8 @@ export function AuditFiltersForm({
           <option value="failed">failed</option>
         </select>
       </Field>
-      <Field label="From" htmlFor="audit-since">
-        <input
-          id="audit-since"
-          type="datetime-local"
-          className={inputClass}
-          value={draft.since}
-          onChange={set('since')}
-        />
-      </Field>
-      <Field label="Until" htmlFor="audit-until">
-        <input
-          id="audit-until"
-          type="datetime-local"
-          className={inputClass}
-          value={draft.until}
-          onChange={set('until')}
-        />
-      </Field>
+      {time('since', 'From')}
+      {time('until', 'Until')}
       <div className="flex w-auto! items-end gap-2">
         <Button type="submit" variant="primary">
           Search
