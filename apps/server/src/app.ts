@@ -18,7 +18,7 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
-import { createAudit } from './audit.js';
+import { AuditLog, auditRoute } from './audit.js';
 import { remoteAddress } from './auth/access.js';
 import { authorizeRequest } from './auth/authorize.js';
 import { customerView } from './auth/customer-views.js';
@@ -58,6 +58,7 @@ import { MetricsSampler } from './metrics/sampler.js';
 import { MetricsStore } from './metrics/store.js';
 import { MetricsTokenStore } from './metrics/token.js';
 import { networkRoutes } from './network/routes.js';
+import { auditRoutes } from './routes/audit.js';
 import { configRoutes } from './routes/configs.js';
 import { domainRoutes } from './routes/domains.js';
 import { hostRoutes } from './routes/host.js';
@@ -200,6 +201,13 @@ export function createApp(deps: AppDeps): XendeckApp {
     now,
     onChange: (task) => events.broadcast({ type: 'task.updated', task }),
   });
+  const auditLog = new AuditLog(db, logger, {
+    now,
+    taskOutcome: async (id) => {
+      const t = await tasks.settled(id);
+      return t?.state === 'succeeded' ? 'ok' : (t?.error?.code ?? 'UNKNOWN');
+    },
+  });
   const context: AppContext = {
     config,
     db,
@@ -212,7 +220,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     totp: new Totp(users, now),
     sessions,
     throttle: new LoginThrottle(now),
-    audit: createAudit(logger),
+    audit: auditLog.record,
     connections,
     refreshSoon: () => void events.refresh(),
     tasks,
@@ -291,6 +299,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     ...autostartRoutes(context),
     ...savedImageRoutes(context),
     ...networkRoutes(context),
+    ...auditRoutes(context, auditLog),
     ...serverInfoRoutes(context, deps.tls),
   ];
 
@@ -329,6 +338,7 @@ export function createApp(deps: AppDeps): XendeckApp {
         next();
       },
       customerView(context.grants, route), // what a customer's answers may contain
+      auditRoute(route, auditLog), // the route's audit row (audit.ts), if it declares one
       // Bodies are parsed only after the access check, with the route's own size limit.
       jsonParser(route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES),
       route.handler,
@@ -375,6 +385,7 @@ export function createApp(deps: AppDeps): XendeckApp {
   );
   purgeTimer.unref();
   if (deps.options?.metrics?.autoStart !== false) sampler.start();
+  auditLog.start();
 
   return {
     app,
@@ -394,6 +405,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     },
     close: async () => {
       clearInterval(purgeTimer);
+      auditLog.stop();
       for (const s of servers) s.off('upgrade', onUpgrade);
       await sampler.stop();
       await tasks.close();
