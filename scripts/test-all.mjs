@@ -120,7 +120,7 @@ if (built) {
   // Asserts, unlike the benchmarks: 0 answers >= 500, the server alive, its RSS flat.
   ok =
     (await step(
-      'fuzz run (13 000 malformed requests and websocket frames against the simulated server: 0 answers >= 500, alive, RSS flat)',
+      'fuzz run (15 000 malformed requests and websocket frames against the simulated server: 0 answers >= 500, alive, RSS flat)',
       pnpm,
       ['--filter', '@xendeck/server', 'bench:fuzz'],
       { count: false },

@@ -23,6 +23,8 @@ try {
       XENDECK_STATE_DIR: stateDir,
       XENDECK_CONFIG_DIR: join(stateDir, 'xen'),
       XENDECK_HTTP: '1',
+      XENDECK_TRUSTED_PROXIES: '127.0.0.1',
+      XENDECK_ALLOWED_HOSTS: '127.0.0.1',
     },
     { xenPresent: () => false },
   );
