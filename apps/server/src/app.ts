@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import { AuditLog, auditRoute } from './audit.js';
 import { remoteAddress } from './auth/access.js';
 import { authorizeRequest } from './auth/authorize.js';
-import { customerView } from './auth/customer-views.js';
+import { customerPrecheck, customerView } from './auth/customer-views.js';
 import { Grants } from './auth/grants.js';
 import { Sessions } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
@@ -341,6 +341,7 @@ export function createApp(deps: AppDeps): XendeckApp {
       auditRoute(route, auditLog), // the route's audit row (audit.ts), if it declares one
       // Bodies are parsed only after the access check, with the route's own size limit.
       jsonParser(route.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES),
+      customerPrecheck(config, route), // e.g. a customer's start runs only a config of that name
       route.handler,
     );
   }

@@ -196,9 +196,18 @@ describe('lists are filtered to the customer’s domains', () => {
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe('TASK_NOT_FOUND');
 
-    // A synchronous start: the answer's xl output (it names the config path) is emptied.
+    // A config file declaring another name would start a domain the customer has no grant on.
+    writeFileSync(join(f.config.configDir, 'web-01.cfg'), 'name = "sneaky"\nmemory = 256\n');
     await c.post('/domains/web-01/destroy');
     await expect.poll(async () => f.sim.domidByName('web-01')).toBeUndefined();
+    const refusedStart = await c.post('/domains/web-01/start');
+    expect(refusedStart.status).toBe(422);
+    expect(refusedStart.body.error.code).toBe('CONFIG_INVALID');
+    expect(refusedStart.text).not.toContain('sneaky');
+    expect(await f.sim.domidByName('sneaky')).toBeUndefined();
+    writeFileSync(join(f.config.configDir, 'web-01.cfg'), 'name = "web-01"\nmemory = 256\n');
+
+    // A synchronous start: the answer's xl output (it names the config path) is emptied.
     const started = await c.post('/domains/web-01/start');
     expect(started.status, started.text).toBe(201);
     expect(started.body).toMatchObject({ name: 'web-01', output: '' });

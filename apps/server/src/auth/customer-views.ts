@@ -10,6 +10,8 @@
  *   with `res.json`), has absolute paths in its strings replaced ({@link scrubPaths}): a last
  *   line of defence for what no view names, such as the `command` of an audit entry
  *   (`xl cd-insert web1 hdc /var/lib/xendeck/iso/x.iso` → `… <dom0 path>`).
+ * - Start: the config file must declare the domain's own name ({@link PRECHECKS}), else a
+ *   customer could start a domain of another name.
  * - {@link taskForCustomer}: which tasks a customer sees (only `domain.start` of a domain they
  *   see) and without their step output (xl's `Parsing config from /etc/xen/…`). Shared by
  *   `GET /tasks`, `GET /tasks/:id` and the events websocket's `task.updated`.
@@ -24,7 +26,10 @@
  * customer ISO list `GET /domains/:name/cdrom/isos` (library names and sizes only).
  */
 import type { BootFromDiskResult, CdromStatus, Domain, Task } from '@xendeck/api';
+import { parseXlConfig } from '@xendeck/xl-config';
 import type { NextFunction, Request, Response } from 'express';
+import { readConfigFile } from '../configs/files.js';
+import { ApiError } from '../errors.js';
 import type { RouteDef } from '../routes/types.js';
 import { domainFilter } from './authorize.js';
 import type { Grants } from './grants.js';
@@ -132,8 +137,32 @@ const VIEWS: Record<string, View> = {
 };
 
 /**
+ * Start, for a customer: the config file `<configDir>/<name>.cfg` must declare `name = "<name>"`.
+ * `xl create` names the domain after the file's `name` setting, so a file declaring another name
+ * would start a domain the customer holds no grant on. Throws CONFIG_INVALID (422) without
+ * saying which name the file declares; CONFIG_NOT_FOUND and the other errors of
+ * `readConfigFile`. An unreadable or unparsable file is left to the start itself.
+ */
+async function startOwnName(configDir: string, name: string): Promise<void> {
+  const file = await readConfigFile(configDir, name);
+  const declared = parseXlConfig(file.text).get('name');
+  if (declared !== name) {
+    throw new ApiError(
+      'CONFIG_INVALID',
+      `The config file of "${name}" does not declare name = "${name}"; ask the host's admin to fix it`,
+      { name },
+    );
+  }
+}
+
+/** Checks run for a customer before the handler, by `<method> <path>` of the route. */
+const PRECHECKS: Record<string, (configDir: string, req: Request) => Promise<void>> = {
+  'post /domains/:name/start': (configDir, req) => startOwnName(configDir, String(req.params.name)),
+};
+
+/**
  * The middleware applying a customer's view to one route's answers (see the module header);
- * `next()` at once for anyone else or an anonymous caller.
+ * `next()` at once for anyone else or an anonymous caller. Mounted right after the access check.
  */
 export function customerView(grants: Grants, route: Pick<RouteDef, 'method' | 'path'>) {
   const view = VIEWS[`${route.method} ${route.path}`];
@@ -146,6 +175,22 @@ export function customerView(grants: Grants, route: Pick<RouteDef, 'method' | 'p
         return json(scrubDeep(view ? view(body, user, grants) : body));
       };
     }
+    next();
+  };
+}
+
+/**
+ * The middleware running a route's customer pre-check ({@link PRECHECKS}) for a customer; mounted
+ * after the body is parsed, right before the handler. A no-op middleware for other routes.
+ */
+export function customerPrecheck(
+  config: { configDir: string },
+  route: Pick<RouteDef, 'method' | 'path'>,
+) {
+  const precheck = PRECHECKS[`${route.method} ${route.path}`];
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const user = res.locals.user as User | undefined;
+    if (precheck && user?.role === 'customer') await precheck(config.configDir, req);
     next();
   };
 }
