@@ -24,7 +24,7 @@ import { authorizeRequest } from './auth/authorize.js';
 import { customerPrecheck, customerView } from './auth/customer-views.js';
 import { Grants } from './auth/grants.js';
 import { Sessions } from './auth/sessions.js';
-import { LoginThrottle } from './auth/throttle.js';
+import { HashGate, LoginThrottle } from './auth/throttle.js';
 import { ApiTokens } from './auth/tokens.js';
 import { Users } from './auth/users.js';
 import { openStorage } from './backend.js';
@@ -219,7 +219,7 @@ export function createApp(deps: AppDeps): XendeckApp {
     tokens: new ApiTokens(db, now),
     totp: new Totp(users, now),
     sessions,
-    throttle: new LoginThrottle(now),
+    throttle: new LoginThrottle(now, {}, new HashGate(config.loginMaxHashes)),
     audit: auditLog.record,
     connections,
     refreshSoon: () => void events.refresh(),

@@ -45,6 +45,13 @@ export interface Config {
    * and every interface address). Anything else answers 421 (DNS rebinding).
    */
   allowedHosts: string[] | undefined;
+  /**
+   * Password hashes (argon2id, ~19 MiB and tens of ms each) the login may run at once
+   * (`XENDECK_LOGIN_MAX_HASHES`, default 2, 1–256); 8 more wait, any further login answers 503
+   * with Retry-After before hashing (`auth/throttle.ts` HashGate). Keeps libuv's thread pool,
+   * shared with libxl calls and the metrics sampler, free during a login flood.
+   */
+  loginMaxHashes: number;
   /** Absolute directory for the SQLite database (`XENDECK_STATE_DIR`, default /var/lib/xendeck). */
   stateDir: string;
   /**
@@ -185,6 +192,7 @@ const envSchema = z.object({
   XENDECK_PORT: intIn(1, 65535).default(8080),
   XENDECK_HOST: z.string().min(1).optional(),
   XENDECK_HTTP: z.enum(['0', '1']).default('0'),
+  XENDECK_LOGIN_MAX_HASHES: intIn(1, 256).default(2),
   XENDECK_TLS_CERT: absolutePath.optional(),
   XENDECK_TLS_KEY: absolutePath.optional(),
   XENDECK_TRUSTED_PROXIES: z
@@ -306,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { xenPresent: () => boo
         : { mode: 'self-signed' },
     trustedProxies: e.XENDECK_TRUSTED_PROXIES ?? [],
     allowedHosts: e.XENDECK_ALLOWED_HOSTS,
+    loginMaxHashes: e.XENDECK_LOGIN_MAX_HASHES,
     stateDir: e.XENDECK_STATE_DIR,
     configDir: simulatedConfigDir
       ? join(e.XENDECK_STATE_DIR, 'sim-etc-xen')

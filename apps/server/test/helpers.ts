@@ -72,6 +72,7 @@ export async function makeFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     tls: { mode: 'off' },
     trustedProxies: [],
     allowedHosts: undefined,
+    loginMaxHashes: 2,
     stateDir,
     configDir,
     simulatedConfigDir: false,
