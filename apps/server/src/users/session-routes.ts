@@ -82,6 +82,8 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
       method: 'post',
       path: '/session/totp',
       access: 'user',
+      // Changes nothing stored (the pending secret lives in memory); the confirmation is audited.
+      audit: false,
       summary:
         'Start TOTP enrolment: {secret, uri} (pending 10 min until confirmed); 409 TOTP_ALREADY_ENABLED',
       handler: (req, res) => {
