@@ -5,7 +5,7 @@
  * goes, and what customer-reachable answers contain (no dom0 path, no config text, no other
  * domain). The route-by-route sweep is test/route-probe.test.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type EventMessage,
@@ -202,6 +202,8 @@ describe('lists are filtered to the customer’s domains', () => {
     await expect.poll(async () => f.sim.domidByName('web-01')).toBeUndefined();
     const refusedStart = await c.post('/domains/web-01/start');
     expect(refusedStart.status).toBe(422);
+    // (boot-from-disk, which rewrites that file, needs reinstall: 403 before the file is read.)
+    expect((await c.post('/domains/web-01/boot-from-disk', { dryRun: true })).status).toBe(403);
     expect(refusedStart.body.error.code).toBe('CONFIG_INVALID');
     expect(refusedStart.text).not.toContain('sneaky');
     expect(await f.sim.domidByName('sneaky')).toBeUndefined();
@@ -334,6 +336,13 @@ describe('what customer answers contain', () => {
     expect(text).not.toContain(f.config.configDir);
     expect(preview.body).toMatchObject({ path: '', before: '', after: '', written: false });
     expect(preview.body.changes).toContainEqual({ kind: 'boot', before: 'dc', after: 'c' });
+
+    // A file declaring another name is not theirs to rewrite.
+    const cfg = join(f.config.configDir, 'inst.cfg');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('name = "inst"', 'name = "inst2"'));
+    const foreign = await c.post('/domains/inst/boot-from-disk', { dryRun: true });
+    expect([foreign.status, foreign.body.error.code]).toEqual([422, 'CONFIG_INVALID']);
+    expect(foreign.text).not.toContain('inst2');
 
     // The admin still sees everything.
     const adminStatus = await f.admin.get('/api/v1/domains/inst/cdrom');

@@ -137,7 +137,7 @@ const VIEWS: Record<string, View> = {
 };
 
 /**
- * Start, for a customer: the config file `<configDir>/<name>.cfg` must declare `name = "<name>"`.
+ * Start and boot-from-disk, for a customer: the config file `<configDir>/<name>.cfg` must declare `name = "<name>"`.
  * `xl create` names the domain after the file's `name` setting, so a file declaring another name
  * would start a domain the customer holds no grant on. Throws CONFIG_INVALID (422) without
  * saying which name the file declares; CONFIG_NOT_FOUND and the other errors of
@@ -158,6 +158,9 @@ async function startOwnName(configDir: string, name: string): Promise<void> {
 /** Checks run for a customer before the handler, by `<method> <path>` of the route. */
 const PRECHECKS: Record<string, (configDir: string, req: Request) => Promise<void>> = {
   'post /domains/:name/start': (configDir, req) => startOwnName(configDir, String(req.params.name)),
+  // It rewrites the same file: a file of another domain's name is not theirs to change.
+  'post /domains/:name/boot-from-disk': (configDir, req) =>
+    startOwnName(configDir, String(req.params.name)),
 };
 
 /**
