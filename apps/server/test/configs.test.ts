@@ -293,7 +293,7 @@ describe('PUT /configs/:name', () => {
     expect(bad.text.length).toBeLessThan(100_000);
     const err = apiErrorSchema.parse(bad.body).error;
     expect(err.code).toBe('CONFIG_INVALID');
-    expect((err.details?.errors as unknown[]).length).toBe(CONFIG_MAX_DIAGNOSTICS);
+    expect(err.details?.errors).toHaveLength(CONFIG_MAX_DIAGNOSTICS);
     expect(err.details?.truncated).toEqual({
       errors: 300_000 - CONFIG_MAX_DIAGNOSTICS,
       warnings: 0,
