@@ -14,6 +14,7 @@ import {
 import type { Request } from 'express';
 import { auditNote } from '../audit.js';
 import { currentSession, remoteAddress } from '../auth/access.js';
+import { HashGateFull } from '../auth/throttle.js';
 import type { User } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -46,7 +47,21 @@ async function proveItIsThem(
       { retryAfterSeconds },
     );
   }
-  if (!(await check())) {
+  let ok: boolean;
+  try {
+    // Under the same bound on concurrent password hashes as logins (auth/throttle.ts).
+    ok = await ctx.throttle.hashes.run(async () => await check());
+  } catch (err) {
+    if (!(err instanceof HashGateFull)) throw err;
+    const retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
+    throw new ApiError(
+      'TOO_MANY_REQUESTS',
+      `The server is checking too many passwords at once; try again in ${retryAfterSeconds} s`,
+      { retryAfterSeconds, scope: 'busy' },
+      503,
+    );
+  }
+  if (!ok) {
     ctx.throttle.fail(user.username, ip);
     throw wrong;
   }
