@@ -9,7 +9,8 @@
  *      websockify and raw TCP; text console fan-out to 20 viewers; xl-config against libxlutil:
  *      they print figures and a verdict, assert nothing), the fuzz run (malformed requests and
  *      websocket frames against the simulated server; fails on any answer >= 500, a dead server or
- *      RSS growth), the web's first-page size budget (a
+ *      RSS growth), the login flood benchmark (sampler tick delay and a pool-bound request during
+ *      a login flood, with and without the bound on password hashes), the web's first-page size budget (a
  *      size check that fails over 250 KB gzipped), and end-to-end tests against
  *      the simulated host (Playwright + Debian's chromium)
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
@@ -115,6 +116,13 @@ if (built) {
       'ISO upload benchmark (256 MiB PUT: plain copy, copy + fsync, Xendeck upload; MB/s, CPU, RSS)',
       pnpm,
       ['--filter', '@xendeck/server', 'bench:iso'],
+      { count: false },
+    )) && ok;
+  ok =
+    (await step(
+      'login flood benchmark (32 clients, 10 s: metrics sampler tick delay and a pool-bound request, with and without the hash bound)',
+      pnpm,
+      ['--filter', '@xendeck/server', 'bench:login'],
       { count: false },
     )) && ok;
   // Asserts, unlike the benchmarks: 0 answers >= 500, the server alive, its RSS flat.
