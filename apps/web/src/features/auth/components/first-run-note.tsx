@@ -4,6 +4,7 @@
  * serves, to compare with the one the browser shows before typing a password. Nothing when the
  * server says neither applies (or cannot be asked).
  */
+import { Fragment } from 'react';
 import { useServerInfo } from '../api/server-info';
 
 /** Where the server writes the generated admin password on a dom0 (root-only file, `XENDECK_STATE_DIR`). */
@@ -24,9 +25,11 @@ export function FirstRunNote() {
         <p>
           <span className="font-medium text-zinc-900 dark:text-zinc-100">First start.</span> Log in
           as <span className="font-mono">admin</span> with the generated password, readable by root
-          on the host:{' '}
-          <code className="font-mono break-all">cat {INITIAL_ADMIN_PASSWORD_PATH}</code>. Change it
-          under Account once logged in.
+          on the host (in <span className="font-mono">XENDECK_STATE_DIR</span> when set):
+          <code className="my-1 block overflow-x-auto font-mono text-[11px] whitespace-nowrap text-zinc-900 dark:text-zinc-100">
+            cat {INITIAL_ADMIN_PASSWORD_PATH}
+          </code>
+          Change it under Account once logged in.
         </p>
       ) : null}
       {tls ? (
@@ -37,10 +40,10 @@ export function FirstRunNote() {
               : 'SHA-256 fingerprint of the certificate this host serves:'}
           </p>
           <p
-            className="mt-1 font-mono text-[11px] leading-snug break-all text-zinc-900 dark:text-zinc-100"
+            className="mt-1 font-mono text-[11px] leading-snug text-zinc-900 dark:text-zinc-100"
             data-testid="tls-fingerprint"
           >
-            {tls.fingerprintSha256}
+            <Breakable fingerprint={tls.fingerprintSha256} />
           </p>
           {tls.selfSigned ? (
             <p className="mt-1">
@@ -51,4 +54,17 @@ export function FirstRunNote() {
       ) : null}
     </section>
   );
+}
+
+/** A colon-separated fingerprint that wraps only after a colon, never inside a byte. */
+function Breakable({ fingerprint }: { fingerprint: string }) {
+  const bytes = fingerprint.split(':');
+  return bytes.map((b, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: the bytes of one fingerprint, in order.
+    <Fragment key={i}>
+      {b}
+      {i < bytes.length - 1 ? ':' : ''}
+      <wbr />
+    </Fragment>
+  ));
 }
