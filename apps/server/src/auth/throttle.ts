@@ -24,6 +24,8 @@
  * share (F3 of the security review; `UV_THREADPOOL_SIZE` is raised at start, `scripts/bundle.mjs`).
  */
 
+import { ApiError } from '../errors.js';
+
 /** Tunables; tests may pass others. */
 export interface ThrottleLimits {
   /** Failures of one username from one address before its lock ladder starts (5). */
@@ -270,6 +272,21 @@ export class LoginThrottle {
     const oldest = map.keys().next().value;
     if (oldest !== undefined) map.delete(oldest);
   }
+}
+
+/**
+ * The answer to a request refused by a full {@link HashGate}: 503 TOO_MANY_REQUESTS with
+ * `details.retryAfterSeconds` (→ `Retry-After`) and `scope: 'busy'`; `what` names the work
+ * ("logins", "passwords").
+ */
+export function hashGateBusy(err: HashGateFull, what: string): ApiError {
+  const retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
+  return new ApiError(
+    'TOO_MANY_REQUESTS',
+    `The server is checking too many ${what} at once; try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds, scope: 'busy' },
+    503,
+  );
 }
 
 /** Thrown by {@link HashGate.run} when the gate and its queue are full: nothing was hashed. */

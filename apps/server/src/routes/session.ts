@@ -13,7 +13,7 @@ import {
   sessionToken,
 } from '../auth/access.js';
 import { SESSION_ABSOLUTE_MS } from '../auth/sessions.js';
-import { HashGateFull } from '../auth/throttle.js';
+import { HashGateFull, hashGateBusy } from '../auth/throttle.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
@@ -54,13 +54,7 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
         } catch (err) {
           attempt.abandoned();
           if (!(err instanceof HashGateFull)) throw err;
-          const retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
-          throw new ApiError(
-            'TOO_MANY_REQUESTS',
-            `The server is checking too many logins at once; try again in ${retryAfterSeconds} s`,
-            { retryAfterSeconds, scope: 'busy' },
-            503,
-          );
+          throw hashGateBusy(err, 'logins');
         }
         if (!user) {
           attempt.failed();
