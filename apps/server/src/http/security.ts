@@ -26,8 +26,9 @@ export const CSP_DIRECTIVES = {
 
 /**
  * helmet with the CSP above, `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`,
- * `X-Content-Type-Options: nosniff`. No HSTS: Xendeck is often reached over plain http on a
- * management network, and HSTS belongs to whatever terminates TLS in front of it.
+ * `X-Content-Type-Options: nosniff`. HSTS is not set here: `http/edge.ts` sends it on answers
+ * over HTTPS only (served here or at a trusted proxy), never over the plain HTTP of a proxy's
+ * loopback leg or the lab.
  */
 export function securityHeaders(): RequestHandler {
   return helmet({
