@@ -52,7 +52,11 @@ async function startMain(env: Record<string, string>) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const stopped = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  return { child, out: () => out, stop: () => (child.kill('SIGTERM'), stopped) };
+  const stop = () => {
+    child.kill('SIGTERM');
+    return stopped;
+  };
+  return { child, out: () => out, stop };
 }
 
 /** An HTTPS request trusting only `ca`; resolves with status, headers and body text. */
