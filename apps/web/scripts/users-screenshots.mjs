@@ -3,7 +3,8 @@
 // (an operator, two customers, one with TOTP), the grants editor of a customer, the New user
 // dialog with a generated password, /account (a new API token shown once, TOTP enrolment with
 // its QR code), the login page's TOTP step, and what a customer sees: their domains, one domain's
-// page (Overview and Console only, power buttons from their grant), "not available" on /storage.
+// page (Overview, Metrics and Console, power buttons from their grant), "not available" on
+// /storage; and an operator's overview (no dom0 settings, no Users, Storage or Config files).
 // Usage: node apps/web/scripts/users-screenshots.mjs <base-url> <admin-password> <out-dir>
 // (over the default self-signed HTTPS, run it with NODE_TLS_REJECT_UNAUTHORIZED=0 for its own
 // API calls; the browser ignores the certificate).
@@ -150,5 +151,16 @@ await forEachScheme(
     await page.goto(`${base}/storage`);
     await page.getByTestId('not-available').waitFor();
     await shot('customer-storage');
+
+    // An operator: the overview without the dom0 memory and autostart settings, no Users,
+    // Storage or Config files in the menu.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Username').fill('ops-anna');
+    await page.getByLabel('Password').fill('operator-password-1');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await shot('operator-overview', 1500);
   },
 );
