@@ -1,1 +1,2 @@
 export { AccountPage as AccountRoute } from './components/account-page';
+export { TokensTable } from './components/tokens-panel';

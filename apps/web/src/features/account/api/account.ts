@@ -1,9 +1,10 @@
 /**
  * The logged-in person's own account (`/api/v1/session/*`, any role): password change (204; 403
  * WRONG_PASSWORD; ends their other sessions), TOTP enrolment (POST starts it with a secret and its
- * `otpauth://` URI, PUT `{code}` confirms it, DELETE with a code or the password turns it off), API tokens (GET lists them
- * without the token, POST creates one and answers the token this once, DELETE `/:id` revokes).
- * Every call throws the server's ApiError.
+ * `otpauth://` URI, PUT `{code}` confirms it, DELETE with a code or the password turns it off),
+ * API tokens (GET lists them without the token, POST creates one and answers the token this once,
+ * DELETE `/:id` revokes; an admin lists and revokes another user's under
+ * `/users/:username/tokens`). Every call throws the server's ApiError.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -17,7 +18,16 @@ import {
 import { z } from 'zod';
 import { apiFetch } from '@/lib/api-client';
 
-export const apiTokensQueryKey = ['api-tokens'] as const;
+/**
+ * Whose tokens: `undefined` for my own (`/session/tokens`), a username for an admin looking at
+ * that user's (`/users/:username/tokens`: list and revoke only).
+ */
+export type TokensOwner = string | undefined;
+
+const tokensPath = (owner: TokensOwner) =>
+  owner === undefined ? '/session/tokens' : `/users/${encodeURIComponent(owner)}/tokens`;
+
+export const apiTokensQueryKey = (owner: TokensOwner) => ['api-tokens', owner ?? null] as const;
 
 /** `PUT /api/v1/session/password {currentPassword, newPassword}`. */
 export const useChangePassword = () =>
@@ -48,12 +58,12 @@ export const useDisableTotp = () =>
     mutationFn: (body: TotpDisableRequest) => apiFetch('/session/totp', { method: 'DELETE', body }),
   });
 
-/** `GET /api/v1/session/tokens`. */
-export const useApiTokens = () =>
+/** `GET /api/v1/session/tokens`, or `GET /api/v1/users/:username/tokens` (admin). */
+export const useApiTokens = (owner?: TokensOwner) =>
   useQuery({
-    queryKey: apiTokensQueryKey,
+    queryKey: apiTokensQueryKey(owner),
     queryFn: ({ signal }) =>
-      apiFetch('/session/tokens', { schema: z.array(apiTokenSchema), signal }),
+      apiFetch(tokensPath(owner), { schema: z.array(apiTokenSchema), signal }),
   });
 
 /** `POST /api/v1/session/tokens {name, expiresInDays?}` → the listing plus `token`, shown once. */
@@ -62,15 +72,15 @@ export function useCreateApiToken() {
   return useMutation({
     mutationFn: (body: CreateApiTokenRequest) =>
       apiFetch('/session/tokens', { method: 'POST', body, schema: createdApiTokenSchema }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: apiTokensQueryKey }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: apiTokensQueryKey(undefined) }),
   });
 }
 
-/** `DELETE /api/v1/session/tokens/:id`. */
-export function useRevokeApiToken() {
+/** `DELETE /api/v1/session/tokens/:id`, or `DELETE /api/v1/users/:username/tokens/:id` (admin). */
+export function useRevokeApiToken(owner?: TokensOwner) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => apiFetch(`/session/tokens/${id}`, { method: 'DELETE' }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: apiTokensQueryKey }),
+    mutationFn: (id: number) => apiFetch(`${tokensPath(owner)}/${id}`, { method: 'DELETE' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: apiTokensQueryKey(owner) }),
   });
 }

@@ -14,7 +14,12 @@ import { Field, inputBaseClass, inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
-import { useApiTokens, useCreateApiToken, useRevokeApiToken } from '../api/account';
+import {
+  type TokensOwner,
+  useApiTokens,
+  useCreateApiToken,
+  useRevokeApiToken,
+} from '../api/account';
 
 /** Lifetimes offered, days (`0`: never expires). */
 const LIFETIMES_DAYS = [7, 30, 90, 365, 0] as const;
@@ -114,9 +119,13 @@ export function TokensPanel() {
   );
 }
 
-function TokensTable() {
-  const tokens = useApiTokens();
-  const revoke = useRevokeApiToken();
+/**
+ * The tokens of `owner` (undefined: mine), with Revoke behind a confirmation. Used by the users
+ * page for another user's tokens.
+ */
+export function TokensTable({ owner }: { owner?: TokensOwner }) {
+  const tokens = useApiTokens(owner);
+  const revoke = useRevokeApiToken(owner);
   const notices = useNotices();
   if (!tokens.data) {
     return <QueryState isPending={tokens.isPending} error={tokens.error} what="API tokens" />;

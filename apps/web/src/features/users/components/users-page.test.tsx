@@ -49,7 +49,12 @@ function serve(users: UserInfo[]) {
         },
       ]);
     }
-    if (req.method === 'PUT') return new Response(null, { status: 204 });
+    if (req.url === '/api/v1/users/alice/tokens') {
+      return jsonResponse(200, [
+        { id: 3, name: 'backup', createdAt: 0, lastUsedAt: null, expiresAt: null },
+      ]);
+    }
+    if (req.method === 'PUT' || req.method === 'DELETE') return new Response(null, { status: 204 });
     return jsonResponse(404, { error: { code: 'NOT_FOUND', message: req.url } });
   });
 }
@@ -148,5 +153,19 @@ describe('<UsersPage>', () => {
       url: '/api/v1/users/alice',
       body: { role: 'operator' },
     });
+  });
+
+  it("lists and revokes another user's API tokens", async () => {
+    const u = userEvent.setup();
+    const { requests } = serve([alice]);
+    renderWithProviders(<UsersPage />);
+    await u.click(await screen.findByTestId('tokens-button-alice'));
+    const row = await screen.findByTestId('token-row-3');
+    expect(row).toHaveTextContent('backup');
+    await u.click(within(row).getByRole('button', { name: 'Revoke' }));
+    await u.click(screen.getByRole('button', { name: 'Revoke' }));
+    await waitFor(() =>
+      expect(requests.find((r) => r.method === 'DELETE')?.url).toBe('/api/v1/users/alice/tokens/3'),
+    );
   });
 });

@@ -1,9 +1,9 @@
 /**
  * `/users` (admins): every user with role, TOTP, creation and password-change times; New user;
- * per row: change role, turn off TOTP (a lost device), reset password, grants (customers), delete
- * behind the typed username.
- * The server refuses what would leave no admin (409 LAST_ADMIN), shown as a notice.
- * Test ids: `users-table`, `user-row-<username>`, `role-<username>`, `delete-user-<username>-*`.
+ * per row: change role, turn off TOTP (a lost device), grants (customers), API tokens (list,
+ * revoke), reset password, delete behind the typed username. The server refuses what would leave no admin (409 LAST_ADMIN), shown as a notice.
+ * Test ids: `users-table`, `user-row-<username>`, `role-<username>`, `delete-user-<username>-*`,
+ * `grants-button-<username>`, `tokens-button-<username>`, `totp-off-<username>`.
  */
 import { ROLES, type Role, type UserInfo } from '@xendeck/api';
 import { Button } from '@/components/button';
@@ -18,6 +18,7 @@ import { ROLE_HINTS } from '../lib/roles';
 import { CreateUserDialog } from './create-user-dialog';
 import { GrantsDialog } from './grants-editor';
 import { ResetPasswordDialog } from './reset-password-dialog';
+import { UserTokensDialog } from './user-tokens-dialog';
 
 export function UsersPage() {
   const users = useUsers();
@@ -141,6 +142,7 @@ function UsersTable({ users }: { users: UserInfo[] }) {
             <td className={tdClass}>
               <div className="flex items-center justify-end gap-1">
                 {u.role === 'customer' ? <GrantsDialog user={u} /> : null}
+                <UserTokensDialog username={u.username} />
                 <ResetPasswordDialog username={u.username} />
                 <TypedDeleteDialog
                   name={u.username}
