@@ -1,7 +1,8 @@
 /**
  * `/users` (admins): every user with role, TOTP, creation and password-change times; New user;
  * per row: change role, turn off TOTP (a lost device), grants (customers), API tokens (list,
- * revoke), reset password, delete behind the typed username. The server refuses what would leave no admin (409 LAST_ADMIN), shown as a notice.
+ * revoke), reset password, delete behind the typed username. The server refuses what would leave
+ * no admin (409 LAST_ADMIN), shown as a notice.
  * Test ids: `users-table`, `user-row-<username>`, `role-<username>`, `delete-user-<username>-*`,
  * `grants-button-<username>`, `tokens-button-<username>`, `totp-off-<username>`.
  */
