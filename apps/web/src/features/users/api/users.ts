@@ -16,6 +16,7 @@ import {
 } from '@xendeck/api';
 import { z } from 'zod';
 import { apiFetch } from '@/lib/api-client';
+import { sessionQueryKey } from '@/lib/query-client';
 
 export const usersQueryKey = ['users'] as const;
 
@@ -33,7 +34,11 @@ function useUsersMutation<V>(mutationFn: (vars: V) => Promise<unknown>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSettled: () => queryClient.invalidateQueries({ queryKey: usersQueryKey }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      // An admin may have changed their own role: read the session (and so the menu) again.
+      void queryClient.invalidateQueries({ queryKey: sessionQueryKey, exact: true });
+    },
   });
 }
 
