@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/auth/sessions.js';
-import { createEdge, defaultAllowedHosts, hostName } from '../src/http/edge.js';
+import { createEdge, defaultAllowedHosts, hostName, plainHttpWarning } from '../src/http/edge.js';
 import { ADMIN_PASSWORD, type Fixture, makeFixture } from './helpers.js';
 
 let f: Fixture | undefined;
@@ -86,6 +86,21 @@ describe('Host allowlist', () => {
       cookieSecure: 'auto',
     });
     expect(edge.allowedHosts).toEqual(list);
+  });
+
+  it('warns about plain HTTP only off loopback', () => {
+    const off = { mode: 'off' } as const;
+    expect(plainHttpWarning({ tls: off, host: '0.0.0.0', port: 8080 })).toMatch(
+      /PLAIN HTTP ON 0\.0\.0\.0:8080/,
+    );
+    expect(plainHttpWarning({ tls: off, host: '192.0.2.10', port: 80 })).toContain(
+      'XENDECK_HTTP=1',
+    );
+    expect(plainHttpWarning({ tls: off, host: '127.0.0.1', port: 8080 })).toBeUndefined();
+    expect(plainHttpWarning({ tls: off, host: '::1', port: 8080 })).toBeUndefined();
+    expect(
+      plainHttpWarning({ tls: { mode: 'self-signed' }, host: '0.0.0.0', port: 8080 }),
+    ).toBeUndefined();
   });
 
   it('parses Host headers: ports, IPv6 brackets, a trailing dot; refuses junk', () => {
