@@ -6,6 +6,7 @@ import * as Dialog from '@radix-ui/react-dialog';
 import type { FormEventHandler, ReactNode } from 'react';
 import { ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
+import { DialogFrame } from '@/components/dialog-frame';
 
 export function FormDialog({
   open,
@@ -43,27 +44,24 @@ export function FormDialog({
       }}
     >
       <Dialog.Trigger asChild>{trigger}</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/50 backdrop-blur-[1px]" />
-        <Dialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-zinc-200 bg-white p-5 text-zinc-900 shadow-xl focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
-          <Dialog.Title className="text-base font-semibold">{title}</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-300">
-            {description}
-          </Dialog.Description>
-          <form className="mt-4 flex flex-col gap-3" onSubmit={onSubmit} noValidate>
-            {children}
-            {error ? <ErrorAlert title={`${submitLabel} refused`} error={error} /> : null}
-            <div className="mt-2 flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button>Cancel</Button>
-              </Dialog.Close>
-              <Button type="submit" variant="primary" disabled={pending}>
-                {pending ? 'Sending…' : submitLabel}
-              </Button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
+      <DialogFrame widthClass="w-[min(28rem,calc(100vw-2rem))]">
+        <Dialog.Title className="text-base font-semibold">{title}</Dialog.Title>
+        <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-300">
+          {description}
+        </Dialog.Description>
+        <form className="mt-4 flex flex-col gap-3" onSubmit={onSubmit} noValidate>
+          {children}
+          {error ? <ErrorAlert title={`${submitLabel} refused`} error={error} /> : null}
+          <div className="mt-2 flex justify-end gap-2">
+            <Dialog.Close asChild>
+              <Button>Cancel</Button>
+            </Dialog.Close>
+            <Button type="submit" variant="primary" disabled={pending}>
+              {pending ? 'Sending…' : submitLabel}
+            </Button>
+          </div>
+        </form>
+      </DialogFrame>
     </Dialog.Root>
   );
 }

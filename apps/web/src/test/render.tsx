@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { SessionInfo } from '@xendeck/api';
 import type { ReactElement } from 'react';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { vi } from 'vitest';
 import { NoticesProvider, NoticesRegion } from '@/components/notices';
 import { createQueryClient, sessionQueryKey } from '@/lib/query-client';
@@ -28,6 +28,31 @@ export function renderWithProviders(ui: ReactElement, queryClient = createTestQu
         <MemoryRouter>
           {ui}
           <NoticesRegion />
+        </MemoryRouter>
+      </NoticesProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, queryClient };
+}
+
+/**
+ * Renders `element` as the route `path` with the browser at `url` (e.g. `/domains/:name` at
+ * `/domains/web1?view=console`), under the app's providers with `session` in the cache.
+ */
+export function renderRouteAt(
+  url: string,
+  path: string,
+  element: ReactElement,
+  session: SessionInfo | null = ADMIN_SESSION,
+) {
+  const queryClient = createTestQueryClient(session);
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <NoticesProvider>
+        <MemoryRouter initialEntries={[url]}>
+          <Routes>
+            <Route path={path} element={element} />
+          </Routes>
         </MemoryRouter>
       </NoticesProvider>
     </QueryClientProvider>,

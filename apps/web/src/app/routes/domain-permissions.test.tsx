@@ -1,9 +1,6 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import type { Grant, SessionInfo } from '@xendeck/api';
-import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NoticesProvider } from '@/components/notices';
 import { CdromMenu } from '@/features/consoles';
 import { DomainActions } from '@/features/domains';
 import { FakeWebSocket } from '@/test/fake-websocket';
@@ -13,6 +10,7 @@ import {
   jsonResponse,
   mockFetch,
   type RecordedRequest,
+  renderRouteAt,
   renderWithProviders,
 } from '@/test/render';
 import { DomainRoute } from './domain';
@@ -118,15 +116,5 @@ describe('buttons by permission', () => {
 });
 
 function renderDomainPageFor(session: SessionInfo, search = '') {
-  return render(
-    <QueryClientProvider client={createTestQueryClient(session)}>
-      <NoticesProvider>
-        <MemoryRouter initialEntries={[`/domains/win1${search}`]}>
-          <Routes>
-            <Route path="/domains/:name" element={<DomainRoute />} />
-          </Routes>
-        </MemoryRouter>
-      </NoticesProvider>
-    </QueryClientProvider>,
-  );
+  return renderRouteAt(`/domains/win1${search}`, '/domains/:name', <DomainRoute />, session);
 }

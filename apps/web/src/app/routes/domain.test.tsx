@@ -1,13 +1,11 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
+import { useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NoticesProvider } from '@/components/notices';
 import { FakeRFB } from '@/test/fake-rfb';
 import { FakeWebSocket } from '@/test/fake-websocket';
 import { consoleStatus, dom0, domain } from '@/test/fixtures';
-import { createTestQueryClient, jsonResponse, mockFetch } from '@/test/render';
+import { jsonResponse, mockFetch, renderRouteAt } from '@/test/render';
 import { DomainRoute } from './domain';
 
 vi.mock('@novnc/novnc');
@@ -24,24 +22,13 @@ function Where() {
 }
 
 function renderAt(url: string) {
-  return render(
-    <QueryClientProvider client={createTestQueryClient()}>
-      <NoticesProvider>
-        <MemoryRouter initialEntries={[url]}>
-          <Routes>
-            <Route
-              path="/domains/:name"
-              element={
-                <>
-                  <DomainRoute />
-                  <Where />
-                </>
-              }
-            />
-          </Routes>
-        </MemoryRouter>
-      </NoticesProvider>
-    </QueryClientProvider>,
+  return renderRouteAt(
+    url,
+    '/domains/:name',
+    <>
+      <DomainRoute />
+      <Where />
+    </>,
   );
 }
 

@@ -9,6 +9,7 @@ import { PERMISSIONS, type Permission, type UserInfo } from '@xendeck/api';
 import { useMemo, useState } from 'react';
 import { ErrorAlert } from '@/components/alert';
 import { Button } from '@/components/button';
+import { DialogFrame } from '@/components/dialog-frame';
 import { inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
 import { tdClass, thClass } from '@/components/table';
@@ -39,19 +40,16 @@ export function GrantsDialog({ user }: { user: UserInfo }) {
           Grants ({user.grants.length})
         </Button>
       </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/50 backdrop-blur-[1px]" />
-        <Dialog.Content className="fixed top-1/2 left-1/2 z-50 flex max-h-[calc(100vh-2rem)] w-[min(44rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-zinc-200 bg-white p-5 text-zinc-900 shadow-xl focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
-          <Dialog.Title className="text-base font-semibold">
-            Grants of <span className="font-mono">{user.username}</span>
-          </Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-300">
-            The domains this customer sees, and what they may do with each. Other domains answer
-            them as if they did not exist. Saving replaces all their grants.
-          </Dialog.Description>
-          {open ? <GrantsEditor user={user} onDone={() => setOpen(false)} /> : null}
-        </Dialog.Content>
-      </Dialog.Portal>
+      <DialogFrame widthClass="w-[min(44rem,calc(100vw-2rem))]" className="flex flex-col">
+        <Dialog.Title className="text-base font-semibold">
+          Grants of <span className="font-mono">{user.username}</span>
+        </Dialog.Title>
+        <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-300">
+          The domains this customer sees, and what they may do with each. Other domains answer them
+          as if they did not exist. Saving replaces all their grants.
+        </Dialog.Description>
+        {open ? <GrantsEditor user={user} onDone={() => setOpen(false)} /> : null}
+      </DialogFrame>
     </Dialog.Root>
   );
 }
