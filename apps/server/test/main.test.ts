@@ -1,14 +1,20 @@
 /**
  * The real entry point, as a process: refusal without Xen, first start with a generated password
- * (kept in a root-only file), a later XENDECK_ADMIN_PASSWORD not applied.
+ * (kept in a root-only file), a later XENDECK_ADMIN_PASSWORD not applied; HTTPS by default (a
+ * generated certificate, trusted by the client as its only CA: server-info, a `__Host-` login and
+ * a websocket over TLS; reused after a restart).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverInfoSchema } from '@xendeck/api';
 import { xenPresent } from '@xendeck/hypervisor';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
@@ -146,4 +152,99 @@ describe('the server process', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 60_000);
+});
+
+/** An HTTPS request trusting only `ca`; resolves with status, headers and body text. */
+function get(
+  url: string,
+  ca: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      { ca, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('HTTPS by default', () => {
+  it('generates a certificate once, serves server-info, login and a websocket over TLS with it, and reuses it after a restart', async () => {
+    const stateDir = tempDir();
+    const port = freePort();
+    const env = {
+      XENDECK_BACKEND: 'simulated',
+      XENDECK_STATE_DIR: stateDir,
+      XENDECK_PORT: String(port),
+      XENDECK_HOST: '127.0.0.1',
+      XENDECK_ADMIN_PASSWORD: 'tls test password 1',
+      XENDECK_WEB_DIR: join(stateDir, 'no-web'),
+    };
+    const first = startServer(env);
+    await first.listening();
+    const certPem = readFileSync(join(stateDir, 'tls-cert.pem'), 'utf8');
+    expect(statSync(join(stateDir, 'tls-key.pem')).mode & 0o777).toBe(0o600);
+    const cert = new X509Certificate(certPem);
+    expect(cert.subjectAltName).toContain('IP Address:127.0.0.1');
+    expect(cert.subjectAltName).toContain('DNS:localhost');
+    expect(first.out()).toContain(`https://127.0.0.1:${port}`);
+    expect(first.out()).toContain(cert.fingerprint256);
+
+    const base = `https://127.0.0.1:${port}`;
+    const info = await get(`${base}/api/v1/server-info`, certPem);
+    expect(info.status).toBe(200);
+    expect(info.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(serverInfoSchema.parse(JSON.parse(info.body))).toEqual({
+      firstRun: false, // XENDECK_ADMIN_PASSWORD: no generated password file
+      tls: { fingerprintSha256: cert.fingerprint256, selfSigned: true },
+    });
+    // A client that does not trust the certificate is refused by TLS itself.
+    await expect(get(`${base}/api/v1/server-info`, '')).rejects.toThrow();
+
+    const login = await get(`${base}/api/v1/session`, certPem, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'tls test password 1' }),
+    });
+    expect(login.status).toBe(204);
+    const setCookie = String((login.headers['set-cookie'] as string[] | undefined)?.[0]);
+    expect(setCookie).toMatch(/^__Host-xendeck_session=[A-Za-z0-9_-]{43};/);
+    expect(setCookie.toLowerCase()).toContain('; secure');
+    const cookie = setCookie.split(';')[0] as string;
+
+    const ws = new WebSocket(`wss://127.0.0.1:${port}/api/v1/events`, {
+      ca: certPem,
+      headers: { Cookie: cookie },
+    });
+    const firstMessage = await new Promise<string>((resolve, reject) => {
+      ws.once('message', (data) => resolve(String(data)));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
+    });
+    expect(JSON.parse(firstMessage)).toHaveProperty('type');
+    ws.close();
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const second = startServer(env);
+    await second.listening();
+    expect(readFileSync(join(stateDir, 'tls-cert.pem'), 'utf8')).toBe(certPem);
+    expect(second.out()).not.toContain('generated a self-signed TLS certificate');
+    expect(second.out()).toContain(cert.fingerprint256);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 90_000);
 });
