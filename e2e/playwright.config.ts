@@ -91,7 +91,7 @@ export default defineConfig({
           XENDECK_PORT: String(simPort),
           XENDECK_HOST: '127.0.0.1',
           // Plain HTTP on purpose: loopback only, and the specs' raw websocket/upgrade helpers
-          // and extra browser contexts speak http. HTTPS is proven by apps/server/test/tls.test.ts.
+          // and extra browser contexts speak http. HTTPS is proven by apps/server/test/main.test.ts.
           XENDECK_HTTP: '1',
           XENDECK_RECONCILE_MS: '1000',
         },

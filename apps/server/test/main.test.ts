@@ -96,7 +96,7 @@ describe('the server process', () => {
       XENDECK_STATE_DIR: stateDir,
       XENDECK_PORT: String(port),
       XENDECK_HOST: '127.0.0.1',
-      XENDECK_HTTP: '1', // plain HTTP on loopback; tls.test.ts starts main over HTTPS
+      XENDECK_HTTP: '1', // plain HTTP on loopback; the last test here starts main over HTTPS
     };
     const first = startServer(env);
     await first.listening();
