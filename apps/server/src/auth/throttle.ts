@@ -180,7 +180,8 @@ export class LoginThrottle {
       [this.accounts, account],
     ];
     for (const [map, key] of reserved) this.bump(map, key, t);
-    this.recent.push(t);
+    // Known pairs are not held back by the global limit, nor do they use it up for strangers.
+    if (!isKnown) this.recent.push(t);
 
     let ended = false;
     const refund = () => {
