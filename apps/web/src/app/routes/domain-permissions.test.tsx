@@ -64,8 +64,15 @@ describe('domain page by permission', () => {
     expect(tabNames()).toEqual(['Overview', 'Metrics']);
   });
 
-  it('an operator gets every tab but Config, and Save', async () => {
+  it('an operator gets the power buttons and every tab but Config and Snapshots; no Save', async () => {
     renderDomainPageFor({ username: 'op', role: 'operator' });
+    expect(await screen.findByRole('button', { name: 'Shutdown' })).toBeInTheDocument();
+    expect(screen.queryByTestId('save-domain-button')).not.toBeInTheDocument();
+    expect(tabNames()).toEqual(['Overview', 'Metrics', 'Resources', 'Network', 'Console']);
+  });
+
+  it('an admin gets every tab and Save', async () => {
+    renderDomainPageFor({ username: 'root', role: 'admin' });
     expect(await screen.findByTestId('save-domain-button')).toBeInTheDocument();
     expect(tabNames()).toEqual([
       'Overview',
@@ -73,6 +80,7 @@ describe('domain page by permission', () => {
       'Resources',
       'Network',
       'Snapshots',
+      'Config',
       'Console',
     ]);
   });

@@ -19,7 +19,7 @@ const TABS = [
   { id: 'metrics', label: 'Metrics', needs: { permission: 'metrics' } },
   { id: 'resources', label: 'Resources', needs: { area: 'host' } },
   { id: 'network', label: 'Network', needs: { area: 'host' } },
-  { id: 'snapshots', label: 'Snapshots', needs: { area: 'host' } },
+  { id: 'snapshots', label: 'Snapshots', needs: { area: 'storage' } },
   { id: 'config', label: 'Config', needs: { area: 'config-text' } },
   { id: 'console', label: 'Console', needs: { permission: 'console' } },
 ] as const satisfies readonly { id: string; label: string; needs: DomainNeed }[];
@@ -150,7 +150,7 @@ function DomainOverview({ name }: { name: string }) {
       </section>
       <div className="flex justify-start gap-1">
         <DomainActions domain={d} />
-        {access.sees('host') ? <SaveDomainDialog domain={d} /> : null}
+        {access.sees('storage') ? <SaveDomainDialog domain={d} /> : null}
       </div>
     </div>
   );

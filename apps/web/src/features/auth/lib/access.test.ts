@@ -25,7 +25,14 @@ describe('accessFor', () => {
     expect(operator.can('console', 'web9')).toBe(true);
     expect(operator.mayOpen('/domains')).toBe(true);
     expect(operator.mayOpen('/top')).toBe(true);
-    for (const path of ['/users', '/storage', '/configs', '/configs/web1', '/guests/new']) {
+    for (const path of [
+      '/users',
+      '/storage',
+      '/configs',
+      '/configs/web1',
+      '/guests/new',
+      '/saved',
+    ]) {
       expect(operator.mayOpen(path), path).toBe(false);
     }
     expect(operator.sees('host-settings')).toBe(false);

@@ -16,12 +16,14 @@ import {
 
 /**
  * Host-wide areas that not every role is shown:
- * - `host-settings`: dom0 memory, autostart (xendomains), host-wide changes (admin);
+ * - `host-settings`: dom0 memory, autostart (xendomains), adding and removing a guest's vifs
+ *   (their hotplug scripts run in dom0) (admin);
  * - `users`: the users and grants page (admin);
- * - `storage`: volume groups, logical volumes, image files (admin);
+ * - `storage`: volume groups, logical volumes, image files, snapshots, saved images, uploading and
+ *   deleting ISOs (admin);
  * - `config-text`: config files, their text and history, the create-guest wizard (admin);
- * - `host`: the host overview, `xl top`, ISO library, network bridges, saved images, tasks,
- *   snapshots, live resource and network changes (admins and operators: every domain's operations);
+ * - `host`: the host overview, `xl top`, the ISO library's list, network bridges and vifs, tasks,
+ *   live memory, vCPU and scheduler changes (admins and operators: every domain's operations);
  * - `own`: the person's own account, the domains list, the audit log (everyone; the server sends a
  *   customer only their domains and their entries).
  */
@@ -51,7 +53,7 @@ export const PAGE_AREAS: Record<string, Area> = {
   top: 'host',
   isos: 'host',
   network: 'host',
-  saved: 'host',
+  saved: 'storage',
   tasks: 'host',
   configs: 'config-text',
   guests: 'config-text',

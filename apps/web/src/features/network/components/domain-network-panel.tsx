@@ -22,6 +22,7 @@ import { CommandHint } from '@/components/command-hint';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { Panel, QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
+import { useAccess } from '@/features/auth';
 import { WhenRunning } from '@/features/domains';
 import { ChangeOutcome, FieldMessage, PersistCheckbox } from '@/features/resources';
 import type { ApiError } from '@/lib/api-client';
@@ -50,6 +51,8 @@ export function DomainNetworkPanel({ name }: { name: string }) {
 
 function NetworkView({ domain }: { domain: Domain }) {
   const vifs = useDomainVifs(domain.name, domain.domid);
+  // Adding and removing vifs runs hotplug scripts in dom0: admins only (features/auth).
+  const mayChange = useAccess().sees('host-settings');
   const [outcome, setOutcome] = useState<LiveChangeResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const report = {
@@ -90,7 +93,13 @@ function NetworkView({ domain }: { domain: Domain }) {
               </thead>
               <tbody>
                 {vifs.data.vifs.map((v) => (
-                  <VifRow key={v.devid} name={domain.name} vif={v} report={report} />
+                  <VifRow
+                    key={v.devid}
+                    name={domain.name}
+                    vif={v}
+                    report={report}
+                    mayRemove={mayChange}
+                  />
                 ))}
               </tbody>
             </table>
@@ -110,9 +119,11 @@ function NetworkView({ domain }: { domain: Domain }) {
           ) : null}
         </div>
       </Panel>
-      <Panel title="Add vif" labelledBy="network-add-heading">
-        <AddVifForm domain={domain} report={report} />
-      </Panel>
+      {mayChange ? (
+        <Panel title="Add vif" labelledBy="network-add-heading">
+          <AddVifForm domain={domain} report={report} />
+        </Panel>
+      ) : null}
     </div>
   );
 }
@@ -122,7 +133,17 @@ interface Report {
   failed: (e: ApiError) => void;
 }
 
-function VifRow({ name, vif: v, report }: { name: string; vif: DomainVif; report: Report }) {
+function VifRow({
+  name,
+  vif: v,
+  report,
+  mayRemove,
+}: {
+  name: string;
+  vif: DomainVif;
+  report: Report;
+  mayRemove: boolean;
+}) {
   const detach = useDetachVif(name);
   const [persist, setPersist] = useState(false);
   const command = xlCommand({ action: 'network-detach', name, device: v.devid });
@@ -142,42 +163,44 @@ function VifRow({ name, vif: v, report }: { name: string; vif: DomainVif; report
       <td className={`${tdClass} font-mono text-xs`}>{v.model ?? '—'}</td>
       <td className={`${tdClass} text-xs`}>{formatVifRate(v.rateBytesPerSec)}</td>
       <td className={`${tdClass} text-right`}>
-        <ConfirmDialog
-          title={`Remove vif ${v.devid} of ${name}?`}
-          confirmLabel="Remove"
-          confirmVariant="danger"
-          onConfirm={() =>
-            detach.mutate(
-              { devid: v.devid, persist },
-              { onSuccess: report.done, onError: (e) => report.failed(e as ApiError) },
-            )
-          }
-          trigger={
-            <Button
-              size="sm"
-              variant="ghost"
-              data-testid={`vif-remove-${v.devid}`}
-              disabled={detach.isPending}
-            >
-              Remove
-            </Button>
-          }
-        >
-          <p>
-            The guest loses <span className="font-mono">{v.mac}</span> on{' '}
-            <span className="font-mono">{v.bridge ?? '?'}</span> now (its driver sees the device go
-            away).
-          </p>
-          <CommandHint command={command} />
-          <span data-testid="vif-remove-persist">
-            <PersistCheckbox
-              name={name}
-              checked={persist}
-              onChange={setPersist}
-              testId="vif-remove-persist-box"
-            />
-          </span>
-        </ConfirmDialog>
+        {mayRemove ? (
+          <ConfirmDialog
+            title={`Remove vif ${v.devid} of ${name}?`}
+            confirmLabel="Remove"
+            confirmVariant="danger"
+            onConfirm={() =>
+              detach.mutate(
+                { devid: v.devid, persist },
+                { onSuccess: report.done, onError: (e) => report.failed(e as ApiError) },
+              )
+            }
+            trigger={
+              <Button
+                size="sm"
+                variant="ghost"
+                data-testid={`vif-remove-${v.devid}`}
+                disabled={detach.isPending}
+              >
+                Remove
+              </Button>
+            }
+          >
+            <p>
+              The guest loses <span className="font-mono">{v.mac}</span> on{' '}
+              <span className="font-mono">{v.bridge ?? '?'}</span> now (its driver sees the device
+              go away).
+            </p>
+            <CommandHint command={command} />
+            <span data-testid="vif-remove-persist">
+              <PersistCheckbox
+                name={name}
+                checked={persist}
+                onChange={setPersist}
+                testId="vif-remove-persist-box"
+              />
+            </span>
+          </ConfirmDialog>
+        ) : null}
       </td>
     </tr>
   );

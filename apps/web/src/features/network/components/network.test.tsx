@@ -3,7 +3,13 @@ import userEvent from '@testing-library/user-event';
 import type { DomainVif, NetworkBridges, VifAttachResult } from '@xendeck/api';
 import { describe, expect, it } from 'vitest';
 import { domain } from '@/test/fixtures';
-import { jsonResponse, mockFetch, type RecordedRequest, renderWithProviders } from '@/test/render';
+import {
+  createTestQueryClient,
+  jsonResponse,
+  mockFetch,
+  type RecordedRequest,
+  renderWithProviders,
+} from '@/test/render';
 import { DomainNetworkPanel } from './domain-network-panel';
 import { NetworkPage } from './network-page';
 
@@ -142,6 +148,17 @@ describe('<NetworkPage>', () => {
 });
 
 describe('<DomainNetworkPanel>', () => {
+  it('an operator sees the vifs but neither Add vif nor Remove (hotplug scripts: admins only)', async () => {
+    serve();
+    renderWithProviders(
+      <DomainNetworkPanel name="web" />,
+      createTestQueryClient({ username: 'op', role: 'operator' }),
+    );
+    expect(await screen.findByTestId('vif-row-0')).toHaveTextContent('vif7.0');
+    expect(screen.queryByTestId('vif-remove-0')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('vif-add-form')).not.toBeInTheDocument();
+  });
+
   it('lists the vifs; Add vif sends the form, shows the xl twin before and the result after', async () => {
     const { requests } = serve();
     const user = userEvent.setup();
