@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { generateSelfSigned, machineNames } from '../src/http/tls.js';
+import { generateSelfSigned, hostsFileNames, machineNames } from '../src/http/tls.js';
 
 describe('TLS configuration', () => {
   const xen = { xenPresent: () => false };
@@ -45,6 +45,13 @@ describe('TLS configuration', () => {
     expect(
       loadConfig({ ...env, XENDECK_ALLOWED_HOSTS: 'Dom0.example,10.0.0.2' }, xen).allowedHosts,
     ).toEqual(['dom0.example', '10.0.0.2']);
+  });
+
+  it('finds the FQDN of the hostname in /etc/hosts', () => {
+    const hosts =
+      '127.0.0.1\tlocalhost\n127.0.1.1 Dom0.Example.net dom0 # Debian\n::1 ip6-localhost\n';
+    expect(hostsFileNames(hosts, 'dom0')).toEqual(['dom0.example.net', 'dom0']);
+    expect(hostsFileNames(hosts, 'other')).toEqual([]);
   });
 
   it('names the machine in a generated certificate', async () => {

@@ -53,10 +53,26 @@ export class TlsError extends Error {
 }
 
 /**
- * The names a generated certificate covers: `hostname()` (and its first label when it is a
- * FQDN), `localhost`, `127.0.0.1`, `::1`, and every address of the machine's interfaces
- * (`os.networkInterfaces()`, IPv6 link-local left out: a browser cannot name them in a URL
- * with their zone). Returns `{ dns, ips }`, each without duplicates.
+ * The names of this machine in `/etc/hosts` text: every name on a line that also names `host`
+ * (Debian's `127.0.1.1 dom0.example.net dom0` gives the FQDN `hostname` alone does not).
+ * Lower case; comments ignored.
+ */
+export function hostsFileNames(text: string, host: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n')) {
+    const fields = (line.split('#')[0] ?? '').trim().split(/\s+/).slice(1);
+    const lower = fields.map((f) => f.toLowerCase());
+    if (host && lower.includes(host)) names.push(...lower);
+  }
+  return names;
+}
+
+/**
+ * The names a generated certificate covers and the default `Host` allowlist (`http/edge.ts`):
+ * `hostname()` (and its first label when it is a FQDN), the names `/etc/hosts` gives it
+ * ({@link hostsFileNames}), `localhost`, `127.0.0.1`, `::1`, and every address of the machine's
+ * interfaces (`os.networkInterfaces()`, IPv6 link-local left out: a browser cannot name them in
+ * a URL with their zone). Returns `{ dns, ips }`, each without duplicates.
  */
 export function machineNames(): { dns: string[]; ips: string[] } {
   const host = hostname().toLowerCase();
@@ -65,6 +81,11 @@ export function machineNames(): { dns: string[]; ips: string[] } {
     dns.add(host);
     const short = host.split('.')[0];
     if (short) dns.add(short);
+    try {
+      for (const n of hostsFileNames(readFileSync('/etc/hosts', 'utf8'), host)) dns.add(n);
+    } catch {
+      // No /etc/hosts: the hostname alone.
+    }
   }
   const ips = new Set<string>(['127.0.0.1', '::1']);
   for (const list of Object.values(networkInterfaces())) {
