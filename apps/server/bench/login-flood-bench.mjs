@@ -172,36 +172,18 @@ console.log(
 console.log(row('', 'bounded', 'unbounded'));
 console.log(row('entry', 'dist/main.js', 'server.mjs'));
 console.log(row('server threads (pool 16 vs 4)', bounded.threadCount, unbounded.threadCount));
-for (const [label, pick] of [
-  ['sampler tick delay idle, p50 / p95 ms', (r) => r.idle.gaps],
-  ['sampler tick delay flood, p50 / p95 ms', (r) => r.flood.gaps],
+const p50p95 = (xs) => `${Math.round(quantile(xs, 0.5))} / ${Math.round(quantile(xs, 0.95))}`;
+for (const [what, key] of [
+  ['sampler tick delay', 'gaps'],
+  ['GET /configs', 'configsMs'],
 ]) {
-  const fmt = (r) =>
-    `${Math.round(quantile(pick(r), 0.5))} / ${Math.round(quantile(pick(r), 0.95))}`;
-  console.log(row(label, fmt(bounded), fmt(unbounded)));
+  for (const phase of ['idle', 'flood']) {
+    const label = `${what} ${phase}, p50 / p95 ms`;
+    console.log(row(label, p50p95(bounded[phase][key]), p50p95(unbounded[phase][key])));
+  }
+  const max = (r) => f1(Math.max(...r.flood[key]));
+  console.log(row(`${what} flood, max ms`, max(bounded), max(unbounded)));
 }
-console.log(
-  row(
-    'sampler tick delay flood, max ms',
-    f1(Math.max(...bounded.flood.gaps)),
-    f1(Math.max(...unbounded.flood.gaps)),
-  ),
-);
-for (const [label, pick] of [
-  ['GET /configs idle, p50 / p95 ms', (r) => r.idle.configsMs],
-  ['GET /configs flood, p50 / p95 ms', (r) => r.flood.configsMs],
-]) {
-  const fmt = (r) =>
-    `${Math.round(quantile(pick(r), 0.5))} / ${Math.round(quantile(pick(r), 0.95))}`;
-  console.log(row(label, fmt(bounded), fmt(unbounded)));
-}
-console.log(
-  row(
-    'GET /configs flood, max ms',
-    f1(Math.max(...bounded.flood.configsMs)),
-    f1(Math.max(...unbounded.flood.configsMs)),
-  ),
-);
 const perSecond = (r, status) => f1((r.flood.statuses.get(status) ?? 0) / r.flood.seconds);
 console.log(row('logins 204 / s (hashed)', perSecond(bounded, 204), perSecond(unbounded, 204)));
 console.log(

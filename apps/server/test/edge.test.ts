@@ -16,6 +16,15 @@ afterEach(async () => {
   f = undefined;
 });
 
+/** The client address the sessions table holds for the session of a `Set-Cookie` value. */
+function sessionAddress(fixture: Fixture, setCookie: string): string | undefined {
+  const token = (setCookie.split(';')[0] as string).split('=')[1] as string;
+  const row = fixture.db
+    .prepare('SELECT remote_addr FROM sessions WHERE token_hash = ?')
+    .get(hashToken(token)) as { remote_addr: string } | undefined;
+  return row?.remote_addr;
+}
+
 /** Sends an upgrade request with `headers` to `port`; resolves with the status line's code. */
 function upgradeStatus(
   port: number,
@@ -157,11 +166,7 @@ describe('trusted proxies', () => {
     expect(attrs.some((a) => a.startsWith('domain='))).toBe(false);
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
     // The right-most address that is not a trusted proxy is the client.
-    const token = (cookie.split(';')[0] as string).split('=')[1] as string;
-    const row = f.db
-      .prepare('SELECT remote_addr FROM sessions WHERE token_hash = ?')
-      .get(hashToken(token)) as { remote_addr: string };
-    expect(row.remote_addr).toBe('203.0.113.9');
+    expect(sessionAddress(f, cookie)).toBe('203.0.113.9');
     // The cookie is read under the same name, over the same (forwarded) https.
     const me = await request(f.app)
       .get('/api/v1/session')
@@ -187,10 +192,6 @@ describe('trusted proxies', () => {
     expect(res.status).toBe(204);
     expect(String(res.headers['set-cookie']?.[0])).toMatch(/^xendeck_session=/);
     expect(res.headers['strict-transport-security']).toBeUndefined();
-    const token = (String(res.headers['set-cookie']?.[0]).split(';')[0] as string).split('=')[1];
-    const row = f.db
-      .prepare('SELECT remote_addr FROM sessions WHERE token_hash = ?')
-      .get(hashToken(token as string)) as { remote_addr: string };
-    expect(row.remote_addr).toBe('127.0.0.1');
+    expect(sessionAddress(f, String(res.headers['set-cookie']?.[0]))).toBe('127.0.0.1');
   });
 });
