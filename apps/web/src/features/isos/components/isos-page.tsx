@@ -1,9 +1,11 @@
 /**
  * `/isos`: the ISO library. Upload panel (drop zone, picker, running uploads) and the list of
- * ISOs with their checksums and users. Loaded lazily (lazy-isos-page.tsx).
+ * ISOs with their checksums and users. Loaded lazily (lazy-isos-page.tsx). Uploading and deleting
+ * are for admins (features/auth `storage`); an operator sees the list.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { Panel, QueryState } from '@/components/panel';
+import { useAccess } from '@/features/auth';
 import { UsedByGaps } from '@/features/storage';
 import { isosQueryKey, useIsos } from '../api/get-isos';
 import { formatIsoSize } from './iso-size';
@@ -14,12 +16,15 @@ export default function IsosPage() {
   const isos = useIsos();
   const queryClient = useQueryClient();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: isosQueryKey });
+  const mayChange = useAccess().sees('storage');
   return (
     <>
       <h1 className="text-lg font-semibold tracking-tight">ISO library</h1>
-      <Panel title="Upload" labelledBy="iso-upload-heading">
-        <UploadPanel list={isos.data} onUploaded={refresh} />
-      </Panel>
+      {mayChange ? (
+        <Panel title="Upload" labelledBy="iso-upload-heading">
+          <UploadPanel list={isos.data} onUploaded={refresh} />
+        </Panel>
+      ) : null}
       <Panel
         title="ISOs"
         labelledBy="isos-heading"
@@ -37,7 +42,7 @@ export default function IsosPage() {
           <div className="flex flex-col gap-3">
             <UsedByGaps gaps={isos.data.usedByGaps} />
             <div className="-mx-4 -mb-4 overflow-x-auto">
-              <IsosTable list={isos.data} />
+              <IsosTable list={isos.data} mayDelete={mayChange} />
             </div>
           </div>
         ) : null}

@@ -9,7 +9,7 @@ import { Sha256Cell } from './sha256-cell';
  * The library's ISOs: name, size, modified (local time), SHA-256 (shortened, copyable), used by
  * (links to the configs and domains), Delete. Each row is `iso-row-<name>`.
  */
-export function IsosTable({ list }: { list: IsoList }) {
+export function IsosTable({ list, mayDelete }: { list: IsoList; mayDelete: boolean }) {
   if (list.isos.length === 0) {
     return (
       <p className="p-4 text-sm text-zinc-500" data-testid="isos-empty">
@@ -67,11 +67,13 @@ export function IsosTable({ list }: { list: IsoList }) {
               <UsedBy users={iso.usedBy} />
             </td>
             <td className={`${tdClass} text-right`}>
-              <DeleteIsoDialog
-                name={iso.name}
-                path={`${list.directory}/${iso.name}`}
-                users={iso.usedBy}
-              />
+              {mayDelete ? (
+                <DeleteIsoDialog
+                  name={iso.name}
+                  path={`${list.directory}/${iso.name}`}
+                  users={iso.usedBy}
+                />
+              ) : null}
             </td>
           </tr>
         ))}

@@ -7,7 +7,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import type { IsoList } from '@xendeck/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { jsonResponse, mockFetch, renderWithProviders } from '@/test/render';
+import { createTestQueryClient, jsonResponse, mockFetch, renderWithProviders } from '@/test/render';
 import { resetUploadsForTests } from '../lib/uploads-store';
 import IsosPage from './isos-page';
 
@@ -116,6 +116,14 @@ async function pick(...files: File[]) {
 }
 
 describe('ISO library page', () => {
+  it('an operator sees the list, without Upload or Delete (admins only)', async () => {
+    serve();
+    renderWithProviders(<IsosPage />, createTestQueryClient({ username: 'op', role: 'operator' }));
+    const row = await screen.findByTestId('iso-row-debian-12.iso');
+    expect(within(row).queryByTestId('iso-delete-button')).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Upload' })).not.toBeInTheDocument();
+  });
+
   it('lists ISOs with size, short SHA-256, users, and blocks Delete of a used one', async () => {
     serve();
     renderWithProviders(<IsosPage />);
