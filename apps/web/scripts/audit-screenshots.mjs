@@ -19,8 +19,7 @@ await forEachScheme(
   { base, password, out, prefix: 'audit', defaultWaitMs: 400 },
   async ({ page, shot }) => {
     const headers = { 'Content-Type': 'application/json', Origin: base };
-    const post = (path, data = {}) =>
-      page.request.post(`${base}/api/v1${path}`, { headers, data });
+    const post = (path, data = {}) => page.request.post(`${base}/api/v1${path}`, { headers, data });
     if (!prepared) {
       prepared = true;
       await post('/users', { ...CUSTOMER, role: 'customer' });
@@ -49,7 +48,10 @@ await forEachScheme(
       await ctx.close();
     }
     await page.goto(`${base}/audit`);
-    await page.getByTestId(/^audit-row-/).first().waitFor();
+    await page
+      .getByTestId(/^audit-row-/)
+      .first()
+      .waitFor();
     await shot('list');
     await page.getByLabel('Result').selectOption('failed');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -62,7 +64,10 @@ await forEachScheme(
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('button', { name: 'Log out' }).waitFor();
     await page.goto(`${base}/audit`);
-    await page.getByTestId(/^audit-row-/).first().waitFor();
+    await page
+      .getByTestId(/^audit-row-/)
+      .first()
+      .waitFor();
     await shot('customer');
   },
 );

@@ -110,8 +110,6 @@ export type CreatedApiToken = z.infer<typeof createdApiTokenSchema>;
  */
 export const serverInfoSchema = z.object({
   firstRun: z.boolean(),
-  tls: z
-    .object({ fingerprintSha256: z.string(), selfSigned: z.boolean() })
-    .nullable(),
+  tls: z.object({ fingerprintSha256: z.string(), selfSigned: z.boolean() }).nullable(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;

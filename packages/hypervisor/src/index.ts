@@ -14,8 +14,8 @@ export { type LibxlHostOptions, openLibxlHost } from './libxl-host.js';
 export { DOMU_MIN_TARGET_KiB } from './limits.js';
 export { computeRates, VBD_SECTOR_BYTES } from './metrics/rates.js';
 export * from './rfb-protocol.js';
-export * from './saved-image.js';
 export { PARTIAL_SAVE_NAME_PATTERN } from './save-file.js';
+export * from './saved-image.js';
 export { burstPattern, MAX_BURST_BYTES } from './simulated/fake-console.js';
 export {
   type RfbKeyEvent,
