@@ -91,7 +91,12 @@ describe('every route needs a session', () => {
     // The domain list is theirs, filtered to their grants: none yet.
     expect((await agent.get('/api/v1/domains').expect(200)).body).toEqual([]);
     const me = await agent.get('/api/v1/session').expect(200);
-    expect(me.body).toEqual({ username: 'carol', role: 'customer', grants: [] });
+    expect(me.body).toEqual({
+      username: 'carol',
+      role: 'customer',
+      grants: [],
+      totpEnabled: false,
+    });
   });
 });
 
@@ -105,7 +110,11 @@ describe('login', () => {
       .get('/api/v1/session')
       .set('Cookie', cookie.split(';')[0] as string);
     expect(me.status).toBe(200);
-    expect(sessionInfoSchema.parse(me.body)).toEqual({ username: 'admin', role: 'admin' });
+    expect(sessionInfoSchema.parse(me.body)).toEqual({
+      username: 'admin',
+      role: 'admin',
+      totpEnabled: false,
+    });
   });
 
   it('sets httpOnly, SameSite=Strict, Path=/ and no Secure over plain http', async () => {

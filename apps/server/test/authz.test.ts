@@ -12,6 +12,7 @@ import {
   isoChoicesSchema,
   type MetricsMessage,
   sessionInfoSchema,
+  startableDomainsSchema,
   type Task,
 } from '@xendeck/api';
 import request from 'supertest';
@@ -154,9 +155,57 @@ describe('REST access levels', () => {
       username: 'dave',
       role: 'customer',
       grants: [{ domain: 'build-pv', permissions: ['view', 'console', 'power'] }],
+      totpEnabled: false,
     });
     // Admins get no grants field.
     expect((await f.admin.get('/api/v1/session')).body.grants).toBeUndefined();
+  });
+});
+
+describe('starting a domain that is not running', () => {
+  it('GET /startable-domains gives operators the names of configs not running, no paths; customers 403', async () => {
+    await users.create('olga', 'olga password 1', 'operator');
+    const op = as(await login(f, 'olga', 'olga password 1'));
+    writeFileSync(join(f.config.configDir, 'zz-off.cfg'), 'name = "zz-off"\nmemory = 256\n');
+    writeFileSync(join(f.config.configDir, 'web-01.cfg'), 'name = "web-01"\nmemory = 256\n');
+    const res = await op.get('/startable-domains');
+    expect(res.status, res.text).toBe(200);
+    const names = startableDomainsSchema.parse(res.body).names;
+    expect(names).toContain('zz-off');
+    // web-01 runs: not startable. Sorted A→Z.
+    expect(names).not.toContain('web-01');
+    expect(names).toEqual([...names].sort());
+    expect(res.text).not.toContain(f.config.configDir);
+    // Once web-01 is gone it is startable; the operator starts it.
+    f.sim.external.destroy('web-01');
+    await expect.poll(async () => f.sim.domidByName('web-01')).toBeUndefined();
+    expect(startableDomainsSchema.parse((await op.get('/startable-domains')).body).names).toContain(
+      'web-01',
+    );
+    expect((await op.post('/domains/web-01/start')).status).toBe(201);
+
+    const { cookie } = await customer('gina', [{ domain: 'zz-off', permissions: ['power'] }]);
+    expect((await as(cookie).get('/startable-domains')).status).toBe(403);
+  });
+
+  it('a customer with power starts their shut-off domain; without a config file: 404 CONFIG_NOT_FOUND, no dom0 path', async () => {
+    const { cookie } = await customer('hank', [
+      { domain: 'hank-off', permissions: ['power'] },
+      { domain: 'hank-gone', permissions: ['power'] },
+    ]);
+    const c = as(cookie);
+    // Not running: not in their domain list, but in their session's grants.
+    expect((await c.get('/domains')).body).toEqual([]);
+    writeFileSync(join(f.config.configDir, 'hank-off.cfg'), 'name = "hank-off"\nmemory = 256\n');
+    const started = await c.post('/domains/hank-off/start');
+    expect(started.status, started.text).toBe(201);
+    expect((await c.get('/domains')).body.map((d: { name: string }) => d.name)).toEqual([
+      'hank-off',
+    ]);
+    const missing = await c.post('/domains/hank-gone/start');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('CONFIG_NOT_FOUND');
+    expect(missing.text).not.toContain(f.config.configDir);
   });
 });
 

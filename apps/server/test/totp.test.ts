@@ -95,6 +95,20 @@ describe('enrolment', () => {
   });
 });
 
+describe('GET /session totpEnabled', () => {
+  it('is false before enrolment, false while pending, true once confirmed, false after turning off', async () => {
+    const me = async () =>
+      (await request(f.app).get('/api/v1/session').set('Cookie', f.adminCookie).expect(200)).body;
+    expect(await me()).toMatchObject({ username: 'admin', totpEnabled: false });
+    const { secret } = totpEnrolmentSchema.parse((await call('post', '/session/totp')).body);
+    expect((await me()).totpEnabled).toBe(false);
+    await call('put', '/session/totp', { code: codeAt(secret, f.clock.now) }).expect(204);
+    expect((await me()).totpEnabled).toBe(true);
+    await call('delete', '/session/totp', { password: ADMIN_PASSWORD }).expect(204);
+    expect((await me()).totpEnabled).toBe(false);
+  });
+});
+
 describe('login with TOTP', () => {
   it('without a code: 401 TOTP_REQUIRED and no cookie; with the current code: 204', async () => {
     const secret = await enrol();

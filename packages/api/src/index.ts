@@ -65,6 +65,8 @@ export const sessionInfoSchema = z.object({
    * operators, who reach every domain.
    */
   grants: z.array(grantSchema).optional(),
+  /** Whether the user has two-factor login (TOTP) on: the users table's `totp_secret` is set. */
+  totpEnabled: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -164,6 +166,14 @@ export const configEntrySchema = z.object({
   modifiedAt: z.string(),
 });
 export type ConfigEntry = z.infer<typeof configEntrySchema>;
+
+/**
+ * `GET /api/v1/startable-domains` (operators and admins): the names of the config files
+ * `<configDir>/<name>.cfg` (regular files, valid domain names) of which no domain runs now, A→Z —
+ * what `POST /domains/:name/start` can start. Names only: no path, no text.
+ */
+export const startableDomainsSchema = z.object({ names: z.array(z.string()) });
+export type StartableDomains = z.infer<typeof startableDomainsSchema>;
 
 /**
  * Messages on `WS /api/v1/events` (server → client, JSON text frames). The first message is a

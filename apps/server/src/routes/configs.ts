@@ -7,6 +7,8 @@
  * on regular files only, byte for byte (see src/configs/files.ts), writes atomically
  * (src/configs/atomic.ts) under a per-file lock with an If-Match check just before the rename, and
  * keeps every overwritten and written text in the history table (src/configs/history.ts).
+ * `GET /startable-domains` gives operators, who may start any domain but not read config files,
+ * the names alone.
  */
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
@@ -25,6 +27,7 @@ import {
   type DiagnosticsTruncated,
   domainNameSchema,
   type NewConfigModel,
+  type StartableDomains,
 } from '@xendeck/api';
 import {
   configFormDomainConfig,
@@ -342,6 +345,24 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
           const domid = byName.get(f.name);
           return domid === undefined ? { ...f, running: false } : { ...f, running: true, domid };
         });
+        res.json(body);
+      },
+    },
+    {
+      method: 'get',
+      path: '/startable-domains',
+      access: 'operator',
+      summary:
+        'Names of the config files of which no domain runs (what POST /domains/:name/start can start): {names}; no paths, no text',
+      handler: async (_req, res) => {
+        const [files, domains] = await Promise.all([
+          listConfigFiles(ctx.config.configDir),
+          ctx.hypervisor.listDomains(),
+        ]);
+        const running = new Set(domains.map((d) => d.name));
+        const body: StartableDomains = {
+          names: files.map((f) => f.name).filter((n) => !running.has(n)),
+        };
         res.json(body);
       },
     },

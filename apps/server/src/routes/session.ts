@@ -95,10 +95,14 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
       method: 'get',
       path: '/session',
       access: 'user',
-      summary: 'Who is logged in: {username, role, grants (customers)}',
+      summary: 'Who is logged in: {username, role, grants (customers), totpEnabled}',
       handler: (_req, res) => {
         const user = currentUser(res);
-        const body: SessionInfo = { username: user.username, role: user.role };
+        const body: SessionInfo = {
+          username: user.username,
+          role: user.role,
+          totpEnabled: ctx.totp.enabled(user.id),
+        };
         if (user.role === 'customer') body.grants = ctx.grants.of(user.id);
         res.json(body);
       },
