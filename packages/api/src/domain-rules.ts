@@ -175,6 +175,22 @@ export function allowedOperations(domain: {
   );
 }
 
+/**
+ * Start (`xl create`, `POST /domains/:name/start`) is allowed when no domain of that name exists
+ * (else the hypervisor answers DOMAIN_EXISTS): of `names` (config file names, or a customer's
+ * granted domains), those no domain in `existing` (the domain list, any state) carries, sorted
+ * A→Z without duplicates. The server's `GET /startable-domains` and the web's shut-off rows use it.
+ */
+export function startableNames(
+  names: readonly string[],
+  existing: readonly { name: string }[],
+): string[] {
+  const taken = new Set(existing.map((d) => d.name));
+  return [...new Set(names)]
+    .filter((n) => !taken.has(n))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** An operation name: one of {@link DOMAIN_OPERATIONS}. Refusal: INVALID_ARGUMENT, `details` `{ op }`. */
 export function checkDomainOperation(op: unknown): RuleResult {
   if ((DOMAIN_OPERATIONS as readonly unknown[]).includes(op)) return OK;

@@ -28,6 +28,7 @@ import {
   domainNameSchema,
   type NewConfigModel,
   type StartableDomains,
+  startableNames,
 } from '@xendeck/api';
 import {
   configFormDomainConfig,
@@ -359,9 +360,11 @@ export function configRoutes(ctx: AppContext, opts: ConfigRoutesOptions = {}): R
           listConfigFiles(ctx.config.configDir),
           ctx.hypervisor.listDomains(),
         ]);
-        const running = new Set(domains.map((d) => d.name));
         const body: StartableDomains = {
-          names: files.map((f) => f.name).filter((n) => !running.has(n)),
+          names: startableNames(
+            files.map((f) => f.name),
+            domains,
+          ),
         };
         res.json(body);
       },

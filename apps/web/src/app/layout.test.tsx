@@ -15,10 +15,11 @@ vi.mock('uplot', async () => ({ default: (await import('@/test/fake-uplot')).Fak
 const customer: SessionInfo = {
   username: 'alice',
   role: 'customer',
+  totpEnabled: false,
   grants: [{ domain: 'web1', permissions: ['view', 'power'] }],
 };
-const operator: SessionInfo = { username: 'op', role: 'operator' };
-const admin: SessionInfo = { username: 'root', role: 'admin' };
+const operator: SessionInfo = { username: 'op', role: 'operator', totpEnabled: false };
+const admin: SessionInfo = { username: 'root', role: 'admin', totpEnabled: false };
 
 function renderAt(url: string, session: SessionInfo) {
   const router = createMemoryRouter(

@@ -23,6 +23,7 @@ const win1 = domain({ domid: 5, name: 'win1', type: 'hvm', state: 'running' });
 const customerWith = (...grants: Grant[]): SessionInfo => ({
   username: 'alice',
   role: 'customer',
+  totpEnabled: false,
   grants,
 });
 
@@ -65,14 +66,14 @@ describe('domain page by permission', () => {
   });
 
   it('an operator gets the power buttons and every tab but Config and Snapshots; no Save', async () => {
-    renderDomainPageFor({ username: 'op', role: 'operator' });
+    renderDomainPageFor({ username: 'op', role: 'operator', totpEnabled: false });
     expect(await screen.findByRole('button', { name: 'Shutdown' })).toBeInTheDocument();
     expect(screen.queryByTestId('save-domain-button')).not.toBeInTheDocument();
     expect(tabNames()).toEqual(['Overview', 'Metrics', 'Resources', 'Network', 'Console']);
   });
 
   it('an admin gets every tab and Save', async () => {
-    renderDomainPageFor({ username: 'root', role: 'admin' });
+    renderDomainPageFor({ username: 'root', role: 'admin', totpEnabled: false });
     expect(await screen.findByTestId('save-domain-button')).toBeInTheDocument();
     expect(tabNames()).toEqual([
       'Overview',

@@ -55,7 +55,9 @@ afterEach(() => {
 
 function renderDomainPage() {
   return render(
-    <QueryClientProvider client={createTestQueryClient({ username: 'admin', role: 'admin' })}>
+    <QueryClientProvider
+      client={createTestQueryClient({ username: 'admin', role: 'admin', totpEnabled: false })}
+    >
       <NoticesProvider>
         <MemoryRouter initialEntries={['/domains/web1']}>
           <Routes>

@@ -10,6 +10,11 @@ export {
   getDomains,
   useDomains,
 } from './api/get-domains';
+export {
+  getStartableDomains,
+  startableDomainsQueryKey,
+  useShutOffDomains,
+} from './api/shut-off-domains';
 export { DomainActions } from './components/domain-actions';
 export { DomainsTable, DomainsTableView } from './components/domains-table';
 export { StateBadge } from './components/state-badge';

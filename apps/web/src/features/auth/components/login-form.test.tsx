@@ -31,7 +31,7 @@ describe('<LoginForm>', () => {
     const { requests } = mockFetch((req) =>
       req.method === 'POST'
         ? new Response(null, { status: 204 })
-        : jsonResponse(200, { username: 'admin', role: 'admin' }),
+        : jsonResponse(200, { username: 'admin', role: 'admin', totpEnabled: false }),
     );
     const onSuccess = vi.fn();
     const { queryClient } = renderWithProviders(<LoginForm onSuccess={onSuccess} />);
@@ -44,13 +44,18 @@ describe('<LoginForm>', () => {
       url: '/api/v1/session',
       body: { username: 'admin', password: 'admin-pass-123' },
     });
-    expect(queryClient.getQueryData(['session'])).toEqual({ username: 'admin', role: 'admin' });
+    expect(queryClient.getQueryData(['session'])).toEqual({
+      username: 'admin',
+      role: 'admin',
+      totpEnabled: false,
+    });
   });
 
   it('asks for the TOTP code when the server answers TOTP_REQUIRED, then sends it', async () => {
     const user = userEvent.setup();
     const { requests } = mockFetch((req) => {
-      if (req.method !== 'POST') return jsonResponse(200, { username: 'admin', role: 'admin' });
+      if (req.method !== 'POST')
+        return jsonResponse(200, { username: 'admin', role: 'admin', totpEnabled: false });
       const body = req.body as { totp?: string };
       if (body.totp === undefined) {
         return jsonResponse(401, {

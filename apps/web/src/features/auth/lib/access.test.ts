@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { accessFor, pageArea } from './access';
 
-const admin = accessFor({ username: 'root', role: 'admin' });
-const operator = accessFor({ username: 'op', role: 'operator' });
+const admin = accessFor({ username: 'root', role: 'admin', totpEnabled: false });
+const operator = accessFor({ username: 'op', role: 'operator', totpEnabled: false });
 const customer = accessFor({
   username: 'alice',
   role: 'customer',
+  totpEnabled: false,
   grants: [
     { domain: 'web1', permissions: ['view', 'power'] },
     { domain: 'db1', permissions: ['console'] },

@@ -12,7 +12,9 @@ import {
 } from '@/features/metrics';
 import { formatCpuTimeSeconds, formatKiBAsMiB, kibToWholeMiB } from '@/lib/format';
 import { domainsListQueryKey, useDomains } from '../api/get-domains';
+import { useShutOffDomains } from '../api/shut-off-domains';
 import { DomainActions } from './domain-actions';
+import { ShutOffRow } from './shut-off-row';
 import { StateBadge } from './state-badge';
 
 const th = `${thClass} whitespace-nowrap`;
@@ -49,18 +51,32 @@ function useLiveMemoryRefresh(domains: readonly Domain[] | undefined) {
   }, [domains, sample, queryClient]);
 }
 
-/** The domains table, as `xl list` plus actions and live CPU %; fed by `['domains','list']`. */
+/**
+ * The domains table, as `xl list` plus actions and live CPU %; fed by `['domains','list']`. Below
+ * the running domains, the ones not running that the person may start (`api/shut-off-domains.ts`)
+ * as "shut off" rows.
+ */
 export function DomainsTable() {
   const domains = useDomains();
+  const shutOff = useShutOffDomains(domains.data);
   useLiveMemoryRefresh(domains.data);
   if (!domains.data) {
     return <QueryState isPending={domains.isPending} error={domains.error} what="domains" />;
   }
-  return <DomainsTableView domains={domains.data} />;
+  return <DomainsTableView domains={domains.data} shutOff={shutOff.names} />;
 }
 
-/** Presentational half of {@link DomainsTable}. */
-export function DomainsTableView({ domains }: { domains: Domain[] }) {
+/** The table's column count (the shut-off rows span the figures). */
+const COLUMNS = 9;
+
+/** Presentational half of {@link DomainsTable}; `shutOff`: names shown as shut-off rows. */
+export function DomainsTableView({
+  domains,
+  shutOff = [],
+}: {
+  domains: Domain[];
+  shutOff?: readonly string[];
+}) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full border-collapse text-sm">
@@ -101,9 +117,9 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
-          {domains.length === 0 ? (
+          {domains.length === 0 && shutOff.length === 0 ? (
             <tr>
-              <td colSpan={9} className={`${td} py-4 text-center text-zinc-500`}>
+              <td colSpan={COLUMNS} className={`${td} py-4 text-center text-zinc-500`}>
                 No domains.
               </td>
             </tr>
@@ -158,6 +174,9 @@ export function DomainsTableView({ domains }: { domains: Domain[] }) {
                 <DomainActions domain={d} />
               </td>
             </tr>
+          ))}
+          {shutOff.map((name) => (
+            <ShutOffRow key={`off-${name}`} name={name} columns={COLUMNS} />
           ))}
         </tbody>
       </table>

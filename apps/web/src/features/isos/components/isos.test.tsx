@@ -118,7 +118,10 @@ async function pick(...files: File[]) {
 describe('ISO library page', () => {
   it('an operator sees the list, without Upload or Delete (admins only)', async () => {
     serve();
-    renderWithProviders(<IsosPage />, createTestQueryClient({ username: 'op', role: 'operator' }));
+    renderWithProviders(
+      <IsosPage />,
+      createTestQueryClient({ username: 'op', role: 'operator', totpEnabled: false }),
+    );
     const row = await screen.findByTestId('iso-row-debian-12.iso');
     expect(within(row).queryByTestId('iso-delete-button')).not.toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Upload' })).not.toBeInTheDocument();

@@ -152,7 +152,7 @@ describe('<DomainNetworkPanel>', () => {
     serve();
     renderWithProviders(
       <DomainNetworkPanel name="web" />,
-      createTestQueryClient({ username: 'op', role: 'operator' }),
+      createTestQueryClient({ username: 'op', role: 'operator', totpEnabled: false }),
     );
     expect(await screen.findByTestId('vif-row-0')).toHaveTextContent('vif7.0');
     expect(screen.queryByTestId('vif-remove-0')).not.toBeInTheDocument();
