@@ -1,9 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { BootFromDiskResult, CdromStatus, IsoList } from '@xendeck/api';
+import type { BootFromDiskResult, CdromStatus, IsoChoices } from '@xendeck/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { domain } from '@/test/fixtures';
-import { jsonResponse, mockFetch, type RecordedRequest, renderWithProviders } from '@/test/render';
+import {
+  createTestQueryClient,
+  jsonResponse,
+  mockFetch,
+  type RecordedRequest,
+  renderWithProviders,
+} from '@/test/render';
 import { CdromMenu, cdLabel } from './cdrom-menu';
 
 const ISO_DIR = '/var/lib/xendeck/iso';
@@ -12,26 +18,12 @@ const inst = domain({ domid: 7, name: 'inst', type: 'hvm', state: 'running' });
 const BEFORE = `name = "inst"\nboot = "dc"  # CD first\ndisk = [ 'phy:/dev/vg0/inst,xvda,w', 'file:${ISO_DIR}/debian-12.iso,hdc:cdrom,r' ]\n`;
 const AFTER = `name = "inst"\nboot = 'c'  # CD first\ndisk = [ 'phy:/dev/vg0/inst,xvda,w', 'format=empty, vdev=hdc, access=ro, devtype=cdrom' ]\n`;
 
-const isos: IsoList = {
-  directory: ISO_DIR,
-  freeBytes: 10 * 1024 ** 3,
+/** `GET /domains/inst/cdrom/isos`: what the Insert dialog lists, for every role. */
+const isos: IsoChoices = {
   isos: [
-    {
-      name: 'debian-12.iso',
-      sizeBytes: 658_505_728,
-      modified: '2026-11-30T10:00:00Z',
-      sha256: null,
-      usedBy: [],
-    },
-    {
-      name: 'rescue.iso',
-      sizeBytes: 48 * 1024 ** 2,
-      modified: '2026-11-30T10:00:00Z',
-      sha256: null,
-      usedBy: [],
-    },
+    { name: 'debian-12.iso', sizeBytes: 658_505_728 },
+    { name: 'rescue.iso', sizeBytes: 48 * 1024 ** 2 },
   ],
-  usedByGaps: { configs: [], domains: [] },
 };
 
 /** A small server: one HVM domain with hdc, the library, boot-from-disk with an ETag check. */
@@ -71,7 +63,7 @@ function serve(opts: { running?: boolean; failEject?: boolean } = {}) {
   return mockFetch((req: RecordedRequest) => {
     const path = req.url.replace('/api/v1', '');
     if (path === '/domains/inst/cdrom') return jsonResponse(200, status());
-    if (path === '/isos') return jsonResponse(200, isos);
+    if (path === '/domains/inst/cdrom/isos') return jsonResponse(200, isos);
     if (path === '/domains/inst/cdrom/hdc/eject') {
       if (opts.failEject) {
         return jsonResponse(500, {
@@ -158,6 +150,39 @@ describe('<CdromMenu>', () => {
     await waitFor(() => expect(button).toHaveTextContent('CD: rescue.iso'));
     const insert = requests.find((r) => r.url.endsWith('/insert'));
     expect(insert?.body).toEqual({ iso: 'rescue.iso' });
+  });
+
+  it("a customer with reinstall lists the ISOs from the domain's choice list and inserts one; no upload link", async () => {
+    const { requests } = serve();
+    const user = userEvent.setup();
+    renderWithProviders(
+      <CdromMenu name="inst" domain={inst} />,
+      createTestQueryClient({
+        username: 'alice',
+        role: 'customer',
+        totpEnabled: false,
+        grants: [{ domain: 'inst', permissions: ['view', 'reinstall'] }],
+      }),
+    );
+    const button = await screen.findByTestId('cdrom-menu-button');
+    await waitFor(() => expect(button).toHaveTextContent('CD: debian-12.iso'));
+    await user.click(button);
+    await user.click(screen.getByRole('menuitem', { name: /^(Insert|Change)/ }));
+    const dialog = await screen.findByTestId('insert-iso-dialog');
+    expect(await within(dialog).findByTestId('insert-iso-option-rescue.iso')).toHaveTextContent(
+      'rescue.iso48.0 MiB',
+    );
+    expect(within(dialog).getByTestId('insert-iso-option-debian-12.iso')).toHaveTextContent(
+      'in the drive',
+    );
+    expect(within(dialog).queryByRole('link', { name: /Upload an ISO/ })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('radio', { name: /rescue\.iso/ }));
+    await user.click(within(dialog).getByTestId('insert-iso-submit'));
+    await waitFor(() => expect(button).toHaveTextContent('CD: rescue.iso'));
+    // One code path: the domain's choice list, never the operators' library listing.
+    const gets = requests.filter((r) => r.method === 'GET').map((r) => r.url);
+    expect(gets).toContain('/api/v1/domains/inst/cdrom/isos');
+    expect(gets).not.toContain('/api/v1/isos');
   });
 
   it('reports a failed eject in the notices, with the server code', async () => {

@@ -1,7 +1,9 @@
 /**
- * **Insert / Change CD**: the ISO library (`GET /api/v1/isos`, the isos feature's query) as a
- * list of radio buttons with sizes; Insert puts the chosen one in the drive (`xl cd-insert` on the
- * server, by library file name). A link leads to the ISO page to upload one.
+ * **Insert / Change CD**: the ISOs this domain can take (`GET /api/v1/domains/:name/cdrom/isos`:
+ * library file names and sizes, needs `reinstall` — one code path for admins, operators and
+ * customers) as a list of radio buttons with sizes; Insert puts the chosen one in the drive
+ * (`xl cd-insert` on the server, by library file name). Those who may upload (admins) get a link
+ * to the ISO page.
  *
  * Test ids: `insert-iso-dialog`, `insert-iso-option-<file name>`, `insert-iso-submit`.
  */
@@ -11,10 +13,11 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
-import { useIsos } from '@/features/isos';
+import { useAccess } from '@/features/auth';
 import { isApiError } from '@/lib/api-client';
 import { formatBytes } from '@/lib/format';
 import { useChangeCdrom } from '../../api/change-cdrom';
+import { useIsoChoices } from '../../api/get-iso-choices';
 
 export function InsertIsoDialog({
   name,
@@ -28,7 +31,8 @@ export function InsertIsoDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
-  const isos = useIsos();
+  const isos = useIsoChoices(name, open);
+  const mayUpload = useAccess().sees('storage');
   const change = useChangeCdrom(name);
   const [chosen, setChosen] = useState<string | null>(drive.iso);
   const list = isos.data?.isos ?? [];
@@ -46,14 +50,7 @@ export function InsertIsoDialog({
           </Dialog.Title>
           <Dialog.Description className="text-sm text-zinc-600 dark:text-zinc-300">
             The guest sees the new disc at once, as with <code>xl cd-insert</code>; the config file
-            does not change. Images come from the ISO library
-            {isos.data ? (
-              <>
-                {' '}
-                (<span className="font-mono">{isos.data.directory}</span>)
-              </>
-            ) : null}
-            .
+            does not change. Images come from the host's ISO library.
           </Dialog.Description>
           {isos.isPending ? (
             <p className="text-sm text-zinc-500">Reading the ISO library…</p>
@@ -95,13 +92,15 @@ export function InsertIsoDialog({
               ))}
             </fieldset>
           )}
-          <p className="text-xs text-zinc-600 dark:text-zinc-400">
-            Not there?{' '}
-            <Link to="/isos" className="text-sky-700 underline dark:text-sky-400">
-              Upload an ISO on the ISO page
-            </Link>
-            .
-          </p>
+          {mayUpload ? (
+            <p className="text-xs text-zinc-600 dark:text-zinc-400">
+              Not there?{' '}
+              <Link to="/isos" className="text-sky-700 underline dark:text-sky-400">
+                Upload an ISO on the ISO page
+              </Link>
+              .
+            </p>
+          ) : null}
           {change.isError ? (
             <Alert
               kind="error"
