@@ -12,11 +12,25 @@ import {
   type CreateApiTokenRequest,
   createdApiTokenSchema,
   type PasswordChangeRequest,
+  type SessionInfo,
   type TotpDisableRequest,
   totpEnrolmentSchema,
 } from '@xendeck/api';
 import { z } from 'zod';
 import { apiFetch } from '@/lib/api-client';
+import { sessionQueryKey } from '@/lib/query-client';
+
+/**
+ * After the server answered that TOTP is now on or off: the cached `GET /session` says so
+ * (`totpEnabled`), which is what the account page's TOTP panel shows.
+ */
+function useSetTotpEnabled() {
+  const queryClient = useQueryClient();
+  return (totpEnabled: boolean) =>
+    queryClient.setQueryData<SessionInfo | null>(sessionQueryKey, (s) =>
+      s ? { ...s, totpEnabled } : s,
+    );
+}
 
 /**
  * Whose tokens: `undefined` for my own (`/session/tokens`), a username for an admin looking at
@@ -43,20 +57,26 @@ export const useStartTotp = () =>
   });
 
 /** `PUT /api/v1/session/totp {code}`: confirms the enrolment with a current 6-digit code. */
-export const useConfirmTotp = () =>
-  useMutation({
+export function useConfirmTotp() {
+  const setTotpEnabled = useSetTotpEnabled();
+  return useMutation({
     mutationFn: (code: string) => apiFetch('/session/totp', { method: 'PUT', body: { code } }),
+    onSuccess: () => setTotpEnabled(true),
   });
+}
 
 /**
  * `DELETE /api/v1/session/totp {code} | {password}` (proof it is the user: a current code, or the
  * password when the device is lost): logging in asks for the password only again. 403
  * TOTP_INVALID / WRONG_PASSWORD, 409 TOTP_NOT_ENABLED.
  */
-export const useDisableTotp = () =>
-  useMutation({
+export function useDisableTotp() {
+  const setTotpEnabled = useSetTotpEnabled();
+  return useMutation({
     mutationFn: (body: TotpDisableRequest) => apiFetch('/session/totp', { method: 'DELETE', body }),
+    onSuccess: () => setTotpEnabled(false),
   });
+}
 
 /** `GET /api/v1/session/tokens`, or `GET /api/v1/users/:username/tokens` (admin). */
 export const useApiTokens = (owner?: TokensOwner) =>

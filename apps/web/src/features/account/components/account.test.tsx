@@ -2,7 +2,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ApiTokenInfo } from '@xendeck/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { jsonResponse, mockFetch, renderWithProviders } from '@/test/render';
+import {
+  ADMIN_SESSION,
+  createTestQueryClient,
+  jsonResponse,
+  mockFetch,
+  renderWithProviders,
+} from '@/test/render';
 import { PasswordForm } from './password-form';
 import { TokensPanel } from './tokens-panel';
 import { groupSecret, TotpPanel } from './totp-panel';
@@ -141,6 +147,8 @@ describe('<TotpPanel>', () => {
         : new Response(null, { status: 204 }),
     );
     renderWithProviders(<TotpPanel />);
+    // Off (the session says totpEnabled: false): Set up only.
+    expect(screen.queryByRole('button', { name: 'Turn off' })).not.toBeInTheDocument();
     await u.click(screen.getByRole('button', { name: 'Set up two-factor login' }));
     expect(await screen.findByTestId('totp-qr')).toContainHTML('<svg');
     expect(screen.getByTestId('totp-secret')).toHaveTextContent('JBSW Y3DP EHPK 3PXP JBSW');
@@ -151,22 +159,39 @@ describe('<TotpPanel>', () => {
     await u.type(screen.getByLabelText('Code from the app'), '56');
     await u.click(screen.getByRole('button', { name: 'Turn on' }));
     expect(await screen.findByTestId('totp-enabled')).toBeInTheDocument();
+    // Now on: Turn off only.
+    expect(screen.getByRole('button', { name: 'Turn off' })).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Set up two-factor login' }),
+    ).not.toBeInTheDocument();
     expect(requests.find((r) => r.method === 'PUT')).toMatchObject({
       url: '/api/v1/session/totp',
       body: { code: '123456' },
     });
   });
 
-  it('turns off with a current code, or with the password (a lost device)', async () => {
+  it('when on, offers Turn off only; turns off with a current code, or with the password (a lost device), then offers Set up', async () => {
     const u = userEvent.setup();
     const { requests } = mockFetch(() => new Response(null, { status: 204 }));
-    renderWithProviders(<TotpPanel />);
     for (const proof of ['654321', 'my-password']) {
+      const { unmount } = renderWithProviders(
+        <TotpPanel />,
+        createTestQueryClient({ ...ADMIN_SESSION, totpEnabled: true }),
+      );
+      expect(screen.getByTestId('totp-enabled')).toHaveTextContent('Two-factor login is on');
+      expect(
+        screen.queryByRole('button', { name: 'Set up two-factor login' }),
+      ).not.toBeInTheDocument();
       await u.click(screen.getByRole('button', { name: 'Turn off' }));
       const dialog = screen.getByRole('dialog');
       await u.type(within(dialog).getByLabelText('Code from the app, or your password'), proof);
       await u.click(within(dialog).getByRole('button', { name: 'Turn off' }));
       await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+      expect(
+        await screen.findByRole('button', { name: 'Set up two-factor login' }),
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Turn off' })).not.toBeInTheDocument();
+      unmount();
     }
     expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
       ['DELETE', '/api/v1/session/totp', { code: '654321' }],

@@ -1,5 +1,6 @@
 /**
- * Two-factor login (TOTP, RFC 6238): Set up asks the server for a new secret
+ * Two-factor login (TOTP, RFC 6238). Whether it is on comes from `GET /session` `totpEnabled`:
+ * off offers Set up only, on offers Turn off only. Set up asks the server for a new secret
  * (`POST /api/v1/session/totp`), shows it as a QR code (its `otpauth://` URI) and as text for
  * apps that cannot scan, and enables it once a current code is confirmed (`PUT … {code}`). Turn
  * off (`DELETE`) with a current code, or the password when the device is lost. Test ids: `totp-qr`, `totp-secret`, `totp-enabled`.
@@ -13,6 +14,7 @@ import { CopyButton } from '@/components/copy-button';
 import { FormDialog } from '@/components/form-dialog';
 import { Field, inputBaseClass, inputClass } from '@/components/form-field';
 import { useNotices } from '@/components/notices';
+import { useSession } from '@/features/auth';
 import { isApiError } from '@/lib/api-client';
 import { useConfirmTotp, useDisableTotp, useStartTotp } from '../api/account';
 
@@ -28,15 +30,29 @@ export function TotpPanel() {
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string | undefined>();
   const enrolment = start.data;
+  const enabled = useSession().data?.totpEnabled === true;
 
-  if (confirm.isSuccess) {
+  if (enabled) {
     return (
-      <div data-testid="totp-enabled">
+      <div className="flex flex-col gap-3" data-testid="totp-enabled">
         <Alert
           kind="success"
           title="Two-factor login is on"
-          message="From your next login, Xendeck asks for the code your app shows after the password."
+          message={
+            confirm.isSuccess
+              ? 'From your next login, Xendeck asks for the code your app shows after the password.'
+              : 'Logging in asks for the code your authenticator app shows after the password.'
+          }
         />
+        <div className="flex gap-2">
+          <TurnOffTotpDialog
+            onDone={() => {
+              start.reset();
+              confirm.reset();
+              setCode('');
+            }}
+          />
+        </div>
       </div>
     );
   }
@@ -124,7 +140,6 @@ export function TotpPanel() {
         <Button variant="primary" disabled={start.isPending} onClick={() => start.mutate()}>
           Set up two-factor login
         </Button>
-        <TurnOffTotpDialog />
       </div>
     </div>
   );
@@ -134,7 +149,7 @@ export function TotpPanel() {
  * Turn off: asks for a current code (six digits) or, when the device is lost, the password (at
  * least 8 characters, so never mistaken for a code), sent as `DELETE /api/v1/session/totp`.
  */
-function TurnOffTotpDialog() {
+function TurnOffTotpDialog({ onDone }: { onDone: () => void }) {
   const id = useId();
   const [open, setOpen] = useState(false);
   const [proof, setProof] = useState('');
@@ -160,6 +175,7 @@ function TurnOffTotpDialog() {
         disable.mutate(isCode ? { code: proof } : { password: proof }, {
           onSuccess: () => {
             setOpen(false);
+            onDone();
             notices.success('Two-factor login is off');
           },
         });
