@@ -48,31 +48,33 @@ export function ShutOffRow({ name, columns }: { name: string; columns: number })
           shut off
         </span>
       </td>
-      <td colSpan={columns - 4} className={td}>
-        {start.isError ? (
-          <span
-            role="alert"
-            data-testid={`start-error-${name}`}
-            className="text-xs text-red-700 dark:text-red-400"
-          >
-            Could not start: {startErrorText(start.error)}
-          </span>
-        ) : null}
-      </td>
-      <td className={`${td} text-right`}>
-        {mayStart ? (
-          <Button
-            size="sm"
-            variant="primary"
-            data-testid={`start-${name}`}
-            disabled={start.isPending}
-            aria-busy={start.isPending}
-            title={`Start ${name} from its config file (xl create)`}
-            onClick={() => start.mutate(name)}
-          >
-            {start.isPending ? 'Starting…' : 'Start'}
-          </Button>
-        ) : null}
+      {/* Start sits next to the state, not in the actions column: the table scrolls sideways
+          on narrow screens and a button at its right edge would be out of sight. */}
+      <td colSpan={columns - 3} className={td}>
+        <div className="flex items-center gap-3">
+          {mayStart ? (
+            <Button
+              size="sm"
+              variant="primary"
+              data-testid={`start-${name}`}
+              disabled={start.isPending}
+              aria-busy={start.isPending}
+              title={`Start ${name} from its config file (xl create)`}
+              onClick={() => start.mutate(name)}
+            >
+              {start.isPending ? 'Starting…' : 'Start'}
+            </Button>
+          ) : null}
+          {start.isError ? (
+            <span
+              role="alert"
+              data-testid={`start-error-${name}`}
+              className="text-xs text-red-700 dark:text-red-400"
+            >
+              Could not start: {startErrorText(start.error)}
+            </span>
+          ) : null}
+        </div>
       </td>
     </tr>
   );
