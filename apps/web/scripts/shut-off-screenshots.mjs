@@ -7,7 +7,7 @@
 // Usage: node apps/web/scripts/shut-off-screenshots.mjs <base-url> <admin-password> <out-dir>
 // (the simulated server with XENDECK_HTTP=1 for plain HTTP; its config dir must hold a config
 // file besides web-01.cfg, e.g. the seeded one or build-pv.cfg, which is destroyed to be shut off).
-import { forEachScheme } from './lib/screenshot-session.mjs';
+import { apiLogin, forEachScheme } from './lib/screenshot-session.mjs';
 
 const [base, password, out] = process.argv.slice(2);
 if (!base || !password || !out) {
@@ -15,29 +15,10 @@ if (!base || !password || !out) {
   process.exit(2);
 }
 
-const api = `${base}/api/v1`;
 const CUSTOMER = { username: 'bob', password: 'bob-password-12' };
 const OPERATOR = { username: 'ops-otto', password: 'operator-password-2' };
 
-/** A fetch session (cookie kept) as `username`. */
-async function loginAs({ username, password: pw }) {
-  const res = await fetch(`${api}/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: base },
-    body: JSON.stringify({ username, password: pw }),
-  });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  return async (method, path, body) => {
-    const r = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', Origin: base, Cookie: cookie },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return r.status === 204 ? undefined : r.json();
-  };
-}
+const loginAs = (user) => apiLogin(base, user);
 
 const admin = await loginAs({ username: 'admin', password });
 const existing = (await admin('GET', '/users')).map((u) => u.username);

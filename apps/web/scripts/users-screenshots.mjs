@@ -9,7 +9,7 @@
 // (over the default self-signed HTTPS, run it with NODE_TLS_REJECT_UNAUTHORIZED=0 for its own
 // API calls; the browser ignores the certificate).
 import { createHmac } from 'node:crypto';
-import { forEachScheme } from './lib/screenshot-session.mjs';
+import { apiLogin, forEachScheme } from './lib/screenshot-session.mjs';
 
 const [base, password, out] = process.argv.slice(2);
 if (!base || !password || !out) {
@@ -17,7 +17,6 @@ if (!base || !password || !out) {
   process.exit(2);
 }
 
-const api = `${base}/api/v1`;
 const CUSTOMER = { username: 'alice', password: 'alice-password-1' };
 const TOTP_USER = { username: 'carol', password: 'carol-password-1' };
 
@@ -37,24 +36,7 @@ function totpCode(secretBase32, atMs = Date.now()) {
 }
 
 /** A fetch session (cookie kept) as `username`. */
-async function loginAs({ username, password: pw }) {
-  const res = await fetch(`${api}/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: base },
-    body: JSON.stringify({ username, password: pw }),
-  });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  return async (method, path, body) => {
-    const r = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', Origin: base, Cookie: cookie },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return r.status === 204 ? undefined : r.json();
-  };
-}
+const loginAs = (user) => apiLogin(base, user);
 
 // The users, once: the state is the server's.
 const admin = await loginAs({ username: 'admin', password });

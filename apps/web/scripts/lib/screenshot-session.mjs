@@ -45,3 +45,28 @@ export async function forEachScheme({ base, password, out, prefix, defaultWaitMs
   }
   await browser.close();
 }
+
+/**
+ * Logs in to `<base>/api/v1` as `username` with fetch and returns `call(method, path, body?)`,
+ * which sends JSON with the session cookie and the `Origin` header, throws on a non-2xx answer
+ * and resolves with the parsed JSON (undefined for 204). For setting up what a script shows.
+ */
+export async function apiLogin(base, { username, password }) {
+  const api = `${base}/api/v1`;
+  const res = await fetch(`${api}/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: base },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  return async (method, path, body) => {
+    const r = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Origin: base, Cookie: cookie },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.status === 204 ? undefined : r.json();
+  };
+}
