@@ -30,7 +30,7 @@ export async function createPvGuest(
   name: string,
   options: PvGuestOptions = {},
 ): Promise<void> {
-  const memoryMiB = options.memoryMiB ?? 96;
+  const memoryMiB = options.memoryMiB ?? 128;
   const created = await request.post('/api/v1/configs', {
     data: {
       name,

@@ -57,8 +57,8 @@ test('a customer sees and runs only their guest; the audit log shows both users'
   await login(page, testInfo);
   await removeUser(page);
 
-  await createPvGuest(page.request, MINE, { memoryMiB: 64 });
-  await createPvGuest(page.request, OTHER, { memoryMiB: 64 });
+  await createPvGuest(page.request, MINE, { memoryMiB: 128 });
+  await createPvGuest(page.request, OTHER, { memoryMiB: 128 });
   const created = await page.request.post('/api/v1/users', {
     data: { username: CUSTOMER, password: CUSTOMER_PASSWORD, role: 'customer' },
   });

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { Tabs, tabPanelProps } from '@/components/tabs';
@@ -7,11 +7,19 @@ import { ConfigView, useConfigs } from '@/features/configs';
 import { ConsolePanel } from '@/features/consoles';
 import { DomainActions, StateBadge, useDomains } from '@/features/domains';
 import { DomainLiveNumbers, DomainMetricsCharts } from '@/features/metrics';
-import { DomainNetworkPanel } from '@/features/network';
-import { ResourcesPanel } from '@/features/resources';
 import { SaveDomainDialog } from '@/features/saved-images';
-import { SnapshotsPanel } from '@/features/snapshots';
 import { formatCpuTimeSeconds, formatKiBAsMiB } from '@/lib/format';
+
+// The admin/operator tabs are fetched on first use: they keep the first page within its budget.
+const ResourcesPanel = lazy(() =>
+  import('@/features/resources').then((m) => ({ default: m.ResourcesPanel })),
+);
+const DomainNetworkPanel = lazy(() =>
+  import('@/features/network').then((m) => ({ default: m.DomainNetworkPanel })),
+);
+const SnapshotsPanel = lazy(() =>
+  import('@/features/snapshots').then((m) => ({ default: m.SnapshotsPanel })),
+);
 
 /** The tabs and what each needs (features/auth): a permission on the domain, or a host-wide area. */
 const TABS = [
@@ -78,9 +86,11 @@ export function DomainRoute() {
             <DomainMetricsCharts name={name} />
           </div>
         ) : null}
-        {view === 'resources' ? <ResourcesPanel name={name} /> : null}
-        {view === 'network' ? <DomainNetworkPanel name={name} /> : null}
-        {view === 'snapshots' ? <SnapshotsPanel name={name} /> : null}
+        <Suspense fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>}>
+          {view === 'resources' ? <ResourcesPanel name={name} /> : null}
+          {view === 'network' ? <DomainNetworkPanel name={name} /> : null}
+          {view === 'snapshots' ? <SnapshotsPanel name={name} /> : null}
+        </Suspense>
         {view === 'console' ? <ConsolePanel name={name} /> : null}
         {/* Kept mounted while Overview shows, so unsaved config edits survive a tab switch. */}
         {access.sees('config-text') ? (

@@ -1,2 +1,2 @@
-export { AccountPage as AccountRoute } from './components/account-page';
+export { AccountRoute } from './components/lazy-account-page';
 export { TokensTable } from './components/tokens-panel';

@@ -1,2 +1,2 @@
 export { getUsers, usersQueryKey, useUsers } from './api/users';
-export { UsersPage as UsersRoute } from './components/users-page';
+export { UsersRoute } from './components/lazy-users-page';

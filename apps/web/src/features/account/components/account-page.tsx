@@ -27,3 +27,5 @@ export function AccountPage() {
     </>
   );
 }
+
+export default AccountPage;

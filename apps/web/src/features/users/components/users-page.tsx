@@ -171,3 +171,5 @@ function UsersTable({ users }: { users: UserInfo[] }) {
     </table>
   );
 }
+
+export default UsersPage;
