@@ -96,6 +96,7 @@ describe('every route needs a session', () => {
       role: 'customer',
       grants: [],
       totpEnabled: false,
+      backend: 'simulated',
     });
   });
 });
@@ -114,6 +115,7 @@ describe('login', () => {
       username: 'admin',
       role: 'admin',
       totpEnabled: false,
+      backend: 'simulated',
     });
   });
 

@@ -156,6 +156,7 @@ describe('REST access levels', () => {
       role: 'customer',
       grants: [{ domain: 'build-pv', permissions: ['view', 'console', 'power'] }],
       totpEnabled: false,
+      backend: 'simulated',
     });
     // Admins get no grants field.
     expect((await f.admin.get('/api/v1/session')).body.grants).toBeUndefined();

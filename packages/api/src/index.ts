@@ -67,6 +67,11 @@ export const sessionInfoSchema = z.object({
   grants: z.array(grantSchema).optional(),
   /** Whether the user has two-factor login (TOTP) on: the users table's `totp_secret` is set. */
   totpEnabled: z.boolean(),
+  /**
+   * Which backend serves this host (`Hypervisor.kind`), as `GET /host` says: here too because
+   * every user, customers included (who may not read `/host`), must see the simulated banner.
+   */
+  backend: z.enum(['libxl', 'simulated']),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 

@@ -95,13 +95,14 @@ export function sessionRoutes(ctx: AppContext): RouteDef[] {
       method: 'get',
       path: '/session',
       access: 'user',
-      summary: 'Who is logged in: {username, role, grants (customers), totpEnabled}',
+      summary: 'Who is logged in: {username, role, grants (customers), totpEnabled, backend}',
       handler: (_req, res) => {
         const user = currentUser(res);
         const body: SessionInfo = {
           username: user.username,
           role: user.role,
           totpEnabled: ctx.totp.enabled(user.id),
+          backend: ctx.hypervisor.kind,
         };
         if (user.role === 'customer') body.grants = ctx.grants.of(user.id);
         res.json(body);

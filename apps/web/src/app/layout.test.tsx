@@ -16,10 +16,21 @@ const customer: SessionInfo = {
   username: 'alice',
   role: 'customer',
   totpEnabled: false,
+  backend: 'simulated',
   grants: [{ domain: 'web1', permissions: ['view', 'power'] }],
 };
-const operator: SessionInfo = { username: 'op', role: 'operator', totpEnabled: false };
-const admin: SessionInfo = { username: 'root', role: 'admin', totpEnabled: false };
+const operator: SessionInfo = {
+  username: 'op',
+  role: 'operator',
+  totpEnabled: false,
+  backend: 'simulated',
+};
+const admin: SessionInfo = {
+  username: 'root',
+  role: 'admin',
+  totpEnabled: false,
+  backend: 'simulated',
+};
 
 function renderAt(url: string, session: SessionInfo) {
   const router = createMemoryRouter(
@@ -66,6 +77,22 @@ afterEach(() => {
 });
 
 describe('<AppLayout> by role', () => {
+  it('shows the simulated banner to a customer, who may not read /host (it comes from the session)', async () => {
+    mockFetch((req) =>
+      req.url === '/api/v1/host'
+        ? jsonResponse(403, { error: { code: 'FORBIDDEN', message: 'no' } })
+        : jsonResponse(200, []),
+    );
+    renderAt('/domains', customer);
+    expect(await screen.findByText(/Simulated host/)).toBeInTheDocument();
+  });
+
+  it('shows no simulated banner on real Xen', async () => {
+    renderAt('/domains', { ...customer, backend: 'libxl' });
+    expect(await screen.findByText('domains page')).toBeInTheDocument();
+    expect(screen.queryByText(/Simulated host/)).toBeNull();
+  });
+
   it('an admin sees every entry, Users and Account included', () => {
     renderAt('/domains', admin);
     expect(navLabels()).toEqual(

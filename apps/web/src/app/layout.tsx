@@ -1,3 +1,4 @@
+import type { SessionInfo } from '@xendeck/api';
 import { NavLink, Outlet } from 'react-router';
 import { Button } from '@/components/button';
 import { NoticesRegion, useNotices } from '@/components/notices';
@@ -26,12 +27,22 @@ const navItems = [
 export function AppLayout() {
   return (
     <RequireSession>
-      {(session) => <Frame username={session.username} role={session.role} />}
+      {(session) => (
+        <Frame username={session.username} role={session.role} backend={session.backend} />
+      )}
     </RequireSession>
   );
 }
 
-function Frame({ username, role }: { username: string; role: string }) {
+function Frame({
+  username,
+  role,
+  backend,
+}: {
+  username: string;
+  role: string;
+  backend: SessionInfo['backend'];
+}) {
   const host = useHost();
   const live = useDomainEvents();
   // One metrics websocket for the whole app while logged in (paused while the tab is hidden).
@@ -43,7 +54,7 @@ function Frame({ username, role }: { username: string; role: string }) {
 
   return (
     <div className="flex min-h-screen flex-col">
-      <SimulatedBanner backend={host.data?.backend} />
+      <SimulatedBanner backend={backend} />
       <header className="flex h-11 items-center gap-4 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
         <span className="font-semibold tracking-tight">Xendeck</span>
         <span

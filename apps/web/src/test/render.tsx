@@ -8,7 +8,12 @@ import { NoticesProvider, NoticesRegion } from '@/components/notices';
 import { createQueryClient, sessionQueryKey } from '@/lib/query-client';
 
 /** The session tests run as unless they say otherwise: an admin, who may see and do everything. */
-export const ADMIN_SESSION: SessionInfo = { username: 'admin', role: 'admin', totpEnabled: false };
+export const ADMIN_SESSION: SessionInfo = {
+  username: 'admin',
+  role: 'admin',
+  totpEnabled: false,
+  backend: 'simulated',
+};
 
 /**
  * A fresh QueryClient with `session` already in `['session']` (what `RequireSession` loads before

@@ -24,6 +24,7 @@ const customerWith = (...grants: Grant[]): SessionInfo => ({
   username: 'alice',
   role: 'customer',
   totpEnabled: false,
+  backend: 'simulated',
   grants,
 });
 
@@ -66,14 +67,24 @@ describe('domain page by permission', () => {
   });
 
   it('an operator gets the power buttons and every tab but Config and Snapshots; no Save', async () => {
-    renderDomainPageFor({ username: 'op', role: 'operator', totpEnabled: false });
+    renderDomainPageFor({
+      username: 'op',
+      role: 'operator',
+      totpEnabled: false,
+      backend: 'simulated',
+    });
     expect(await screen.findByRole('button', { name: 'Shutdown' })).toBeInTheDocument();
     expect(screen.queryByTestId('save-domain-button')).not.toBeInTheDocument();
     expect(tabNames()).toEqual(['Overview', 'Metrics', 'Resources', 'Network', 'Console']);
   });
 
   it('an admin gets every tab and Save', async () => {
-    renderDomainPageFor({ username: 'root', role: 'admin', totpEnabled: false });
+    renderDomainPageFor({
+      username: 'root',
+      role: 'admin',
+      totpEnabled: false,
+      backend: 'simulated',
+    });
     expect(await screen.findByTestId('save-domain-button')).toBeInTheDocument();
     expect(tabNames()).toEqual([
       'Overview',

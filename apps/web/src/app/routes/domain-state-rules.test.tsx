@@ -56,7 +56,12 @@ afterEach(() => {
 function renderDomainPage() {
   return render(
     <QueryClientProvider
-      client={createTestQueryClient({ username: 'admin', role: 'admin', totpEnabled: false })}
+      client={createTestQueryClient({
+        username: 'admin',
+        role: 'admin',
+        totpEnabled: false,
+        backend: 'simulated',
+      })}
     >
       <NoticesProvider>
         <MemoryRouter initialEntries={['/domains/web1']}>

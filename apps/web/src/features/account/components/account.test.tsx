@@ -147,7 +147,7 @@ describe('<TotpPanel>', () => {
         : new Response(null, { status: 204 }),
     );
     renderWithProviders(<TotpPanel />);
-    // Off (the session says totpEnabled: false): Set up only.
+    // Off (the session says totpEnabled: false, backend: 'simulated'): Set up only.
     expect(screen.queryByRole('button', { name: 'Turn off' })).not.toBeInTheDocument();
     await u.click(screen.getByRole('button', { name: 'Set up two-factor login' }));
     expect(await screen.findByTestId('totp-qr')).toContainHTML('<svg');

@@ -31,7 +31,12 @@ describe('<LoginForm>', () => {
     const { requests } = mockFetch((req) =>
       req.method === 'POST'
         ? new Response(null, { status: 204 })
-        : jsonResponse(200, { username: 'admin', role: 'admin', totpEnabled: false }),
+        : jsonResponse(200, {
+            username: 'admin',
+            role: 'admin',
+            totpEnabled: false,
+            backend: 'simulated',
+          }),
     );
     const onSuccess = vi.fn();
     const { queryClient } = renderWithProviders(<LoginForm onSuccess={onSuccess} />);
@@ -48,6 +53,7 @@ describe('<LoginForm>', () => {
       username: 'admin',
       role: 'admin',
       totpEnabled: false,
+      backend: 'simulated',
     });
   });
 
@@ -55,7 +61,12 @@ describe('<LoginForm>', () => {
     const user = userEvent.setup();
     const { requests } = mockFetch((req) => {
       if (req.method !== 'POST')
-        return jsonResponse(200, { username: 'admin', role: 'admin', totpEnabled: false });
+        return jsonResponse(200, {
+          username: 'admin',
+          role: 'admin',
+          totpEnabled: false,
+          backend: 'simulated',
+        });
       const body = req.body as { totp?: string };
       if (body.totp === undefined) {
         return jsonResponse(401, {

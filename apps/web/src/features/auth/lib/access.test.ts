@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { accessFor, pageArea } from './access';
 
-const admin = accessFor({ username: 'root', role: 'admin', totpEnabled: false });
-const operator = accessFor({ username: 'op', role: 'operator', totpEnabled: false });
+const admin = accessFor({
+  username: 'root',
+  role: 'admin',
+  totpEnabled: false,
+  backend: 'simulated',
+});
+const operator = accessFor({
+  username: 'op',
+  role: 'operator',
+  totpEnabled: false,
+  backend: 'simulated',
+});
 const customer = accessFor({
   username: 'alice',
   role: 'customer',
   totpEnabled: false,
+  backend: 'simulated',
   grants: [
     { domain: 'web1', permissions: ['view', 'power'] },
     { domain: 'db1', permissions: ['console'] },

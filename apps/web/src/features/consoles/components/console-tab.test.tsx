@@ -25,7 +25,12 @@ function serve(status: ConsoleStatus, domains: Domain[] = [dom0, win1, pv1]) {
     if (req.url.endsWith('/console')) return jsonResponse(200, status);
     if (req.url === '/api/v1/domains') return jsonResponse(200, domains);
     if (req.url === '/api/v1/session')
-      return jsonResponse(200, { username: 'admin', role: 'admin', totpEnabled: false });
+      return jsonResponse(200, {
+        username: 'admin',
+        role: 'admin',
+        totpEnabled: false,
+        backend: 'simulated',
+      });
     return jsonResponse(404, { error: { code: 'NOT_FOUND', message: req.url } });
   });
 }

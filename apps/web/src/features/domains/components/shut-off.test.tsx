@@ -26,6 +26,7 @@ const customer: SessionInfo = {
   username: 'alice',
   role: 'customer',
   totpEnabled: false,
+  backend: 'simulated',
   grants: [
     { domain: 'web1', permissions: ['view', 'power'] },
     { domain: 'off-power', permissions: ['view', 'power'] },
@@ -90,7 +91,12 @@ describe('shut-off rows', () => {
     });
     renderWithProviders(
       <DomainsTable />,
-      createTestQueryClient({ username: 'op', role: 'operator', totpEnabled: false }),
+      createTestQueryClient({
+        username: 'op',
+        role: 'operator',
+        totpEnabled: false,
+        backend: 'simulated',
+      }),
     );
     const row = await screen.findByTestId('shut-off-row-db2');
     expect(within(row).getByTestId('start-db2')).toBeEnabled();

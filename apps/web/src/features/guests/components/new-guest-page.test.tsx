@@ -95,7 +95,7 @@ function serve(
     }
     if (path.startsWith('/tasks/')) return jsonResponse(200, opts.tasks?.());
     const answers: Record<string, unknown> = {
-      '/session': { username: 'admin', role: 'admin', totpEnabled: false },
+      '/session': { username: 'admin', role: 'admin', totpEnabled: false, backend: 'simulated' },
       '/host': host(),
       '/domains': [dom0, domain({ domid: 3, name: 'web-01' })],
       '/configs': [

@@ -120,7 +120,12 @@ describe('ISO library page', () => {
     serve();
     renderWithProviders(
       <IsosPage />,
-      createTestQueryClient({ username: 'op', role: 'operator', totpEnabled: false }),
+      createTestQueryClient({
+        username: 'op',
+        role: 'operator',
+        totpEnabled: false,
+        backend: 'simulated',
+      }),
     );
     const row = await screen.findByTestId('iso-row-debian-12.iso');
     expect(within(row).queryByTestId('iso-delete-button')).not.toBeInTheDocument();

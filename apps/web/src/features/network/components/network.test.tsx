@@ -152,7 +152,12 @@ describe('<DomainNetworkPanel>', () => {
     serve();
     renderWithProviders(
       <DomainNetworkPanel name="web" />,
-      createTestQueryClient({ username: 'op', role: 'operator', totpEnabled: false }),
+      createTestQueryClient({
+        username: 'op',
+        role: 'operator',
+        totpEnabled: false,
+        backend: 'simulated',
+      }),
     );
     expect(await screen.findByTestId('vif-row-0')).toHaveTextContent('vif7.0');
     expect(screen.queryByTestId('vif-remove-0')).not.toBeInTheDocument();

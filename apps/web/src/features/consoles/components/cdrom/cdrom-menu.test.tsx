@@ -161,6 +161,7 @@ describe('<CdromMenu>', () => {
         username: 'alice',
         role: 'customer',
         totpEnabled: false,
+        backend: 'simulated',
         grants: [{ domain: 'inst', permissions: ['view', 'reinstall'] }],
       }),
     );
