@@ -257,6 +257,9 @@ describe.skipIf(!harness)('differential: parseDiskSpec vs xlu_disk_parse', () =>
     });
     const { bad, accepted } = check(specs);
     expect(bad.slice(0, 5).join('\n'), `seed ${seed}`).toBe('');
-    expect(accepted).toBeGreaterThan(100);
+    // A coverage check (the generator still makes specs xl accepts), not a rate: about 4 % of
+    // 3000 are accepted — 81 to 133 over 12 seeds (mean 112), so > 100 failed now and then.
+    // 50 is ~4 sd below the mean and far above a broken generator's 0.
+    expect(accepted, `seed ${seed}`).toBeGreaterThan(50);
   });
 });
