@@ -53,6 +53,7 @@ export type ServerErrorCode =
    * `details.neededBytes`); `X-Checksum-Sha256` differs; the body ended before `Content-Length`. */
   | 'ISO_NOT_FOUND'
   | 'ISO_EXISTS'
+  | 'ISO_LIBRARY_MISSING'
   | 'ISO_IN_USE'
   | 'UPLOAD_IN_PROGRESS'
   | 'LENGTH_REQUIRED'
@@ -153,6 +154,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   LVM_UNAVAILABLE: 503,
   ISO_NOT_FOUND: 404,
   ISO_EXISTS: 409,
+  ISO_LIBRARY_MISSING: 503,
   ISO_IN_USE: 409,
   UPLOAD_IN_PROGRESS: 409,
   LENGTH_REQUIRED: 411,

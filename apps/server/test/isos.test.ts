@@ -10,6 +10,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -457,6 +458,25 @@ describe('ISO library', () => {
     const fx = await setup({ config: { isoDir: base } });
     expect(dirNames(fx)).toEqual(['.upload-notes', 'keep.iso']);
     expect(fx.logs.some((l) => l.msg === 'removed a stale upload temp file')).toBe(true);
+  });
+
+  it('a library directory removed after start: 503 ISO_LIBRARY_MISSING naming it; CD choices are empty', async () => {
+    const fx = await setup();
+    rmSync(fx.config.isoDir, { recursive: true });
+    const list = await fx.admin.get('/api/v1/isos');
+    expect(list.status).toBe(503);
+    expect(list.body.error.code).toBe('ISO_LIBRARY_MISSING');
+    expect(list.body.error.message).toContain(fx.config.isoDir);
+    const put = await upload(fx, 'a.iso', tinyIsoImage());
+    expect(put.status).toBe(503);
+    expect(put.body.error.code).toBe('ISO_LIBRARY_MISSING');
+    const domains = (await fx.admin.get('/api/v1/domains')).body as { name: string; domid: number }[];
+    const guest = domains.find((d) => d.domid !== 0);
+    if (!guest) throw new Error('the simulated host has no guest');
+    const choices = await fx.admin.get(`/api/v1/domains/${guest.name}/cdrom/isos`);
+    expect(choices.status).toBe(200);
+    expect(choices.body).toEqual({ isos: [] });
+    expect(existsSync(fx.config.isoDir)).toBe(false);
   });
 
   it('creates a missing directory 0755; the simulated default dir gets the demo ISO', async () => {

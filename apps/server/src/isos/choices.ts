@@ -6,6 +6,7 @@
  */
 import type { IsoChoices } from '@xendeck/api';
 import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
 import { domidOf } from '../routes/domains.js';
 import type { RouteDef } from '../routes/types.js';
 import { parseDomainName } from '../validate.js';
@@ -22,8 +23,9 @@ export function isoChoiceRoutes(ctx: AppContext): RouteDef[] {
       handler: async (req, res) => {
         const name = parseDomainName(req.params.name);
         await domidOf(ctx.hypervisor, name);
-        const files = await readIsoFiles(ctx.config.isoDir).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return [];
+        // No library directory: nothing to insert (the admin's GET /isos says why).
+        const files = await readIsoFiles(ctx.config.isoDir).catch((err: unknown) => {
+          if (err instanceof ApiError && err.code === 'ISO_LIBRARY_MISSING') return [];
           throw err;
         });
         const body: IsoChoices = {

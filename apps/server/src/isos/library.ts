@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { isoNameProblem } from '@xendeck/api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { ApiError } from '../errors.js';
 
 /** Names of upload temp files: hidden, never ending `.iso` (so nothing half-written looks like an ISO). */
 export const UPLOAD_TEMP_PATTERN = /^\.upload-[0-9a-f]+\.part$/;
@@ -85,12 +86,28 @@ export interface IsoFile {
 }
 
 /**
+ * ISO_LIBRARY_MISSING (503) for `dir`, when an fs call on it failed with ENOENT (the directory was
+ * removed after start, or could not be created: `prepareIsoDir` logged why); `err` otherwise.
+ */
+function libraryError(dir: string, err: unknown): unknown {
+  if ((err as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') return err;
+  return new ApiError(
+    'ISO_LIBRARY_MISSING',
+    `The ISO library directory ${dir} does not exist (XENDECK_ISO_DIR): create it, or restart Xendeck to create it`,
+    { directory: dir },
+  );
+}
+
+/**
  * The ISOs in `dir` by name (byte order): regular files (lstat, symlinks skipped) with a valid
- * ISO name. A file removed between readdir and lstat is skipped. Throws the fs error when `dir`
- * cannot be read.
+ * ISO name. A file removed between readdir and lstat is skipped. Throws ISO_LIBRARY_MISSING when
+ * `dir` does not exist, and the fs error when it cannot be read.
  */
 export async function readIsoFiles(dir: string): Promise<IsoFile[]> {
-  const names = (await readdir(dir)).filter((n) => isoNameProblem(n) === undefined).sort();
+  const entries = await readdir(dir).catch((err: unknown) => {
+    throw libraryError(dir, err);
+  });
+  const names = entries.filter((n) => isoNameProblem(n) === undefined).sort();
   const files: IsoFile[] = [];
   for (const name of names) {
     const st = await lstat(join(dir, name)).catch(() => undefined);
@@ -107,8 +124,13 @@ export async function readIsoFile(dir: string, name: string): Promise<IsoFile | 
   return { name, sizeBytes: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
 }
 
-/** Bytes an unprivileged writer may still put in `dir`'s filesystem: `statfs` bavail × bsize. */
+/**
+ * Bytes an unprivileged writer may still put in `dir`'s filesystem: `statfs` bavail × bsize.
+ * Throws ISO_LIBRARY_MISSING when `dir` does not exist.
+ */
 export async function statfsFreeBytes(dir: string): Promise<number> {
-  const s = await statfs(dir);
+  const s = await statfs(dir).catch((err: unknown) => {
+    throw libraryError(dir, err);
+  });
   return s.bavail * s.bsize;
 }
