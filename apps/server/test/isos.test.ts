@@ -470,7 +470,10 @@ describe('ISO library', () => {
     const put = await upload(fx, 'a.iso', tinyIsoImage());
     expect(put.status).toBe(503);
     expect(put.body.error.code).toBe('ISO_LIBRARY_MISSING');
-    const domains = (await fx.admin.get('/api/v1/domains')).body as { name: string; domid: number }[];
+    const domains = (await fx.admin.get('/api/v1/domains')).body as {
+      name: string;
+      domid: number;
+    }[];
     const guest = domains.find((d) => d.domid !== 0);
     if (!guest) throw new Error('the simulated host has no guest');
     const choices = await fx.admin.get(`/api/v1/domains/${guest.name}/cdrom/isos`);
