@@ -1,15 +1,7 @@
-/** The your account page as the router sees it: `account-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/account`: the your-account page (`account-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./account-page'));
+const Page = lazy(() => import('./account-page'));
 
-/** `/account`. */
-export function AccountRoute() {
-  return (
-    <Suspense
-      fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading your account…</p>}
-    >
-      <LazyPage />
-    </Suspense>
-  );
-}
+export const AccountRoute = () => <LazyPage page={Page} what="your account" />;

@@ -1,15 +1,7 @@
-/** The audit page as the router sees it: `audit-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/audit`: the audit page (`audit-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./audit-page'));
+const Page = lazy(() => import('./audit-page'));
 
-/** `/audit`. */
-export function AuditRoute() {
-  return (
-    <Suspense
-      fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading the audit log…</p>}
-    >
-      <LazyPage />
-    </Suspense>
-  );
-}
+export const AuditRoute = () => <LazyPage page={Page} what="the audit log" />;

@@ -1,17 +1,7 @@
-/** The ISO library page as the router sees it: `isos-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/isos`: the ISO library page (`isos-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./isos-page'));
+const Page = lazy(() => import('./isos-page'));
 
-/** `/isos`. */
-export function IsosRoute() {
-  return (
-    <Suspense
-      fallback={
-        <p className="text-sm text-zinc-500 dark:text-zinc-400">Loading the ISO library…</p>
-      }
-    >
-      <LazyPage />
-    </Suspense>
-  );
-}
+export const IsosRoute = () => <LazyPage page={Page} what="the ISO library" />;

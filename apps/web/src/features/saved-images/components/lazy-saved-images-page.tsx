@@ -1,15 +1,7 @@
-/** The saved-images page as the router sees it: `saved-images-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/saved`: the saved-images page (`saved-images-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./saved-images-page'));
+const Page = lazy(() => import('./saved-images-page'));
 
-/** `/saved`. */
-export function SavedImagesRoute() {
-  return (
-    <Suspense
-      fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading saved images…</p>}
-    >
-      <LazyPage />
-    </Suspense>
-  );
-}
+export const SavedImagesRoute = () => <LazyPage page={Page} what="saved images" />;

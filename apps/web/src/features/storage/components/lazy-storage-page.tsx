@@ -1,18 +1,7 @@
-/** The Storage page as the router sees it: `storage-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/storage`: volume groups, logical volumes, image files (`storage-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./storage-page'));
+const Page = lazy(() => import('./storage-page'));
 
-/** `/storage`: volume groups, logical volumes, image files. */
-export function StorageRoute() {
-  return (
-    <>
-      <h1 className="text-lg font-semibold tracking-tight">Storage</h1>
-      <Suspense
-        fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading storage…</p>}
-      >
-        <LazyPage />
-      </Suspense>
-    </>
-  );
-}
+export const StorageRoute = () => <LazyPage page={Page} what="storage" heading="Storage" />;

@@ -1,13 +1,7 @@
-/** The Tasks page as the router sees it: `tasks-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/tasks` and `/tasks/:id` (a task's log): the Tasks page (`tasks-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./tasks-page'));
+const Page = lazy(() => import('./tasks-page'));
 
-/** `/tasks` and `/tasks/:id` (a task's log). */
-export function TasksRoute() {
-  return (
-    <Suspense fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading tasks…</p>}>
-      <LazyPage />
-    </Suspense>
-  );
-}
+export const TasksRoute = () => <LazyPage page={Page} what="tasks" />;

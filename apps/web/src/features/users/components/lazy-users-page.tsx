@@ -1,13 +1,7 @@
-/** The users page as the router sees it: `users-page.tsx` is fetched on the first visit. */
-import { lazy, Suspense } from 'react';
+/** `/users`: the users page (`users-page.tsx`), fetched on the first visit. */
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
-const LazyPage = lazy(() => import('./users-page'));
+const Page = lazy(() => import('./users-page'));
 
-/** `/users`. */
-export function UsersRoute() {
-  return (
-    <Suspense fallback={<p className="text-sm text-zinc-500 dark:text-zinc-400">Loading users…</p>}>
-      <LazyPage />
-    </Suspense>
-  );
-}
+export const UsersRoute = () => <LazyPage page={Page} what="users" />;
