@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { grantSchema, roleSchema } from './access.js';
 import { consoleKindSchema } from './consoles.js';
 import { DOMAIN_OPERATIONS, DOMAIN_STATES } from './domain-rules.js';
+import { METRICS_FIELDS, metricsFrameSchema } from './metrics-frames.js';
 import { taskSchema } from './tasks.js';
 
 export * from './access.js';
@@ -18,6 +19,7 @@ export * from './consoles.js';
 export * from './domain-rules.js';
 export * from './guests.js';
 export * from './isos.js';
+export * from './metrics-frames.js';
 export * from './network.js';
 export * from './resources.js';
 export * from './saved-images.js';
@@ -585,6 +587,7 @@ export const metricsMessageSchema = z.discriminatedUnion('type', [
     domains: z.array(metricsDomainSampleSchema),
   }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  metricsFrameSchema,
 ]);
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 export type MetricsSampleMessage = Extract<MetricsMessage, { type: 'sample' }>;
@@ -592,10 +595,14 @@ export type MetricsSampleMessage = Extract<MetricsMessage, { type: 'sample' }>;
 /**
  * Client → server on `WS /api/v1/metrics`: which domains (by name) this client wants in each
  * sample; `'*'` = all (the default). The host part is always sent. At most 1000 names.
+ * `fields` (optional): the per-domain fields this client shows; with it the client gets `frame`
+ * messages (columnar, deltas; see `metrics-frames.ts`) instead of `sample`, starting with a
+ * keyframe. Each subscribe message replaces the previous subscription.
  */
 export const metricsClientMessageSchema = z.object({
   type: z.literal('subscribe'),
   domains: z.union([z.literal('*'), z.array(domainNameSchema).max(1000)]),
+  fields: z.array(z.enum(METRICS_FIELDS)).min(1).optional(),
 });
 export type MetricsClientMessage = z.infer<typeof metricsClientMessageSchema>;
 
