@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import {
   type EventMessage,
   isoChoicesSchema,
+  type MetricsFrame,
+  MetricsFrameDecoder,
   type MetricsMessage,
   sessionInfoSchema,
   startableDomainsSchema,
@@ -320,6 +322,43 @@ describe('lists are filtered to the customer’s domains', () => {
     expect(adminLast?.host.totalMemoryBytes).toBeGreaterThan(0);
     s.ws.close();
     admin.ws.close();
+  });
+
+  it('metrics frames keep the same filter, and a grant given mid-stream brings a keyframe', async () => {
+    const c = await customer('gwen', [
+      { domain: 'db-01', permissions: ['metrics'] },
+      { domain: 'web-01', permissions: ['view'] },
+    ]);
+    const { port } = await f.listen();
+    const s = opened(await openWs(`ws://127.0.0.1:${port}/api/v1/metrics`, { Cookie: c.cookie }));
+    s.ws.send(JSON.stringify({ type: 'subscribe', domains: '*', fields: ['cpuPercent', 'state'] }));
+    await new Promise((r) => setTimeout(r, 50));
+    const frames = () =>
+      messagesOf<MetricsMessage>(s).filter((m): m is MetricsFrame => m.type === 'frame');
+    const views = () => {
+      const dec = new MetricsFrameDecoder();
+      return frames().map((m) => dec.apply(m));
+    };
+    await f.metrics.sampler.tick();
+    await f.metrics.sampler.tick();
+    await expect.poll(() => frames().length).toBeGreaterThanOrEqual(2);
+    expect(frames().at(-1)?.key).toBe(false);
+    f.context.grants.replace(c.id, [
+      { domain: 'db-01', permissions: ['metrics'] },
+      { domain: 'web-01', permissions: ['metrics'] },
+    ]);
+    await f.metrics.sampler.tick();
+    await expect.poll(() => frames().at(-1)?.domains?.name).toEqual(['web-01', 'db-01']);
+    expect(frames().at(-1)?.key).toBe(true);
+    const all = views();
+    for (const v of all) {
+      if (v === 'resubscribe') throw new Error('a frame could not be applied');
+      expect(v.host).toMatchObject({ totalMemoryBytes: 0, freeMemoryBytes: 0, cpuPercent: null });
+    }
+    const names = all.map((v) => (v === 'resubscribe' ? [] : v.domains.map((d) => d.name)));
+    expect(names.slice(0, -1).every((n) => n.join() === 'db-01')).toBe(true);
+    expect(names.at(-1)).toEqual(['web-01', 'db-01']);
+    s.ws.close();
   });
 });
 

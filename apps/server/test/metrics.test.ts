@@ -6,6 +6,8 @@
  */
 import {
   apiErrorSchema,
+  type MetricsField,
+  MetricsFrameDecoder,
   type MetricsMessage,
   metricsHistorySchema,
   metricsMessageSchema,
@@ -298,6 +300,63 @@ describe('WS /api/v1/metrics', () => {
       expect((await c.next()).type).toBe('sample');
       c.ws.close();
     }
+  });
+
+  it('sends frames to a client that subscribes with fields: a keyframe, then deltas, one encoding per subscription', async () => {
+    const { f, step } = await fakeClockFixture();
+    const { port, url } = await f.listen();
+    await step();
+    const fields: MetricsField[] = ['state', 'cpuPercent', 'memoryBytes', 'maxMemoryBytes'];
+    const open = async (subscribe: object) => {
+      const c = await connect(port, { Origin: url, Cookie: f.adminCookie });
+      if ('status' in c) throw new Error(`refused ${c.status}`);
+      await c.next((m) => m.type === 'sample'); // the latest sample comes before any subscribe
+      c.ws.send(JSON.stringify({ type: 'subscribe', ...subscribe }));
+      const key = await c.next((m) => m.type === 'frame');
+      if (key.type !== 'frame' || !key.key) throw new Error('expected a keyframe');
+      const decoder = new MetricsFrameDecoder();
+      expect(decoder.apply(key)).not.toBe('resubscribe');
+      return { ...c, decoder };
+    };
+    const before = f.metrics.hub.frameEncodings;
+    const table = await Promise.all([1, 2, 3].map(() => open({ domains: '*', fields })));
+    const top = await open({ domains: ['db-01'], fields: ['cpuSeconds', 'vcpus'] });
+    // Four clients, two distinct subscriptions, one tick: two encodings.
+    expect(f.metrics.hub.frameEncodings - before).toBe(2);
+    for (let k = 0; k < 3; k++) {
+      await step();
+      const sample = f.metrics.sampler.latest?.message;
+      if (!sample) throw new Error('no sample');
+      for (const c of table) {
+        const m = await c.next((x) => x.type === 'frame' && x.t === sample.t);
+        if (m.type !== 'frame') throw new Error('not a frame');
+        expect(m.key).toBe(false);
+        const view = c.decoder.apply(m);
+        if (view === 'resubscribe') throw new Error('delta not applied');
+        expect(view.domains.map((d) => [d.name, d.state, d.memoryBytes])).toEqual(
+          sample.domains.map((d) => [d.name, d.state, d.memoryBytes]),
+        );
+        for (const [j, d] of view.domains.entries()) {
+          const want = sample.domains[j]?.cpuPercent ?? null;
+          if (want === null) expect(d.cpuPercent).toBeNull();
+          else expect(Math.abs((d.cpuPercent ?? Number.NaN) - want)).toBeLessThanOrEqual(0.05);
+        }
+      }
+      const t = await top.next((x) => x.type === 'frame' && x.t === sample.t);
+      if (t.type !== 'frame') throw new Error('not a frame');
+      expect(t.key).toBe(false);
+      expect(Object.keys(t.cols)).not.toContain('cpuPercent');
+      const view = top.decoder.apply(t);
+      expect(view !== 'resubscribe' && view.domains.map((d) => [d.name, d.vcpus])).toEqual([
+        ['db-01', sample.domains.find((d) => d.name === 'db-01')?.vcpus],
+      ]);
+    }
+    expect(f.metrics.hub.frameEncodings - before).toBe(2 + 2 * 3);
+
+    // Back to the legacy stream without fields.
+    top.ws.send(JSON.stringify({ type: 'subscribe', domains: '*' }));
+    expect((await top.next((m) => m.type === 'sample')).type).toBe('sample');
+    for (const c of [...table, top]) c.ws.close();
   });
 });
 

@@ -1,13 +1,24 @@
 /**
  * `WS /api/v1/metrics`: the sampler's ticks, pushed (`metricsMessageSchema` in @xendeck/api).
  * Right after connecting a client gets the latest sample (if the sampler has one), then one
- * `sample` per tick. A client may send `{ type: 'subscribe', domains: [...names] | '*' }` to
- * receive only those domains (the host part always comes); it gets the latest sample filtered at
- * once. A message the server cannot accept is answered with `{ type: 'error', code, message }`
- * and the socket stays open.
+ * message per tick. A client may send `{ type: 'subscribe', domains: [...names] | '*', fields? }`:
+ * - without `fields` (legacy, e.g. scripts): one full `sample` per tick with those domains (the
+ *   host part always comes); the latest sample, filtered, is sent at once;
+ * - with `fields` (a browser view): `frame` messages (`metrics-frames.ts` in @xendeck/api): a
+ *   keyframe at once (the latest tick), then per tick a delta with only the values of those fields
+ *   that changed. A client gets a keyframe instead of a delta whenever it could not apply one: new
+ *   or changed subscription, a tick it did not get (a send skipped), or its effective domain set
+ *   changed (a customer's grants). Re-sending `subscribe` always yields a keyframe (what the
+ *   browser's `MetricsFrameDecoder` asks for with `'resubscribe'`).
+ * A message the server cannot accept is answered with `{ type: 'error', code, message }` and the
+ * socket stays open.
  *
- * Cost per tick: the full message is serialized once, to UTF-8 bytes, and the same bytes go to
- * every client subscribed to all domains; filtered clients get their own serialization.
+ * Cost per tick: the full `sample` is serialized once, to UTF-8 bytes, and the same bytes go to
+ * every legacy client subscribed to all domains; filtered legacy clients get their own
+ * serialization. Frames are encoded once per tick per distinct subscription (fields + domain
+ * filter + a customer's allowed domains): the keyframe and the delta are each serialized at most
+ * once and shared by every client with that subscription (50 tabs on the domains table = one
+ * encoding).
  * Every logged-in user may connect. A customer receives only the domains they hold `metrics` on
  * (whatever they subscribe to; grants read again at each tick), and the host part with the
  * hardware facts only (`nrCpus`, `cpuMhz`): `totalMemoryBytes` and `freeMemoryBytes` are 0 and
@@ -16,6 +27,10 @@
  * (`src/ws/router.ts`), as for `/api/v1/events`; keepalive and slow-client drops are `SocketSet`'s.
  */
 import {
+  type EncodedMetricsFrames,
+  encodeMetricsFrames,
+  METRICS_FIELDS,
+  type MetricsField,
   type MetricsMessage,
   type MetricsSampleMessage,
   metricsClientMessageSchema,
@@ -32,8 +47,28 @@ import type { MetricsSampler, MetricsTick } from './sampler.js';
 interface ClientState {
   /** Domain names this client wants; undefined = all. */
   filter: Set<string> | undefined;
+  /** `filter` as a cache key: `*` or the sorted names as JSON. */
+  filterKey: string;
   /** For a customer: the domains they hold `metrics` on, read at each send (else undefined). */
   allowed: (() => (name: string) => boolean) | undefined;
+  /** Fields of a frame subscription, in METRICS_FIELDS order, no repeats; undefined = legacy `sample`. */
+  fields: readonly MetricsField[] | undefined;
+  /** Subscription key and hub seq of the last frame this client was sent (a delta needs both). */
+  lastKey: string | undefined;
+  lastSeq: number;
+}
+
+/** A tick as the hub numbers it: `seq` counts the ticks the hub has seen, from 1. */
+interface HubTick {
+  tick: MetricsTick;
+  seq: number;
+}
+
+/** One subscription's frames for the current tick, serialized on first use. */
+interface FrameEntry {
+  frames: EncodedMetricsFrames;
+  keyBytes?: Buffer;
+  deltaBytes?: Buffer;
 }
 
 export class MetricsHub {
@@ -42,9 +77,16 @@ export class MetricsHub {
   /** The latest tick and its full message as UTF-8 JSON, made at most once per tick. */
   private fullFor: MetricsTick | undefined;
   private fullBytes: Buffer | undefined;
+  /** The current and the previous tick (deltas are made between them). */
+  private current: HubTick | undefined;
+  private previous: HubTick | undefined;
+  /** Frames of the current tick by subscription key; emptied at each tick. */
+  private readonly frames = new Map<string, FrameEntry>();
   /** Messages and bytes sent since start (all clients), for the log and the benchmark. */
   sentMessages = 0;
   sentBytes = 0;
+  /** Frame encodings made since start (one per distinct subscription per tick). */
+  frameEncodings = 0;
 
   constructor(
     private readonly sampler: MetricsSampler,
@@ -65,7 +107,8 @@ export class MetricsHub {
     return {
       path: `${API_PREFIX}/metrics`,
       access: 'user',
-      summary: 'Live metrics: one sample per sampler tick; subscribe to a subset of domains',
+      summary:
+        'Live metrics: one sample per sampler tick, or columnar delta frames of the subscribed fields',
       onConnection: (ws, _req, info) =>
         this.attach(
           ws,
@@ -77,17 +120,40 @@ export class MetricsHub {
   }
 
   private attach(ws: WebSocket, allowed: ClientState['allowed']): void {
-    const client = this.clients.add(ws, { filter: undefined, allowed });
+    const client = this.clients.add(ws, {
+      filter: undefined,
+      filterKey: '*',
+      allowed,
+      fields: undefined,
+      lastKey: undefined,
+      lastSeq: 0,
+    });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
-    const latest = this.sampler.latest;
+    const latest = this.latest();
     if (latest) this.sendTick(client, latest);
+  }
+
+  /** The sampler's latest tick as the hub numbers it (adopted if it came before the hub). */
+  private latest(): HubTick | undefined {
+    const tick = this.sampler.latest;
+    if (!tick) return undefined;
+    if (this.current?.tick !== tick) this.advance(tick);
+    return this.current;
+  }
+
+  private advance(tick: MetricsTick): void {
+    this.previous = this.current;
+    this.current = { tick, seq: (this.current?.seq ?? 0) + 1 };
+    this.frames.clear();
   }
 
   private onMessage(client: SocketClient<ClientState>, data: RawData, isBinary: boolean): void {
     const fail = (message: string) =>
       this.sendMessage(client, { type: 'error', code: 'INVALID_INPUT', message });
     if (isBinary) {
-      fail('Send JSON text frames: {"type":"subscribe","domains":["name", ...] | "*"}');
+      fail(
+        'Send JSON text frames: {"type":"subscribe","domains":["name", ...] | "*","fields"?:[...]}',
+      );
       return;
     }
     let parsed: unknown;
@@ -105,26 +171,33 @@ export class MetricsHub {
       fail(`Invalid message: ${issues}`);
       return;
     }
-    client.state.filter = r.data.domains === '*' ? undefined : new Set(r.data.domains);
-    const latest = this.sampler.latest;
+    const st = client.state;
+    st.filter = r.data.domains === '*' ? undefined : new Set(r.data.domains);
+    st.filterKey = st.filter ? JSON.stringify([...st.filter].sort()) : '*';
+    const wanted = r.data.fields ? new Set(r.data.fields) : undefined;
+    st.fields = wanted ? METRICS_FIELDS.filter((f) => wanted.has(f)) : undefined;
+    st.lastKey = undefined;
+    const latest = this.latest();
     if (latest) this.sendTick(client, latest);
   }
 
   private publish(tick: MetricsTick): void {
-    for (const c of this.clients) this.sendTick(c, tick);
+    this.advance(tick);
+    const cur = this.current;
+    if (!cur) return;
+    for (const c of this.clients) this.sendTick(c, cur);
   }
 
-  private sendTick(c: SocketClient<ClientState>, tick: MetricsTick): void {
-    const { filter, allowed } = c.state;
-    if (allowed) {
-      const may = allowed();
-      this.sendMessage(c, {
-        ...tick.message,
-        host: { ...tick.message.host, totalMemoryBytes: 0, freeMemoryBytes: 0, cpuPercent: null },
-        domains: tick.message.domains.filter(
-          (d) => may(d.name) && (filter === undefined || filter.has(d.name)),
-        ),
-      });
+  private sendTick(c: SocketClient<ClientState>, cur: HubTick): void {
+    const { filter, allowed, fields } = c.state;
+    const may = allowed?.();
+    if (fields !== undefined) {
+      this.sendFrame(c, cur, fields, may);
+      return;
+    }
+    const tick = cur.tick;
+    if (may) {
+      this.sendMessage(c, this.view(tick.message, filter, may));
       return;
     }
     if (filter === undefined) {
@@ -135,13 +208,78 @@ export class MetricsHub {
       this.count(this.clients.send(c, this.fullBytes), this.fullBytes.length);
       return;
     }
-    const msg: MetricsSampleMessage = {
-      ...tick.message,
-      domains: tick.message.domains.filter((d) => filter.has(d.name)),
-    };
-    this.sendMessage(c, msg);
+    this.sendMessage(c, this.view(tick.message, filter, undefined));
   }
 
+  /**
+   * The sample a client sees: `filter`ed domains, and for a customer (`may` given) only the
+   * domains they may see and the host's load and free memory blanked. The message itself when
+   * nothing is filtered.
+   */
+  private view(
+    msg: MetricsSampleMessage,
+    filter: Set<string> | undefined,
+    may: ((name: string) => boolean) | undefined,
+  ): MetricsSampleMessage {
+    if (!may) {
+      if (!filter) return msg;
+      return { ...msg, domains: msg.domains.filter((d) => filter.has(d.name)) };
+    }
+    return {
+      ...msg,
+      host: { ...msg.host, totalMemoryBytes: 0, freeMemoryBytes: 0, cpuPercent: null },
+      domains: msg.domains.filter(
+        (d) => may(d.name) && (filter === undefined || filter.has(d.name)),
+      ),
+    };
+  }
+
+  /** Sends `cur` as a delta when this client holds the previous frame of the same subscription, else a keyframe. */
+  private sendFrame(
+    c: SocketClient<ClientState>,
+    cur: HubTick,
+    fields: readonly MetricsField[],
+    may: ((name: string) => boolean) | undefined,
+  ): void {
+    const { filter, filterKey } = c.state;
+    // A customer's allowed domains are part of the key: a grant given or taken = a keyframe.
+    const allowedKey = may
+      ? JSON.stringify(cur.tick.message.domains.filter((d) => may(d.name)).map((d) => d.name))
+      : 'all';
+    const key = `${fields.join(',')}|${filterKey}|${allowedKey}`;
+    let entry = this.frames.get(key);
+    if (!entry) {
+      const prev =
+        this.previous && this.previous.seq === cur.seq - 1
+          ? this.view(this.previous.tick.message, filter, may)
+          : undefined;
+      entry = {
+        frames: encodeMetricsFrames(
+          prev,
+          this.view(cur.tick.message, filter, may),
+          fields,
+          cur.seq,
+        ),
+      };
+      this.frameEncodings++;
+      this.frames.set(key, entry);
+    }
+    const delta = entry.frames.delta;
+    let bytes: Buffer;
+    if (delta && c.state.lastKey === key && c.state.lastSeq === cur.seq - 1) {
+      entry.deltaBytes ??= Buffer.from(JSON.stringify(delta));
+      bytes = entry.deltaBytes;
+    } else {
+      entry.keyBytes ??= Buffer.from(JSON.stringify(entry.frames.key));
+      bytes = entry.keyBytes;
+    }
+    const sent = this.clients.send(c, bytes);
+    this.count(sent, bytes.length);
+    if (sent) {
+      c.state.lastKey = key;
+      c.state.lastSeq = cur.seq;
+    }
+  }
   private sendMessage(c: SocketClient<ClientState>, msg: MetricsMessage): void {
     const text = JSON.stringify(msg);
     this.count(this.clients.send(c, text), Buffer.byteLength(text));
