@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const modules = ['xenlight', 'xenstore', 'xentoollog', 'xenstat'];
+const modules = ['xenlight', 'xenstore', 'xentoollog', 'xenstat', 'xencontrol'];
 
 try {
   execFileSync('pkg-config', ['--exists', ...modules], { stdio: 'ignore' });

@@ -117,6 +117,13 @@ export interface LibxlHostOptions {
    * false: blkback/blktap statistics are read from sysfs directly and qdisk disks are not listed.
    */
   metricsQdisk?: boolean;
+  /**
+   * Take `metricsSnapshot()` from libxenstat (xenstat_get_node: every domain's name from
+   * xenstore and a hypercall per vCPU on every call) instead of the addon's `metricsSample`
+   * (xc_domain_getinfolist + names cached by domid). Same shape and units; the benchmark's
+   * second baseline. Default false; `metricsQdisk` implies it.
+   */
+  metricsXenstat?: boolean;
 }
 
 const LIBXL_SHUTDOWN_REASON_CRASH = 3;
@@ -336,6 +343,7 @@ class LibxlHost implements Hypervisor {
   private readonly xlPath: string;
   private readonly createTimeoutMs: number;
   private readonly metricsQdisk: boolean;
+  private readonly metricsXenstat: boolean;
   /** Every native call goes through it (see host-calls.ts). */
   private readonly calls: CallGate;
   /** `xl create` and `xl restore` go through it. */
@@ -364,6 +372,7 @@ class LibxlHost implements Hypervisor {
     });
     this.createTimeoutMs = options.createTimeoutMs ?? 120_000;
     this.metricsQdisk = options.metricsQdisk ?? false;
+    this.metricsXenstat = this.metricsQdisk || (options.metricsXenstat ?? false);
   }
 
   /** Takes the first list (no events for what already runs) and starts the xenstore watch. */
@@ -634,8 +643,14 @@ class LibxlHost implements Hypervisor {
     return args[0] === 'create' || args[0] === 'restore' ? this.builds.run(run) : run();
   }
 
+  /**
+   * The addon's `metricsSample` (xc_domain_getinfolist, names cached by domid, sysfs and
+   * /proc/net/dev for vbds and vifs), or libxenstat's `xenstatSnapshot` with `metricsXenstat` /
+   * `metricsQdisk`; see native-types.ts for the sources of each field.
+   */
   async metricsSnapshot(): Promise<MetricsSnapshot> {
     const qdisk = this.metricsQdisk;
+    if (!this.metricsXenstat) return toMetricsSnapshot(await this.call((c) => c.metricsSample()));
     return toMetricsSnapshot(await this.call((c) => c.xenstatSnapshot(qdisk)));
   }
 

@@ -121,11 +121,14 @@ export interface RawXenstatDomain {
   vbds: RawXenstatVbd[];
 }
 
-/** xenstat_get_node(handle, XENSTAT_ALL), copied out and freed. */
+/**
+ * One metrics sample of the host and all domains: what `xenstatSnapshot` copies out of
+ * xenstat_get_node, or what `metricsSample` reads without libxenstat (same fields, same units).
+ */
 export interface RawXenstatNode {
-  /** clock_gettime(CLOCK_MONOTONIC) right before xenstat_get_node, ns. */
+  /** clock_gettime(CLOCK_MONOTONIC) when the collection started, ns. */
   monotonicNs: number;
-  /** Duration of xenstat_get_node, ns (CLOCK_MONOTONIC). */
+  /** Duration of the whole collection in the addon (devices included), ns (CLOCK_MONOTONIC). */
   collectNs: number;
   numCpus: number;
   cpuHz: number;
@@ -228,7 +231,7 @@ export interface RawSchedParams {
 export interface NativeContext {
   physinfo(): Promise<RawPhysinfo>;
   versionInfo(): Promise<RawVersionInfo>;
-  /** libxl_list_domain, with names. */
+  /** libxl_list_domain, with names (the name cache, else libxl_domid_to_name). */
   listDomains(): Promise<RawDominfo[]>;
   /** libxl_domain_info; rejects with libxlError -21 (ERROR_DOMAIN_NOTFOUND). */
   domainInfo(domid: number): Promise<RawDominfo>;
@@ -261,6 +264,17 @@ export interface NativeContext {
    * "xenstat_init" or "xenstat_get_node" and `errno`.
    */
   xenstatSnapshot(xenstatVbd: boolean): Promise<RawXenstatNode>;
+  /**
+   * The cheap sample, same shape and units as `xenstatSnapshot(false)`, on a worker thread, one
+   * call at a time: libxl_get_physinfo (host); xc_domain_getinfolist in one-page chunks (cpu_time
+   * ns; tot_pages / max_pages → bytes; nr_online_vcpus; max_vcpu_id + 1; XEN_DOMINF_* flags,
+   * shutdown with reason crash → `crashed`); names from the addon's name cache (xenstore
+   * `/local/domain/<domid>/name` only for a domid not cached: the cache is kept by the
+   * startWatch thread's recursive `/local/domain` watch and is off while no watch runs); then the
+   * same blkback sysfs and /proc/net/dev reads as `xenstatSnapshot`. Rejects with `call`
+   * "xc_interface_open" / "xc_domain_getinfolist" (`errno`) or "libxl_get_physinfo" (`libxlError`).
+   */
+  metricsSample(): Promise<RawXenstatNode>;
   /**
    * On a worker thread: libxl_device_disk_list(ctx, domid, &n), libxl_device_disk_getinfo and an
    * xs_read of the backend params per disk, then libxl_device_disk_list_free. An unknown domain
