@@ -19,6 +19,7 @@ export {
   useLatestSample,
   useMetricsStatus,
   useMetricsStream,
+  useMetricsView,
 } from './api/metrics-stream';
 export { DomainCpuCell, DomainLiveNumbers, useDomainSample } from './components/domain-live';
 export { CpuSparkline, MemorySparkline } from './components/domain-sparklines';
@@ -26,5 +27,6 @@ export { TimeSeriesChart } from './components/lazy-time-series-chart';
 export { DomainMetricsCharts, HostMetricsCharts } from './components/metrics-charts';
 export { RangePicker } from './components/range-picker';
 export { MetricsStatusNote, XlTop } from './components/xl-top';
-export type { MetricsDomain, MetricsRange, MetricsSample } from './lib/contract';
+export type { MetricsDomain, MetricsField, MetricsRange, MetricsSample } from './lib/contract';
 export { type LivePoint, type MetricsStatus, MetricsStore } from './lib/metrics-store';
+export { ALL_FIELDS, type MetricsViewRequest } from './lib/metrics-view';

@@ -24,12 +24,22 @@ export function startErrorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function ShutOffRow({ name, columns }: { name: string; columns: number }) {
+/** `rowIndex`: the row's `aria-rowindex` in a virtualized table (1 is the heading row). */
+export function ShutOffRow({
+  name,
+  columns,
+  rowIndex,
+}: {
+  name: string;
+  columns: number;
+  rowIndex?: number;
+}) {
   const mayStart = useAccess().can('power', name);
   const start = useStartDomain();
   return (
     <tr
       data-testid={`shut-off-row-${name}`}
+      {...(rowIndex !== undefined ? { 'aria-rowindex': rowIndex } : {})}
       className="h-10 hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
     >
       <th

@@ -1,8 +1,10 @@
+import { encodeMetricsFrames, type MetricsSampleMessage } from '@xendeck/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebSocket as FakeSocket } from '@/test/fake-websocket';
 import { metricsDomain, metricsSample } from '@/test/fixtures';
 import { MetricsStore } from '../lib/metrics-store';
-import { MetricsStream, metricsUrl } from './metrics-stream';
+import { ALL_FIELDS, MetricsViews } from '../lib/metrics-view';
+import { fullSnapshotRequested, MetricsStream, metricsUrl } from './metrics-stream';
 
 let visibility: DocumentVisibilityState = 'visible';
 function setVisibility(v: DocumentVisibilityState) {
@@ -24,6 +26,7 @@ afterEach(() => {
 
 const T0 = 1_700_000_000_000;
 const URL = 'ws://dom0:8080/api/v1/metrics';
+const HOST_ONLY_SUBSCRIBE = { type: 'subscribe', domains: [], fields: ['state'] };
 
 describe('metricsUrl', () => {
   it('uses ws: or wss: to match the page', () => {
@@ -35,7 +38,7 @@ describe('metricsUrl', () => {
 });
 
 describe('MetricsStream', () => {
-  it('subscribes to every domain on open and puts valid samples into the store', () => {
+  it('subscribes to the host only when no view asks for more, and stores legacy samples', () => {
     const store = new MetricsStore();
     const stream = new MetricsStream({ store, url: URL });
     stream.start();
@@ -44,7 +47,7 @@ describe('MetricsStream', () => {
     if (!ws) throw new Error('no socket');
     expect(ws.url).toBe(URL);
     ws.open();
-    expect(ws.sentJson()).toEqual([{ type: 'subscribe', domains: '*' }]);
+    expect(ws.sentJson()).toEqual([HOST_ONLY_SUBSCRIBE]);
     expect(store.getStatus()).toBe('live');
 
     ws.receive(metricsSample(T0, [metricsDomain({ domid: 1, name: 'web1', cpuPercent: 73.4 })]));
@@ -82,7 +85,7 @@ describe('MetricsStream', () => {
     expect(store.getStatus()).toBe('connecting');
     FakeSocket.all[1]?.open();
     expect(store.getStatus()).toBe('live');
-    expect(FakeSocket.all[1]?.sentJson()).toEqual([{ type: 'subscribe', domains: '*' }]);
+    expect(FakeSocket.all[1]?.sentJson()).toEqual([HOST_ONLY_SUBSCRIBE]);
     stream.stop();
   });
 
@@ -135,5 +138,101 @@ describe('MetricsStream', () => {
     setVisibility('visible');
     vi.advanceTimersByTime(60_000);
     expect(FakeSocket.all).toHaveLength(1);
+  });
+});
+
+describe('MetricsStream subscribed by view', () => {
+  it('re-sends the merged subscription when the views change, once per task, never twice alike', async () => {
+    const views = new MetricsViews();
+    const stream = new MetricsStream({ store: new MetricsStore(), url: URL, views });
+    stream.start();
+    const ws = FakeSocket.all[0];
+    if (!ws) throw new Error('no socket');
+    const removeTable = views.add({ domains: '*', fields: ['state', 'cpuPercent'] });
+    ws.open();
+    expect(ws.sentJson()).toEqual([
+      { type: 'subscribe', domains: '*', fields: ['state', 'cpuPercent'] },
+    ]);
+    // A page change: the table goes, a domain page comes, in the same task: one message.
+    removeTable();
+    const removeDomain = views.add({ domains: ['web1'], fields: ALL_FIELDS });
+    await Promise.resolve();
+    expect(ws.sentJson()).toHaveLength(2);
+    expect(ws.sentJson()[1]).toEqual({ type: 'subscribe', domains: ['web1'], fields: ALL_FIELDS });
+    // The same need registered again sends nothing new.
+    const again = views.add({ domains: ['web1'], fields: ['cpuPercent'] });
+    await Promise.resolve();
+    expect(ws.sentJson()).toHaveLength(2);
+    again();
+    removeDomain();
+    await Promise.resolve();
+    expect(ws.sentJson()[2]).toEqual(HOST_ONLY_SUBSCRIBE);
+    stream.stop();
+  });
+
+  it('decodes frames into the store and resubscribes once when a delta does not apply', () => {
+    const views = new MetricsViews();
+    views.add({ domains: '*', fields: ['state', 'cpuPercent'] });
+    const store = new MetricsStore();
+    const stream = new MetricsStream({ store, url: URL, views });
+    stream.start();
+    const ws = FakeSocket.all[0];
+    if (!ws) throw new Error('no socket');
+    ws.open();
+    const fields = ['state', 'cpuPercent'] as const;
+    // The fixture builds every field: a full sample as the server's encoder takes it.
+    const s1 = <MetricsSampleMessage>(
+      metricsSample(T0, [
+        metricsDomain({ domid: 1, name: 'web1', cpuPercent: 10 }),
+        metricsDomain({ domid: 2, name: 'web2', cpuPercent: 20 }),
+      ])
+    );
+    const s2 = <MetricsSampleMessage>(
+      metricsSample(T0 + 1000, [
+        metricsDomain({ domid: 1, name: 'web1', cpuPercent: 10 }),
+        metricsDomain({ domid: 2, name: 'web2', cpuPercent: 55.55 }),
+      ])
+    );
+    ws.receive(encodeMetricsFrames(undefined, s1, fields, 1).key);
+    const first = store.getDomainLatest('web1');
+    expect(first).toEqual({ domid: 1, name: 'web1', state: 'running', cpuPercent: 10 });
+    ws.receive(encodeMetricsFrames(s1, s2, fields, 2).delta);
+    expect(store.getDomainLatest('web2')?.cpuPercent).toBe(55.6);
+    // An unchanged domain keeps its object: its row need not re-render.
+    expect(store.getDomainLatest('web1')).toBe(first);
+    // Fields not subscribed are null points, not zeros.
+    expect(store.getDomainSeries('web2').at(-1)).toMatchObject({
+      cpuPercent: 55.6,
+      memoryBytes: null,
+    });
+    const before = ws.sentJson().length;
+    // seq 4 after 2: a frame was lost; the stream asks again, once until a keyframe comes.
+    ws.receive(encodeMetricsFrames(s1, s2, fields, 4).delta);
+    ws.receive(encodeMetricsFrames(s1, s2, fields, 5).delta);
+    expect(ws.sentJson()).toHaveLength(before + 1);
+    expect(ws.sentJson().at(-1)).toEqual({
+      type: 'subscribe',
+      domains: '*',
+      fields: ['state', 'cpuPercent'],
+    });
+    expect(store.getLatest()?.t).toBe(T0 + 1000);
+    stream.stop();
+  });
+
+  it('subscribes the old way (full samples) when asked for the benchmark baseline', () => {
+    expect(fullSnapshotRequested('?metrics=full')).toBe(true);
+    expect(fullSnapshotRequested('?rows=all')).toBe(false);
+    const views = new MetricsViews();
+    views.add({ domains: '*', fields: ['state'] });
+    const stream = new MetricsStream({
+      store: new MetricsStore(),
+      url: URL,
+      views,
+      fullSnapshot: true,
+    });
+    stream.start();
+    FakeSocket.all[0]?.open();
+    expect(FakeSocket.all[0]?.sentJson()).toEqual([{ type: 'subscribe', domains: '*' }]);
+    stream.stop();
   });
 });

@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { MetricsFrameDecoder } from '@xendeck/api';
 import { useEffect, useSyncExternalStore } from 'react';
 import {
   LiveSocket,
@@ -8,6 +9,7 @@ import {
 } from '@/lib/live-socket';
 import { type MetricsMessage, type MetricsSample, metricsMessageSchema } from '../lib/contract';
 import { type LivePoint, type MetricsStatus, MetricsStore } from '../lib/metrics-store';
+import { type MetricsViewRequest, MetricsViews } from '../lib/metrics-view';
 
 /** `ws(s)://<this host>/api/v1/metrics`, same origin as the page (the session cookie goes along). */
 export function metricsUrl(
@@ -23,6 +25,19 @@ export interface MetricsStreamOptions {
   onDrop?: () => void;
   /** The document whose visibility pauses the stream (default: `document`). */
   doc?: Document;
+  /** The page's view requests: what to subscribe to (default: none, i.e. the host only). */
+  views?: MetricsViews;
+  /**
+   * Subscribe the old way, `{ type: 'subscribe', domains: '*' }` without fields: a full `sample`
+   * of every domain every second, whatever the page shows. The baseline of the table benchmark
+   * (`?metrics=full` in the page URL, see {@link fullSnapshotRequested}).
+   */
+  fullSnapshot?: boolean;
+}
+
+/** True when the page URL asks for the old full-snapshot subscription (`?metrics=full`). */
+export function fullSnapshotRequested(search: string = window.location.search): boolean {
+  return new URLSearchParams(search).get('metrics') === 'full';
 }
 
 const storeStatus: Record<LiveSocketStatus, MetricsStatus> = {
@@ -34,33 +49,65 @@ const storeStatus: Record<LiveSocketStatus, MetricsStatus> = {
 };
 
 /**
- * The one connection to `WS /api/v1/metrics`, on the app's {@link LiveSocket}.
- * {@link MetricsStream.start} connects and subscribes to every domain
- * (`{ type: 'subscribe', domains: '*' }`); each `sample` message is validated with the contract and
- * goes into the store (an `error` message is logged). While `document.visibilityState` is `hidden`
- * the socket is closed (status `paused`: no samples are sent to a tab nobody looks at) and it
- * reconnects as soon as the tab is visible again; unexpected drops reconnect with the live
- * socket's backoff (1 s doubling to 30 s, jittered). Messages that are not JSON or break the
- * contract are reported on the console and skipped.
+ * The one connection to `WS /api/v1/metrics`, on the app's {@link LiveSocket}, subscribed by
+ * view: on open, and again whenever the page's view requests change (coalesced to one message
+ * per task, and only when it differs from the last sent), it sends the merged `subscribe`
+ * message of {@link MetricsViews} (`domains` and `fields`); the server then sends a keyframe and
+ * deltas (`frame`), which {@link MetricsFrameDecoder} turns back into samples for the store. A
+ * frame the decoder cannot apply (`'resubscribe'`: a lost or out-of-order delta) makes it re-send
+ * the subscription once, and the server answers with a keyframe. A legacy `sample` message
+ * (a server without frames, or `fullSnapshot`) goes into the store as it is; an `error` message
+ * is logged. While `document.visibilityState` is `hidden` the socket is closed (status
+ * `paused`: nothing is sent to a tab nobody looks at) and it reconnects as soon as the tab is
+ * visible again; unexpected drops reconnect with the live socket's backoff (1 s doubling to
+ * 30 s, jittered). Messages that are not JSON or break the contract are reported on the console
+ * and skipped.
  */
 export class MetricsStream {
   private readonly socket: LiveSocket<MetricsMessage>;
+  private readonly decoder = new MetricsFrameDecoder();
+  private readonly views: MetricsViews;
   private running = false;
+  /** The subscribe message last sent on the open socket (JSON), to skip repeats. */
+  private sent: string | undefined;
+  /** A resubscribe was sent after a frame that did not apply; waiting for its keyframe. */
+  private awaitingKey = false;
+  private pending = false;
+  private unwatchViews: (() => void) | undefined;
 
   constructor(private readonly options: MetricsStreamOptions) {
     const { store } = options;
+    this.views = options.views ?? new MetricsViews();
     this.socket = new LiveSocket<MetricsMessage>({
       url: () => options.url,
       label: 'metrics',
       schema: metricsMessageSchema,
       pauseWhenHidden: options.doc ?? document,
-      onOpen: (ws) => ws.send(JSON.stringify({ type: 'subscribe', domains: '*' })),
+      onOpen: () => {
+        this.sent = undefined;
+        this.awaitingKey = false;
+        this.decoder.reset();
+        this.sendSubscription();
+      },
       onMessage: (message) => {
         if (message.type === 'error') {
           console.error(`xendeck: metrics stream: ${message.code}: ${message.message}`);
           return;
         }
-        store.ingest(message);
+        if (message.type === 'sample') {
+          store.ingest(message);
+          return;
+        }
+        const view = this.decoder.apply(message);
+        if (view === 'resubscribe') {
+          if (!this.awaitingKey) {
+            this.awaitingKey = true;
+            this.sendSubscription(true);
+          }
+          return;
+        }
+        this.awaitingKey = false;
+        store.ingest(view);
       },
       onStatus: (status) => {
         // `closed` after stop() is written as `idle` by stop itself.
@@ -70,9 +117,15 @@ export class MetricsStream {
     });
   }
 
+  /** The subscribe message this stream sends now (JSON-ready). */
+  subscription(): object {
+    return this.options.fullSnapshot ? { type: 'subscribe', domains: '*' } : this.views.message();
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unwatchViews = this.views.subscribe(() => this.scheduleSubscription());
     this.socket.start();
   }
 
@@ -80,30 +133,71 @@ export class MetricsStream {
   stop(): void {
     if (!this.running) return;
     this.running = false;
+    this.unwatchViews?.();
+    this.unwatchViews = undefined;
     this.socket.stop();
     this.options.store.setStatus('idle');
     this.options.store.clear();
+  }
+
+  /** One send per task however many views changed in it (a page change removes and adds). */
+  private scheduleSubscription(): void {
+    if (this.pending) return;
+    this.pending = true;
+    queueMicrotask(() => {
+      this.pending = false;
+      if (this.running) this.sendSubscription();
+    });
+  }
+
+  /** Sends the subscription when it differs from the last sent (or `force`). */
+  private sendSubscription(force = false): void {
+    const json = JSON.stringify(this.subscription());
+    if (!force && json === this.sent) return;
+    if (this.socket.send(json)) this.sent = json;
   }
 }
 
 /** The app's metrics buffer; one for the whole page. */
 export const metricsStore = new MetricsStore();
 
+/** The page's metrics view requests; one for the whole page (see `../lib/metrics-view.ts`). */
+export const metricsViews = new MetricsViews();
+
 /**
- * Runs the app's {@link MetricsStream} while mounted (the logged-in frame mounts it once).
- * A drop re-checks the session, as the events stream does.
+ * Declares, while mounted, that this component shows `request` (domains and fields) of the live
+ * metrics: the app's one socket subscribes to what the mounted components need together.
  */
-export function useMetricsStream(store: MetricsStore = metricsStore): void {
+export function useMetricsView(
+  request: MetricsViewRequest,
+  views: MetricsViews = metricsViews,
+): void {
+  const key = JSON.stringify(request);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the request's identity
+  useEffect(() => views.add(request), [key, views]);
+}
+
+/**
+ * Runs the app's {@link MetricsStream} while mounted (the logged-in frame mounts it once),
+ * subscribed to what the page's components declare with {@link useMetricsView}. A drop
+ * re-checks the session, as the events stream does.
+ */
+export function useMetricsStream(
+  store: MetricsStore = metricsStore,
+  views: MetricsViews = metricsViews,
+): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const stream = new MetricsStream({
       store,
       url: metricsUrl(),
       onDrop: recheckSession(queryClient),
+      views,
+      fullSnapshot: fullSnapshotRequested(),
     });
     stream.start();
     return () => stream.stop();
-  }, [queryClient, store]);
+  }, [queryClient, store, views]);
 }
 
 /** The latest sample, or null before the first one (re-renders every tick). */

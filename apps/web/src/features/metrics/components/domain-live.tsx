@@ -1,4 +1,5 @@
-import { useLatestSample } from '../api/metrics-stream';
+import { useSyncExternalStore } from 'react';
+import { metricsStore, useMetricsView } from '../api/metrics-stream';
 import type { MetricsDomain } from '../lib/contract';
 import {
   formatBytesPerSec,
@@ -7,25 +8,37 @@ import {
   formatReqPerSec,
 } from '../lib/format-metrics';
 import type { MetricsStore } from '../lib/metrics-store';
+import { ALL_FIELDS } from '../lib/metrics-view';
 import { CpuSparkline } from './domain-sparklines';
 
 /** The latest sample's entry for the domain called `name`, or undefined (not running, no sample yet). */
-export function useDomainSample(name: string, store?: MetricsStore): MetricsDomain | undefined {
-  const sample = useLatestSample(store);
-  return sample?.domains.find((d) => d.name === name);
+export function useDomainSample(
+  name: string,
+  store: MetricsStore = metricsStore,
+): MetricsDomain | undefined {
+  const get = () => store.getDomainLatest(name);
+  return useSyncExternalStore(store.subscribe, get, get);
 }
 
 /**
  * The domains table's CPU cell: the last sample's CPU % with one decimal (`73.4%`, `—` before
  * the first rate) in `data-testid="domain-cpu-percent"`, and a 2-minute sparkline.
  */
-export function DomainCpuCell({ name, store }: { name: string; store?: MetricsStore }) {
-  const d = useDomainSample(name, store);
+export function DomainCpuCell({
+  name,
+  store = metricsStore,
+}: {
+  name: string;
+  store?: MetricsStore;
+}) {
+  // Only the number: the cell re-renders when the figure changes, not at every tick.
+  const get = () => store.getDomainLatest(name)?.cpuPercent;
+  const cpuPercent = useSyncExternalStore(store.subscribe, get, get);
   return (
     <div className="flex items-center justify-end gap-2">
-      <CpuSparkline name={name} {...(store ? { store } : {})} />
+      <CpuSparkline name={name} store={store} />
       <span data-testid="domain-cpu-percent" className="w-14 text-right tabular-nums">
-        {formatPercent(d?.cpuPercent)}
+        {formatPercent(cpuPercent)}
       </span>
     </div>
   );
@@ -43,8 +56,10 @@ function LiveNumber({ label, value, title }: { label: string; value: string; tit
 /**
  * Small live figures for a domain's Overview: CPU %, memory, network rx/tx and disk read/write
  * rates, from the latest metrics sample (each second). Nothing while the domain is not running.
+ * Subscribes the page to every field of this domain.
  */
 export function DomainLiveNumbers({ name, store }: { name: string; store?: MetricsStore }) {
+  useMetricsView({ domains: [name], fields: ALL_FIELDS });
   const d = useDomainSample(name, store);
   if (!d) {
     return (

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useDomainSeries } from '../api/metrics-stream';
 import type { LivePoint, MetricsStore } from '../lib/metrics-store';
 import { sparklinePath } from '../lib/sparkline';
@@ -8,8 +8,13 @@ const HEIGHT = 20;
 /** The sparklines show this much of the live buffer. */
 export const SPARKLINE_WINDOW_MS = 2 * 60_000;
 
-/** One domain series drawn as a sparkline: `pick` chooses the value, `minTop` the top edge. */
-function DomainSparkline({
+/**
+ * One domain series drawn as a sparkline: `pick` chooses the value, `minTop` the top edge.
+ * Memoized twice over: the component re-renders only when its props or its series change (the
+ * store replaces a series array only when a point is added), and the path string is recomputed
+ * only for a new series identity; a row outside a virtualized table's window is not mounted.
+ */
+const DomainSparkline = memo(function DomainSparkline({
   name,
   store,
   pick,
@@ -51,7 +56,7 @@ function DomainSparkline({
       ) : null}
     </svg>
   );
-}
+});
 
 const pickCpu = (p: LivePoint) => p.cpuPercent;
 const pickMemory = (p: LivePoint) => p.memoryBytes;

@@ -2,11 +2,12 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useDomainMetrics } from '../api/get-domain-metrics';
 import { useHostMetrics } from '../api/get-host-metrics';
-import { useDomainSeries, useHostSeries } from '../api/metrics-stream';
+import { useDomainSeries, useHostSeries, useMetricsView } from '../api/metrics-stream';
 import { seedLiveSeries, toColumns } from '../lib/chart-data';
 import type { ChartSeriesSpec } from '../lib/chart-options';
 import type { MetricsHistory, MetricsRange } from '../lib/contract';
 import type { LivePoint, MetricsStore } from '../lib/metrics-store';
+import { ALL_FIELDS } from '../lib/metrics-view';
 import { TimeSeriesChart } from './lazy-time-series-chart';
 import { RangePicker } from './range-picker';
 
@@ -97,9 +98,10 @@ function formatStep(seconds: number): string {
  * A domain's CPU, memory, network and disk charts with a range picker: `10 min` is live (the
  * metrics websocket appends each second's sample to the `10m` history it starts from), `1 h`,
  * `24 h`, `30 days` come from `GET /domains/:name/metrics?range=` and show the average with the
- * maximum as a faint band (CPU, memory).
+ * maximum as a faint band (CPU, memory). Subscribes the page to every field of this domain.
  */
 export function DomainMetricsCharts({ name, store }: { name: string; store?: MetricsStore }) {
+  useMetricsView({ domains: [name], fields: ALL_FIELDS });
   const [range, setRange] = useState<MetricsRange>('10m');
   const liveSeries = useDomainSeries(name, store);
   const query = useDomainMetrics(name, range);

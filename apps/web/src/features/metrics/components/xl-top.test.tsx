@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { metricsDomain, metricsSample } from '@/test/fixtures';
@@ -94,5 +94,68 @@ describe('<XlTop>', () => {
     });
     expect(screen.getByTestId('top-cpu-percent')).toHaveTextContent('42.1');
     expect(screen.getByTestId('metrics-status')).toHaveTextContent('paused (tab hidden)');
+  });
+
+  it('with 500 domains mounts only the rows in view, filters by name and state, sorts by any column', async () => {
+    const user = userEvent.setup();
+    const store = new MetricsStore();
+    const states = ['running', 'blocked', 'paused'] as const;
+    store.ingest(
+      metricsSample(
+        T0,
+        Array.from({ length: 500 }, (_, i) =>
+          metricsDomain({
+            domid: i + 1,
+            name: `vm-${String(i + 1).padStart(3, '0')}`,
+            state: states[i % 3],
+            cpuPercent: i % 100,
+            vcpus: 1 + (i % 4),
+          }),
+        ),
+      ),
+    );
+    renderWithProviders(<XlTop store={store} initialRect={{ width: 1280, height: 500 }} />);
+    // 500 px of 25 px rows: 20 in view, 12 beyond.
+    expect(rowNames().length).toBeLessThanOrEqual(40);
+    expect(screen.getByTestId('top-table')).toHaveAttribute('aria-rowcount', '501');
+    // Default CPU(%) descending: the 99 % ones first, ties by name.
+    expect(rowNames().slice(0, 2)).toEqual(['vm-100', 'vm-200']);
+    act(() => {
+      const scroller = screen.getByTestId('top-scroll');
+      scroller.scrollTop = 480 * 25;
+      fireEvent.scroll(scroller);
+    });
+    expect(rowNames()).toContain('vm-001'); // 0 % sorts to the end
+    expect(rowNames().length).toBeLessThanOrEqual(40);
+    act(() => {
+      const scroller = screen.getByTestId('top-scroll');
+      scroller.scrollTop = 0;
+      fireEvent.scroll(scroller);
+    });
+
+    await user.type(screen.getByLabelText('Filter by name'), 'vm-0');
+    await user.selectOptions(screen.getByLabelText('State'), 'blocked');
+    expect(screen.getByTestId('top-count')).toHaveTextContent('33 of 500 domains');
+    await user.click(screen.getByRole('button', { name: 'NAME' }));
+    expect(screen.getByRole('button', { name: 'NAME' }).closest('th')).toHaveAttribute(
+      'aria-sort',
+      'ascending',
+    );
+    expect(rowNames().slice(0, 3)).toEqual(['vm-002', 'vm-005', 'vm-008']);
+  });
+
+  it('shows — for a field the stream has not sent yet (another page subscribed to fewer)', () => {
+    const store = new MetricsStore();
+    store.ingest({
+      type: 'sample',
+      t: T0,
+      intervalMs: 1000,
+      host: metricsSample(T0, []).host,
+      domains: [{ domid: 1, name: 'web1', state: 'running', cpuPercent: 12.5 }],
+    });
+    renderWithProviders(<XlTop store={store} />);
+    const row = within(screen.getByTestId('top-row-web1'));
+    expect(row.getByTestId('top-cpu-percent')).toHaveTextContent('12.5');
+    expect(row.getAllByText('—').length).toBeGreaterThan(10);
   });
 });

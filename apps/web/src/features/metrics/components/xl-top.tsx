@@ -1,11 +1,30 @@
-import { useMemo, useState } from 'react';
+/**
+ * The `xl top` page's table and the metrics status note. The table is xentop's, live, for
+ * hundreds of domains: sortable by every column, filtered by name and state, virtualized (only
+ * the rows in view and a few beyond are mounted; `?rows=all` mounts all, the baseline of
+ * `e2e/bench/table-bench.mjs`), each row memoized on its domain object (the frame decoder keeps
+ * a domain whose values did not change the same object), and the page subscribes to every
+ * field of every domain while it is shown.
+ */
+import { DOMAIN_STATES } from '@xendeck/api';
+import { memo, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { tdClass } from '@/components/table';
-import { useLatestSample, useMetricsStatus } from '../api/metrics-stream';
-import type { MetricsSample } from '../lib/contract';
+import { SortHeading, SpacerRow, TableFilterBar, useVirtualRows } from '@/components/virtual-table';
+import { NO_FILTER, passesFilter, type RowFilter } from '@/lib/table-sort';
+import { useLatestSample, useMetricsStatus, useMetricsView } from '../api/metrics-stream';
+import type { MetricsDomain, MetricsSample } from '../lib/contract';
 import { bytesToKiB, formatPercent } from '../lib/format-metrics';
 import type { MetricsStatus, MetricsStore } from '../lib/metrics-store';
-import { DEFAULT_TOP_SORT, nextSort, sortTopRows, TOP_COLUMNS, type TopSort } from '../lib/xl-top';
+import { ALL_FIELDS } from '../lib/metrics-view';
+import {
+  DEFAULT_TOP_SORT,
+  nextSort,
+  sortTopRows,
+  TOP_COLUMNS,
+  type TopColumnKey,
+  type TopSort,
+} from '../lib/xl-top';
 
 const statusText: Record<MetricsStatus, string> = {
   idle: 'not connected',
@@ -56,16 +75,41 @@ function HostLine({ sample }: { sample: MetricsSample }) {
   );
 }
 
+/** A row's height, px (one line of text-xs with py-1, plus the 1 px divider). */
+const TOP_ROW_HEIGHT_PX = 25;
+
 /**
  * `xl top`: xentop's table live in the browser, one row per domain from the metrics websocket,
- * every column sortable (click a heading; again to reverse). Totals are integers, CPU(%) and
- * MEM(%) one decimal, memory and network in KiB, as xentop prints them.
+ * every column sortable (click a heading; again to reverse), filtered by name and state. Totals
+ * are integers, CPU(%) and MEM(%) one decimal, memory and network in KiB, as xentop prints them.
+ * `initialRect`: the scroll container's size before it is measured (tests: jsdom has no layout).
  */
-export function XlTop({ store }: { store?: MetricsStore }) {
+export function XlTop({
+  store,
+  initialRect,
+}: {
+  store?: MetricsStore;
+  initialRect?: { width: number; height: number };
+}) {
+  useMetricsView({ domains: '*', fields: ALL_FIELDS });
   const sample = useLatestSample(store);
   const status = useMetricsStatus(store);
   const [sort, setSort] = useState<TopSort>(DEFAULT_TOP_SORT);
-  const rows = useMemo(() => (sample ? sortTopRows(sample.domains, sort) : []), [sample, sort]);
+  const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
+  const rows = useMemo(() => {
+    if (!sample) return [];
+    const shown = sample.domains.filter((d) => passesFilter(filter, d.name, d.state ?? ''));
+    return sortTopRows(shown, sort);
+  }, [sample, sort, filter]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualRows({
+    count: rows.length,
+    rowHeightPx: TOP_ROW_HEIGHT_PX,
+    scrollRef,
+    overscan: 12,
+    ...(initialRect ? { initialRect } : {}),
+  });
+  const onSort = (key: TopColumnKey) => setSort((s) => nextSort(s, key));
 
   return (
     <div className="flex flex-col gap-2">
@@ -73,40 +117,41 @@ export function XlTop({ store }: { store?: MetricsStore }) {
         {sample ? <HostLine sample={sample} /> : <span />}
         <MetricsStatusNote status={status} />
       </div>
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <table className="w-full border-collapse font-mono text-xs">
+      <TableFilterBar
+        filter={filter}
+        onChange={setFilter}
+        states={DOMAIN_STATES}
+        shown={rows.length}
+        total={sample?.domains.length ?? 0}
+        testIdPrefix="top"
+      />
+      <div
+        ref={scrollRef}
+        data-testid="top-scroll"
+        className="max-h-[calc(100dvh-15rem)] min-h-48 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      >
+        <table
+          className="w-full border-collapse font-mono text-xs"
+          aria-rowcount={rows.length + 1}
+          data-testid="top-table"
+        >
           <caption className="sr-only">
             Domains as xentop shows them; column headings sort the table
           </caption>
-          <thead className="border-b border-zinc-200 dark:border-zinc-800">
-            <tr>
-              {TOP_COLUMNS.map((c) => {
-                const active = sort.key === c.key;
-                return (
-                  <th
-                    key={c.key}
-                    scope="col"
-                    aria-sort={
-                      active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
-                    }
-                    className={`px-1.5 py-2 text-xs font-medium whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${c.numeric ? 'text-right' : 'text-left'}`}
-                  >
-                    <button
-                      type="button"
-                      title={c.title}
-                      onClick={() => setSort((s) => nextSort(s, c.key))}
-                      className={`inline-flex items-center gap-0.5 rounded font-mono hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:hover:text-zinc-100 ${
-                        active ? 'text-zinc-900 dark:text-zinc-50' : ''
-                      }`}
-                    >
-                      {c.heading}
-                      {active ? (
-                        <span aria-hidden="true">{sort.direction === 'asc' ? '▲' : '▼'}</span>
-                      ) : null}
-                    </button>
-                  </th>
-                );
-              })}
+          <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <tr aria-rowindex={1}>
+              {TOP_COLUMNS.map((c) => (
+                <SortHeading
+                  key={c.key}
+                  column={c.key}
+                  sort={sort}
+                  onSort={onSort}
+                  title={c.title}
+                  className={`px-1.5 py-2 text-xs font-medium whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${c.numeric ? 'text-right' : 'text-left'}`}
+                >
+                  {c.heading}
+                </SortHeading>
+              ))}
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
@@ -116,46 +161,66 @@ export function XlTop({ store }: { store?: MetricsStore }) {
                   colSpan={TOP_COLUMNS.length}
                   className={`${tdClass} py-4 text-center text-zinc-500`}
                 >
-                  {sample ? 'No domains.' : 'Waiting for the first sample…'}
+                  {!sample
+                    ? 'Waiting for the first sample…'
+                    : sample.domains.length === 0
+                      ? 'No domains.'
+                      : 'No domain matches the filter.'}
                 </td>
               </tr>
             ) : null}
-            {rows.map((d) => (
-              <tr
-                key={d.name}
-                data-testid={`top-row-${d.name}`}
-                className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
-              >
-                {TOP_COLUMNS.map((c) =>
-                  c.key === 'name' ? (
-                    <th
-                      key={c.key}
-                      scope="row"
-                      className="px-1.5 py-1 text-left font-medium whitespace-nowrap"
-                    >
-                      <Link
-                        to={`/domains/${encodeURIComponent(d.name)}?view=metrics`}
-                        className="text-sky-800 hover:underline dark:text-sky-300"
-                        title={`domid ${d.domid}`}
-                      >
-                        {d.name}
-                      </Link>
-                    </th>
-                  ) : (
-                    <td
-                      key={c.key}
-                      {...(c.key === 'cpuPercent' ? { 'data-testid': 'top-cpu-percent' } : {})}
-                      className={`px-1.5 py-1 tabular-nums whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}
-                    >
-                      {c.format(d)}
-                    </td>
-                  ),
-                )}
-              </tr>
-            ))}
+            <SpacerRow heightPx={virtual.paddingTopPx} columns={TOP_COLUMNS.length} />
+            {virtual.items.map((item) => {
+              const d = rows[item.index];
+              return d ? <TopRow key={d.name} domain={d} rowIndex={item.index + 2} /> : null;
+            })}
+            <SpacerRow heightPx={virtual.paddingBottomPx} columns={TOP_COLUMNS.length} />
           </tbody>
         </table>
       </div>
     </div>
   );
 }
+
+/** One domain's row; re-renders only when its domain object changes (a value changed). */
+const TopRow = memo(function TopRow({
+  domain: d,
+  rowIndex,
+}: {
+  domain: MetricsDomain;
+  rowIndex: number;
+}) {
+  return (
+    <tr
+      data-testid={`top-row-${d.name}`}
+      aria-rowindex={rowIndex}
+      className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
+    >
+      {TOP_COLUMNS.map((c) =>
+        c.key === 'name' ? (
+          <th
+            key={c.key}
+            scope="row"
+            className="px-1.5 py-1 text-left font-medium whitespace-nowrap"
+          >
+            <Link
+              to={`/domains/${encodeURIComponent(d.name)}?view=metrics`}
+              className="text-sky-800 hover:underline dark:text-sky-300"
+              title={`domid ${d.domid}`}
+            >
+              {d.name}
+            </Link>
+          </th>
+        ) : (
+          <td
+            key={c.key}
+            {...(c.key === 'cpuPercent' ? { 'data-testid': 'top-cpu-percent' } : {})}
+            className={`px-1.5 py-1 tabular-nums whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}
+          >
+            {c.format(d)}
+          </td>
+        ),
+      )}
+    </tr>
+  );
+});

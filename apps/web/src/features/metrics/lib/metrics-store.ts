@@ -7,7 +7,7 @@
  * Every getter returns the same object until the next change, as `useSyncExternalStore` needs;
  * series arrays are replaced, never mutated, so a consumer can compare them by identity.
  */
-import type { MetricsSample } from './contract';
+import type { MetricsDomain, MetricsSample } from './contract';
 
 /**
  * One point of a live series. `t` is ms since the epoch; a point whose values are all null is a
@@ -62,6 +62,7 @@ export class MetricsStore {
   private latest: MetricsSample | null = null;
   private host: readonly LivePoint[] = EMPTY;
   private domains = new Map<string, readonly LivePoint[]>();
+  private latestByName = new Map<string, MetricsDomain>();
   private status: MetricsStatus = 'idle';
   private listeners = new Set<() => void>();
 
@@ -83,6 +84,11 @@ export class MetricsStore {
   getHostSeries = (): readonly LivePoint[] => this.host;
   /** The series of the domain called `name` (continues across restarts under a new domid). */
   getDomainSeries = (name: string): readonly LivePoint[] => this.domains.get(name) ?? EMPTY;
+  /**
+   * The latest sample's entry for the domain called `name` (a map lookup, not a scan: a table of
+   * 500 rows asks for each of its rendered rows every tick), or undefined when it is not in it.
+   */
+  getDomainLatest = (name: string): MetricsDomain | undefined => this.latestByName.get(name);
   /** Names that have a series now. */
   domainNames(): string[] {
     return [...this.domains.keys()];
@@ -95,7 +101,8 @@ export class MetricsStore {
   }
 
   /**
-   * Adds one sample: it becomes the latest, each domain's point is appended to the series of its
+   * Adds one sample: it becomes the latest (a field the subscription did not ask for is absent
+   * from its domains and is a null value in their points), each domain's point is appended to the series of its
    * name and the host's to the host series. A point older than or equal to its series' last one
    * is dropped; a jump of more than 2.5 intervals inserts a gap marker first. Points older than
    * the window are trimmed from every series, series left empty are forgotten, and no series
@@ -103,6 +110,9 @@ export class MetricsStore {
    */
   ingest(sample: MetricsSample): void {
     this.latest = sample;
+    const byName = new Map<string, MetricsDomain>();
+    for (const d of sample.domains) byName.set(d.name, d);
+    this.latestByName = byName;
     const { t, intervalMs, host } = sample;
     this.host = this.append(
       this.host,
@@ -127,13 +137,13 @@ export class MetricsStore {
           this.domains.get(d.name) ?? EMPTY,
           {
             t,
-            cpuPercent: d.cpuPercent,
-            memoryBytes: d.memoryBytes,
-            maxMemoryBytes: d.maxMemoryBytes,
-            netRxBps: d.netRxBps,
-            netTxBps: d.netTxBps,
-            vbdRdPs: d.vbdRdPs,
-            vbdWrPs: d.vbdWrPs,
+            cpuPercent: d.cpuPercent ?? null,
+            memoryBytes: d.memoryBytes ?? null,
+            maxMemoryBytes: d.maxMemoryBytes ?? null,
+            netRxBps: d.netRxBps ?? null,
+            netTxBps: d.netTxBps ?? null,
+            vbdRdPs: d.vbdRdPs ?? null,
+            vbdWrPs: d.vbdWrPs ?? null,
           },
           intervalMs,
         ),
@@ -155,6 +165,7 @@ export class MetricsStore {
   /** Forgets every sample (on logout / stop), keeps the listeners. */
   clear(): void {
     this.latest = null;
+    this.latestByName = new Map();
     this.host = EMPTY;
     this.domains = new Map();
     this.emit();
