@@ -154,6 +154,13 @@ if (built) {
       '@xendeck/e2e',
       'test:sim',
     ])) && ok;
+  ok =
+    (await step(
+      'web table benchmark (500 simulated domains in chromium: domains table and xl top, first render and main-thread ms/s of live updates, virtualized + by view vs every row + full snapshot, ~100 s)',
+      pnpm,
+      ['--filter', '@xendeck/e2e', 'bench:table'],
+      { count: false },
+    )) && ok;
 
   if (skipLab) {
     console.log('\n━━ Xen lab: skipped (XENDECK_SKIP_LAB=1)');
