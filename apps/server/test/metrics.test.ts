@@ -199,12 +199,12 @@ describe('history API', () => {
 });
 
 /** Opens a websocket; resolves with the refused status, or the socket and a message reader. */
-function connect(port: number, headers: Record<string, string>) {
+function connect(port: number, headers: Record<string, string>, query = '') {
   return new Promise<
     | { ws: WebSocket; next: (pred?: (m: MetricsMessage) => boolean) => Promise<MetricsMessage> }
     | { status: number }
   >((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/metrics`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/metrics${query}`, { headers });
     const queue: MetricsMessage[] = [];
     let wake: (() => void) | undefined;
     ws.on('message', (data) => {
@@ -352,6 +352,19 @@ describe('WS /api/v1/metrics', () => {
       ]);
     }
     expect(f.metrics.hub.frameEncodings - before).toBe(2 + 2 * 3);
+
+    // `?fields=` subscribes at connect: a keyframe first, no legacy sample; a bad one: error + legacy.
+    const q = await connect(port, { Origin: url, Cookie: f.adminCookie }, '?fields=vcpus,state');
+    if ('status' in q) throw new Error(`refused ${q.status}`);
+    const qk = await q.next();
+    expect(qk).toMatchObject({ type: 'frame', key: true });
+    expect(qk.type === 'frame' && Object.keys(qk.cols)).toEqual(['state', 'vcpus']);
+    const bad = await connect(port, { Origin: url, Cookie: f.adminCookie }, '?fields=vcpus,nope');
+    if ('status' in bad) throw new Error(`refused ${bad.status}`);
+    expect(await bad.next()).toMatchObject({ type: 'error', code: 'INVALID_INPUT' });
+    expect((await bad.next()).type).toBe('sample');
+    q.ws.close();
+    bad.ws.close();
 
     // Back to the legacy stream without fields.
     top.ws.send(JSON.stringify({ type: 'subscribe', domains: '*' }));

@@ -53,6 +53,17 @@ export const METRICS_FIELDS = [
 export const metricsFieldSchema = z.enum(METRICS_FIELDS);
 export type MetricsField = (typeof METRICS_FIELDS)[number];
 
+/**
+ * The `fields` query parameter of `WS /api/v1/metrics?fields=state,cpuPercent`: comma-separated
+ * fields. A client that connects with it is subscribed to all domains with those fields from the
+ * start (its first message is a keyframe, not the legacy full sample: saves a whole sample per
+ * connect); the same as sending `{ type: 'subscribe', domains: '*', fields }` at once.
+ */
+export const metricsFieldsParamSchema = z
+  .string()
+  .transform((s) => s.split(','))
+  .pipe(z.array(metricsFieldSchema).min(1));
+
 // Compile-time check: METRICS_FIELDS is exactly the sample's keys minus domid and name.
 type SampleField = Exclude<keyof MetricsDomainSample, 'domid' | 'name'>;
 const fieldsAreSampleKeys: [SampleField] extends [MetricsField]

@@ -1,7 +1,9 @@
 /**
  * `WS /api/v1/metrics`: the sampler's ticks, pushed (`metricsMessageSchema` in @xendeck/api).
  * Right after connecting a client gets the latest sample (if the sampler has one), then one
- * message per tick. A client may send `{ type: 'subscribe', domains: [...names] | '*', fields? }`:
+ * message per tick; a client that connects with `?fields=a,b` (`metricsFieldsParamSchema`) is
+ * subscribed to all domains with those fields from the start and gets a keyframe instead (a bad
+ * `fields` is answered with an `error` message, then the legacy stream). A client may send `{ type: 'subscribe', domains: [...names] | '*', fields? }`:
  * - without `fields` (legacy, e.g. scripts): one full `sample` per tick with those domains (the
  *   host part always comes); the latest sample, filtered, is sent at once;
  * - with `fields` (a browser view): `frame` messages (`metrics-frames.ts` in @xendeck/api): a
@@ -34,6 +36,7 @@ import {
   type MetricsMessage,
   type MetricsSampleMessage,
   metricsClientMessageSchema,
+  metricsFieldsParamSchema,
 } from '@xendeck/api';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
@@ -115,11 +118,12 @@ export class MetricsHub {
           info.user.role === 'customer'
             ? () => domainFilter(grants, info.user, 'metrics')
             : undefined,
+          info.query.get('fields'),
         ),
     };
   }
 
-  private attach(ws: WebSocket, allowed: ClientState['allowed']): void {
+  private attach(ws: WebSocket, allowed: ClientState['allowed'], fieldsParam: string | null): void {
     const client = this.clients.add(ws, {
       filter: undefined,
       filterKey: '*',
@@ -129,6 +133,16 @@ export class MetricsHub {
       lastSeq: 0,
     });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    if (fieldsParam !== null) {
+      const r = metricsFieldsParamSchema.safeParse(fieldsParam);
+      if (r.success) client.state.fields = inFieldOrder(r.data);
+      else
+        this.sendMessage(client, {
+          type: 'error',
+          code: 'INVALID_INPUT',
+          message: `Invalid fields query parameter: ${r.error.issues.map((i) => i.message).join('; ')}`,
+        });
+    }
     const latest = this.latest();
     if (latest) this.sendTick(client, latest);
   }
@@ -174,8 +188,7 @@ export class MetricsHub {
     const st = client.state;
     st.filter = r.data.domains === '*' ? undefined : new Set(r.data.domains);
     st.filterKey = st.filter ? JSON.stringify([...st.filter].sort()) : '*';
-    const wanted = r.data.fields ? new Set(r.data.fields) : undefined;
-    st.fields = wanted ? METRICS_FIELDS.filter((f) => wanted.has(f)) : undefined;
+    st.fields = r.data.fields ? inFieldOrder(r.data.fields) : undefined;
     st.lastKey = undefined;
     const latest = this.latest();
     if (latest) this.sendTick(client, latest);
@@ -297,4 +310,10 @@ export class MetricsHub {
     this.clients.close();
     this.logger.debug({ messages: this.sentMessages, bytes: this.sentBytes }, 'metrics hub closed');
   }
+}
+
+/** `fields` without repeats, in METRICS_FIELDS order (so equal subscriptions share a cache key). */
+function inFieldOrder(fields: readonly MetricsField[]): MetricsField[] {
+  const wanted = new Set(fields);
+  return METRICS_FIELDS.filter((f) => wanted.has(f));
 }
