@@ -27,6 +27,11 @@ class SeriesRing {
     this.t = new Float64Array(capacity);
     this.domid = new Int32Array(capacity);
     this.values = FIELDS.map(() => new Float64Array(capacity));
+    // Touch every page now: the ring's memory is resident from the series' first tick, not grown
+    // into over the window (so RSS is flat while the server runs, as the header says).
+    this.t.fill(0);
+    this.domid.fill(0);
+    for (const v of this.values) v.fill(Number.NaN);
   }
 
   push(t: number, p: SeriesPoint): void {
