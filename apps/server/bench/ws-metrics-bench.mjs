@@ -1,24 +1,30 @@
 #!/usr/bin/env node
 /**
- * Benchmark of the metrics stream: the built server (dist/main.js) as a child process on the
- * simulated host with 500 synthetic domains (temp state dir, 127.0.0.1 only), measured twice in
- * one run for BENCH_SECONDS each (default 60):
- *   1. baseline: the sampler runs, no client;
- *   2. 50 websocket clients on WS /api/v1/metrics, each reading every message.
- * It prints the child's CPU (utime + stime from /proc/<pid>/stat, in % of one core), its RSS
- * (VmRSS from /proc/<pid>/status) at the start, end and peak of each phase, the messages and bytes
- * received, side by side, and the verdict against the target: under 10 % of one core with 50
- * clients, memory flat. No assertion: figures to read.
+ * Benchmark of the metrics stream, what each browser tab receives: the built server
+ * (dist/main.js) as a child process on the simulated host with 500 synthetic domains (temp state
+ * dir, 127.0.0.1 only), measured in one run after SETTLE_SECONDS, BENCH_SECONDS each (default 12;
+ * about 70 s in all), phase after phase:
+ *   1. idle: the sampler runs, no client;
+ *   2. baseline: 50 clients on today's legacy stream (a full `sample` of every domain per tick);
+ *   3. domains table: 50 clients subscribed with the fields the web's domains table shows
+ *      (`frame` messages: a keyframe, then deltas; see `metrics-frames.ts` in @xendeck/api);
+ *   4. xl top: 50 clients subscribed with every field.
+ * Each phase opens its clients, waits WARMUP_SECONDS, then measures. It prints, side by side, the
+ * child's CPU (utime + stime from /proc/<pid>/stat, ms per second), its RSS (VmRSS from
+ * /proc/<pid>/status) at the start and end of the phase, what one tab receives (KiB/s, messages/s,
+ * KiB per message, KiB once at connect), and the verdict against the target: ≤ 20 KiB/s per tab
+ * showing the domains table. One client per view decodes every frame with the web's decoder;
+ * exits 1 if it had to resubscribe or saw the wrong number of domains, or if a client was
+ * dropped (correctness, not a figure).
  *
  *   pnpm --filter @xendeck/server bench              # bundles the server first
- *   BENCH_SECONDS=15 BENCH_CLIENTS=50 BENCH_DOMAINS=500 pnpm --filter @xendeck/server bench
+ *   BENCH_SECONDS=5 BENCH_CLIENTS=50 BENCH_DOMAINS=500 pnpm --filter @xendeck/server bench
  *
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import {
   cleanupOnExit,
   clkTck,
@@ -28,14 +34,16 @@ import {
   serverDir,
   sleep,
   startServer,
-  tableRow,
 } from './lib/bench-server.mjs';
+import { METRICS_VIEWS, openMetricsClient } from './lib/metrics-clients.mjs';
 
 const bundle = join(serverDir, 'dist', 'main.js');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const DOMAINS = Number(process.env.BENCH_DOMAINS ?? 500);
-const WARMUP_SECONDS = 5;
+const WARMUP_SECONDS = 3;
+const SETTLE_SECONDS = 5;
+const TARGET_KIB_PER_SECOND = 20;
 const PASSWORD = 'bench-password-not-secret';
 
 if (!existsSync(bundle)) {
@@ -43,17 +51,24 @@ if (!existsSync(bundle)) {
   process.exit(1);
 }
 for (const [k, v] of Object.entries({ SECONDS, CLIENTS, DOMAINS })) {
-  if (!Number.isInteger(v) || v < 0 || v > 100_000) {
-    console.error(`BENCH_${k} must be a whole number (got ${v})`);
+  if (!Number.isInteger(v) || v < 1 || v > 100_000) {
+    console.error(`BENCH_${k} must be a whole number ≥ 1 (got ${v})`);
     process.exit(1);
   }
 }
 
+const PHASES = [
+  { id: 'idle', label: 'idle (0 clients)', view: undefined },
+  { id: 'legacy', label: 'legacy (today)', view: METRICS_VIEWS.legacy },
+  { id: 'table', label: METRICS_VIEWS.table.label, view: METRICS_VIEWS.table },
+  { id: 'xltop', label: METRICS_VIEWS.xltop.label, view: METRICS_VIEWS.xltop },
+];
+
 const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-bench-'));
 let child;
-const sockets = [];
+let clients = [];
 function cleanup() {
-  for (const ws of sockets) ws.terminate();
+  for (const c of clients) c.ws.terminate();
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(stateDir, { recursive: true, force: true });
 }
@@ -63,29 +78,54 @@ const watchdog = setTimeout(
     console.error('bench: watchdog fired (took far longer than planned); stopping');
     process.exit(2);
   },
-  (2 * SECONDS + 2 * WARMUP_SECONDS + 90) * 1000,
+  (PHASES.length * (SECONDS + WARMUP_SECONDS + 5) + SETTLE_SECONDS + 90) * 1000,
 );
 watchdog.unref();
 
-/** Measures the child for SECONDS: CPU %, RSS start/end/peak. */
-async function measure(pid, label) {
-  const rss = [rssMiB(pid)];
-  const c0 = cpuSeconds(pid);
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < SECONDS; i++) {
-    await sleep(1000);
-    rss.push(rssMiB(pid));
+/** Runs one phase: opens its clients, warms up, measures the child for SECONDS. */
+async function runPhase(phase, ctx) {
+  clients = [];
+  if (phase.view) {
+    for (let i = 0; i < CLIENTS; i++) {
+      clients.push(openMetricsClient({ ...ctx, view: phase.view, decode: i === 0 }));
+    }
+    await Promise.all(clients.map((c) => c.ready));
   }
+  await sleep(WARMUP_SECONDS * 1000);
+  const { pid } = child;
+  const rssStart = rssMiB(pid);
+  const c0 = cpuSeconds(pid);
+  const own0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (const c of clients) c.counting = true;
+  await sleep(SECONDS * 1000);
+  for (const c of clients) c.counting = false;
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSeconds(pid) - c0;
-  process.stdout.write(`  ${label}: done\n`);
-  return {
-    cpuPercent: (cpu / wall) * 100,
-    rssStart: rss[0],
-    rssEnd: rss.at(-1),
-    rssMax: Math.max(...rss),
-    wall,
+  const own = process.cpuUsage(own0);
+  const sum = (k) => clients.reduce((a, c) => a + c[k], 0);
+  const n = Math.max(1, clients.length);
+  const checker = clients[0];
+  const result = {
+    cpuMsPerSecond: (cpu * 1000) / wall,
+    rssStart,
+    rssEnd: rssMiB(pid),
+    kibPerSecondPerTab: sum('bytes') / n / wall / 1024,
+    messagesPerSecondPerTab: sum('messages') / n / wall,
+    kibPerMessage: sum('messages') ? sum('bytes') / sum('messages') / 1024 : 0,
+    mibPerSecondAll: sum('bytes') / wall / 1048576,
+    connectKiB: sum('connectBytes') / n / 1024,
+    dropped: clients.filter((c) => c.closed).length,
+    resubscribes: checker?.resubscribes ?? 0,
+    views: checker?.views ?? 0,
+    domains: checker?.domains ?? 0,
+    benchCpuMsPerSecond: (own.user + own.system) / 1000 / wall,
   };
+  for (const c of clients) c.ws.close();
+  clients = [];
+  await sleep(500);
+  process.stdout.write(`  ${phase.label}: done\n`);
+  return result;
 }
 
 async function main() {
@@ -102,83 +142,85 @@ async function main() {
       child = c;
     },
   });
-  const pid = child.pid;
   const domains = (
     await (await fetch(`${base}/api/v1/domains`, { headers: { Cookie: cookie } })).json()
   ).length;
   console.log(
-    `bench: server pid ${pid}, simulated host with ${domains} domains, ${CLIENTS} clients, ` +
-      `${SECONDS} s per phase (CLK_TCK ${clkTck})`,
+    `bench: server pid ${child.pid}, simulated host with ${domains} domains, ${CLIENTS} clients ` +
+      `per view, ${SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up (CLK_TCK ${clkTck})`,
   );
-  await sleep(WARMUP_SECONDS * 1000);
-  const baseline = await measure(pid, 'baseline (0 clients)');
-
-  let messages = 0;
-  let bytes = 0;
-  let counting = false;
-  const firstMessage = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/metrics`, {
-      headers: { Cookie: cookie, Origin: base },
-    });
-    sockets.push(ws);
-    firstMessage.push(
-      new Promise((resolve, reject) => {
-        ws.once('message', resolve);
-        ws.once('error', reject);
-        ws.once('unexpected-response', (_q, r) => reject(new Error(`refused ${r.statusCode}`)));
-      }),
-    );
-    ws.on('message', (data) => {
-      if (!counting) return;
-      messages++;
-      bytes += data.length;
-    });
-  }
-  await Promise.all(firstMessage);
-  await sleep(WARMUP_SECONDS * 1000);
-  const ownCpu0 = process.cpuUsage();
-  counting = true;
-  const loaded = await measure(pid, `${CLIENTS} clients`);
-  counting = false;
-  const own = process.cpuUsage(ownCpu0);
-  const dropped = sockets.filter((ws) => ws.readyState !== WebSocket.OPEN).length;
-  for (const ws of sockets) ws.close();
+  // Let the server settle first (JIT, the first ticks, the history's first writes).
+  await sleep(SETTLE_SECONDS * 1000);
+  const r = {};
+  for (const phase of PHASES) r[phase.id] = await runPhase(phase, { port, base, cookie });
 
   child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await new Promise((res) => child.once('exit', res));
 
-  const row = tableRow(34);
+  const ids = PHASES.map((p) => p.id);
+  const row = (label, fmt) =>
+    console.log(
+      `  ${label.padEnd(36)}${ids.map((id) => String(fmt(r[id], id)).padStart(17)).join('')}`,
+    );
+  const clientPhase = (fn) => (x, id) => (id === 'idle' ? '-' : fn(x));
   console.log('');
-  console.log(row('', 'baseline', `${CLIENTS} clients`));
-  console.log(row('server CPU, % of one core', f1(baseline.cpuPercent), f1(loaded.cpuPercent)));
-  console.log(row('RSS at start, MiB', f1(baseline.rssStart), f1(loaded.rssStart)));
-  console.log(row('RSS at end, MiB', f1(baseline.rssEnd), f1(loaded.rssEnd)));
-  console.log(row('RSS peak, MiB', f1(baseline.rssMax), f1(loaded.rssMax)));
-  console.log(row('messages received / s (all clients)', '0', f1(messages / loaded.wall)));
-  console.log(
-    row('messages per client / s', '0', f1(messages / loaded.wall / Math.max(1, CLIENTS))),
+  row('', (_x, id) => PHASES.find((p) => p.id === id)?.label ?? id);
+  row('server CPU, ms per second', (x) => f1(x.cpuMsPerSecond));
+  row('server RSS at start, MiB', (x) => f1(x.rssStart));
+  row('server RSS at end, MiB', (x) => f1(x.rssEnd));
+  row(
+    'per tab: KiB/s',
+    clientPhase((x) => f1(x.kibPerSecondPerTab)),
   );
-  console.log(row('bytes per message, KiB', '-', messages ? f1(bytes / messages / 1024) : '-'));
-  console.log(row('MiB/s sent', '0', f1(bytes / loaded.wall / 1048576)));
-  console.log(row('clients dropped', '-', String(dropped)));
-  console.log(
-    row(
-      'bench process CPU (clients), %',
-      '-',
-      f1(((own.user + own.system) / 1e6 / loaded.wall) * 100),
-    ),
+  row(
+    'per tab: messages/s',
+    clientPhase((x) => f1(x.messagesPerSecondPerTab)),
   );
-  const growth = loaded.rssEnd - baseline.rssStart;
-  const cpuOk = loaded.cpuPercent < 10;
-  const memOk = Math.abs(loaded.rssEnd - loaded.rssStart) < 0.1 * loaded.rssStart;
+  row(
+    'per tab: KiB per message',
+    clientPhase((x) => f1(x.kibPerMessage)),
+  );
+  row(
+    'per tab: KiB once at connect',
+    clientPhase((x) => f1(x.connectKiB)),
+  );
+  row(
+    `all ${CLIENTS} tabs: MiB/s sent`,
+    clientPhase((x) => f1(x.mibPerSecondAll)),
+  );
+  row(
+    'clients dropped',
+    clientPhase((x) => String(x.dropped)),
+  );
+  row('decoded views / resubscribes (1 tab)', (x, id) =>
+    id === 'idle' || id === 'legacy' ? '-' : `${x.views} / ${x.resubscribes}`,
+  );
+  row(
+    'bench process CPU (clients), ms/s',
+    clientPhase((x) => f1(x.benchCpuMsPerSecond)),
+  );
+
+  const table = r.table;
+  const met = table.kibPerSecondPerTab <= TARGET_KIB_PER_SECOND;
   console.log('');
   console.log(
-    `verdict: CPU with ${CLIENTS} clients ${f1(loaded.cpuPercent)} % of one core ` +
-      `(target < 10 %): ${cpuOk ? 'MET' : 'NOT MET'}; ` +
-      `memory ${memOk ? 'flat' : 'NOT flat'} during the clients phase ` +
-      `(${f1(loaded.rssStart)} → ${f1(loaded.rssEnd)} MiB; ${growth >= 0 ? '+' : ''}${f1(growth)} MiB since the baseline start)`,
+    `verdict: domains table with ${domains} domains: ${f1(table.kibPerSecondPerTab)} KiB/s per tab ` +
+      `(target ≤ ${TARGET_KIB_PER_SECOND} KiB/s; today's legacy stream ${f1(r.legacy.kibPerSecondPerTab)} KiB/s, ` +
+      `${f1(r.legacy.kibPerSecondPerTab / Math.max(table.kibPerSecondPerTab, 1e-9))}× more): ${met ? 'MET' : 'NOT MET'}; ` +
+      `server CPU with ${CLIENTS} tabs: ${f1(table.cpuMsPerSecond)} ms/s (legacy ${f1(r.legacy.cpuMsPerSecond)} ms/s, ` +
+      `xl top ${f1(r.xltop.cpuMsPerSecond)} ms/s, idle ${f1(r.idle.cpuMsPerSecond)} ms/s)`,
   );
+  const broken = ['legacy', 'table', 'xltop'].filter((id) => r[id].dropped > 0);
+  const wrong = ['table', 'xltop'].filter(
+    (id) => r[id].resubscribes > 0 || r[id].views === 0 || r[id].domains !== domains,
+  );
+  if (broken.length || wrong.length) {
+    console.error(
+      `bench: FAILED: clients dropped in ${broken.join(', ') || 'none'}; ` +
+        `frames not decoded to ${domains} domains (or resubscribed) in ${wrong.join(', ') || 'none'}`,
+    );
+    process.exit(1);
+  }
 }
 
 main()

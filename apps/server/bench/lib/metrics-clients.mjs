@@ -1,0 +1,95 @@
+/**
+ * Websocket clients of `WS /api/v1/metrics` for the metrics benchmarks (`ws-metrics-bench.mjs`,
+ * `ws-metrics-load.mjs`): the views a browser tab subscribes to, and a client that counts what it
+ * receives and (optionally) decodes the frames with the web's `MetricsFrameDecoder`, re-sending
+ * its subscription when the decoder asks for it, as the browser does.
+ */
+import { METRICS_FIELDS, MetricsFrameDecoder } from '@xendeck/api';
+import WebSocket from 'ws';
+
+/**
+ * The views measured. `subscribe` is the client's `subscribe` message minus `type` (undefined =
+ * never subscribes: today's legacy full `sample` every tick).
+ * - `table`: the web's domains table (apps/web/src/features/domains/components/domains-table.tsx:
+ *   state, the CPU % cell and sparkline, the memory sparkline 0..max; vCPUs and CPU time come
+ *   from `GET /domains`, not from the stream).
+ * - `xltop`: the `xl top` page, every field.
+ */
+export const METRICS_VIEWS = {
+  legacy: { label: 'legacy sample', subscribe: undefined },
+  table: {
+    label: 'domains table',
+    subscribe: { domains: '*', fields: ['state', 'cpuPercent', 'memoryBytes', 'maxMemoryBytes'] },
+  },
+  xltop: { label: 'xl top (all)', subscribe: { domains: '*', fields: [...METRICS_FIELDS] } },
+};
+
+const FRAME_PREFIX = '{"type":"frame"';
+const SAMPLE_PREFIX = '{"type":"sample"';
+
+/**
+ * Opens one client on `view` (a METRICS_VIEWS value). Returns its counters: `bytes`/`messages`
+ * while `counting` is true, `connectBytes` (what came before the client's first message of its
+ * view: the legacy sample sent on connect, then the keyframe), `resubscribes`, `views` and
+ * `domains` (decoded views and the domain count of the last one; only when `decode`), `closed`.
+ * A view of all domains with fields connects with `?fields=`; any other sends `subscribe` at open.
+ * `ready` resolves at the first message of the view; rejects on a refused handshake.
+ */
+export function openMetricsClient({ port, base, cookie, view, decode = false }) {
+  // A view of all domains subscribes at connect (`?fields=`, as the web does): no legacy sample first.
+  const atConnect = view.subscribe?.fields && view.subscribe.domains === '*';
+  const query = atConnect ? `?fields=${view.subscribe.fields.join(',')}` : '';
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/metrics${query}`, {
+    headers: { Cookie: cookie, Origin: base },
+  });
+  const st = {
+    ws,
+    view,
+    counting: false,
+    messages: 0,
+    bytes: 0,
+    connectBytes: 0,
+    resubscribes: 0,
+    views: 0,
+    domains: 0,
+    closed: false,
+    ready: undefined,
+  };
+  const decoder = decode && view.subscribe?.fields ? new MetricsFrameDecoder() : undefined;
+  const subscribe = () => ws.send(JSON.stringify({ type: 'subscribe', ...view.subscribe }));
+  const wantPrefix = view.subscribe?.fields ? FRAME_PREFIX : SAMPLE_PREFIX;
+  let isReady = false;
+  st.ready = new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      if (view.subscribe && !atConnect) subscribe();
+    });
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_q, r) => reject(new Error(`refused ${r.statusCode}`)));
+    ws.on('message', (data) => {
+      if (!isReady) {
+        st.connectBytes += data.length;
+        if (data.subarray(0, wantPrefix.length).toString() !== wantPrefix) return;
+        isReady = true;
+        resolve();
+      } else if (st.counting) {
+        st.messages++;
+        st.bytes += data.length;
+      }
+      if (!decoder) return;
+      const m = JSON.parse(String(data));
+      if (m.type !== 'frame') return;
+      const v = decoder.apply(m);
+      if (v === 'resubscribe') {
+        st.resubscribes++;
+        subscribe();
+        return;
+      }
+      st.views++;
+      st.domains = v.domains.length;
+    });
+  });
+  ws.on('close', () => {
+    st.closed = true;
+  });
+  return st;
+}

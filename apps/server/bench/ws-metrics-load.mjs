@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+/**
+ * Load run of the metrics stream (issue 12 §5, simulated half): the built server (dist/main.js)
+ * as a child process on the simulated host with 1000 synthetic domains, 100 websocket clients on
+ * `WS /api/v1/metrics` for XENDECK_LOAD_MINUTES (default 10; fractions allowed for a local trial):
+ * 80 on the domains-table view, 10 on `xl top` (every field), 10 on the legacy full `sample`
+ * (views: `lib/metrics-clients.mjs`). One client per frame view decodes every frame with the
+ * web's `MetricsFrameDecoder`.
+ *
+ * Prints the server's CPU (utime + stime from /proc/<pid>/stat: ms per second, each minute and the
+ * mean), its RSS (VmRSS from /proc/<pid>/status) at the start, every minute and at the end, the
+ * RSS slope after the warm-up (least squares over a sample every 5 s), messages per client per
+ * view, and clients dropped. FAILS (exit 1) when:
+ * - the RSS slope after warm-up is ≥ 1 MiB/min. Why 1: the smallest leak worth catching, one
+ *   ~200-byte object per client per tick (100 × 60 × 200 B = 1.1 MiB/min), is above it, and a
+ *   retained frame per tick (80 × 2.4 KiB × 60 = 11 MiB/min) or legacy sample (190 KiB × 60 =
+ *   11 MiB/min) is 10× above; V8's garbage-collection sawtooth (a few MiB up and down) averages
+ *   out of a least-squares fit over 9 minutes (measured: well under 0.5 MiB/min when flat).
+ *   Warm-up: the first minute (20 % of a shorter run), while V8's heap grows to its working size;
+ * - a client was dropped (closed), or a decoding client had to resubscribe or saw the wrong
+ *   number of domains.
+ *
+ *   pnpm --filter @xendeck/server bench:load           # bundles the server first
+ *   XENDECK_LOAD_MINUTES=2 pnpm --filter @xendeck/server bench:load
+ *
+ * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  cleanupOnExit,
+  cpuSeconds,
+  f1,
+  f2,
+  rssMiB,
+  serverDir,
+  sleep,
+  startServer,
+} from './lib/bench-server.mjs';
+import { METRICS_VIEWS, openMetricsClient } from './lib/metrics-clients.mjs';
+
+const bundle = join(serverDir, 'dist', 'main.js');
+const MINUTES = Number(process.env.XENDECK_LOAD_MINUTES ?? 10);
+const DOMAINS = 1000;
+const MIX = [
+  { view: METRICS_VIEWS.table, count: 80 },
+  { view: METRICS_VIEWS.xltop, count: 10 },
+  { view: METRICS_VIEWS.legacy, count: 10 },
+];
+const CLIENTS = MIX.reduce((a, m) => a + m.count, 0);
+const SAMPLE_MS = 5000;
+const SLOPE_LIMIT_MIB_PER_MINUTE = 1;
+const PASSWORD = 'bench-password-not-secret';
+
+if (!existsSync(bundle)) {
+  console.error(`missing ${bundle}: run pnpm --filter @xendeck/server build first`);
+  process.exit(1);
+}
+if (!Number.isFinite(MINUTES) || MINUTES < 0.5 || MINUTES > 120) {
+  console.error(`XENDECK_LOAD_MINUTES must be 0.5..120 (got ${process.env.XENDECK_LOAD_MINUTES})`);
+  process.exit(1);
+}
+const durationMs = MINUTES * 60_000;
+const warmupMs = Math.min(60_000, 0.2 * durationMs);
+
+const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-load-'));
+let child;
+let clients = [];
+function cleanup() {
+  for (const c of clients) c.ws.terminate();
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  rmSync(stateDir, { recursive: true, force: true });
+}
+cleanupOnExit(cleanup);
+const watchdog = setTimeout(() => {
+  console.error('load: watchdog fired (took far longer than planned); stopping');
+  process.exit(2);
+}, durationMs + 120_000);
+watchdog.unref();
+
+/** Least-squares slope of y over x. */
+function slope(points) {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.x - mx) * (p.y - my);
+    den += (p.x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+async function main() {
+  const { port, base, cookie } = await startServer({
+    entry: bundle,
+    stateDir,
+    password: PASSWORD,
+    env: {
+      XENDECK_SIM_SYNTHETIC_DOMAINS: String(DOMAINS),
+      // All clients share one session: lift the per-session websocket cap (default 32).
+      XENDECK_WS_MAX_PER_SESSION: String(CLIENTS + 8),
+    },
+    onSpawn: (c) => {
+      child = c;
+    },
+  });
+  const { pid } = child;
+  const domains = (
+    await (await fetch(`${base}/api/v1/domains`, { headers: { Cookie: cookie } })).json()
+  ).length;
+  for (const m of MIX) {
+    for (let i = 0; i < m.count; i++) {
+      clients.push(openMetricsClient({ port, base, cookie, view: m.view, decode: i === 0 }));
+    }
+  }
+  await Promise.all(clients.map((c) => c.ready));
+  console.log(
+    `load: server pid ${pid}, simulated host with ${domains} domains, ${CLIENTS} clients ` +
+      `(${MIX.map((m) => `${m.count} ${m.view.label}`).join(', ')}), ${MINUTES} min, ` +
+      `warm-up ${f1(warmupMs / 60_000)} min`,
+  );
+  for (const c of clients) c.counting = true;
+
+  const t0 = Date.now();
+  const cpu0 = cpuSeconds(pid);
+  const rss = [{ x: 0, y: rssMiB(pid) }];
+  console.log(`  RSS at start ${f1(rss[0].y)} MiB`);
+  let minuteCpu = cpu0;
+  let minuteT = t0;
+  let nextMinute = t0 + 60_000;
+  while (Date.now() - t0 < durationMs) {
+    await sleep(Math.min(SAMPLE_MS, durationMs - (Date.now() - t0)));
+    const now = Date.now();
+    rss.push({ x: (now - t0) / 60_000, y: rssMiB(pid) });
+    if (now >= nextMinute || now - t0 >= durationMs) {
+      const c = cpuSeconds(pid);
+      const msgs = clients.reduce((a, x) => a + x.messages, 0) / CLIENTS;
+      console.log(
+        `  minute ${f1((now - t0) / 60_000).padStart(5)}: RSS ${f1(rss.at(-1).y)} MiB, ` +
+          `CPU ${f1(((c - minuteCpu) * 1000) / ((now - minuteT) / 1000))} ms/s, ` +
+          `${f1(msgs)} messages per client so far, ${clients.filter((x) => x.closed).length} dropped`,
+      );
+      minuteCpu = c;
+      minuteT = now;
+      nextMinute += 60_000;
+    }
+  }
+  const wall = (Date.now() - t0) / 1000;
+  const cpuMean = ((cpuSeconds(pid) - cpu0) * 1000) / wall;
+  for (const c of clients) c.counting = false;
+  const dropped = clients.filter((c) => c.closed).length;
+  const perView = MIX.map((m) => {
+    const cs = clients.filter((c) => c.view === m.view);
+    const msgs = cs.map((c) => c.messages);
+    const checker = cs[0];
+    return {
+      label: m.view.label,
+      min: Math.min(...msgs),
+      mean: msgs.reduce((a, b) => a + b, 0) / msgs.length,
+      kibPerSecond: cs.reduce((a, c) => a + c.bytes, 0) / cs.length / wall / 1024,
+      decoded: m.view.subscribe?.fields ? checker : undefined,
+    };
+  });
+  for (const c of clients) c.ws.close();
+  clients = [];
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+
+  const after = rss.filter((p) => p.x * 60_000 >= warmupMs);
+  const s = slope(after);
+  console.log('');
+  console.log(`  server CPU, mean                         ${f1(cpuMean)} ms/s`);
+  console.log(
+    `  server RSS start / after warm-up / end   ${f1(rss[0].y)} / ${f1(after[0]?.y ?? Number.NaN)} / ${f1(rss.at(-1).y)} MiB (peak ${f1(Math.max(...rss.map((p) => p.y)))})`,
+  );
+  console.log(
+    `  RSS slope after warm-up                  ${f2(s)} MiB/min (limit < ${SLOPE_LIMIT_MIB_PER_MINUTE})`,
+  );
+  for (const v of perView) {
+    console.log(
+      `  ${`${v.label}: messages per client`.padEnd(41)}mean ${f1(v.mean)}, min ${v.min} (${f1(wall)} s); ${f1(v.kibPerSecond)} KiB/s per client` +
+        (v.decoded
+          ? `; 1 client decoded ${v.decoded.views} views of ${v.decoded.domains} domains, ${v.decoded.resubscribes} resubscribes`
+          : ''),
+    );
+  }
+  console.log(`  clients dropped                          ${dropped} of ${CLIENTS}`);
+  const slopeOk = s < SLOPE_LIMIT_MIB_PER_MINUTE;
+  const decodeOk = perView.every(
+    (v) => !v.decoded || (v.decoded.resubscribes === 0 && v.decoded.domains === domains),
+  );
+  const ok = slopeOk && dropped === 0 && decodeOk;
+  console.log('');
+  console.log(
+    `verdict: memory ${slopeOk ? 'flat' : 'NOT flat'} (${f2(s)} MiB/min after warm-up), ` +
+      `${dropped} clients dropped, frames ${decodeOk ? 'decoded' : 'NOT decoded'} to ${domains} domains; ` +
+      `CPU ${f1(cpuMean)} ms/s with ${CLIENTS} clients and ${domains} domains: ${ok ? 'PASS' : 'FAIL'}`,
+  );
+  if (!ok) process.exit(1);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((err) => {
+    console.error(`load: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
