@@ -16,6 +16,6 @@ export {
   useShutOffDomains,
 } from './api/shut-off-domains';
 export { DomainActions } from './components/domain-actions';
-export { DomainsTable, DomainsTableView } from './components/domains-table';
+export { DomainsTable } from './components/lazy-domains-table';
 export { StateBadge } from './components/state-badge';
 export { WhenRunning } from './components/when-running';

@@ -24,9 +24,10 @@ export {
 export { DomainCpuCell, DomainLiveNumbers, useDomainSample } from './components/domain-live';
 export { CpuSparkline, MemorySparkline } from './components/domain-sparklines';
 export { TimeSeriesChart } from './components/lazy-time-series-chart';
+export { XlTop } from './components/lazy-xl-top';
 export { DomainMetricsCharts, HostMetricsCharts } from './components/metrics-charts';
+export { MetricsStatusNote } from './components/metrics-status-note';
 export { RangePicker } from './components/range-picker';
-export { MetricsStatusNote, XlTop } from './components/xl-top';
 export type { MetricsDomain, MetricsField, MetricsRange, MetricsSample } from './lib/contract';
 export { type LivePoint, type MetricsStatus, MetricsStore } from './lib/metrics-store';
 export { ALL_FIELDS, type MetricsViewRequest } from './lib/metrics-view';

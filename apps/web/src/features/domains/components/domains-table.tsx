@@ -410,3 +410,6 @@ const DomainRow = memo(function DomainRow({
     </tr>
   );
 });
+
+/** Default export for `React.lazy` (`lazy-domains-table.tsx`). */
+export default DomainsTable;

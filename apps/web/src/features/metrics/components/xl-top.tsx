@@ -1,5 +1,5 @@
 /**
- * The `xl top` page's table and the metrics status note. The table is xentop's, live, for
+ * The `xl top` page's table (loaded on the page's first visit, see `lazy-xl-top.tsx`): xentop's, live, for
  * hundreds of domains: sortable by every column, filtered by name and state, virtualized (only
  * the rows in view and a few beyond are mounted; `?rows=all` mounts all, the baseline of
  * `e2e/bench/table-bench.mjs`), each row memoized on its domain object (the frame decoder keeps
@@ -15,7 +15,7 @@ import { NO_FILTER, passesFilter, type RowFilter } from '@/lib/table-sort';
 import { useLatestSample, useMetricsStatus, useMetricsView } from '../api/metrics-stream';
 import type { MetricsDomain, MetricsSample } from '../lib/contract';
 import { bytesToKiB, formatPercent } from '../lib/format-metrics';
-import type { MetricsStatus, MetricsStore } from '../lib/metrics-store';
+import type { MetricsStore } from '../lib/metrics-store';
 import { ALL_FIELDS } from '../lib/metrics-view';
 import {
   DEFAULT_TOP_SORT,
@@ -25,40 +25,7 @@ import {
   type TopColumnKey,
   type TopSort,
 } from '../lib/xl-top';
-
-const statusText: Record<MetricsStatus, string> = {
-  idle: 'not connected',
-  connecting: 'connecting…',
-  live: 'live',
-  reconnecting: 'reconnecting…',
-  paused: 'paused (tab hidden)',
-};
-
-/** Where the metrics stream is: live, connecting, or paused because the tab is hidden. */
-export function MetricsStatusNote({ status }: { status: MetricsStatus }) {
-  const dot =
-    status === 'live'
-      ? 'bg-emerald-500'
-      : status === 'paused'
-        ? 'bg-zinc-400'
-        : status === 'reconnecting'
-          ? 'bg-amber-500 animate-pulse'
-          : 'bg-zinc-400 animate-pulse';
-  return (
-    <span
-      data-testid="metrics-status"
-      className="inline-flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-300"
-      title={
-        status === 'paused'
-          ? 'The metrics stream is closed while this tab is hidden; it resumes when you come back'
-          : 'State of the metrics websocket (one sample a second)'
-      }
-    >
-      <span className={`size-2 rounded-full ${dot}`} aria-hidden="true" />
-      {statusText[status]}
-    </span>
-  );
-}
+import { MetricsStatusNote } from './metrics-status-note';
 
 /** xentop's summary line: time, domain count, memory and CPUs. */
 function HostLine({ sample }: { sample: MetricsSample }) {
@@ -224,3 +191,6 @@ const TopRow = memo(function TopRow({
     </tr>
   );
 });
+
+/** Default export for `React.lazy` (`lazy-xl-top.tsx`). */
+export default XlTop;
