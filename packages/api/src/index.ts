@@ -183,17 +183,33 @@ export const startableDomainsSchema = z.object({ names: z.array(z.string()) });
 export type StartableDomains = z.infer<typeof startableDomainsSchema>;
 
 /**
+ * `watchFiredAt` of a domain event: when the xenstore watch (`@introduceDomain`/`@releaseDomain`)
+ * that led to it fired, ms since the epoch — the addon's watch thread reads CLOCK_REALTIME when
+ * `xs_check_watch` returns the event, so a client in dom0 can compare it with `Date.now()`. For a
+ * removal or change found by a settle re-read (a dying domain gone), the watch that started those
+ * re-reads. Absent on the simulated host and for changes found without a watch (Xendeck's own
+ * operations, the reconcile timer).
+ */
+const watchFiredAt = z.number().nonnegative().optional();
+
+/**
  * Messages on `WS /api/v1/events` (server → client, JSON text frames). The first message is a
  * `snapshot` with every domain; then one message per change.
  */
 export const eventMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), domains: z.array(domainSchema) }),
-  z.object({ type: z.literal('domain.added'), domain: domainSchema }),
-  z.object({ type: z.literal('domain.removed'), domid: z.number().int(), name: z.string() }),
+  z.object({ type: z.literal('domain.added'), domain: domainSchema, watchFiredAt: watchFiredAt }),
+  z.object({
+    type: z.literal('domain.removed'),
+    domid: z.number().int(),
+    name: z.string(),
+    watchFiredAt: watchFiredAt,
+  }),
   z.object({
     type: z.literal('domain.changed'),
     domain: domainSchema,
     previousState: domainStateSchema,
+    watchFiredAt: watchFiredAt,
   }),
   /** Viewers of a domain's console changed (someone opened or closed it, in any browser). */
   z.object({

@@ -12,7 +12,8 @@
 //  - SIGCHLD: libxl is put in libxl_sigchld_owner_mainloop mode and a libuv signal watcher
 //    forwards SIGCHLD to libxl_childproc_sigchld_occurred (libxl forks hotplug scripts);
 //  - the xenstore watch on @introduceDomain/@releaseDomain runs on its own thread with its own
-//    xenstore connection and reports to JS through an unref'd ThreadSafeFunction.
+//    xenstore connection and reports to JS through an unref'd ThreadSafeFunction, with the time
+//    (CLOCK_REALTIME, ms) at which the thread got each event.
 #include <napi.h>
 #include <uv.h>
 
@@ -437,10 +438,27 @@ class Watcher {
     }
   }
 
-  void Deliver(const char* path) {
-    auto* copy = new std::string(path);
-    napi_status s = tsfn_.NonBlockingCall(copy, [](Napi::Env env, Napi::Function fn, std::string* p) {
-      if (env != nullptr && fn != nullptr) fn.Call({Napi::String::New(env, *p)});
+  // CLOCK_REALTIME in ms since the epoch (with fractions): comparable with Date.now() of any
+  // process in dom0, so a client can measure watch → websocket message.
+  static double RealtimeMs() {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  }
+
+  struct Fired {
+    std::string path;
+    double firedAtMs;
+  };
+
+  // Calls the JS callback with (path, firedAtMs) on the main thread. firedAtMs defaults to now,
+  // read on this thread right after xs_check_watch returned the event (callers deliver at once):
+  // the watch's firing time, before the hop to the event loop.
+  void Deliver(const char* path, double firedAtMs = RealtimeMs()) {
+    auto* copy = new Fired{path, firedAtMs};
+    napi_status s = tsfn_.NonBlockingCall(copy, [](Napi::Env env, Napi::Function fn, Fired* p) {
+      if (env != nullptr && fn != nullptr)
+        fn.Call({Napi::String::New(env, p->path), Napi::Number::New(env, p->firedAtMs)});
       delete p;
     });
     if (s != napi_ok) delete copy;
@@ -1169,9 +1187,10 @@ class Context : public Napi::ObjectWrap<Context> {
         });
   }
 
-  // startWatch(callback: (path: string) => void): void
+  // startWatch(callback: (path: string, firedAtMs: number) => void): void. firedAtMs: when the
+  // watch thread got the event from xs_check_watch, CLOCK_REALTIME ms since the epoch.
   Napi::Value StartWatch(const Napi::CallbackInfo& info) {
-    const char* usage = "ctx.startWatch(callback: (path: string) => void)";
+    const char* usage = "ctx.startWatch(callback: (path: string, firedAtMs: number) => void)";
     if (!CheckArgc(info, 1, usage) || !info[0].IsFunction()) {
       Napi::TypeError::New(info.Env(), std::string("usage: ") + usage).ThrowAsJavaScriptException();
       return info.Env().Undefined();

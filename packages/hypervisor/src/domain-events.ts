@@ -48,9 +48,13 @@ export class DomainEventHub {
     };
   }
 
-  /** Records `list` as the current state and emits the events of the difference. */
-  update(list: readonly DomainInfo[]): DomainEvent[] {
-    const events = diffDomains(this.lastSeen, list);
+  /**
+   * Records `list` as the current state and emits the events of the difference, each carrying
+   * `watchFiredAt` when given (the xenstore watch that caused this re-list; see DomainEvent).
+   */
+  update(list: readonly DomainInfo[], watchFiredAt?: number): DomainEvent[] {
+    const diff = diffDomains(this.lastSeen, list);
+    const events = watchFiredAt === undefined ? diff : diff.map((e) => ({ ...e, watchFiredAt }));
     this.lastSeen = new Map(list.map((d) => [d.domid, d]));
     for (const event of events) {
       for (const listener of [...this.listeners]) {

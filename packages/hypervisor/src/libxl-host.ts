@@ -3,9 +3,11 @@
  * create` for starting domains (xl's monitor process is what honours on_reboot/on_crash).
  *
  * Events: a xenstore watch on `@introduceDomain` and `@releaseDomain` (a thread in the addon)
- * triggers a re-list and diff (bursts coalesced over 50 ms); while a domain is `dying` or
- * `shutdown`, the list is re-read every 200 ms for up to 5 s so its removal is seen without a
- * further watch. Pause/unpause made outside are not announced by xenstore: `refresh()` finds them.
+ * triggers a re-list and diff at the next turn of the event loop (watches during a list fold into
+ * one more list); while a domain is `dying` or `shutdown`, the list is re-read every 50 ms for up
+ * to 5 s so its removal is seen without a further watch. Each event carries the firing time of
+ * the watch that led to it (`watchFiredAt`, from the addon's watch thread). Pause/unpause made
+ * outside are not announced by xenstore: `refresh()` finds them.
  */
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -127,9 +129,16 @@ export interface LibxlHostOptions {
 }
 
 const LIBXL_SHUTDOWN_REASON_CRASH = 3;
-const WATCH_COALESCE_MS = 50;
-const SETTLE_INTERVAL_MS = 200;
-const SETTLE_MAX_ROUNDS = 25;
+/**
+ * Delay from a watch to its re-list, ms. 0: the next turn of the event loop, which folds the
+ * watches delivered together; watches that fire while a list is read fold into one more list
+ * (`refresh()`). Was 50 ms: the whole of it was added to every xl → browser delay.
+ */
+const WATCH_COALESCE_MS = 0;
+/** Re-read period while a domain is dying or shut down, ms (was 200: up to 200 ms more per removal). */
+const SETTLE_INTERVAL_MS = 50;
+/** Re-reads after the last watch (100 × 50 ms = 5 s). */
+const SETTLE_MAX_ROUNDS = 100;
 
 /**
  * One domain state from libxl_dominfo flags: crashed is a shutdown whose reason is
@@ -354,6 +363,12 @@ class LibxlHost implements Hypervisor {
   private watchTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private settleRounds = 0;
+  /** Earliest firing time (ms since the epoch) of the watches no list was taken after yet. */
+  private pendingWatchAt: number | undefined;
+  /** Firing time of the watch whose list started the current settle re-reads. */
+  private settleWatchAt: number | undefined;
+  /** The settle timer asked for this refresh (its events carry {@link settleWatchAt}). */
+  private settleDue = false;
 
   constructor(
     private readonly ctx: NativeContext,
@@ -379,10 +394,10 @@ class LibxlHost implements Hypervisor {
   async start(): Promise<void> {
     this.hub.update(await this.listDomains());
     try {
-      this.ctx.startWatch((path) => {
+      this.ctx.startWatch((path, firedAtMs) => {
         // Called from the addon's ThreadSafeFunction: never let an exception escape into C++.
         try {
-          this.onWatch(path);
+          this.onWatch(path, firedAtMs);
         } catch (err) {
           process.emitWarning(`xendeck: xenstore watch handler failed: ${String(err)}`);
         }
@@ -422,13 +437,21 @@ class LibxlHost implements Hypervisor {
     });
   }
 
-  private onWatch(path: string): void {
+  /**
+   * A watch fired (`firedAtMs`: the addon's watch thread's CLOCK_REALTIME, ms since the epoch):
+   * remembers the earliest firing not yet followed by a list, and re-lists after
+   * WATCH_COALESCE_MS (watches that fire while a list is being read fold into one more list).
+   */
+  private onWatch(path: string, firedAtMs: number): void {
     if (this.closed) return;
     if (path === '!error') {
       process.emitWarning(
         'xendeck: the xenstore watch connection failed; domain events now need refresh()',
       );
       return;
+    }
+    if (Number.isFinite(firedAtMs)) {
+      this.pendingWatchAt = Math.min(this.pendingWatchAt ?? firedAtMs, firedAtMs);
     }
     if (this.watchTimer) return;
     this.watchTimer = setTimeout(() => {
@@ -707,10 +730,15 @@ class LibxlHost implements Hypervisor {
       try {
         do {
           this.refreshAgain = false;
+          // The watches this list answers: those that fired before it was taken.
+          const watchAt = this.pendingWatchAt;
+          const settling = this.settleDue;
+          this.pendingWatchAt = undefined;
+          this.settleDue = false;
           const list = await this.listDomains();
           if (this.closed) return;
-          this.hub.update(list);
-          this.settleIfTransient(list);
+          this.hub.update(list, watchAt ?? (settling ? this.settleWatchAt : undefined));
+          this.settleIfTransient(list, watchAt);
         } while (this.refreshAgain);
       } finally {
         this.refreshing = undefined;
@@ -720,13 +748,25 @@ class LibxlHost implements Hypervisor {
     return this.refreshing;
   }
 
-  /** While a domain is dying or shut down, re-read soon: its removal may not fire another watch. */
-  private settleIfTransient(list: DomainInfo[]): void {
+  /**
+   * While a domain is dying or shut down, re-read every SETTLE_INTERVAL_MS (up to
+   * SETTLE_MAX_ROUNDS times after the last watch): its removal fires no further watch (xenstored
+   * fires `@releaseDomain` once, when the domain starts dying). `watchAt`: the firing time of the
+   * watch this list answered, if any; the first one of a run of re-reads is what their events
+   * carry.
+   */
+  private settleIfTransient(list: DomainInfo[], watchAt: number | undefined): void {
     const transient = list.some((d) => d.state === 'dying' || d.state === 'shutdown');
-    if (!transient || this.settleTimer || this.settleRounds >= SETTLE_MAX_ROUNDS) return;
+    if (!transient) {
+      this.settleWatchAt = undefined;
+      return;
+    }
+    if (watchAt !== undefined && this.settleWatchAt === undefined) this.settleWatchAt = watchAt;
+    if (this.settleTimer || this.settleRounds >= SETTLE_MAX_ROUNDS) return;
     this.settleRounds++;
     this.settleTimer = setTimeout(() => {
       this.settleTimer = undefined;
+      this.settleDue = true;
       this.refresh().catch(() => {});
     }, SETTLE_INTERVAL_MS);
     this.settleTimer.unref();

@@ -250,9 +250,11 @@ export interface NativeContext {
   /**
    * Starts the watch thread on `@introduceDomain` and `@releaseDomain`; `callback` gets the
    * watched path each time one fires (once at registration too), or "!error" if the xenstore
-   * connection fails. The thread does not keep the process alive. Throws if already running.
+   * connection fails. `firedAtMs` is when the watch thread got the event from `xs_check_watch`
+   * (CLOCK_REALTIME, ms since the epoch with fractions: comparable with `Date.now()` in dom0).
+   * The thread does not keep the process alive. Throws if already running.
    */
-  startWatch(callback: (path: string) => void): void;
+  startWatch(callback: (path: string, firedAtMs: number) => void): void;
   /** Stops and joins the watch thread (no-op when not running). */
   stopWatch(): void;
   /**

@@ -104,10 +104,21 @@ export interface DomainInfo {
  * `@introduceDomain` and `@releaseDomain` (no polling), then diffs the domain list; changes
  * xenstore does not announce (pause/unpause from a shell) are found by {@link Hypervisor.refresh}.
  */
-export type DomainEvent =
+export type DomainEvent = (
   | { kind: 'added'; domain: DomainInfo }
   | { kind: 'removed'; domid: number; name: string }
-  | { kind: 'changed'; domain: DomainInfo; previousState: DomainState };
+  | { kind: 'changed'; domain: DomainInfo; previousState: DomainState }
+) & {
+  /**
+   * When the xenstore watch that led to this event fired: the addon's watch thread's
+   * CLOCK_REALTIME when `xs_check_watch` returned it, ms since the epoch (with fractions;
+   * comparable with `Date.now()` in dom0). For a change found by a settle re-read (a domain that
+   * was dying or shut down is gone or changed), the watch that started those re-reads. Absent
+   * on the simulated host and for changes found without a watch (`refresh()` after an
+   * operation, the server's reconcile timer).
+   */
+  watchFiredAt?: number;
+};
 
 /**
  * Where a domain's graphical console (its device model's VNC server) listens, read at connect time

@@ -32,18 +32,23 @@ export interface EventHubOptions {
   maxBufferedBytes?: number;
 }
 
-/** Maps a backend event to its websocket message. */
+/**
+ * Maps a backend event to its websocket message; `watchFiredAt` (the addon's xenstore watch
+ * firing time, ms since the epoch) is passed on when the event has one.
+ */
 export function toEventMessage(e: DomainEvent): EventMessage {
+  const cause = e.watchFiredAt === undefined ? {} : { watchFiredAt: e.watchFiredAt };
   switch (e.kind) {
     case 'added':
-      return { type: 'domain.added', domain: toApiDomain(e.domain) };
+      return { type: 'domain.added', domain: toApiDomain(e.domain), ...cause };
     case 'removed':
-      return { type: 'domain.removed', domid: e.domid, name: e.name };
+      return { type: 'domain.removed', domid: e.domid, name: e.name, ...cause };
     case 'changed':
       return {
         type: 'domain.changed',
         domain: toApiDomain(e.domain),
         previousState: e.previousState,
+        ...cause,
       };
   }
 }
@@ -183,9 +188,15 @@ export class EventHub {
    * `console.viewers` from `consoles/viewers.ts` (wired in `app.ts`).
    */
   broadcast(msg: EventMessage): void {
+    // Serialized once for every client that sees it whole (not a customer's filtered copy).
+    let whole: string | undefined;
     for (const c of this.clients) {
       if (c.state.queue) c.state.queue.push(msg);
-      else this.send(c, msg);
+      else if (c.state.customer) this.send(c, msg);
+      else {
+        whole ??= JSON.stringify(msg);
+        this.clients.send(c, whole);
+      }
     }
   }
 
