@@ -213,6 +213,16 @@ if (built) {
             '@xendeck/e2e',
             'test:lab',
           ])) && ok;
+        // Prints figures: 20 cycles of `xl create -p` / `xl destroy` of a tiny paused PV domain in
+        // dom0 while 5 clients hold WS /api/v1/events: watch fired → message p50/p99 against the
+        // 200 ms target, beside xl's own time and a bare xenstore-watch (issue 12 §4).
+        ok =
+          (await step(
+            'Xen lab: xl → browser latency in dom0 (20 xl create/destroy cycles, 5 events clients, watch → message p50/p99)',
+            pnpm,
+            ['lab', 'exec', '--', 'node', `${root}/apps/server/bench/xl-latency-bench.mjs`],
+            { count: false },
+          )) && ok;
         // Prints figures, asserts nothing: one metrics sample of all domains through the addon
         // against spawning xentop, with the PV test guest running (2 domains, 1 vif).
         ok =
