@@ -86,6 +86,69 @@ export function SpacerRow({ heightPx, columns }: { heightPx: number; columns: nu
 }
 
 /**
+ * The frame of a virtualized table: the scroll container (`scrollRef`, `<testId>-scroll`), the
+ * `<table>` (`<testId>-table`) with `aria-rowcount` = `rowCount` + the heading row, a screen-reader
+ * caption, the sticky heading row (`head`: its `<th>`s), and the body: `empty` when there is no
+ * row, else the spacer above, `children` (the rendered rows), the spacer below.
+ */
+export function VirtualTable({
+  scrollRef,
+  testId,
+  containerClass,
+  tableClass,
+  caption,
+  head,
+  rowCount,
+  columns,
+  virtual,
+  empty,
+  children,
+}: {
+  scrollRef: RefObject<HTMLDivElement | null>;
+  testId: string;
+  containerClass: string;
+  tableClass: string;
+  caption: string;
+  head: ReactNode;
+  rowCount: number;
+  columns: number;
+  virtual: VirtualRows;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div
+      ref={scrollRef}
+      data-testid={`${testId}-scroll`}
+      className={`overflow-auto ${containerClass}`}
+    >
+      <table
+        className={`w-full border-collapse ${tableClass}`}
+        aria-rowcount={rowCount + 1}
+        data-testid={`${testId}-table`}
+      >
+        <caption className="sr-only">{caption}</caption>
+        <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+          <tr aria-rowindex={1}>{head}</tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
+          {rowCount === 0 ? (
+            <tr>
+              <td colSpan={columns} className="px-3 py-4 text-center text-zinc-500">
+                {empty}
+              </td>
+            </tr>
+          ) : null}
+          <SpacerRow heightPx={virtual.paddingTopPx} columns={columns} />
+          {children}
+          <SpacerRow heightPx={virtual.paddingBottomPx} columns={columns} />
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
  * A column heading that sorts: `aria-sort` on the `<th>`, a button inside (click: this column,
  * again: the other way), an arrow on the active one.
  */

@@ -12,7 +12,12 @@ import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from
 import { Link } from 'react-router';
 import { QueryState } from '@/components/panel';
 import { tdClass, thClass } from '@/components/table';
-import { SortHeading, SpacerRow, TableFilterBar, useVirtualRows } from '@/components/virtual-table';
+import {
+  SortHeading,
+  TableFilterBar,
+  useVirtualRows,
+  VirtualTable,
+} from '@/components/virtual-table';
 import {
   DomainCpuCell,
   MemorySparkline,
@@ -282,71 +287,57 @@ export function DomainsTableView({
           testIdPrefix="domains"
         />
       </div>
-      <div
-        ref={scrollRef}
-        data-testid="domains-scroll"
-        className="max-h-[calc(100dvh-16rem)] min-h-48 overflow-auto"
+      <VirtualTable
+        scrollRef={scrollRef}
+        testId="domains"
+        containerClass="max-h-[calc(100dvh-16rem)] min-h-48"
+        tableClass="text-sm"
+        caption="Domains, as xl list shows them; column headings sort the table"
+        rowCount={rows.length}
+        columns={COLUMNS}
+        virtual={virtual}
+        empty={total === 0 ? 'No domains.' : 'No domain matches the filter.'}
+        head={
+          <>
+            {heading('name', 'Name', 'text-left')}
+            {heading('domid', 'ID', 'text-right')}
+            {heading('state', 'State', 'text-left')}
+            {heading('type', 'Type', 'text-left')}
+            {heading(
+              'cpuPercent',
+              'CPU %',
+              'text-right',
+              'CPU over the last second, percent of one physical CPU (xentop CPU(%)); the line is the last 2 minutes',
+            )}
+            {heading('memory', 'Memory', 'text-right')}
+            {heading('vcpus', 'vCPUs', 'text-right')}
+            {heading('cpuTime', 'CPU time (s)', 'text-right')}
+            <th scope="col" className={`${th} text-right`}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </>
+        }
       >
-        <table
-          className="w-full border-collapse text-sm"
-          aria-rowcount={rows.length + 1}
-          data-testid="domains-table"
-        >
-          <caption className="sr-only">
-            Domains, as xl list shows them; column headings sort the table
-          </caption>
-          <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <tr aria-rowindex={1}>
-              {heading('name', 'Name', 'text-left')}
-              {heading('domid', 'ID', 'text-right')}
-              {heading('state', 'State', 'text-left')}
-              {heading('type', 'Type', 'text-left')}
-              {heading(
-                'cpuPercent',
-                'CPU %',
-                'text-right',
-                'CPU over the last second, percent of one physical CPU (xentop CPU(%)); the line is the last 2 minutes',
-              )}
-              {heading('memory', 'Memory', 'text-right')}
-              {heading('vcpus', 'vCPUs', 'text-right')}
-              {heading('cpuTime', 'CPU time (s)', 'text-right')}
-              <th scope="col" className={`${th} text-right`}>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={COLUMNS} className={`${td} py-4 text-center text-zinc-500`}>
-                  {total === 0 ? 'No domains.' : 'No domain matches the filter.'}
-                </td>
-              </tr>
-            ) : null}
-            <SpacerRow heightPx={virtual.paddingTopPx} columns={COLUMNS} />
-            {virtual.items.map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
-              return row.kind === 'domain' ? (
-                <DomainRow
-                  key={`d-${row.domain.domid}`}
-                  domain={row.domain}
-                  rowIndex={item.index + 2}
-                  store={store}
-                />
-              ) : (
-                <ShutOffRow
-                  key={`off-${row.name}`}
-                  name={row.name}
-                  columns={COLUMNS}
-                  rowIndex={item.index + 2}
-                />
-              );
-            })}
-            <SpacerRow heightPx={virtual.paddingBottomPx} columns={COLUMNS} />
-          </tbody>
-        </table>
-      </div>
+        {virtual.items.map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          return row.kind === 'domain' ? (
+            <DomainRow
+              key={`d-${row.domain.domid}`}
+              domain={row.domain}
+              rowIndex={item.index + 2}
+              store={store}
+            />
+          ) : (
+            <ShutOffRow
+              key={`off-${row.name}`}
+              name={row.name}
+              columns={COLUMNS}
+              rowIndex={item.index + 2}
+            />
+          );
+        })}
+      </VirtualTable>
     </div>
   );
 }

@@ -9,8 +9,12 @@
 import { DOMAIN_STATES } from '@xendeck/api';
 import { memo, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { tdClass } from '@/components/table';
-import { SortHeading, SpacerRow, TableFilterBar, useVirtualRows } from '@/components/virtual-table';
+import {
+  SortHeading,
+  TableFilterBar,
+  useVirtualRows,
+  VirtualTable,
+} from '@/components/virtual-table';
 import { NO_FILTER, passesFilter, type RowFilter } from '@/lib/table-sort';
 import { useLatestSample, useMetricsStatus, useMetricsView } from '../api/metrics-stream';
 import type { MetricsDomain, MetricsSample } from '../lib/contract';
@@ -92,59 +96,40 @@ export function XlTop({
         total={sample?.domains.length ?? 0}
         testIdPrefix="top"
       />
-      <div
-        ref={scrollRef}
-        data-testid="top-scroll"
-        className="max-h-[calc(100dvh-15rem)] min-h-48 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      <VirtualTable
+        scrollRef={scrollRef}
+        testId="top"
+        containerClass="max-h-[calc(100dvh-15rem)] min-h-48 rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+        tableClass="font-mono text-xs"
+        caption="Domains as xentop shows them; column headings sort the table"
+        rowCount={rows.length}
+        columns={TOP_COLUMNS.length}
+        virtual={virtual}
+        empty={
+          !sample
+            ? 'Waiting for the first sample…'
+            : sample.domains.length === 0
+              ? 'No domains.'
+              : 'No domain matches the filter.'
+        }
+        head={TOP_COLUMNS.map((c) => (
+          <SortHeading
+            key={c.key}
+            column={c.key}
+            sort={sort}
+            onSort={onSort}
+            title={c.title}
+            className={`px-1.5 py-2 text-xs font-medium whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${c.numeric ? 'text-right' : 'text-left'}`}
+          >
+            {c.heading}
+          </SortHeading>
+        ))}
       >
-        <table
-          className="w-full border-collapse font-mono text-xs"
-          aria-rowcount={rows.length + 1}
-          data-testid="top-table"
-        >
-          <caption className="sr-only">
-            Domains as xentop shows them; column headings sort the table
-          </caption>
-          <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <tr aria-rowindex={1}>
-              {TOP_COLUMNS.map((c) => (
-                <SortHeading
-                  key={c.key}
-                  column={c.key}
-                  sort={sort}
-                  onSort={onSort}
-                  title={c.title}
-                  className={`px-1.5 py-2 text-xs font-medium whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${c.numeric ? 'text-right' : 'text-left'}`}
-                >
-                  {c.heading}
-                </SortHeading>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
-            {rows.length === 0 ? (
-              <tr>
-                <td
-                  colSpan={TOP_COLUMNS.length}
-                  className={`${tdClass} py-4 text-center text-zinc-500`}
-                >
-                  {!sample
-                    ? 'Waiting for the first sample…'
-                    : sample.domains.length === 0
-                      ? 'No domains.'
-                      : 'No domain matches the filter.'}
-                </td>
-              </tr>
-            ) : null}
-            <SpacerRow heightPx={virtual.paddingTopPx} columns={TOP_COLUMNS.length} />
-            {virtual.items.map((item) => {
-              const d = rows[item.index];
-              return d ? <TopRow key={d.name} domain={d} rowIndex={item.index + 2} /> : null;
-            })}
-            <SpacerRow heightPx={virtual.paddingBottomPx} columns={TOP_COLUMNS.length} />
-          </tbody>
-        </table>
-      </div>
+        {virtual.items.map((item) => {
+          const d = rows[item.index];
+          return d ? <TopRow key={d.name} domain={d} rowIndex={item.index + 2} /> : null;
+        })}
+      </VirtualTable>
     </div>
   );
 }
