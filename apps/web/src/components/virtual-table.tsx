@@ -16,6 +16,7 @@ import {
   type VirtualItem,
 } from '@tanstack/react-virtual';
 import { type ReactNode, type RefObject, useId } from 'react';
+import { inputBaseClass } from '@/components/form-field';
 import { ariaSort, type RowFilter, type TableSort } from '@/lib/table-sort';
 
 /** True when the page URL asks for every row rendered (`?rows=all`). */
@@ -185,9 +186,6 @@ export function SortHeading<K extends string>({
   );
 }
 
-const inputClass =
-  'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
-
 /**
  * The filter bar above a domain table: "Filter by name" (text, part of the name) and "State"
  * (every state or one of `states`), then "<shown> of <total> domains" in a polite live region.
@@ -222,7 +220,7 @@ export function TableFilterBar({
           autoComplete="off"
           spellCheck={false}
           data-testid={`${testIdPrefix}-filter-name`}
-          className={`${inputClass} w-44 font-mono`}
+          className={`${inputBaseClass} w-44 font-mono`}
         />
       </label>
       <label htmlFor={`${id}-state`} className="flex items-center gap-1.5">
@@ -232,7 +230,7 @@ export function TableFilterBar({
           value={filter.state}
           onChange={(e) => onChange({ ...filter, state: e.target.value })}
           data-testid={`${testIdPrefix}-filter-state`}
-          className={inputClass}
+          className={inputBaseClass}
         >
           <option value="">every state</option>
           {states.map((s) => (
