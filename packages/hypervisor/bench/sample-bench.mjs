@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Cost of one metrics sample of all domains: the native snapshot (libxenstat through the addon,
-// `metricsSnapshot()`) against spawning `xentop -b -i 1` (what a server without the binding
-// would run each tick). Run in the Xen lab's dom0, as root, after a build:
-//   pnpm lab exec -- node <repo>/packages/hypervisor/bench/sample-bench.mjs [--native N] [--xentop N] [--qdisk]
+// Cost of one metrics sample of all domains at the domains that run now: the native snapshot
+// (`metricsSnapshot()`: the addon's metricsSample; with --xenstat, the libxenstat path) against
+// spawning `xentop -b -i 1` (what a server without the binding would run each tick). Run in the
+// Xen lab's dom0, as root, after a build:
+//   pnpm lab exec -- node <repo>/packages/hypervisor/bench/sample-bench.mjs [--native N] [--xentop N] [--xenstat] [--qdisk]
 // (--qdisk: openLibxlHost({ metricsQdisk: true }), libxenstat's own vbd collector with QMP.)
 // Prints per-call mean / median / p95 for both and the ratio. No assertions: figures only.
+// metrics-scale-bench.mjs (what `pnpm test` runs) measures all three at 2, 20 and 100 domains.
 import { spawn } from 'node:child_process';
 import { openLibxlHost } from '../dist/index.js';
 
@@ -46,7 +48,10 @@ function runXentop() {
   });
 }
 
-const host = await openLibxlHost({ metricsQdisk: args.includes('--qdisk') });
+const host = await openLibxlHost({
+  metricsQdisk: args.includes('--qdisk'),
+  metricsXenstat: args.includes('--xenstat'),
+});
 try {
   // Warm-up: the first snapshot opens the xenstat handle; the first xentop warms the page cache.
   const first = await host.metricsSnapshot();

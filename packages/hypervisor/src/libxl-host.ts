@@ -34,6 +34,7 @@ import {
 } from './host-calls.js';
 import { mapNativeError } from './libxl-errors.js';
 import { DEFAULT_DOM0_MIN_MiB, DOMU_MIN_TARGET_KiB, dom0MinKiB } from './limits.js';
+import { unpackSample } from './metrics/packed-sample.js';
 import {
   loadNative,
   type NativeContext,
@@ -673,7 +674,9 @@ class LibxlHost implements Hypervisor {
    */
   async metricsSnapshot(): Promise<MetricsSnapshot> {
     const qdisk = this.metricsQdisk;
-    if (!this.metricsXenstat) return toMetricsSnapshot(await this.call((c) => c.metricsSample()));
+    if (!this.metricsXenstat) {
+      return toMetricsSnapshot(unpackSample(await this.call((c) => c.metricsSample())));
+    }
     return toMetricsSnapshot(await this.call((c) => c.xenstatSnapshot(qdisk)));
   }
 

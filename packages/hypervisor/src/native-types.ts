@@ -138,6 +138,24 @@ export interface RawXenstatNode {
 }
 
 /**
+ * The addon's packed metrics sample (`metricsSample`): the RawXenstatNode fields in typed arrays,
+ * unpacked by src/metrics/packed-sample.ts (the layout is written there and in the addon's
+ * `PackedNodeToJs`). Units as in RawXenstatNode: ns, bytes, counts; -1 = unlimited max memory.
+ */
+export interface RawPackedSample {
+  /** [monotonicNs, collectNs, numCpus, cpuHz, totMemBytes, freeMemBytes]. */
+  host: Float64Array;
+  /** Per domain: [domid, flags, cpuNs, curMemBytes, maxMemBytes, numVcpus, onlineVcpus, nets, vbds]. */
+  doms: Float64Array;
+  /** Per vif, in domain order: [id, rbytes, rpackets, rerrs, rdrop, tbytes, tpackets, terrs, tdrop]. */
+  nets: Float64Array;
+  /** Per vbd, in domain order: [type, dev, error (0/1), ooReqs, rdReqs, wrReqs, rdSects, wrSects]. */
+  vbds: Float64Array;
+  /** The domains' names joined by NUL, in domain order. */
+  names: string;
+}
+
+/**
  * One entry of libxl_device_disk_list (the list `xl block-list` prints), with what
  * libxl_device_disk_getinfo and the backend's xenstore `params` add.
  */
@@ -267,7 +285,8 @@ export interface NativeContext {
    */
   xenstatSnapshot(xenstatVbd: boolean): Promise<RawXenstatNode>;
   /**
-   * The cheap sample, same shape and units as `xenstatSnapshot(false)`, on a worker thread, one
+   * The cheap sample, the same fields and units as `xenstatSnapshot(false)` but packed in typed
+   * arrays (N-API property sets are dear under TCG; `unpackSample` rebuilds the shape), on a worker thread, one
    * call at a time: libxl_get_physinfo (host); xc_domain_getinfolist in one-page chunks (cpu_time
    * ns; tot_pages / max_pages → bytes; nr_online_vcpus; max_vcpu_id + 1; XEN_DOMINF_* flags,
    * shutdown with reason crash → `crashed`); names from the addon's name cache (xenstore
@@ -276,7 +295,7 @@ export interface NativeContext {
    * same blkback sysfs and /proc/net/dev reads as `xenstatSnapshot`. Rejects with `call`
    * "xc_interface_open" / "xc_domain_getinfolist" (`errno`) or "libxl_get_physinfo" (`libxlError`).
    */
-  metricsSample(): Promise<RawXenstatNode>;
+  metricsSample(): Promise<RawPackedSample>;
   /**
    * On a worker thread: libxl_device_disk_list(ctx, domid, &n), libxl_device_disk_getinfo and an
    * xs_read of the backend params per disk, then libxl_device_disk_list_free. An unknown domain

@@ -279,7 +279,13 @@ describe('the native addon door', () => {
   const built = nativeCandidates().some((p) => existsSync(p));
   it.skipIf(!built)('the built addon validates arguments with a usage line', async () => {
     const addon = loadNative();
-    expect(addon.linkedLibraries()).toEqual(['xenlight', 'xenstore', 'xentoollog', 'xenstat']);
+    expect(addon.linkedLibraries()).toEqual([
+      'xenlight',
+      'xenstore',
+      'xentoollog',
+      'xenstat',
+      'xenctrl',
+    ]);
     expect(() => (addon.openContext as unknown as (x: number) => unknown)(1)).toThrow(
       /usage: openContext\(\)/,
     );

@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseCpumap } from '@xendeck/xl-config';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module of the benchmark, without types
+import { tinyPvKernel } from '../bench/lib/tiny-pv-kernel.mjs';
 import { openLibxlHost } from '../src/libxl-host.js';
 import { describeHypervisorContract } from '../src/testing/contract.js';
+import type { Hypervisor } from '../src/types.js';
 import { xenPresent } from '../src/xen-present.js';
 
 // The contract suite against real libxl. Runs only inside the Xen lab's dom0:
@@ -256,3 +259,163 @@ if (reason) {
     { caseTimeoutMs: 240_000, balloonDeadlineMs: 90_000 },
   );
 }
+
+// The addon's metricsSample (xc_domain_getinfolist + names cached by domid) against libxenstat
+// (`metricsXenstat`) and `xentop -b -i 1`, with two paused 4 MiB PV domains (the benchmark's tiny
+// kernel, bench/lib/tiny-pv-kernel.mjs): the same domids, names and memory; CPU time monotonic
+// across both sources; an `xl rename` and a destroyed + recreated name seen at once. (A domid
+// reused by a new domain cannot be provoked here: Xen hands out domids round-robin up to 32751;
+// the cache also compares the domain's uuid for that case.) Names stay within xentop's 10 columns.
+describe.skipIf(reason !== undefined)(
+  'metrics sample: the addon against libxenstat and xentop (Xen lab)',
+  () => {
+    const names = [`${diskGuestPrefix}m1`, `${diskGuestPrefix}m2`];
+    let host: Hypervisor;
+    let xenstat: Hypervisor;
+    let dir: string;
+    let kernel: string;
+
+    /** `xl create -p` of a paused tiny PV domain named `name`. */
+    const createPaused = async (name: string) => {
+      const cfg = join(dir, `${name}.cfg`);
+      await writeFile(
+        cfg,
+        [
+          `name = "${name}"`,
+          'type = "pv"',
+          'memory = 4',
+          'vcpus = 1',
+          `kernel = "${kernel}"`,
+          '',
+        ].join('\n'),
+      );
+      await run(xl, ['create', '-p', '-q', cfg]);
+    };
+    /** Destroys every domain whose name is in `list`, ignoring those that do not exist. */
+    const destroyAll = async (list: string[]) => {
+      for (const d of await host.listDomains()) {
+        if (list.includes(d.name)) await run(xl, ['destroy', String(d.domid)]).catch(() => {});
+      }
+    };
+    /** Polls `fn` every 100 ms until it returns true or `ms` pass; the last result. */
+    const within = async (ms: number, fn: () => Promise<boolean>) => {
+      const end = Date.now() + ms;
+      for (;;) {
+        if (await fn()) return true;
+        if (Date.now() > end) return false;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    beforeAll(async () => {
+      host = await openLibxlHost();
+      xenstat = await openLibxlHost({ metricsXenstat: true });
+      dir = await mkdtemp(join(tmpdir(), 'xendeck-lab-metrics-'));
+      kernel = join(dir, 'kernel');
+      await writeFile(kernel, tinyPvKernel());
+      await destroyAll([...names, `${diskGuestPrefix}r1`]);
+      for (const n of names) await createPaused(n);
+    }, 120_000);
+
+    afterAll(async () => {
+      await destroyAll([...names, `${diskGuestPrefix}r1`]);
+      await host.close();
+      await xenstat.close();
+      await rm(dir, { recursive: true, force: true });
+    }, 120_000);
+
+    it('same domids, names, vCPUs and memory as libxenstat and xentop; CPU time monotonic across both', async () => {
+      const a = await host.metricsSnapshot();
+      const x = await xenstat.metricsSnapshot();
+      const b = await host.metricsSnapshot();
+      const { stdout } = await run('xentop', ['-b', '-i', '1']);
+      expect(a.domains.map((d) => d.domid)).toEqual(x.domains.map((d) => d.domid));
+      expect(b.domains.map((d) => d.domid)).toEqual(x.domains.map((d) => d.domid));
+      expect(a.host).toEqual(x.host);
+      for (const [i, d] of a.domains.entries()) {
+        const o = x.domains[i];
+        expect(d.name).toBe(o?.name);
+        expect(d.maxVcpus).toBe(o?.maxVcpus);
+        expect(d.onlineVcpus).toBe(o?.onlineVcpus);
+        expect(d.maxMemoryBytes).toBe(o?.maxMemoryBytes);
+        // One counter read three times: a ≤ libxenstat's ≤ b.
+        expect(o?.cpuNs).toBeGreaterThanOrEqual(d.cpuNs);
+        expect(b.domains[i]?.cpuNs).toBeGreaterThanOrEqual(o?.cpuNs ?? Number.POSITIVE_INFINITY);
+      }
+      // xentop: NAME STATE CPU(sec) CPU(%) MEM(k) ...; the paused domains' memory does not move.
+      const rows = new Map(
+        stdout
+          .split('\n')
+          .slice(1)
+          .map((l) => l.trim().split(/\s+/))
+          .filter((f) => f.length > 5)
+          .map((f) => [f[0], Number(f[4])] as const),
+      );
+      expect([...rows.keys()].sort()).toEqual(a.domains.map((d) => d.name).sort());
+      for (const n of names) {
+        const d = a.domains.find((e) => e.name === n);
+        expect(d?.state).toBe('paused');
+        expect(d?.memoryBytes).toBe(x.domains.find((e) => e.name === n)?.memoryBytes);
+        expect(rows.get(n)).toBe((d?.memoryBytes ?? 0) / 1024);
+      }
+    });
+
+    it('a renamed domain (xl rename) shows its new name in the sample and the list, and an event', async () => {
+      const [m1] = names as [string, string];
+      const r1 = `${diskGuestPrefix}r1`;
+      const domid = (await host.metricsSnapshot()).domains.find((d) => d.name === m1)?.domid;
+      expect(domid).toBeDefined();
+      await host.listDomains(); // its name is cached now
+      const added: string[] = [];
+      const off = host.onDomainEvent((e) => {
+        if (e.kind === 'added') added.push(e.domain.name);
+      });
+      try {
+        await run(xl, ['rename', m1, r1]);
+        const seen = await within(5_000, async () => {
+          const s = await host.metricsSnapshot();
+          return s.domains.find((d) => d.domid === domid)?.name === r1;
+        });
+        expect(seen).toBe(true);
+        expect((await host.domainInfo(domid as number)).name).toBe(r1);
+        expect((await host.listDomains()).find((d) => d.domid === domid)?.name).toBe(r1);
+        // The rename reached the domain event stream (the watch thread delivers renames).
+        expect(await within(5_000, async () => added.includes(r1))).toBe(true);
+        // The old name is free again: a new domain takes it, and both are right.
+        await createPaused(m1);
+        const s = await host.metricsSnapshot();
+        expect(s.domains.find((d) => d.domid === domid)?.name).toBe(r1);
+        const fresh = s.domains.find((d) => d.name === m1);
+        expect(fresh?.domid).toBeGreaterThan(domid as number);
+        expect((await xenstat.metricsSnapshot()).domains.map((d) => [d.domid, d.name])).toEqual(
+          s.domains.map((d) => [d.domid, d.name]),
+        );
+      } finally {
+        off();
+      }
+    });
+
+    it('a destroyed and recreated domain: the old domid is gone, the name is on the new domid', async () => {
+      const m2 = names[1] as string;
+      const before = (await host.metricsSnapshot()).domains.find((d) => d.name === m2);
+      expect(before).toBeDefined();
+      await run(xl, ['destroy', m2]);
+      expect(
+        await within(10_000, async () =>
+          (await host.metricsSnapshot()).domains.every((d) => d.domid !== before?.domid),
+        ),
+      ).toBe(true);
+      await createPaused(m2);
+      const s = await host.metricsSnapshot();
+      const after = s.domains.filter((d) => d.name === m2);
+      expect(after).toHaveLength(1);
+      expect(after[0]?.domid).not.toBe(before?.domid);
+      expect((await host.listDomains()).filter((d) => d.name === m2).map((d) => d.domid)).toEqual([
+        after[0]?.domid,
+      ]);
+      expect((await xenstat.metricsSnapshot()).domains.map((d) => [d.domid, d.name])).toEqual(
+        s.domains.map((d) => [d.domid, d.name]),
+      );
+    });
+  },
+);
