@@ -18,7 +18,8 @@
  *   5. the Xen lab: boot a real Xen 4.17 host under QEMU (`pnpm lab start`), run the hypervisor
  *      contract suite inside dom0 against real libxl, the storage contract suite against real LVM
  *      (vg0), run the end-to-end lab suite through the
- *      browser, print the metrics sample benchmark (addon vs xentop), then stop the lab.
+ *      browser, print the xl → browser latency benchmark (watch fired → events websocket message)
+ *      and the metrics sample benchmark (addon vs xentop), then stop the lab.
  *
  * XENDECK_SKIP_LAB=1 skips step 5 (for a quick local run; CI never sets it).
  * Exit status: 0 when every step passed. The last line counts the tests that ran.
