@@ -4,7 +4,12 @@ import { FakeWebSocket as FakeSocket } from '@/test/fake-websocket';
 import { metricsDomain, metricsSample } from '@/test/fixtures';
 import { MetricsStore } from '../lib/metrics-store';
 import { ALL_FIELDS, MetricsViews } from '../lib/metrics-view';
-import { fullSnapshotRequested, MetricsStream, metricsUrl } from './metrics-stream';
+import {
+  fullSnapshotRequested,
+  MetricsStream,
+  metricsUrl,
+  NARROW_DELAY_MS,
+} from './metrics-stream';
 
 let visibility: DocumentVisibilityState = 'visible';
 function setVisibility(v: DocumentVisibilityState) {
@@ -166,7 +171,20 @@ describe('MetricsStream subscribed by view', () => {
     again();
     removeDomain();
     await Promise.resolve();
+    // Narrowing waits a moment (a lazily loaded page may be about to register its view)…
+    expect(ws.sentJson()).toHaveLength(2);
+    vi.advanceTimersByTime(NARROW_DELAY_MS);
     expect(ws.sentJson()[2]).toEqual(HOST_ONLY_SUBSCRIBE);
+    // …and a view that comes within it leaves nothing to narrow.
+    const removeTop = views.add({ domains: '*', fields: ALL_FIELDS });
+    await Promise.resolve();
+    removeTop();
+    const addedBack = views.add({ domains: '*', fields: ALL_FIELDS });
+    await Promise.resolve();
+    vi.advanceTimersByTime(NARROW_DELAY_MS);
+    expect(ws.sentJson()).toHaveLength(4);
+    expect(ws.sentJson()[3]).toEqual({ type: 'subscribe', domains: '*', fields: ALL_FIELDS });
+    addedBack();
     stream.stop();
   });
 

@@ -35,6 +35,9 @@ export interface MetricsStreamOptions {
   fullSnapshot?: boolean;
 }
 
+/** How long a subscription waits before narrowing after a view went away, ms. */
+export const NARROW_DELAY_MS = 500;
+
 /** True when the page URL asks for the old full-snapshot subscription (`?metrics=full`). */
 export function fullSnapshotRequested(search: string = window.location.search): boolean {
   return new URLSearchParams(search).get('metrics') === 'full';
@@ -73,6 +76,7 @@ export class MetricsStream {
   /** A resubscribe was sent after a frame that did not apply; waiting for its keyframe. */
   private awaitingKey = false;
   private pending = false;
+  private narrowTimer: ReturnType<typeof setTimeout> | undefined;
   private unwatchViews: (() => void) | undefined;
 
   constructor(private readonly options: MetricsStreamOptions) {
@@ -125,7 +129,7 @@ export class MetricsStream {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unwatchViews = this.views.subscribe(() => this.scheduleSubscription());
+    this.unwatchViews = this.views.subscribe((added) => this.scheduleSubscription(added));
     this.socket.start();
   }
 
@@ -135,13 +139,26 @@ export class MetricsStream {
     this.running = false;
     this.unwatchViews?.();
     this.unwatchViews = undefined;
+    clearTimeout(this.narrowTimer);
     this.socket.stop();
     this.options.store.setStatus('idle');
     this.options.store.clear();
   }
 
-  /** One send per task however many views changed in it (a page change removes and adds). */
-  private scheduleSubscription(): void {
+  /**
+   * One send per task however many views changed in it (a page change removes and adds). A
+   * removal alone waits {@link NARROW_DELAY_MS} first: a page whose view is loaded lazily mounts
+   * it a moment after the previous page's went, and the subscription need not narrow to the
+   * host and widen again (two keyframes) in between.
+   */
+  private scheduleSubscription(added: boolean): void {
+    if (!added) {
+      clearTimeout(this.narrowTimer);
+      this.narrowTimer = setTimeout(() => {
+        if (this.running) this.sendSubscription();
+      }, NARROW_DELAY_MS);
+      return;
+    }
     if (this.pending) return;
     this.pending = true;
     queueMicrotask(() => {

@@ -50,19 +50,19 @@ export function mergeViews(requests: Iterable<MetricsViewRequest>): MetricsClien
 
 /**
  * The registered view requests of the page. `add` returns the function that removes it;
- * listeners hear every change (add or remove), synchronously.
+ * listeners hear every change, synchronously, with `added` true for an add, false for a remove.
  */
 export class MetricsViews {
   private readonly requests = new Map<number, MetricsViewRequest>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(added: boolean) => void>();
   private nextId = 0;
 
   add(request: MetricsViewRequest): () => void {
     const id = this.nextId++;
     this.requests.set(id, request);
-    this.emit();
+    this.emit(true);
     return () => {
-      if (this.requests.delete(id)) this.emit();
+      if (this.requests.delete(id)) this.emit(false);
     };
   }
 
@@ -71,14 +71,14 @@ export class MetricsViews {
     return mergeViews(this.requests.values());
   }
 
-  subscribe(listener: () => void): () => void {
+  subscribe(listener: (added: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
     };
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l();
+  private emit(added: boolean): void {
+    for (const l of this.listeners) l(added);
   }
 }
