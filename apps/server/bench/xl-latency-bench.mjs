@@ -27,8 +27,12 @@
  * watch → message ≤ 200 ms for both kinds. Figures to read; the exit status is 0 unless the
  * benchmark could not run (no server, a cycle timed out).
  *
- * Bounded: a watchdog (BENCH_CYCLES × 20 s + 3 min) and a cleanup on every exit destroy
- * `lat-bench`, stop the xenstore-watch children and remove the temp dir.
+ * BENCH_MANY=N (default 0; `pnpm test` sets 100) adds a second phase: N more paused 4 MiB domains
+ * (`lat-fill-1`…, 4 `xl create` at a time), then BENCH_MANY_CYCLES (default 10) more cycles, the
+ * same figures printed for the host with that many domains (every re-list reads them all).
+ *
+ * Bounded: a watchdog (20 s per cycle, 8 s per fill domain, + 3 min) and a cleanup on every exit
+ * destroy every `lat-*` domain, stop the xenstore-watch children and remove the temp dir.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +44,11 @@ import { cleanupOnExit, f1, sleep } from './lib/bench-server.mjs';
 
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 20);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 5);
+/** Second phase: this many more paused 4 MiB domains (`lat-fill-N`), then BENCH_MANY_CYCLES cycles. */
+const MANY = Number(process.env.BENCH_MANY ?? 0);
+const MANY_CYCLES = Number(process.env.BENCH_MANY_CYCLES ?? 10);
+/** Domains of this benchmark: destroyed at the end whatever happened. */
+const PREFIX = 'lat-';
 const BASE = process.env.XENDECK_URL ?? 'http://127.0.0.1:8080';
 const TARGET_MS = 200;
 /** The guest's name: the `lat-` prefix marks this benchmark's domains in the shared lab. */
@@ -49,11 +58,26 @@ const XENSTORE_WATCH = '/usr/bin/xenstore-watch';
 const EVENT_TIMEOUT_MS = 15_000;
 const LAB_ENV = '/var/lib/xendeck-lab/run/xendeck.env';
 
-for (const [k, v] of Object.entries({ CYCLES, CLIENTS })) {
-  if (!Number.isInteger(v) || v < 1 || v > 1000) {
-    console.error(`BENCH_${k} must be a whole number 1..1000 (got ${v})`);
+for (const [k, v] of Object.entries({ CYCLES, CLIENTS, MANY, MANY_CYCLES })) {
+  if (!Number.isInteger(v) || v < (k === 'MANY' ? 0 : 1) || v > 1000) {
+    console.error(`BENCH_${k} must be a whole number up to 1000 (got ${v})`);
     process.exit(1);
   }
+}
+
+/** Names of the running domains, from `xl list`. */
+function domainNames() {
+  const r = spawnSync(XL, ['list'], { encoding: 'utf8' });
+  return (r.stdout ?? '')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/)[0])
+    .filter(Boolean);
+}
+
+/** This benchmark's domains (`lat-` prefix) still running. */
+function ownDomains() {
+  return domainNames().filter((n) => n.startsWith(PREFIX));
 }
 
 /** The admin password: XENDECK_LAB_ADMIN_PASSWORD, else the lab's xendeck.env. */
@@ -98,8 +122,7 @@ const watchers = [];
 function cleanup() {
   for (const ws of sockets) ws.terminate();
   for (const w of watchers) if (w.exitCode === null) w.kill('SIGTERM');
-  const r = spawnSync(XL, ['domid', NAME], { encoding: 'utf8' });
-  if (r.status === 0) spawnSync(XL, ['destroy', NAME]);
+  for (const name of ownDomains()) spawnSync(XL, ['destroy', name]);
   rmSync(work, { recursive: true, force: true });
 }
 cleanupOnExit(cleanup);
@@ -108,7 +131,7 @@ const watchdog = setTimeout(
     console.error('bench: watchdog fired (took far longer than planned); stopping');
     process.exit(2);
   },
-  (CYCLES * 20 + 180) * 1000,
+  (CYCLES * 20 + MANY * 8 + MANY_CYCLES * 20 + 180) * 1000,
 );
 watchdog.unref();
 
@@ -261,16 +284,49 @@ async function main() {
       '',
     ].join('\n'),
   );
-  if (spawnSync(XL, ['domid', NAME]).status === 0) spawnSync(XL, ['destroy', NAME]);
+  for (const name of ownDomains()) spawnSync(XL, ['destroy', name]);
   startBareWatchers();
   await openClients(cookie);
   await sleep(1000); // the watchers' registration firings pass
   console.log(
-    `bench: ${BASE}, ${CLIENTS} events websocket clients, ${CYCLES} cycles of xl create -p / xl destroy (${NAME}, PV, 4 MiB, paused)`,
+    `bench: ${BASE}, ${CLIENTS} events websocket clients, ${CYCLES} cycles of xl create -p / xl destroy (${NAME}, PV, 4 MiB, paused)` +
+      (MANY ? `, then ${MANY_CYCLES} more with ${MANY} more paused domains` : ''),
   );
+  const base = domainNames().length;
+  report(await runCycles(cfg, CYCLES), `${base + 1} domains while ${NAME} exists`);
+  if (MANY > 0) {
+    const started = Date.now();
+    await fill(cfg, MANY);
+    await sleep(2000);
+    const n = domainNames().length;
+    console.log(
+      `\nbench: ${n - base} more domains created in ${f1((Date.now() - started) / 1000)} s`,
+    );
+    report(await runCycles(cfg, MANY_CYCLES), `${n + 1} domains while ${NAME} exists`);
+    const fills = ownDomains();
+    for (let i = 0; i < fills.length; i += 4) {
+      await Promise.all(fills.slice(i, i + 4).map((name) => runTimed(XL, ['destroy', name])));
+    }
+  }
+}
 
+/** Creates `count` paused domains `lat-fill-N` from `cfg` (its name overridden), 4 at a time. */
+async function fill(cfg, count) {
+  for (let i = 0; i < count; i += 4) {
+    const batch = [];
+    for (let j = i; j < Math.min(count, i + 4); j++) {
+      batch.push(runTimed(XL, ['create', '-q', '-p', cfg, `name="${PREFIX}fill-${j + 1}"`]));
+    }
+    for (const r of await Promise.all(batch)) {
+      if (r.code !== 0) throw new Error(`xl create of a fill domain exited ${r.code}: ${r.output}`);
+    }
+  }
+}
+
+/** `n` cycles of xl create -p / xl destroy of NAME, each waiting for every client's message. */
+async function runCycles(cfg, n) {
   const cycles = [];
-  for (let i = 0; i < CYCLES; i++) {
+  for (let i = 0; i < n; i++) {
     const create = await runTimed(XL, ['create', '-q', '-p', cfg]);
     if (create.code !== 0) throw new Error(`xl create exited ${create.code}: ${create.output}`);
     await allClientsSaw('domain.added', create.startedAt);
@@ -280,12 +336,13 @@ async function main() {
     await allClientsSaw('domain.removed', destroy.startedAt);
     cycles.push({ create, destroy });
     await sleep(300);
-    process.stdout.write(`  cycle ${i + 1}/${CYCLES} done\n`);
+    process.stdout.write(`  cycle ${i + 1}/${n} done\n`);
   }
-  report(cycles);
+  return cycles;
 }
 
-function report(cycles) {
+/** Prints the figures of `cycles` (label: how many domains the host had) and the verdict. */
+function report(cycles, label) {
   const rows = [];
   const verdicts = [];
   for (const [kind, key, path] of [
@@ -364,12 +421,13 @@ function report(cycles) {
     );
   }
   console.log('');
+  console.log(`results with ${label}:`);
   console.log(
     `  ${'ms'.padEnd(58)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}${'n'.padStart(6)}`,
   );
   for (const r of rows) console.log(r);
   console.log(
-    `verdict: xenstore watch fired → websocket message, target ≤ ${TARGET_MS} ms: ${verdicts.join('; ')}`,
+    `verdict (${label}): xenstore watch fired → websocket message, target ≤ ${TARGET_MS} ms: ${verdicts.join('; ')}`,
   );
 }
 
