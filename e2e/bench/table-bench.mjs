@@ -21,7 +21,10 @@
  * Figures:
  *   - first render: from navigation start (the page's `performance.timeOrigin`) to the first
  *     animation frame after the first table row entered the DOM (a MutationObserver installed
- *     before the page's scripts, `requestAnimationFrame` for the paint that follows), ms;
+ *     before the page's scripts, `requestAnimationFrame` for the paint that follows), ms. The
+ *     domains table's rows come from `GET /domains`; xl top's from the stream's first sample or
+ *     keyframe, so its figure includes the wait for it (the server sends the latest tick on
+ *     subscribe);
  *   - main thread: Chrome's `Performance.getMetrics` (CDP) `TaskDuration` — the time the renderer's
  *     main thread spent running tasks (script, style, layout, paint, GC) — as a delta over the
  *     measurement window, divided by its length: ms per second; `ScriptDuration` likewise (script
