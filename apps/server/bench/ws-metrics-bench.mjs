@@ -25,19 +25,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanupOnExit, clkTck, cpuSeconds, f1, rssMiB, sleep } from './lib/bench-server.mjs';
 import {
-  cleanupOnExit,
-  clkTck,
-  cpuSeconds,
-  f1,
-  rssMiB,
-  serverDir,
-  sleep,
-  startServer,
-} from './lib/bench-server.mjs';
-import { METRICS_VIEWS, openMetricsClient } from './lib/metrics-clients.mjs';
+  METRICS_VIEWS,
+  openMetricsClient,
+  serverBundle,
+  startMetricsServer,
+} from './lib/metrics-clients.mjs';
 
-const bundle = join(serverDir, 'dist', 'main.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const DOMAINS = Number(process.env.BENCH_DOMAINS ?? 500);
@@ -46,8 +41,8 @@ const SETTLE_SECONDS = 5;
 const TARGET_KIB_PER_SECOND = 20;
 const PASSWORD = 'bench-password-not-secret';
 
-if (!existsSync(bundle)) {
-  console.error(`missing ${bundle}: run pnpm --filter @xendeck/server build first`);
+if (!existsSync(serverBundle)) {
+  console.error(`missing ${serverBundle}: run pnpm --filter @xendeck/server build first`);
   process.exit(1);
 }
 for (const [k, v] of Object.entries({ SECONDS, CLIENTS, DOMAINS })) {
@@ -129,22 +124,20 @@ async function runPhase(phase, ctx) {
 }
 
 async function main() {
-  const { port, base, cookie } = await startServer({
-    entry: bundle,
+  const {
+    port,
+    base,
+    cookie,
+    domainCount: domains,
+  } = await startMetricsServer({
     stateDir,
+    domains: DOMAINS,
+    clients: CLIENTS,
     password: PASSWORD,
-    env: {
-      XENDECK_SIM_SYNTHETIC_DOMAINS: String(DOMAINS),
-      // All clients share one session: lift the per-session websocket cap (default 32).
-      XENDECK_WS_MAX_PER_SESSION: String(CLIENTS + 8),
-    },
     onSpawn: (c) => {
       child = c;
     },
   });
-  const domains = (
-    await (await fetch(`${base}/api/v1/domains`, { headers: { Cookie: cookie } })).json()
-  ).length;
   console.log(
     `bench: server pid ${child.pid}, simulated host with ${domains} domains, ${CLIENTS} clients ` +
       `per view, ${SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up (CLK_TCK ${clkTck})`,

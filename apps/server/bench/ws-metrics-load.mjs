@@ -8,15 +8,19 @@
  * web's `MetricsFrameDecoder`.
  *
  * Prints the server's CPU (utime + stime from /proc/<pid>/stat: ms per second, each minute and the
- * mean), its RSS (VmRSS from /proc/<pid>/status) at the start, every minute and at the end, the
- * RSS slope after the warm-up (least squares over a sample every 5 s), messages per client per
- * view, and clients dropped. FAILS (exit 1) when:
- * - the RSS slope after warm-up is ≥ 1 MiB/min. Why 1: the smallest leak worth catching, one
- *   ~200-byte object per client per tick (100 × 60 × 200 B = 1.1 MiB/min), is above it, and a
- *   retained frame per tick (80 × 2.4 KiB × 60 = 11 MiB/min) or legacy sample (190 KiB × 60 =
- *   11 MiB/min) is 10× above; V8's garbage-collection sawtooth (a few MiB up and down) averages
- *   out of a least-squares fit over 9 minutes (measured: well under 0.5 MiB/min when flat).
- *   Warm-up: the first minute (20 % of a shorter run), while V8's heap grows to its working size;
+ * mean), its RSS (VmRSS from /proc/<pid>/status) at the start, every minute and at the end, raw
+ * and right after a forced full garbage collection (through the child's inspector on 127.0.0.1:
+ * `HeapProfiler.collectGarbage`, with the live heap from `Runtime.getHeapUsage`), the slopes
+ * after the warm-up (least squares), messages per client per view, and clients dropped.
+ * FAILS (exit 1) when:
+ * - the slope of RSS after a full GC, after warm-up, is ≥ 1 MiB/min. Why after a GC: V8 lets
+ *   garbage pile up between major collections, so raw RSS wanders by tens of MiB (measured: +3.5
+ *   MiB/min raw over 10 minutes with a live heap flat at 34 MiB); after a full GC only what the
+ *   server holds remains. Why 1 MiB/min: the smallest leak worth catching, one ~200-byte object
+ *   per client per tick (100 × 60 × 200 B = 1.1 MiB/min), is above it, and a retained frame per
+ *   tick (80 × 4.4 KiB × 60 = 21 MiB/min) or legacy sample (377 KiB × 60 = 22 MiB/min) is 20×
+ *   above; measured when flat: |slope| < 0.3 MiB/min. Warm-up: the first minute (20 % of a
+ *   shorter run), while V8 and malloc grow to their working size;
  * - a client was dropped (closed), or a decoding client had to resubscribe or saw the wrong
  *   number of domains.
  *
@@ -28,19 +32,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanupOnExit, cpuSeconds, f1, f2, rssMiB, sleep } from './lib/bench-server.mjs';
 import {
-  cleanupOnExit,
-  cpuSeconds,
-  f1,
-  f2,
-  rssMiB,
-  serverDir,
-  sleep,
-  startServer,
-} from './lib/bench-server.mjs';
-import { METRICS_VIEWS, openMetricsClient } from './lib/metrics-clients.mjs';
+  METRICS_VIEWS,
+  openHeapProbe,
+  openMetricsClient,
+  serverBundle,
+  startMetricsServer,
+} from './lib/metrics-clients.mjs';
 
-const bundle = join(serverDir, 'dist', 'main.js');
 const MINUTES = Number(process.env.XENDECK_LOAD_MINUTES ?? 10);
 const DOMAINS = 1000;
 const MIX = [
@@ -53,8 +53,8 @@ const SAMPLE_MS = 5000;
 const SLOPE_LIMIT_MIB_PER_MINUTE = 1;
 const PASSWORD = 'bench-password-not-secret';
 
-if (!existsSync(bundle)) {
-  console.error(`missing ${bundle}: run pnpm --filter @xendeck/server build first`);
+if (!existsSync(serverBundle)) {
+  console.error(`missing ${serverBundle}: run pnpm --filter @xendeck/server build first`);
   process.exit(1);
 }
 if (!Number.isFinite(MINUTES) || MINUTES < 0.5 || MINUTES > 120) {
@@ -95,23 +95,23 @@ function slope(points) {
 }
 
 async function main() {
-  const { port, base, cookie } = await startServer({
-    entry: bundle,
+  const {
+    port,
+    base,
+    cookie,
+    domainCount: domains,
+    inspectPort,
+  } = await startMetricsServer({
+    inspect: true,
     stateDir,
+    domains: DOMAINS,
+    clients: CLIENTS,
     password: PASSWORD,
-    env: {
-      XENDECK_SIM_SYNTHETIC_DOMAINS: String(DOMAINS),
-      // All clients share one session: lift the per-session websocket cap (default 32).
-      XENDECK_WS_MAX_PER_SESSION: String(CLIENTS + 8),
-    },
     onSpawn: (c) => {
       child = c;
     },
   });
   const { pid } = child;
-  const domains = (
-    await (await fetch(`${base}/api/v1/domains`, { headers: { Cookie: cookie } })).json()
-  ).length;
   for (const m of MIX) {
     for (let i = 0; i < m.count; i++) {
       clients.push(openMetricsClient({ port, base, cookie, view: m.view, decode: i === 0 }));
@@ -124,28 +124,41 @@ async function main() {
       `warm-up ${f1(warmupMs / 60_000)} min`,
   );
   for (const c of clients) c.counting = true;
+  const probe = await openHeapProbe(inspectPort);
+  /** Heap after a forced full GC and RSS right after it, MiB, at minute x. */
+  const settled = [];
+  const settle = async (x) => {
+    const heap = await probe.heapAfterGc();
+    settled.push({ x, heap, rss: rssMiB(pid) });
+    return settled.at(-1);
+  };
 
   const t0 = Date.now();
   const cpu0 = cpuSeconds(pid);
   const rss = [{ x: 0, y: rssMiB(pid) }];
-  console.log(`  RSS at start ${f1(rss[0].y)} MiB`);
-  let minuteCpu = cpu0;
-  let minuteT = t0;
+  const first = await settle(0);
+  console.log(
+    `  start: RSS ${f1(rss[0].y)} MiB; after a full GC: heap ${f1(first.heap)} MiB, RSS ${f1(first.rss)} MiB`,
+  );
+  let minuteCpu = cpuSeconds(pid);
+  let minuteT = Date.now();
   let nextMinute = t0 + 60_000;
   while (Date.now() - t0 < durationMs) {
-    await sleep(Math.min(SAMPLE_MS, durationMs - (Date.now() - t0)));
+    await sleep(Math.max(0, Math.min(SAMPLE_MS, durationMs - (Date.now() - t0))));
     const now = Date.now();
     rss.push({ x: (now - t0) / 60_000, y: rssMiB(pid) });
     if (now >= nextMinute || now - t0 >= durationMs) {
       const c = cpuSeconds(pid);
+      const cpuMs = ((c - minuteCpu) * 1000) / ((now - minuteT) / 1000);
       const msgs = clients.reduce((a, x) => a + x.messages, 0) / CLIENTS;
+      const g = await settle((now - t0) / 60_000);
       console.log(
-        `  minute ${f1((now - t0) / 60_000).padStart(5)}: RSS ${f1(rss.at(-1).y)} MiB, ` +
-          `CPU ${f1(((c - minuteCpu) * 1000) / ((now - minuteT) / 1000))} ms/s, ` +
+        `  minute ${f1((now - t0) / 60_000).padStart(5)}: RSS ${f1(rss.at(-1).y)} MiB; after a full GC: ` +
+          `heap ${f1(g.heap)} MiB, RSS ${f1(g.rss)} MiB; CPU ${f1(cpuMs)} ms/s; ` +
           `${f1(msgs)} messages per client so far, ${clients.filter((x) => x.closed).length} dropped`,
       );
-      minuteCpu = c;
-      minuteT = now;
+      minuteCpu = cpuSeconds(pid);
+      minuteT = Date.now();
       nextMinute += 60_000;
     }
   }
@@ -165,20 +178,24 @@ async function main() {
       decoded: m.view.subscribe?.fields ? checker : undefined,
     };
   });
+  probe.close();
   for (const c of clients) c.ws.close();
   clients = [];
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
 
-  const after = rss.filter((p) => p.x * 60_000 >= warmupMs);
-  const s = slope(after);
+  const after = settled.filter((p) => p.x * 60_000 >= warmupMs);
+  const s = slope(after.map((p) => ({ x: p.x, y: p.rss })));
+  const sHeap = slope(after.map((p) => ({ x: p.x, y: p.heap })));
+  const sRaw = slope(rss.filter((p) => p.x * 60_000 >= warmupMs));
   console.log('');
   console.log(`  server CPU, mean                         ${f1(cpuMean)} ms/s`);
   console.log(
-    `  server RSS start / after warm-up / end   ${f1(rss[0].y)} / ${f1(after[0]?.y ?? Number.NaN)} / ${f1(rss.at(-1).y)} MiB (peak ${f1(Math.max(...rss.map((p) => p.y)))})`,
+    `  server RSS start / after warm-up / end   ${f1(rss[0].y)} / ${f1(after[0]?.rss ?? Number.NaN)} / ${f1(rss.at(-1).y)} MiB (peak ${f1(Math.max(...rss.map((p) => p.y)))})`,
   );
   console.log(
-    `  RSS slope after warm-up                  ${f2(s)} MiB/min (limit < ${SLOPE_LIMIT_MIB_PER_MINUTE})`,
+    `  RSS slope after warm-up (after GC)       ${f2(s)} MiB/min (limit < ${SLOPE_LIMIT_MIB_PER_MINUTE}); ` +
+      `live heap ${f2(sHeap)} MiB/min; raw RSS every ${SAMPLE_MS / 1000} s ${f2(sRaw)} MiB/min`,
   );
   for (const v of perView) {
     console.log(

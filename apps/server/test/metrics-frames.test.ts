@@ -5,6 +5,7 @@
  * decoded view must equal the input quantized, a gap or a missing base must ask to resubscribe,
  * and every frame must pass `metricsMessageSchema` after a JSON round trip.
  */
+import { createHash } from 'node:crypto';
 import {
   encodeMetricsFrames,
   METRICS_FIELDS,
@@ -18,15 +19,17 @@ import {
 } from '@xendeck/api';
 import { describe, expect, it } from 'vitest';
 
-/** Deterministic PRNG (mulberry32), so a failure names its seed. */
+/** Deterministic random numbers in [0, 1): SHA-256 of `seed:block`, 8 numbers per block. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
+  let block = 0;
+  let buf = Buffer.alloc(0);
+  let k = 8;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    if (k === 8) {
+      buf = createHash('sha256').update(`${seed}:${block++}`).digest();
+      k = 0;
+    }
+    return buf.readUInt32BE(4 * k++) / 2 ** 32;
   };
 }
 

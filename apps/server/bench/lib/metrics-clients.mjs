@@ -4,8 +4,86 @@
  * receives and (optionally) decodes the frames with the web's `MetricsFrameDecoder`, re-sending
  * its subscription when the decoder asks for it, as the browser does.
  */
+import { join } from 'node:path';
 import { METRICS_FIELDS, MetricsFrameDecoder } from '@xendeck/api';
 import WebSocket from 'ws';
+import { freePort, serverDir, startServer } from './bench-server.mjs';
+
+/** The bundle the metrics benchmarks run (`pnpm --filter @xendeck/server build` makes it). */
+export const serverBundle = join(serverDir, 'dist', 'main.js');
+
+/**
+ * Starts the bundled server on the simulated host with `domains` synthetic domains, room for
+ * `clients` websockets on the admin's one session, in `stateDir`. Resolves with `port`, `base`,
+ * the admin `cookie` and `domainCount` (what `GET /domains` lists: the synthetic ones plus the
+ * simulated host's own). `onSpawn(child)` as for `startServer`. `inspect: true` opens the
+ * child's inspector on a free 127.0.0.1 port (`inspectPort`, for {@link openHeapProbe}).
+ */
+export async function startMetricsServer({
+  stateDir,
+  domains,
+  clients,
+  password,
+  onSpawn,
+  inspect = false,
+}) {
+  const inspectPort = inspect ? await freePort() : undefined;
+  const { port, base, cookie } = await startServer({
+    entry: serverBundle,
+    stateDir,
+    password,
+    env: {
+      XENDECK_SIM_SYNTHETIC_DOMAINS: String(domains),
+      // All clients share one session: lift the per-session websocket cap (default 32).
+      XENDECK_WS_MAX_PER_SESSION: String(clients + 8),
+      ...(inspectPort ? { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}` } : {}),
+    },
+    onSpawn,
+  });
+  const list = await (
+    await fetch(`${base}/api/v1/domains`, { headers: { Cookie: cookie } })
+  ).json();
+  return { port, base, cookie, domainCount: list.length, inspectPort };
+}
+
+/**
+ * The live JavaScript heap of a server started with `inspect: true`, through the inspector
+ * protocol on 127.0.0.1: `heapAfterGc()` forces a full garbage collection
+ * (`HeapProfiler.collectGarbage`) and resolves with `Runtime.getHeapUsage().usedSize`, MiB: what
+ * the server really holds, without the garbage RSS also counts. `close()` ends the session.
+ */
+export async function openHeapProbe(inspectPort) {
+  const targets = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  let id = 0;
+  const pending = new Map();
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data));
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error) p.reject(new Error(String(m.error.message)));
+    else p.resolve(m.result);
+  });
+  const call = (method) =>
+    new Promise((resolve, reject) => {
+      id++;
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ id, method }));
+    });
+  return {
+    async heapAfterGc() {
+      await call('HeapProfiler.collectGarbage');
+      const usage = await call('Runtime.getHeapUsage');
+      return usage.usedSize / 1048576;
+    },
+    close: () => ws.close(),
+  };
+}
 
 /**
  * The views measured. `subscribe` is the client's `subscribe` message minus `type` (undefined =
