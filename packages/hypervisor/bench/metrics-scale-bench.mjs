@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLibxlHost } from '../dist/index.js';
+import { stats } from './lib/stats.mjs';
 import { tinyPvKernel } from './lib/tiny-pv-kernel.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,17 +68,6 @@ function run(file, argv) {
       resolve({ code, ns: Number(process.hrtime.bigint() - t0), out, err }),
     );
   });
-}
-
-function stats(ns) {
-  const s = [...ns].sort((a, b) => a - b);
-  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return {
-    n: s.length,
-    meanMs: s.reduce((a, b) => a + b, 0) / s.length / 1e6,
-    medianMs: at(0.5) / 1e6,
-    p95Ms: at(0.95) / 1e6,
-  };
 }
 
 /** Times `n` calls of `fn` (after `warm` untimed ones); ns per call. */
@@ -319,7 +309,7 @@ try {
   if (rows.length >= 2) {
     const xs = rows.map((r) => r.n);
     console.log(
-      `\nper-domain cost (least squares of the median over ${xs.join(', ')} domains), extrapolated to 500:`,
+      `\nper-domain cost: least squares over ${xs.join(', ')} domains, of the median (of the mean), extrapolated to 500:`,
     );
     for (const [label, key] of [
       ['new metricsSnapshot()', 'fresh'],
@@ -327,12 +317,18 @@ try {
       ['old libxenstat path', 'old'],
       ['spawn xentop -b -i 1', 'xentop'],
     ]) {
-      const { slope, intercept } = leastSquares(
+      const med = leastSquares(
         xs,
         rows.map((r) => r[key].medianMs),
       );
+      const mean = leastSquares(
+        xs,
+        rows.map((r) => r[key].meanMs),
+      );
+      const us = (v) => (v * 1000).toFixed(1);
+      const at500 = (f) => (f.intercept + f.slope * 500).toFixed(1);
       console.log(
-        `  ${label.padEnd(28)} ${(slope * 1000).toFixed(1).padStart(8)} µs/domain + ${intercept.toFixed(2).padStart(7)} ms → ${(intercept + slope * 500).toFixed(1).padStart(8)} ms at 500`,
+        `  ${label.padEnd(28)} ${us(med.slope).padStart(8)} (${us(mean.slope)}) µs/domain + ${med.intercept.toFixed(2)} (${mean.intercept.toFixed(2)}) ms → ${at500(med)} (${at500(mean)}) ms at 500`,
       );
     }
   }

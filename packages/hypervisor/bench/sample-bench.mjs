@@ -9,6 +9,7 @@
 // metrics-scale-bench.mjs (what `pnpm test` runs) measures all three at 2, 20 and 100 domains.
 import { spawn } from 'node:child_process';
 import { openLibxlHost } from '../dist/index.js';
+import { stats } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -18,17 +19,6 @@ const opt = (name, dflt) => {
 const nativeRuns = opt('--native', 200);
 const xentopRuns = opt('--xentop', 30);
 const xentop = args.includes('--xentop-path') ? args[args.indexOf('--xentop-path') + 1] : 'xentop';
-
-function stats(ns) {
-  const s = [...ns].sort((a, b) => a - b);
-  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return {
-    n: s.length,
-    meanMs: s.reduce((a, b) => a + b, 0) / s.length / 1e6,
-    medianMs: at(0.5) / 1e6,
-    p95Ms: at(0.95) / 1e6,
-  };
-}
 
 /** Runs xentop once; resolves with its wall time (spawn to exit), ns, and the lines it printed. */
 function runXentop() {
