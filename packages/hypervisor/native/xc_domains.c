@@ -40,6 +40,12 @@ int xd_getinfolist(void* xch, uint32_t first, unsigned max, struct xd_dominfo* o
     o->paused = (d->flags & XEN_DOMINF_paused) != 0;
     o->blocked = (d->flags & XEN_DOMINF_blocked) != 0;
     o->running = (d->flags & XEN_DOMINF_running) != 0;
+    o->outstanding_pages = d->outstanding_pages;
+    o->shutdown_reason =
+        o->shutdown ? (int)((d->flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) : -1;
+    o->domain_type = !(d->flags & XEN_DOMINF_hvm_guest)                         ? 2
+                     : (d->arch_config.emulation_flags & XEN_X86_EMU_LAPIC) != 0 ? 1
+                                                                                 : 3;
   }
   return n;
 }

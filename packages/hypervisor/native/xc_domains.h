@@ -21,6 +21,12 @@ struct xd_dominfo {
   uint32_t max_vcpu_id;
   int dying, shutdown, crashed, paused, blocked, running;  // XEN_DOMINF_* flags; crashed =
                                                            // shutdown with SHUTDOWN_crash
+  // For listDomains (what libxl_dominfo adds; engineer D): pages promised but not yet
+  // allocated; the shutdown code (flags >> XEN_DOMINF_shutdownshift) when shut down, else -1;
+  // libxl_domain_type: 1 HVM, 2 PV, 3 PVH (XEN_DOMINF_hvm_guest without an emulated LAPIC).
+  uint64_t outstanding_pages;
+  int shutdown_reason;
+  int domain_type;
 };
 
 // xc_interface_open(NULL, NULL, 0); NULL with errno set on failure.

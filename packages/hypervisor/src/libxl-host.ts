@@ -562,6 +562,12 @@ class LibxlHost implements Hypervisor {
     }
   }
 
+  /**
+   * Every domain, by domid: the addon's listDomains (xc_domain_getinfolist in one-page chunks,
+   * libxl_list_domain's fields; names from the name cache, else libxl_domid_to_name), converted
+   * by {@link toDomainInfo}. The re-list of every domain event. Throws XEN_UNAVAILABLE,
+   * TIMEOUT (call gate).
+   */
   async listDomains(): Promise<DomainInfo[]> {
     const raw = await this.call((c) => c.listDomains());
     return raw.map(toDomainInfo).sort((a, b) => a.domid - b.domid);

@@ -249,7 +249,11 @@ export interface RawSchedParams {
 export interface NativeContext {
   physinfo(): Promise<RawPhysinfo>;
   versionInfo(): Promise<RawVersionInfo>;
-  /** libxl_list_domain, with names (the name cache, else libxl_domid_to_name). */
+  /**
+   * Every domain as libxl_list_domain reports it (libxl_dominfo's fields), read with
+   * xc_domain_getinfolist in one-page chunks (cheaper: no 1024-entry bounce buffer, no per-domain
+   * FLASK query), with names (the name cache, else libxl_domid_to_name).
+   */
   listDomains(): Promise<RawDominfo[]>;
   /** libxl_domain_info; rejects with libxlError -21 (ERROR_DOMAIN_NOTFOUND). */
   domainInfo(domid: number): Promise<RawDominfo>;

@@ -77,7 +77,10 @@ export interface Dom0Memory {
   minKiB: number;
 }
 
-/** One domain as `xl list` shows it. Source: libxl_list_domain / libxl_domain_info, libxl_domid_to_name. */
+/**
+ * One domain as `xl list` shows it. Source: xc_domain_getinfolist with libxl_list_domain's
+ * conversion (listDomains) / libxl_domain_info, names from libxl_domid_to_name (cached by domid).
+ */
 export interface DomainInfo {
   /** Domain id (0 is dom0). */
   domid: number;
