@@ -161,30 +161,15 @@ async function main() {
   row('server CPU, ms per second', (x) => f1(x.cpuMsPerSecond));
   row('server RSS at start, MiB', (x) => f1(x.rssStart));
   row('server RSS at end, MiB', (x) => f1(x.rssEnd));
-  row(
-    'per tab: KiB/s',
-    clientPhase((x) => f1(x.kibPerSecondPerTab)),
-  );
-  row(
-    'per tab: messages/s',
-    clientPhase((x) => f1(x.messagesPerSecondPerTab)),
-  );
-  row(
-    'per tab: KiB per message',
-    clientPhase((x) => f1(x.kibPerMessage)),
-  );
-  row(
-    'per tab: KiB once at connect',
-    clientPhase((x) => f1(x.connectKiB)),
-  );
-  row(
-    `all ${CLIENTS} tabs: MiB/s sent`,
-    clientPhase((x) => f1(x.mibPerSecondAll)),
-  );
-  row(
-    'clients dropped',
-    clientPhase((x) => String(x.dropped)),
-  );
+  const perClientRows = [
+    ['per tab: KiB/s', (x) => f1(x.kibPerSecondPerTab)],
+    ['per tab: messages/s', (x) => f1(x.messagesPerSecondPerTab)],
+    ['per tab: KiB per message', (x) => f1(x.kibPerMessage)],
+    ['per tab: KiB once at connect', (x) => f1(x.connectKiB)],
+    [`all ${CLIENTS} tabs: MiB/s sent`, (x) => f1(x.mibPerSecondAll)],
+    ['clients dropped', (x) => String(x.dropped)],
+  ];
+  for (const [label, fn] of perClientRows) row(label, clientPhase(fn));
   row('decoded views / resubscribes (1 tab)', (x, id) =>
     id === 'idle' || id === 'legacy' ? '-' : `${x.views} / ${x.resubscribes}`,
   );
