@@ -22,12 +22,11 @@
  *
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cleanupOnExit, clkTck, cpuSeconds, f1, rssMiB, sleep } from './lib/bench-server.mjs';
+import { existsSync } from 'node:fs';
+import { clkTck, cpuSeconds, f1, rssMiB, sleep } from './lib/bench-server.mjs';
 import {
   METRICS_VIEWS,
+  metricsBenchRun,
   openMetricsClient,
   serverBundle,
   startMetricsServer,
@@ -59,48 +58,36 @@ const PHASES = [
   { id: 'xltop', label: METRICS_VIEWS.xltop.label, view: METRICS_VIEWS.xltop },
 ];
 
-const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-bench-'));
-let child;
-let clients = [];
-function cleanup() {
-  for (const c of clients) c.ws.terminate();
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-  rmSync(stateDir, { recursive: true, force: true });
-}
-cleanupOnExit(cleanup);
-const watchdog = setTimeout(
-  () => {
-    console.error('bench: watchdog fired (took far longer than planned); stopping');
-    process.exit(2);
-  },
-  (PHASES.length * (SECONDS + WARMUP_SECONDS + 5) + SETTLE_SECONDS + 90) * 1000,
-);
-watchdog.unref();
+const run = metricsBenchRun({
+  prefix: 'xendeck-bench-',
+  name: 'bench',
+  watchdogMs: (PHASES.length * (SECONDS + WARMUP_SECONDS + 5) + SETTLE_SECONDS + 90) * 1000,
+});
 
 /** Runs one phase: opens its clients, warms up, measures the child for SECONDS. */
 async function runPhase(phase, ctx) {
-  clients = [];
+  run.clients = [];
   if (phase.view) {
     for (let i = 0; i < CLIENTS; i++) {
-      clients.push(openMetricsClient({ ...ctx, view: phase.view, decode: i === 0 }));
+      run.clients.push(openMetricsClient({ ...ctx, view: phase.view, decode: i === 0 }));
     }
-    await Promise.all(clients.map((c) => c.ready));
+    await Promise.all(run.clients.map((c) => c.ready));
   }
   await sleep(WARMUP_SECONDS * 1000);
-  const { pid } = child;
+  const { pid } = run.child;
   const rssStart = rssMiB(pid);
   const c0 = cpuSeconds(pid);
   const own0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (const c of clients) c.counting = true;
+  for (const c of run.clients) c.counting = true;
   await sleep(SECONDS * 1000);
-  for (const c of clients) c.counting = false;
+  for (const c of run.clients) c.counting = false;
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSeconds(pid) - c0;
   const own = process.cpuUsage(own0);
-  const sum = (k) => clients.reduce((a, c) => a + c[k], 0);
-  const n = Math.max(1, clients.length);
-  const checker = clients[0];
+  const sum = (k) => run.clients.reduce((a, c) => a + c[k], 0);
+  const n = Math.max(1, run.clients.length);
+  const checker = run.clients[0];
   const result = {
     cpuMsPerSecond: (cpu * 1000) / wall,
     rssStart,
@@ -110,14 +97,14 @@ async function runPhase(phase, ctx) {
     kibPerMessage: sum('messages') ? sum('bytes') / sum('messages') / 1024 : 0,
     mibPerSecondAll: sum('bytes') / wall / 1048576,
     connectKiB: sum('connectBytes') / n / 1024,
-    dropped: clients.filter((c) => c.closed).length,
+    dropped: run.clients.filter((c) => c.closed).length,
     resubscribes: checker?.resubscribes ?? 0,
     views: checker?.views ?? 0,
     domains: checker?.domains ?? 0,
     benchCpuMsPerSecond: (own.user + own.system) / 1000 / wall,
   };
-  for (const c of clients) c.ws.close();
-  clients = [];
+  for (const c of run.clients) c.ws.close();
+  run.clients = [];
   await sleep(500);
   process.stdout.write(`  ${phase.label}: done\n`);
   return result;
@@ -130,16 +117,16 @@ async function main() {
     cookie,
     domainCount: domains,
   } = await startMetricsServer({
-    stateDir,
+    stateDir: run.stateDir,
     domains: DOMAINS,
     clients: CLIENTS,
     password: PASSWORD,
     onSpawn: (c) => {
-      child = c;
+      run.child = c;
     },
   });
   console.log(
-    `bench: server pid ${child.pid}, simulated host with ${domains} domains, ${CLIENTS} clients ` +
+    `bench: server pid ${run.child.pid}, simulated host with ${domains} domains, ${CLIENTS} clients ` +
       `per view, ${SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up (CLK_TCK ${clkTck})`,
   );
   // Let the server settle first (JIT, the first ticks, the history's first writes).
@@ -147,8 +134,8 @@ async function main() {
   const r = {};
   for (const phase of PHASES) r[phase.id] = await runPhase(phase, { port, base, cookie });
 
-  child.kill('SIGTERM');
-  await new Promise((res) => child.once('exit', res));
+  run.child.kill('SIGTERM');
+  await new Promise((res) => run.child.once('exit', res));
 
   const ids = PHASES.map((p) => p.id);
   const row = (label, fmt) =>

@@ -30,12 +30,11 @@
  *
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cleanupOnExit, cpuSeconds, f1, f2, rssMiB, sleep } from './lib/bench-server.mjs';
+import { existsSync } from 'node:fs';
+import { cpuSeconds, f1, f2, rssMiB, sleep } from './lib/bench-server.mjs';
 import {
   METRICS_VIEWS,
+  metricsBenchRun,
   openHeapProbe,
   openMetricsClient,
   serverBundle,
@@ -65,20 +64,11 @@ if (!Number.isFinite(MINUTES) || MINUTES < 0.5 || MINUTES > 120) {
 const durationMs = MINUTES * 60_000;
 const warmupMs = 0.2 * durationMs;
 
-const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-load-'));
-let child;
-let clients = [];
-function cleanup() {
-  for (const c of clients) c.ws.terminate();
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-  rmSync(stateDir, { recursive: true, force: true });
-}
-cleanupOnExit(cleanup);
-const watchdog = setTimeout(() => {
-  console.error('load: watchdog fired (took far longer than planned); stopping');
-  process.exit(2);
-}, durationMs + 120_000);
-watchdog.unref();
+const run = metricsBenchRun({
+  prefix: 'xendeck-load-',
+  name: 'load',
+  watchdogMs: durationMs + 120_000,
+});
 
 /** Least-squares slope of y over x. */
 function slope(points) {
@@ -104,27 +94,27 @@ async function main() {
     inspectPort,
   } = await startMetricsServer({
     inspect: true,
-    stateDir,
+    stateDir: run.stateDir,
     domains: DOMAINS,
     clients: CLIENTS,
     password: PASSWORD,
     onSpawn: (c) => {
-      child = c;
+      run.child = c;
     },
   });
-  const { pid } = child;
+  const { pid } = run.child;
   for (const m of MIX) {
     for (let i = 0; i < m.count; i++) {
-      clients.push(openMetricsClient({ port, base, cookie, view: m.view, decode: i === 0 }));
+      run.clients.push(openMetricsClient({ port, base, cookie, view: m.view, decode: i === 0 }));
     }
   }
-  await Promise.all(clients.map((c) => c.ready));
+  await Promise.all(run.clients.map((c) => c.ready));
   console.log(
     `load: server pid ${pid}, simulated host with ${domains} domains, ${CLIENTS} clients ` +
       `(${MIX.map((m) => `${m.count} ${m.view.label}`).join(', ')}), ${MINUTES} min, ` +
       `warm-up ${f1(warmupMs / 60_000)} min`,
   );
-  for (const c of clients) c.counting = true;
+  for (const c of run.clients) c.counting = true;
   const probe = await openHeapProbe(inspectPort);
   /** Heap after a forced full GC and RSS right after it, MiB, at minute x. */
   const settled = [];
@@ -151,12 +141,12 @@ async function main() {
     if (now >= nextMinute || now - t0 >= durationMs) {
       const c = cpuSeconds(pid);
       const cpuMs = ((c - minuteCpu) * 1000) / ((now - minuteT) / 1000);
-      const msgs = clients.reduce((a, x) => a + x.messages, 0) / CLIENTS;
+      const msgs = run.clients.reduce((a, x) => a + x.messages, 0) / CLIENTS;
       const g = await settle((now - t0) / 60_000);
       console.log(
         `  minute ${f1((now - t0) / 60_000).padStart(5)}: RSS ${f1(rss.at(-1).y)} MiB; after a full GC: ` +
           `heap ${f1(g.heap)} MiB, RSS ${f1(g.rss)} MiB; CPU ${f1(cpuMs)} ms/s; ` +
-          `${f1(msgs)} messages per client so far, ${clients.filter((x) => x.closed).length} dropped`,
+          `${f1(msgs)} messages per client so far, ${run.clients.filter((x) => x.closed).length} dropped`,
       );
       minuteCpu = cpuSeconds(pid);
       minuteT = Date.now();
@@ -165,10 +155,10 @@ async function main() {
   }
   const wall = (Date.now() - t0) / 1000;
   const cpuMean = ((cpuSeconds(pid) - cpu0) * 1000) / wall;
-  for (const c of clients) c.counting = false;
-  const dropped = clients.filter((c) => c.closed).length;
+  for (const c of run.clients) c.counting = false;
+  const dropped = run.clients.filter((c) => c.closed).length;
   const perView = MIX.map((m) => {
-    const cs = clients.filter((c) => c.view === m.view);
+    const cs = run.clients.filter((c) => c.view === m.view);
     const msgs = cs.map((c) => c.messages);
     const checker = cs[0];
     return {
@@ -180,10 +170,10 @@ async function main() {
     };
   });
   probe.close();
-  for (const c of clients) c.ws.close();
-  clients = [];
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  for (const c of run.clients) c.ws.close();
+  run.clients = [];
+  run.child.kill('SIGTERM');
+  await new Promise((r) => run.child.once('exit', r));
 
   const after = settled.filter((p) => p.x * 60_000 >= warmupMs);
   const s = slope(after.map((p) => ({ x: p.x, y: p.rss })));

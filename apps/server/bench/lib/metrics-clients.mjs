@@ -4,13 +4,34 @@
  * receives and (optionally) decodes the frames with the web's `MetricsFrameDecoder`, re-sending
  * its subscription when the decoder asks for it, as the browser does.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRICS_FIELDS, MetricsFrameDecoder } from '@xendeck/api';
 import WebSocket from 'ws';
-import { freePort, serverDir, startServer } from './bench-server.mjs';
+import { cleanupOnExit, freePort, serverDir, startServer } from './bench-server.mjs';
 
 /** The bundle the metrics benchmarks run (`pnpm --filter @xendeck/server build` makes it). */
 export const serverBundle = join(serverDir, 'dist', 'main.js');
+
+/**
+ * What one metrics benchmark run holds: a temp `stateDir` (`prefix`…), the server `child` and the
+ * open `clients` (set them as they come). On exit, error or signal the clients are terminated, the
+ * child killed and the dir removed; after `watchdogMs` the process exits 2 (`name` in the message).
+ */
+export function metricsBenchRun({ prefix, name, watchdogMs }) {
+  const run = { stateDir: mkdtempSync(join(tmpdir(), prefix)), child: undefined, clients: [] };
+  cleanupOnExit(() => {
+    for (const c of run.clients) c.ws.terminate();
+    if (run.child && run.child.exitCode === null) run.child.kill('SIGKILL');
+    rmSync(run.stateDir, { recursive: true, force: true });
+  });
+  setTimeout(() => {
+    console.error(`${name}: watchdog fired (took far longer than planned); stopping`);
+    process.exit(2);
+  }, watchdogMs).unref();
+  return run;
+}
 
 /**
  * Starts the bundled server on the simulated host with `domains` synthetic domains, room for
