@@ -3,9 +3,9 @@
  * create` for starting domains (xl's monitor process is what honours on_reboot/on_crash).
  *
  * Events: a xenstore watch on `@introduceDomain` and `@releaseDomain` (a thread in the addon)
- * triggers a re-list and diff at the next turn of the event loop (watches during a list fold into
- * one more list); while a domain is `dying` or `shutdown`, the list is re-read every 50 ms for up
- * to 5 s so its removal is seen without a further watch. Each event carries the firing time of
+ * triggers a re-list and diff at once (watches that fire during a list fold into one more list);
+ * while a domain is `dying` or `shutdown`, the list is re-read every 50 ms for up to 5 s so its
+ * removal is seen without a further watch. Each event carries the firing time of
  * the watch that led to it (`watchFiredAt`, from the addon's watch thread). Pause/unpause made
  * outside are not announced by xenstore: `refresh()` finds them.
  */
@@ -130,12 +130,6 @@ export interface LibxlHostOptions {
 }
 
 const LIBXL_SHUTDOWN_REASON_CRASH = 3;
-/**
- * Delay from a watch to its re-list, ms. 0: the next turn of the event loop, which folds the
- * watches delivered together; watches that fire while a list is read fold into one more list
- * (`refresh()`). Was 50 ms: the whole of it was added to every xl → browser delay.
- */
-const WATCH_COALESCE_MS = 0;
 /** Re-read period while a domain is dying or shut down, ms (was 200: up to 200 ms more per removal). */
 const SETTLE_INTERVAL_MS = 50;
 /** Re-reads after the last watch (100 × 50 ms = 5 s). */
@@ -361,7 +355,6 @@ class LibxlHost implements Hypervisor {
   private closed = false;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
-  private watchTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private settleRounds = 0;
   /** Earliest firing time (ms since the epoch) of the watches no list was taken after yet. */
@@ -440,8 +433,9 @@ class LibxlHost implements Hypervisor {
 
   /**
    * A watch fired (`firedAtMs`: the addon's watch thread's CLOCK_REALTIME, ms since the epoch):
-   * remembers the earliest firing not yet followed by a list, and re-lists after
-   * WATCH_COALESCE_MS (watches that fire while a list is being read fold into one more list).
+   * remembers the earliest firing not yet followed by a list and re-lists at once (watches that
+   * fire while a list is being read fold into one more list; there was a 50 ms coalescing timer,
+   * all of it added to every xl → browser delay).
    */
   private onWatch(path: string, firedAtMs: number): void {
     if (this.closed) return;
@@ -454,15 +448,12 @@ class LibxlHost implements Hypervisor {
     if (Number.isFinite(firedAtMs)) {
       this.pendingWatchAt = Math.min(this.pendingWatchAt ?? firedAtMs, firedAtMs);
     }
-    if (this.watchTimer) return;
-    this.watchTimer = setTimeout(() => {
-      this.watchTimer = undefined;
-      this.settleRounds = 0;
-      this.refresh().catch((err: unknown) =>
-        process.emitWarning(`xendeck: refresh after a xenstore watch failed: ${String(err)}`),
-      );
-    }, WATCH_COALESCE_MS);
-    this.watchTimer.unref();
+    // At once, not from a timer: under TCG a 0 ms timer fired 30–75 ms late in the lab while xl
+    // kept dom0 busy. refresh() folds the watches that fire during a list into one more list.
+    this.settleRounds = 0;
+    this.refresh().catch((err: unknown) =>
+      process.emitWarning(`xendeck: refresh after a xenstore watch failed: ${String(err)}`),
+    );
   }
 
   async hostInfo(): Promise<HostInfo> {
@@ -1139,7 +1130,6 @@ class LibxlHost implements Hypervisor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.watchTimer) clearTimeout(this.watchTimer);
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.hub.clear();
     this.ctx.stopWatch();
