@@ -336,6 +336,39 @@ Napi::Object DomInfoToJs(Napi::Env env, const DomInfo& d) {
   return o;
 }
 
+// A backend device in /sys/bus/xen-backend/devices (the walk: WalkBackendDevices).
+struct BackendDevice {
+  unsigned domid, devid;
+  unsigned type;       // 0 vif (netback), 1 vbd (blkback), 2 tap
+  std::string dir;     // its sysfs directory name, e.g. "vbd-3-51712"
+  std::string ifname;  // a vif's dom0 interface (under `<dir>/net/`); empty until netback made it
+};
+
+// The list of backend devices, walked again only when it may have changed (metricsSample): the
+// Watcher's /local/domain watch invalidates it on every write under /local/domain/0/backend/
+// (libxl adding or removing a device, netback/blkback changing state, the hotplug script's
+// `hotplug-status`, written once the vif's interface exists) and on @introduceDomain /
+// @releaseDomain. Without that watch every Get() walks. The counters themselves (blkback's
+// statistics files, /proc/net/dev) are read on every sample; only the listing is kept.
+class DeviceCache {
+ public:
+  void Invalidate() { gen_.fetch_add(1); }
+  void SetWatched(bool on) {
+    watched_.store(on);
+    gen_.fetch_add(1);
+  }
+  // The devices (a copy); `walked` says whether sysfs was walked for it. Defined after
+  // WalkBackendDevices.
+  std::vector<BackendDevice> Get(bool* walked);
+
+ private:
+  std::mutex mu_;
+  std::atomic<uint64_t> gen_{1};
+  std::atomic<bool> watched_{false};
+  uint64_t walkedGen_ = 0;  // gen_ when the kept list was walked; 0: none kept
+  std::vector<BackendDevice> devs_;
+};
+
 // ---------------------------------------------------------------------------------------------
 // The xenstore watch thread.
 
@@ -343,6 +376,8 @@ class Watcher {
  public:
   // The name cache this watcher keeps current (set once, before Start; it outlives the watcher).
   void SetNameCache(NameCache* names) { names_ = names; }
+  // The same for the backend device list (metricsSample).
+  void SetDeviceCache(DeviceCache* devices) { devices_ = devices; }
 
   // Starts a thread with its own xenstore connection watching @introduceDomain and
   // @releaseDomain, and /local/domain (recursively) for the name cache. Returns an empty string
@@ -357,8 +392,11 @@ class Watcher {
       xs_ = nullptr;
       return err;
     }
-    namesWatched_ = names_ && xs_watch(xs_, "/local/domain", kNamesToken);
-    if (namesWatched_) names_->SetWatched(true);
+    namesWatched_ = names_ && devices_ && xs_watch(xs_, "/local/domain", kNamesToken);
+    if (namesWatched_) {
+      names_->SetWatched(true);
+      devices_->SetWatched(true);
+    }
     if (pipe(stop_) != 0) {
       std::string err = std::string("pipe failed: ") + std::strerror(errno);
       xs_close(xs_);
@@ -381,6 +419,7 @@ class Watcher {
     thread_.join();
     if (namesWatched_) {
       names_->SetWatched(false);
+      devices_->SetWatched(false);
       xs_unwatch(xs_, "/local/domain", kNamesToken);
       namesWatched_ = false;
     }
@@ -406,17 +445,22 @@ class Watcher {
       }
       if (fds[1].revents) return;
       if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-        if (namesWatched_) names_->SetWatched(false);
+        if (namesWatched_) {
+          names_->SetWatched(false);
+          devices_->SetWatched(false);
+        }
         Deliver("!error");
         return;
       }
       for (;;) {
         char** vec = xs_check_watch(xs_);
         if (!vec) break;  // EAGAIN: drained
-        if (std::strcmp(vec[XS_WATCH_TOKEN], kNamesToken) == 0)
+        if (std::strcmp(vec[XS_WATCH_TOKEN], kNamesToken) == 0) {
           OnLocalDomainWrite(vec[XS_WATCH_PATH]);
-        else
+        } else {
+          if (namesWatched_) devices_->Invalidate();
           Deliver(vec[0]);
+        }
         std::free(vec);
       }
     }
@@ -427,7 +471,13 @@ class Watcher {
   // or `/local/domain/<domid>` removed (a domain gone): the cached name is dropped. A rename of a
   // domain whose name was cached is delivered to JS too (its path), so the domain list is
   // refreshed and the rename reaches the event stream; every other write is ignored here.
+  // A write under /local/domain/0/backend/ invalidates the device list.
   void OnLocalDomainWrite(const char* path) {
+    static const char kBackend[] = "/local/domain/0/backend/";
+    if (std::strncmp(path, kBackend, sizeof kBackend - 1) == 0) {
+      devices_->Invalidate();
+      return;
+    }
     unsigned domid = 0;
     char rest[8] = {0};
     int got = std::sscanf(path, "/local/domain/%u%7s", &domid, rest);
@@ -466,6 +516,7 @@ class Watcher {
 
   static constexpr const char* kNamesToken = "names";
   NameCache* names_ = nullptr;
+  DeviceCache* devices_ = nullptr;
   bool namesWatched_ = false;
   struct xs_handle* xs_ = nullptr;
   int stop_[2] = {-1, -1};
@@ -586,54 +637,86 @@ struct VifIface {
   unsigned domid, devid;
 };
 
-// One walk of /sys/bus/xen-backend/devices:
-// - `vif-<domid>-<devid>`: the netback device; its `net/` directory holds the dom0 interface it
-//   created (whatever `vifname=` called it). Same attribution as libxenstat's, which reads
-//   `/sys/class/net/<if>/device/nodename` = "backend/vif/<domid>/<devid>" for every interface;
-//   this opens one directory per vif instead of one file per dom0 interface.
-// - `{vbd,tap}-<domid>-<devid>` (when `vbds`): blkback's counters statistics/{oo_req,rd_req,
-//   wr_req,rd_sect,wr_sect}, the files libxenstat reads (type 1 vbd, 2 tap), appended to the
-//   domain; a device whose files cannot all be read is flagged `error`.
-// Devices of domains not in `out` are skipped.
-void ReadBackendDevices(XsNode* out, bool vbds, std::vector<VifIface>* vifs) {
-  const std::string base = "/sys/bus/xen-backend/devices/";
-  DIR* dir = opendir(base.c_str());
-  if (!dir) return;
+const char kBackendDevices[] = "/sys/bus/xen-backend/devices/";
+
+// One walk of /sys/bus/xen-backend/devices: `vif-<domid>-<devid>` (netback; its `net/` directory
+// holds the dom0 interface it created, whatever `vifname=` called it: the same attribution as
+// libxenstat's, which reads `/sys/class/net/<if>/device/nodename` = "backend/vif/<domid>/<devid>"
+// for every interface; this opens one directory per vif instead of one file per dom0 interface)
+// and `{vbd,tap}-<domid>-<devid>` (blkback).
+std::vector<BackendDevice> WalkBackendDevices() {
+  std::vector<BackendDevice> devs;
+  DIR* dir = opendir(kBackendDevices);
+  if (!dir) return devs;
   while (struct dirent* e = readdir(dir)) {
     char kind[4] = {0};
     unsigned domid = 0, devid = 0;
     char extra;
     if (std::sscanf(e->d_name, "%3[a-z]-%u-%u%c", kind, &domid, &devid, &extra) != 3) continue;
-    XsDomain* dom = nullptr;
-    for (XsDomain& d : out->domains)
-      if (d.domid == domid) dom = &d;
-    if (!dom) continue;
+    BackendDevice d{domid, devid, 0, e->d_name, ""};
     if (std::strcmp(kind, "vif") == 0) {
-      std::string netDir = base + e->d_name + "/net";
+      std::string netDir = std::string(kBackendDevices) + e->d_name + "/net";
       if (DIR* nd = opendir(netDir.c_str())) {
         while (struct dirent* ne = readdir(nd)) {
           if (ne->d_name[0] == '.') continue;
-          vifs->push_back({ne->d_name, domid, devid});
+          d.ifname = ne->d_name;
           break;
         }
         closedir(nd);
       }
+    } else {
+      d.type = std::strcmp(kind, "vbd") == 0 ? 1 : std::strcmp(kind, "tap") == 0 ? 2 : 3;
+      if (d.type == 3) continue;
+    }
+    devs.push_back(std::move(d));
+  }
+  closedir(dir);
+  return devs;
+}
+
+std::vector<BackendDevice> DeviceCache::Get(bool* walked) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t g = gen_.load();
+  *walked = !watched_.load() || g != walkedGen_;
+  if (*walked) {
+    devs_ = WalkBackendDevices();
+    walkedGen_ = watched_.load() ? g : 0;  // a write during the walk changed gen_: walk again
+  }
+  return devs_;
+}
+
+// The devices of the domains in `out`: each vif with an interface goes to `vifs`; with `vbds`,
+// each vbd/tap gets blkback's counters statistics/{oo_req,rd_req,wr_req,rd_sect,wr_sect} (the
+// files libxenstat reads; type 1 vbd, 2 tap), appended to its domain; a device whose files cannot
+// all be read is flagged `error`. Devices of domains not in `out` are skipped.
+void ApplyBackendDevices(XsNode* out, const std::vector<BackendDevice>& devs, bool vbds,
+                         std::vector<VifIface>* vifs) {
+  std::unordered_map<unsigned, XsDomain*> byDomid;
+  for (XsDomain& d : out->domains) byDomid[d.domid] = &d;
+  for (const BackendDevice& d : devs) {
+    auto it = byDomid.find(d.domid);
+    if (it == byDomid.end()) continue;
+    if (d.type == 0) {
+      if (!d.ifname.empty()) vifs->push_back({d.ifname, d.domid, d.devid});
       continue;
     }
-    unsigned type = std::strcmp(kind, "vbd") == 0 ? 1 : std::strcmp(kind, "tap") == 0 ? 2 : 0;
-    if (type == 0 || !vbds) continue;
-    std::string stats = base + e->d_name + "/statistics/";
+    if (!vbds) continue;
+    std::string stats = std::string(kBackendDevices) + d.dir + "/statistics/";
     XsVbd b{};
-    b.type = type;
-    b.dev = devid;
+    b.type = d.type;
+    b.dev = d.devid;
     b.error = !(ReadSysfsCounter(stats + "oo_req", &b.oo) && ReadSysfsCounter(stats + "rd_req", &b.rd) &&
                 ReadSysfsCounter(stats + "wr_req", &b.wr) &&
                 ReadSysfsCounter(stats + "rd_sect", &b.rdSects) &&
                 ReadSysfsCounter(stats + "wr_sect", &b.wrSects));
-    if (b.error) b = XsVbd{type, devid, true, 0, 0, 0, 0, 0};
-    dom->vbds.push_back(b);
+    if (b.error) b = XsVbd{d.type, d.devid, true, 0, 0, 0, 0, 0};
+    it->second->vbds.push_back(b);
   }
-  closedir(dir);
+}
+
+// A fresh walk applied to `out` (xenstatSnapshot).
+void ReadBackendDevices(XsNode* out, bool vbds, std::vector<VifIface>* vifs) {
+  ApplyBackendDevices(out, WalkBackendDevices(), vbds, vifs);
 }
 
 // Reads /proc/net/dev (receive: bytes packets errs drop fifo frame compressed multicast; transmit:
@@ -644,6 +727,10 @@ void ReadBackendDevices(XsNode* out, bool vbds, std::vector<VifIface>* vifs) {
 void ReadVifCounters(XsNode* out, const std::vector<VifIface>& vifs) {
   std::string text;
   if (!ReadSmallFile("/proc/net/dev", &text)) return;
+  std::unordered_map<std::string, const VifIface*> byName;
+  for (const VifIface& v : vifs) byName.emplace(v.name, &v);
+  std::unordered_map<unsigned, XsDomain*> byDomid;
+  for (XsDomain& d : out->domains) byDomid[d.domid] = &d;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t eol = text.find('\n', pos);
@@ -667,22 +754,17 @@ void ReadVifCounters(XsNode* out, const std::vector<VifIface>& vifs) {
     }
     if (n != 16) continue;
     unsigned domid = 0, devid = 0;
-    bool found = false;
-    for (const VifIface& vi : vifs) {
-      if (vi.name == name) {
-        domid = vi.domid;
-        devid = vi.devid;
-        found = true;
-        break;
-      }
+    auto vi = byName.find(name);
+    bool found = vi != byName.end();
+    if (found) {
+      domid = vi->second->domid;
+      devid = vi->second->devid;
     }
     char extra;
     if (!found && std::sscanf(name.c_str(), "vif%u.%u%c", &domid, &devid, &extra) != 2) continue;
-    for (XsDomain& d : out->domains) {
-      if (d.domid != domid) continue;
-      d.nets.push_back({devid, v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11]});
-      break;
-    }
+    auto dom = byDomid.find(domid);
+    if (dom != byDomid.end())
+      dom->second->nets.push_back({devid, v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11]});
   }
 }
 
@@ -923,6 +1005,7 @@ class Context : public Napi::ObjectWrap<Context> {
     h_ = *h;
     delete h;
     watcher_.SetNameCache(&names_);
+    watcher_.SetDeviceCache(&devices_);
     // Forward SIGCHLD to libxl (it was put in libxl_sigchld_owner_mainloop mode at alloc).
     uv_loop_t* loop = nullptr;
     napi_get_uv_event_loop(info.Env(), &loop);
@@ -1389,7 +1472,9 @@ class Context : public Napi::ObjectWrap<Context> {
   //    cached). libxl_list_domain would read the same, but asks for 1024 entries every time (a
   //    30-page bounce buffer mapped and copied per call: 5–9 ms under TCG for 2 domains) and
   //    makes a FLASK hypercall per domain for a label nobody here reads;
-  //  - vbds and vifs: ReadBackendDevices() and ReadVifCounters(), as xenstatSnapshot does.
+  //  - vbds and vifs: the backend device list from the DeviceCache (sysfs walked only after a
+  //    backend write), then blkback's statistics files and /proc/net/dev (skipped when there is
+  //    no netback device), as xenstatSnapshot reads them.
   // Unlike libxenstat: no xenstore read per domain per call, no hypercall per vCPU.
   // Rejects with `call` xc_interface_open / xc_domain_getinfolist (`errno`) or
   // libxl_get_physinfo (`libxlError`).
@@ -1399,9 +1484,10 @@ class Context : public Napi::ObjectWrap<Context> {
     // close() is refused while this is in flight, so h_ outlives the worker.
     Handles* h = &h_;
     NameCache* names = &names_;
+    DeviceCache* devices = &devices_;
     return Run(
         info, "xendeck:metrics_sample",
-        [h, names, out]() {
+        [h, names, devices, out]() {
           std::lock_guard<std::mutex> lock(g_sample_mutex);
           if (!h->xch) {
             errno = 0;
@@ -1454,9 +1540,14 @@ class Context : public Napi::ObjectWrap<Context> {
             first = chunk[n - 1].domid + 1u;
           }
           names->Prune(std::move(live));
+          bool walked = false;
+          std::vector<BackendDevice> devs = devices->Get(&walked);
           std::vector<VifIface> vifs;
-          ReadBackendDevices(out.get(), true, &vifs);
-          ReadVifCounters(out.get(), vifs);
+          ApplyBackendDevices(out.get(), devs, true, &vifs);
+          // No netback device: no vif interface to count (netback names them), skip the file.
+          bool anyVif = false;
+          for (const BackendDevice& d : devs) anyVif = anyVif || d.type == 0;
+          if (anyVif) ReadVifCounters(out.get(), vifs);
           out->monotonicNs = t0;
           out->collectNs = MonotonicNs() - t0;
           return Failure{};
@@ -2052,6 +2143,7 @@ class Context : public Napi::ObjectWrap<Context> {
   Handles h_;
   uv_signal_t* sigchld_ = nullptr;
   NameCache names_;  // declared before watcher_: the watcher uses it until it stops
+  DeviceCache devices_;  // the same
   Watcher watcher_;
   std::atomic<int> inflight_{0};
 };

@@ -434,5 +434,19 @@ describe.skipIf(reason !== undefined)(
       expect(pairs.filter(([d]) => d.name === m2).map(([d]) => d.domid)).toEqual([after[0]?.domid]);
       for (const [d, o] of pairs) expect(d.name).toBe(o.name);
     });
+
+    it('a vif hot-plugged with xl network-attach shows in the sample, and goes with network-detach', async () => {
+      const m2 = names[1] as string;
+      const vifsOf = async () =>
+        (await host.metricsSnapshot()).domains.find((d) => d.name === m2)?.nets.map((n) => n.id) ??
+        [];
+      expect(await vifsOf()).toEqual([]); // the device list is cached now
+      await run(xl, ['network-attach', m2, 'bridge=xenbr0']);
+      expect(await within(15_000, async () => (await vifsOf()).length === 1)).toBe(true);
+      const x = (await xenstat.metricsSnapshot()).domains.find((d) => d.name === m2);
+      expect(x?.nets.map((n) => n.id)).toEqual(await vifsOf());
+      await run(xl, ['network-detach', m2, '0']);
+      expect(await within(15_000, async () => (await vifsOf()).length === 0)).toBe(true);
+    });
   },
 );
