@@ -170,7 +170,9 @@ export interface EncodedMetricsFrames {
  * Encodes `next` for a client subscribed to `fields`: the keyframe, and the delta from `prev`
  * (the previous tick's sample, filtered the same way) when given. Both samples are the server's
  * `sample` messages, already filtered to the client's domains; values are quantized here.
- * `seq` is the tick counter of `next` (`prev`'s must be seq − 1). Pure; throws nothing.
+ * `seq` is the tick counter of `next` (`prev`'s must be seq − 1). Throws nothing. The samples must
+ * not change afterwards: their quantized columns are cached per sample object (a WeakMap), so the
+ * server's sample of one tick, `next` now and `prev` at the next tick, is quantized once.
  */
 export function encodeMetricsFrames(
   prev: MetricsSampleMessage | undefined,
@@ -183,23 +185,30 @@ export function encodeMetricsFrames(
   const head = { type: 'frame' as const, seq, t: next.t, intervalMs: next.intervalMs };
   const host = quantizeHost(next.host);
   const dense: Partial<Record<MetricsField, unknown[]>> = {};
-  for (const f of fields) dense[f] = rows.map((d) => quantizeMetricsValue(f, d[f]));
+  for (const f of fields) dense[f] = quantizedColumn(next, f);
   const key: MetricsFrame = { ...head, host, key: true, domains, cols: dense };
   if (!prev) return { key, delta: undefined };
 
-  const before = new Map<number, MetricsDomainSample>();
-  for (const d of prev.domains) before.set(d.domid, d);
+  const old = prev.domains;
   const sameRows =
-    prev.domains.length === rows.length &&
-    rows.every((d, i) => prev.domains[i]?.domid === d.domid && prev.domains[i]?.name === d.name);
+    old.length === rows.length &&
+    rows.every((d, r) => old[r]?.domid === d.domid && old[r]?.name === d.name);
+  // Row of each domain in `prev` (by domid), when the rows moved; -1 = new.
+  let prevRow: number[] | undefined;
+  if (!sameRows) {
+    const at = new Map<number, number>();
+    for (const [r, d] of old.entries()) at.set(d.domid, r);
+    prevRow = rows.map((d) => at.get(d.domid) ?? -1);
+  }
   const cols: Partial<Record<MetricsField, MetricsFrameColumn>> = {};
   for (const f of fields) {
     const values = dense[f] as unknown[];
+    const before = quantizedColumn(prev, f);
     const i: number[] = [];
     const v: unknown[] = [];
-    for (const [r, d] of rows.entries()) {
-      const old = before.get(d.domid);
-      if (old === undefined || quantizeMetricsValue(f, old[f]) !== values[r]) {
+    for (let r = 0; r < values.length; r++) {
+      const p = prevRow ? (prevRow[r] ?? -1) : r;
+      if (p < 0 || before[p] !== values[r]) {
         i.push(r);
         v.push(values[r]);
       }
@@ -215,6 +224,31 @@ export function encodeMetricsFrames(
     cols,
   };
   return { key, delta };
+}
+
+/**
+ * Quantized columns already made, per sample object: the server passes the same sample as `next`
+ * of one tick and `prev` of the next (and to every subscription), so each column is made once.
+ */
+const columnCache = new WeakMap<MetricsSampleMessage, Map<MetricsField, unknown[]>>();
+
+/** `field` of every domain of `sample`, quantized, in row order (cached; never mutate it). */
+function quantizedColumn(sample: MetricsSampleMessage, field: MetricsField): unknown[] {
+  let bySample = columnCache.get(sample);
+  if (!bySample) {
+    bySample = new Map();
+    columnCache.set(sample, bySample);
+  }
+  let col = bySample.get(field);
+  if (!col) {
+    const rows = sample.domains;
+    col = new Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      col[r] = quantizeMetricsValue(field, (rows[r] as MetricsDomainSample)[field]);
+    }
+    bySample.set(field, col);
+  }
+  return col;
 }
 
 /**
