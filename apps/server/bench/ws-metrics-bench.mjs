@@ -4,13 +4,16 @@
  * (dist/main.js) as a child process on the simulated host with 500 synthetic domains (temp state
  * dir, 127.0.0.1 only), measured in one run after SETTLE_SECONDS, BENCH_SECONDS each (default 12;
  * about 70 s in all), phase after phase:
- *   1. idle: the sampler runs, no client;
- *   2. baseline: 50 clients on today's legacy stream (a full `sample` of every domain per tick);
- *   3. domains table: 50 clients subscribed with the fields the web's domains table shows
+ *   1. baseline: 50 clients on today's legacy stream (a full `sample` of every domain per tick);
+ *   2. domains table: 50 clients subscribed with the fields the web's domains table shows
  *      (`frame` messages: a keyframe, then deltas; see `metrics-frames.ts` in @xendeck/api);
- *   4. xl top: 50 clients subscribed with every field.
+ *   3. xl top: 50 clients subscribed with every field;
+ *   4. idle: the sampler runs, no client.
  * Each phase opens its clients, waits WARMUP_SECONDS, then measures. It prints, side by side, the
- * child's CPU (utime + stime from /proc/<pid>/stat, ms per second), its RSS (VmRSS from
+ * child's CPU (utime + stime from /proc/<pid>/stat, ms per second; mostly the sampler's, and on a
+ * shared machine ± a few ms/s of noise), the part of it the hub spent sending to the clients
+ * (`xendeck_metrics_ws_publish_seconds_total` of `GET /metrics`, wall time of the hub's
+ * synchronous publish: encode, serialize, socket writes), its RSS (VmRSS from
  * /proc/<pid>/status) at the start and end of the phase, what one tab receives (KiB/s, messages/s,
  * KiB per message, KiB once at connect), and the verdict against the target: ≤ 20 KiB/s per tab
  * showing the domains table. One client per view decodes every frame with the web's decoder;
@@ -23,8 +26,9 @@
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
 import { existsSync } from 'node:fs';
-import { clkTck, cpuSeconds, f1, rssMiB, sleep } from './lib/bench-server.mjs';
+import { clkTck, cpuSeconds, f1, f2, rssMiB, sleep } from './lib/bench-server.mjs';
 import {
+  hubCounters,
   METRICS_VIEWS,
   metricsBenchRun,
   openMetricsClient,
@@ -51,11 +55,12 @@ for (const [k, v] of Object.entries({ SECONDS, CLIENTS, DOMAINS })) {
   }
 }
 
+// idle last: measured first, it caught the server's start-up work (40 ms/s against 15 later).
 const PHASES = [
-  { id: 'idle', label: 'idle (0 clients)', view: undefined },
   { id: 'legacy', label: 'legacy (today)', view: METRICS_VIEWS.legacy },
   { id: 'table', label: METRICS_VIEWS.table.label, view: METRICS_VIEWS.table },
   { id: 'xltop', label: METRICS_VIEWS.xltop.label, view: METRICS_VIEWS.xltop },
+  { id: 'idle', label: 'idle (0 clients)', view: undefined },
 ];
 
 const run = metricsBenchRun({
@@ -77,6 +82,7 @@ async function runPhase(phase, ctx) {
   const { pid } = run.child;
   const rssStart = rssMiB(pid);
   const c0 = cpuSeconds(pid);
+  const h0 = await hubCounters(ctx);
   const own0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (const c of run.clients) c.counting = true;
@@ -84,12 +90,14 @@ async function runPhase(phase, ctx) {
   for (const c of run.clients) c.counting = false;
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSeconds(pid) - c0;
+  const h1 = await hubCounters(ctx);
   const own = process.cpuUsage(own0);
   const sum = (k) => run.clients.reduce((a, c) => a + c[k], 0);
   const n = Math.max(1, run.clients.length);
   const checker = run.clients[0];
   const result = {
     cpuMsPerSecond: (cpu * 1000) / wall,
+    hubMsPerSecond: ((h1.publishSeconds - h0.publishSeconds) * 1000) / wall,
     rssStart,
     rssEnd: rssMiB(pid),
     kibPerSecondPerTab: sum('bytes') / n / wall / 1024,
@@ -146,6 +154,7 @@ async function main() {
   console.log('');
   row('', (_x, id) => PHASES.find((p) => p.id === id)?.label ?? id);
   row('server CPU, ms per second', (x) => f1(x.cpuMsPerSecond));
+  row('  of which sending to clients, ms/s', (x) => f2(x.hubMsPerSecond));
   row('server RSS at start, MiB', (x) => f1(x.rssStart));
   row('server RSS at end, MiB', (x) => f1(x.rssEnd));
   const perClientRows = [
@@ -173,7 +182,9 @@ async function main() {
       `(target ≤ ${TARGET_KIB_PER_SECOND} KiB/s; today's legacy stream ${f1(r.legacy.kibPerSecondPerTab)} KiB/s, ` +
       `${f1(r.legacy.kibPerSecondPerTab / Math.max(table.kibPerSecondPerTab, 1e-9))}× more): ${met ? 'MET' : 'NOT MET'}; ` +
       `server CPU with ${CLIENTS} tabs: ${f1(table.cpuMsPerSecond)} ms/s (legacy ${f1(r.legacy.cpuMsPerSecond)} ms/s, ` +
-      `xl top ${f1(r.xltop.cpuMsPerSecond)} ms/s, idle ${f1(r.idle.cpuMsPerSecond)} ms/s)`,
+      `xl top ${f1(r.xltop.cpuMsPerSecond)} ms/s, idle ${f1(r.idle.cpuMsPerSecond)} ms/s); ` +
+      `of which sending to the tabs: ${f2(table.hubMsPerSecond)} ms/s (legacy ${f2(r.legacy.hubMsPerSecond)}, ` +
+      `xl top ${f2(r.xltop.hubMsPerSecond)})`,
   );
   const broken = ['legacy', 'table', 'xltop'].filter((id) => r[id].dropped > 0);
   const wrong = ['table', 'xltop'].filter(

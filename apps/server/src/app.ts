@@ -255,18 +255,20 @@ export function createApp(deps: AppDeps): XendeckApp {
     store,
     now: metricsNow,
   });
+  const hub = new MetricsHub(sampler, logger, {
+    pingMs: deps.options?.pingMs,
+    maxBufferedBytes: deps.options?.maxBufferedBytes,
+  });
   const exporter = createPrometheusExporter({
     latestSnapshot: () => sampler.latest?.snapshot,
+    hubStats: () => hub.stats(),
   });
   sampler.onTick((tick) => exporter.observeSampleDuration(tick.durationSeconds));
   const metrics: AppMetrics = {
     sampler,
     ring,
     store,
-    hub: new MetricsHub(sampler, logger, {
-      pingMs: deps.options?.pingMs,
-      maxBufferedBytes: deps.options?.maxBufferedBytes,
-    }),
+    hub,
     exporter,
     token: new MetricsTokenStore(db, config.metricsToken),
   };

@@ -68,6 +68,30 @@ export async function startMetricsServer({
 }
 
 /**
+ * Reads the metrics hub's counters from the server's `GET /metrics` (the Prometheus exposition;
+ * bearer token from `GET /api/v1/settings/metrics-token` as the admin): `publishSeconds`
+ * (`xendeck_metrics_ws_publish_seconds_total`: time the hub spent encoding, serializing and
+ * writing ticks to clients) and `sentBytes` (`xendeck_metrics_ws_sent_bytes_total`).
+ */
+export async function hubCounters({ base, cookie }) {
+  const { token } = await (
+    await fetch(`${base}/api/v1/settings/metrics-token`, { headers: { Cookie: cookie } })
+  ).json();
+  const text = await (
+    await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${token}` } })
+  ).text();
+  const value = (name) => {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    if (!m) throw new Error(`GET /metrics has no ${name}`);
+    return Number(m[1]);
+  };
+  return {
+    publishSeconds: value('xendeck_metrics_ws_publish_seconds_total'),
+    sentBytes: value('xendeck_metrics_ws_sent_bytes_total'),
+  };
+}
+
+/**
  * The live JavaScript heap of a server started with `inspect: true`, through the inspector
  * protocol on 127.0.0.1: `heapAfterGc()` forces a full garbage collection
  * (`HeapProfiler.collectGarbage`) and resolves with `Runtime.getHeapUsage().usedSize`, MiB: what

@@ -47,6 +47,16 @@ import { type SocketClient, SocketSet, type SocketSetOptions } from '../ws/clien
 import type { WsRoute } from '../ws/router.js';
 import type { MetricsSampler, MetricsTick } from './sampler.js';
 
+/** What `MetricsHub.stats()` returns: counters since the server started. */
+export interface MetricsHubStats {
+  /** Wall time spent sending ticks (encode, serialize, write to every client), seconds. */
+  publishSeconds: number;
+  /** Bytes of JSON text sent to clients. */
+  sentBytes: number;
+  /** Messages sent to clients. */
+  sentMessages: number;
+}
+
 interface ClientState {
   /** Domain names this client wants; undefined = all. */
   filter: Set<string> | undefined;
@@ -90,6 +100,8 @@ export class MetricsHub {
   sentBytes = 0;
   /** Frame encodings made since start (one per distinct subscription per tick). */
   frameEncodings = 0;
+  /** Wall time spent in `publish` since start (encode, serialize, write to every client), s. */
+  publishSeconds = 0;
 
   constructor(
     private readonly sampler: MetricsSampler,
@@ -195,10 +207,20 @@ export class MetricsHub {
   }
 
   private publish(tick: MetricsTick): void {
+    const t0 = performance.now();
     this.advance(tick);
     const cur = this.current;
-    if (!cur) return;
-    for (const c of this.clients) this.sendTick(c, cur);
+    if (cur) for (const c of this.clients) this.sendTick(c, cur);
+    this.publishSeconds += (performance.now() - t0) / 1000;
+  }
+
+  /** Counters since start, for `GET /metrics` (`xendeck_metrics_ws_*`) and the benchmarks. */
+  stats(): MetricsHubStats {
+    return {
+      publishSeconds: this.publishSeconds,
+      sentBytes: this.sentBytes,
+      sentMessages: this.sentMessages,
+    };
   }
 
   private sendTick(c: SocketClient<ClientState>, cur: HubTick): void {

@@ -7,11 +7,14 @@
  */
 import type { MetricsSnapshot } from '@xendeck/hypervisor';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MetricsHubStats } from './hub.js';
 
 /** The parts of the sampler the exporter reads. */
 export interface LatestSnapshot {
   /** The newest snapshot, or undefined before the first tick. */
   latestSnapshot(): MetricsSnapshot | undefined;
+  /** The `WS /api/v1/metrics` hub's counters (`MetricsHub.stats()`), when there is a hub. */
+  hubStats?: () => MetricsHubStats;
 }
 
 /**
@@ -168,5 +171,31 @@ export function createPrometheusExporter(source: LatestSnapshot): PrometheusExpo
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
+  const hubCounter = (name: string, help: string, value: (h: MetricsHubStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        const h = source.hubStats?.();
+        if (h) this.inc(value(h));
+      },
+    });
+  hubCounter(
+    'xendeck_metrics_ws_publish_seconds_total',
+    'Time spent sending ticks to WS /api/v1/metrics clients (encode, serialize, write), seconds',
+    (h) => h.publishSeconds,
+  );
+  hubCounter(
+    'xendeck_metrics_ws_sent_bytes_total',
+    'Bytes sent to WS /api/v1/metrics clients (JSON text)',
+    (h) => h.sentBytes,
+  );
+  hubCounter(
+    'xendeck_metrics_ws_sent_messages_total',
+    'Messages sent to WS /api/v1/metrics clients',
+    (h) => h.sentMessages,
+  );
   return { registry, observeSampleDuration: (s) => duration.observe(s) };
 }
