@@ -17,7 +17,7 @@
 // the lab's /var/lib/xendeck-lab/run/xendeck.env) and checks that `GET /api/v1/domains` lists
 // every domain and that `WS /api/v1/metrics` (legacy `{type:'subscribe', domains:'*'}`) delivers
 // a sample with every one of them with a non-null cpuPercent; exits 1 if not.
-// Every `bench-*` domain is destroyed at the end, also on failure or SIGINT/SIGTERM.
+// Every `bench-NNN` domain is destroyed at the end, also on failure or SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,6 +43,8 @@ const xenstatRuns = Number(opt('--xenstat', 30));
 const xentopRuns = Number(opt('--xentop', 10));
 const server = opt('--server', undefined);
 const PREFIX = 'bench-';
+/** The names this bench gives its domains (`bench-000`…): the only ones it destroys. */
+const BENCH_NAME = /^bench-\d{3}$/;
 const DOMAIN_MiB = 4;
 /** Free memory kept for dom0's own needs and other testers' guests, MiB. */
 const RESERVE_MiB = 64;
@@ -102,7 +104,7 @@ const baseline = await openLibxlHost({ metricsXenstat: true });
 let created = 0;
 
 async function destroyBenchDomains() {
-  const names = (await host.listDomains()).map((d) => d.name).filter((n) => n.startsWith(PREFIX));
+  const names = (await host.listDomains()).map((d) => d.name).filter((n) => BENCH_NAME.test(n));
   for (let i = 0; i < names.length; i += CREATE_PARALLEL) {
     await Promise.all(
       names.slice(i, i + CREATE_PARALLEL).map(async (name) => {

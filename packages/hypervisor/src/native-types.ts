@@ -295,8 +295,10 @@ export interface NativeContext {
    * ns; tot_pages / max_pages → bytes; nr_online_vcpus; max_vcpu_id + 1; XEN_DOMINF_* flags,
    * shutdown with reason crash → `crashed`); names from the addon's name cache (xenstore
    * `/local/domain/<domid>/name` only for a domid not cached: the cache is kept by the
-   * startWatch thread's recursive `/local/domain` watch and is off while no watch runs); then the
-   * same blkback sysfs and /proc/net/dev reads as `xenstatSnapshot`. Rejects with `call`
+   * startWatch thread's recursive `/local/domain` watch and is off while no watch runs); the
+   * backend device list (walked again only after a write under /local/domain/0/backend/ or a
+   * domain watch), then the same blkback sysfs counters and /proc/net/dev as `xenstatSnapshot`
+   * (the file skipped when there is no netback device). Rejects with `call`
    * "xc_interface_open" / "xc_domain_getinfolist" (`errno`) or "libxl_get_physinfo" (`libxlError`).
    */
   metricsSample(): Promise<RawPackedSample>;
