@@ -168,6 +168,9 @@ const arrivals = [];
 const waiters = new Set();
 /** Set when a client's socket closes (e.g. xendeck.service restarted): the run cannot go on. */
 let socketClosed;
+/** Bumped at each reconnect: a close of an older generation's socket is expected. */
+let generation = 0;
+let restarts = 0;
 function notify() {
   for (const w of [...waiters]) w();
 }
@@ -210,6 +213,7 @@ function allClientsSaw(kind, since) {
 }
 
 async function openClients(cookie) {
+  const gen = generation;
   const wsBase = BASE.replace(/^http/, 'ws');
   const ready = [];
   for (let i = 0; i < CLIENTS; i++) {
@@ -221,6 +225,7 @@ async function openClients(cookie) {
       new Promise((resolve, reject) => {
         ws.once('error', reject);
         ws.once('close', (code) => {
+          if (gen !== generation) return;
           socketClosed ??= `events client ${i} closed by the server (code ${code}; was xendeck.service restarted?)`;
           notify();
         });
@@ -326,17 +331,31 @@ async function fill(cfg, count) {
 /** `n` cycles of xl create -p / xl destroy of NAME, each waiting for every client's message. */
 async function runCycles(cfg, n) {
   const cycles = [];
-  for (let i = 0; i < n; i++) {
-    const create = await runTimed(XL, ['create', '-q', '-p', cfg]);
-    if (create.code !== 0) throw new Error(`xl create exited ${create.code}: ${create.output}`);
-    await allClientsSaw('domain.added', create.startedAt);
-    await sleep(300);
-    const destroy = await runTimed(XL, ['destroy', NAME]);
-    if (destroy.code !== 0) throw new Error(`xl destroy exited ${destroy.code}: ${destroy.output}`);
-    await allClientsSaw('domain.removed', destroy.startedAt);
-    cycles.push({ create, destroy });
-    await sleep(300);
-    process.stdout.write(`  cycle ${i + 1}/${n} done\n`);
+  for (let i = 0; i < n; ) {
+    try {
+      const create = await runTimed(XL, ['create', '-q', '-p', cfg]);
+      if (create.code !== 0) throw new Error(`xl create exited ${create.code}: ${create.output}`);
+      await allClientsSaw('domain.added', create.startedAt);
+      await sleep(300);
+      const destroy = await runTimed(XL, ['destroy', NAME]);
+      if (destroy.code !== 0)
+        throw new Error(`xl destroy exited ${destroy.code}: ${destroy.output}`);
+      await allClientsSaw('domain.removed', destroy.startedAt);
+      cycles.push({ create, destroy });
+      await sleep(300);
+      i++;
+      process.stdout.write(`  cycle ${i}/${n} done\n`);
+    } catch (err) {
+      // The shared lab's server may be restarted by someone else: reconnect and redo the cycle.
+      if (!socketClosed || ++restarts > 3) throw err;
+      console.log(`  ${socketClosed}: reconnecting; cycle ${i + 1} again`);
+      if (spawnSync(XL, ['domid', NAME]).status === 0) spawnSync(XL, ['destroy', NAME]);
+      generation++;
+      for (const ws of sockets.splice(0)) ws.terminate();
+      socketClosed = undefined;
+      await waitForServer(180_000);
+      await openClients(await login());
+    }
   }
   return cycles;
 }
