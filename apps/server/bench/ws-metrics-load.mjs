@@ -30,14 +30,12 @@
  *
  * Bounded: the child is killed and the temp dir removed on exit, on error, and by a watchdog.
  */
-import { existsSync } from 'node:fs';
 import { cpuSeconds, f1, f2, rssMiB, sleep } from './lib/bench-server.mjs';
 import {
   METRICS_VIEWS,
   metricsBenchRun,
   openHeapProbe,
   openMetricsClient,
-  serverBundle,
   startMetricsServer,
 } from './lib/metrics-clients.mjs';
 
@@ -51,12 +49,7 @@ const MIX = [
 const CLIENTS = MIX.reduce((a, m) => a + m.count, 0);
 const SAMPLE_MS = 5000;
 const SLOPE_LIMIT_MIB_PER_MINUTE = 1;
-const PASSWORD = 'bench-password-not-secret';
 
-if (!existsSync(serverBundle)) {
-  console.error(`missing ${serverBundle}: run pnpm --filter @xendeck/server build first`);
-  process.exit(1);
-}
 if (!Number.isFinite(MINUTES) || MINUTES < 0.5 || MINUTES > 120) {
   console.error(`XENDECK_LOAD_MINUTES must be 0.5..120 (got ${process.env.XENDECK_LOAD_MINUTES})`);
   process.exit(1);
@@ -97,7 +90,6 @@ async function main() {
     stateDir: run.stateDir,
     domains: DOMAINS,
     clients: CLIENTS,
-    password: PASSWORD,
     onSpawn: (c) => {
       run.child = c;
     },

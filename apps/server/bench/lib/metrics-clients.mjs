@@ -4,7 +4,7 @@
  * receives and (optionally) decodes the frames with the web's `MetricsFrameDecoder`, re-sending
  * its subscription when the decoder asks for it, as the browser does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRICS_FIELDS, MetricsFrameDecoder } from '@xendeck/api';
@@ -18,8 +18,13 @@ export const serverBundle = join(serverDir, 'dist', 'main.js');
  * What one metrics benchmark run holds: a temp `stateDir` (`prefix`…), the server `child` and the
  * open `clients` (set them as they come). On exit, error or signal the clients are terminated, the
  * child killed and the dir removed; after `watchdogMs` the process exits 2 (`name` in the message).
+ * Exits 1 at once when the server bundle is missing.
  */
 export function metricsBenchRun({ prefix, name, watchdogMs }) {
+  if (!existsSync(serverBundle)) {
+    console.error(`missing ${serverBundle}: run pnpm --filter @xendeck/server build first`);
+    process.exit(1);
+  }
   const run = { stateDir: mkdtempSync(join(tmpdir(), prefix)), child: undefined, clients: [] };
   cleanupOnExit(() => {
     for (const c of run.clients) c.ws.terminate();
@@ -44,7 +49,7 @@ export async function startMetricsServer({
   stateDir,
   domains,
   clients,
-  password,
+  password = 'bench-password-not-secret',
   onSpawn,
   inspect = false,
 }) {

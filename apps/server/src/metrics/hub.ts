@@ -208,7 +208,7 @@ export class MetricsHub {
 
   private publish(tick: MetricsTick): void {
     const t0 = performance.now();
-    this.advance(tick);
+    if (this.current?.tick !== tick) this.advance(tick);
     const cur = this.current;
     if (cur) for (const c of this.clients) this.sendTick(c, cur);
     this.publishSeconds += (performance.now() - t0) / 1000;
