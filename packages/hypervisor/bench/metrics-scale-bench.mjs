@@ -15,8 +15,9 @@
 // names, memory) at every count.
 // With --server: after the last count, logs in as admin (password from XENDECK_ADMIN_PASSWORD or
 // the lab's /var/lib/xendeck-lab/run/xendeck.env) and checks that `GET /api/v1/domains` lists
-// every domain and that `WS /api/v1/metrics` (legacy `{type:'subscribe', domains:'*'}`) delivers
-// a sample with every one of them with a non-null cpuPercent; exits 1 if not.
+// dom0 and every domain the bench started, and that `WS /api/v1/metrics` (legacy
+// `{type:'subscribe', domains:'*'}`) delivers a sample with every one of them with a non-null
+// cpuPercent; exits 1 if not.
 // Every `bench-NNN` domain is destroyed at the end, also on failure or SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -172,10 +173,11 @@ async function growTo(target, kernelPath, createNs) {
 /** Domids, names and memory of the new sample against libxenstat's: the mismatches, as text. */
 function compare(a, b) {
   const problems = [];
-  const bm = new Map(b.domains.map((d) => [d.domid, d]));
-  if (a.domains.length !== b.domains.length)
-    problems.push(`${a.domains.length} domains vs ${b.domains.length}`);
-  for (const d of a.domains) {
+  // A domain being built (no name yet) or destroyed (libxenstat skips it once its name is gone)
+  // between the two samples is no disagreement.
+  const settled = (s) => s.domains.filter((d) => d.name !== '' && d.state !== 'dying');
+  const bm = new Map(settled(b).map((d) => [d.domid, d]));
+  for (const d of settled(a)) {
     const o = bm.get(d.domid);
     if (!o) problems.push(`domid ${d.domid} missing from libxenstat's`);
     else if (o.name !== d.name) problems.push(`domid ${d.domid}: name ${d.name} vs ${o.name}`);
@@ -185,7 +187,7 @@ function compare(a, b) {
   return problems;
 }
 
-/** §5: the running server lists every domain and streams live metrics for each. */
+/** §5: the running server lists every domain of `domains` and streams live metrics for each. */
 async function checkServer(url, domains) {
   let password = process.env.XENDECK_ADMIN_PASSWORD;
   if (!password) {
@@ -194,18 +196,28 @@ async function checkServer(url, domains) {
     password = m ? m[1].replace(/^"(.*)"$/, '$1') : undefined;
   }
   if (!password) throw new Error('no admin password (XENDECK_ADMIN_PASSWORD or the lab env file)');
-  const login = await fetch(`${url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password }),
-  });
+  // The server may still be starting (the e2e lab suite before this may reboot dom0): 90 s.
+  let login;
+  for (let i = 0; ; i++) {
+    try {
+      login = await fetch(`${url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      break;
+    } catch (err) {
+      if (i >= 45) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
   if (login.status !== 204) throw new Error(`POST /session: ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
   const listed = await (await fetch(`${url}/api/v1/domains`, { headers: { cookie } })).json();
   const listedNames = new Set(listed.map((d) => d.name));
   const missingRest = domains.filter((n) => !listedNames.has(n));
   console.log(
-    `server: GET /api/v1/domains lists ${listed.length} domains; ${domains.length - missingRest.length} of the ${domains.length} in xl's list`,
+    `server: GET /api/v1/domains lists ${listed.length} domains, ${domains.length - missingRest.length} of the ${domains.length} to check (dom0 and the bench's)`,
   );
   // ws: the server's own dependency (Node 20 has no WebSocket client).
   const require = createRequire(join(here, '../../../apps/server/package.json'));
@@ -335,7 +347,10 @@ try {
     }
   }
   if (server) {
-    const names = (await host.listDomains()).map((d) => d.name);
+    // dom0 and every domain this bench started (others' domains may come and go meanwhile).
+    const names = (await host.listDomains())
+      .map((d) => d.name)
+      .filter((n) => n === 'Domain-0' || BENCH_NAME.test(n));
     if (!(await checkServer(server, names))) exitCode = 1;
   }
 } catch (err) {

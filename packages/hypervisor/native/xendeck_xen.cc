@@ -563,6 +563,25 @@ std::mutex g_sample_mutex;
 // listDomains() calls run one at a time (its own xc handle: a list never waits for a sample).
 std::mutex g_list_mutex;
 
+// Every domain, by xc_domain_getinfolist in one-page chunks (xc_domains.c), on the xc handle
+// `*xch`, opened here on first use (xc_interface_open) and kept by the caller, who holds the mutex
+// that guards it (g_sample_mutex, g_list_mutex). Fails with `errno`.
+Failure GetAllDomains(void** xch, std::vector<xd_dominfo>* all) {
+  if (!*xch) {
+    errno = 0;
+    *xch = xd_xc_open();
+    if (!*xch) return Failure::Errno(errno ? errno : EIO, "xc_interface_open");
+  }
+  std::vector<xd_dominfo> chunk(xd_getinfolist_chunk());
+  for (uint32_t first = 0;;) {
+    int n = xd_getinfolist(*xch, first, static_cast<unsigned>(chunk.size()), chunk.data());
+    if (n < 0) return Failure::Errno(errno ? errno : EIO, "xc_domain_getinfolist");
+    all->insert(all->end(), chunk.begin(), chunk.begin() + n);
+    if (n < static_cast<int>(chunk.size())) return Failure{};
+    first = chunk[n - 1].domid + 1u;
+  }
+}
+
 uint64_t MonotonicNs() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -1157,45 +1176,34 @@ class Context : public Napi::ObjectWrap<Context> {
         info, "xendeck:xc_domain_getinfolist",
         [h, names, out]() {
           std::lock_guard<std::mutex> lock(g_list_mutex);
-          if (!h->xchList) {
-            errno = 0;
-            h->xchList = xd_xc_open();
-            if (!h->xchList) return Failure::Errno(errno ? errno : EIO, "xc_interface_open");
-          }
-          std::vector<xd_dominfo> chunk(xd_getinfolist_chunk());
+          std::vector<xd_dominfo> all;
+          Failure f = GetAllDomains(&h->xchList, &all);
+          if (f.kind != Failure::kNone) return f;
           std::vector<uint32_t> live;
-          uint32_t first = 0;
-          for (;;) {
-            int n = xd_getinfolist(h->xchList, first, static_cast<unsigned>(chunk.size()), chunk.data());
-            if (n < 0) return Failure::Errno(errno ? errno : EIO, "xc_domain_getinfolist");
-            for (int i = 0; i < n; i++) {
-              const xd_dominfo& d = chunk[i];
-              DomInfo o;
-              o.domid = d.domid;
-              libxl_uuid uuid;
-              std::memcpy(&uuid, d.uuid, sizeof uuid);
-              char text[LIBXL_UUID_FMTLEN + 1];
-              std::snprintf(text, sizeof text, LIBXL_UUID_FMT, LIBXL_UUID_BYTES(uuid));
-              o.uuid = text;
-              o.name = names->Get(h->ctx, d.domid, uuid);
-              o.running = d.running;
-              o.blocked = d.blocked;
-              o.paused = d.paused;
-              o.shutdown = d.shutdown;
-              o.dying = d.dying;
-              o.shutdownReason = d.shutdown_reason;
-              o.currentMemKiB = d.tot_pages * 4;
-              o.outstandingMemKiB = d.outstanding_pages * 4;
-              o.maxMemKiB = d.max_pages * 4;
-              o.cpuTimeNs = d.cpu_time_ns;
-              o.vcpuOnline = d.nr_online_vcpus;
-              o.vcpuMaxId = d.max_vcpu_id;
-              o.domainType = d.domain_type;
-              live.push_back(d.domid);
-              out->push_back(std::move(o));
-            }
-            if (n < static_cast<int>(chunk.size())) break;
-            first = chunk[n - 1].domid + 1u;
+          for (const xd_dominfo& d : all) {
+            DomInfo o;
+            o.domid = d.domid;
+            libxl_uuid uuid;
+            std::memcpy(&uuid, d.uuid, sizeof uuid);
+            char text[LIBXL_UUID_FMTLEN + 1];
+            std::snprintf(text, sizeof text, LIBXL_UUID_FMT, LIBXL_UUID_BYTES(uuid));
+            o.uuid = text;
+            o.name = names->Get(h->ctx, d.domid, uuid);
+            o.running = d.running;
+            o.blocked = d.blocked;
+            o.paused = d.paused;
+            o.shutdown = d.shutdown;
+            o.dying = d.dying;
+            o.shutdownReason = d.shutdown_reason;
+            o.currentMemKiB = d.tot_pages * 4;
+            o.outstandingMemKiB = d.outstanding_pages * 4;
+            o.maxMemKiB = d.max_pages * 4;
+            o.cpuTimeNs = d.cpu_time_ns;
+            o.vcpuOnline = d.nr_online_vcpus;
+            o.vcpuMaxId = d.max_vcpu_id;
+            o.domainType = d.domain_type;
+            live.push_back(d.domid);
+            out->push_back(std::move(o));
           }
           names->Prune(std::move(live));
           return Failure{};
@@ -1489,11 +1497,6 @@ class Context : public Napi::ObjectWrap<Context> {
         info, "xendeck:metrics_sample",
         [h, names, devices, out]() {
           std::lock_guard<std::mutex> lock(g_sample_mutex);
-          if (!h->xch) {
-            errno = 0;
-            h->xch = xd_xc_open();
-            if (!h->xch) return Failure::Errno(errno ? errno : EIO, "xc_interface_open");
-          }
           uint64_t t0 = MonotonicNs();
           const libxl_version_info* v = libxl_get_version_info(h->ctx);  // cached in the ctx
           unsigned long long pageBytes = v && v->pagesize > 0 ? v->pagesize : 4096;
@@ -1509,35 +1512,33 @@ class Context : public Napi::ObjectWrap<Context> {
           out->totMem = p.total_pages * pageBytes;
           out->freeMem = p.free_pages * pageBytes;
           libxl_physinfo_dispose(&p);
-          static std::vector<xd_dominfo> chunk(xd_getinfolist_chunk());  // under g_sample_mutex
+          std::vector<xd_dominfo> all;
+          Failure f = GetAllDomains(&h->xch, &all);
+          if (f.kind != Failure::kNone) return f;
           std::vector<uint32_t> live;
-          for (uint32_t first = 0;;) {
-            int n = xd_getinfolist(h->xch, first, static_cast<unsigned>(chunk.size()), chunk.data());
-            if (n < 0) return Failure::Errno(errno ? errno : EIO, "xc_domain_getinfolist");
-            for (int i = 0; i < n; i++) {
-              const xd_dominfo& d = chunk[i];
-              XsDomain o;
-              o.domid = d.domid;
-              libxl_uuid uuid;
-              static_assert(sizeof uuid == sizeof d.uuid, "libxl_uuid is the domain handle");
-              std::memcpy(&uuid, d.uuid, sizeof uuid);
-              o.name = names->Get(h->ctx, d.domid, uuid);
-              o.running = d.running;
-              o.blocked = d.blocked;
-              o.paused = d.paused;
-              o.shutdown = d.shutdown && !d.crashed;
-              o.crashed = d.crashed;
-              o.dying = d.dying;
-              o.cpuNs = d.cpu_time_ns;
-              o.curMem = d.tot_pages * pageBytes;
-              o.maxMem = d.max_pages == UINT_MAX ? ~0ULL : d.max_pages * pageBytes;
-              o.numVcpus = d.max_vcpu_id + 1;
-              o.onlineVcpus = d.nr_online_vcpus;
-              live.push_back(d.domid);
-              out->domains.push_back(std::move(o));
-            }
-            if (n < static_cast<int>(chunk.size())) break;
-            first = chunk[n - 1].domid + 1u;
+          for (const xd_dominfo& d : all) {
+            XsDomain o;
+            o.domid = d.domid;
+            libxl_uuid uuid;
+            static_assert(sizeof uuid == sizeof d.uuid, "libxl_uuid is the domain handle");
+            std::memcpy(&uuid, d.uuid, sizeof uuid);
+            o.name = names->Get(h->ctx, d.domid, uuid);
+            live.push_back(d.domid);
+            // No name in xenstore: being built (libxl writes it after the domain exists) or torn
+            // down. libxenstat skips such a domain; so does this sample (consumers key on names).
+            if (o.name.empty()) continue;
+            o.running = d.running;
+            o.blocked = d.blocked;
+            o.paused = d.paused;
+            o.shutdown = d.shutdown && !d.crashed;
+            o.crashed = d.crashed;
+            o.dying = d.dying;
+            o.cpuNs = d.cpu_time_ns;
+            o.curMem = d.tot_pages * pageBytes;
+            o.maxMem = d.max_pages == UINT_MAX ? ~0ULL : d.max_pages * pageBytes;
+            o.numVcpus = d.max_vcpu_id + 1;
+            o.onlineVcpus = d.nr_online_vcpus;
+            out->domains.push_back(std::move(o));
           }
           names->Prune(std::move(live));
           bool walked = false;
