@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { grantSchema, roleSchema } from './access.js';
 import { consoleKindSchema } from './consoles.js';
 import { DOMAIN_OPERATIONS, DOMAIN_STATES } from './domain-rules.js';
-import { METRICS_FIELDS, metricsFrameSchema } from './metrics-frames.js';
+import { metricsFieldSchema, metricsFrameSchema } from './metrics-frames.js';
 import { taskSchema } from './tasks.js';
 
 export * from './access.js';
@@ -608,17 +608,21 @@ export const metricsMessageSchema = z.discriminatedUnion('type', [
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 export type MetricsSampleMessage = Extract<MetricsMessage, { type: 'sample' }>;
 
+/** Most domain names one metrics `subscribe` message may list (more: subscribe to `'*'`). */
+export const METRICS_SUBSCRIBE_MAX_DOMAINS = 1000;
+
 /**
  * Client → server on `WS /api/v1/metrics`: which domains (by name) this client wants in each
- * sample; `'*'` = all (the default). The host part is always sent. At most 1000 names.
+ * sample; `'*'` = all (the default). The host part is always sent. At most
+ * METRICS_SUBSCRIBE_MAX_DOMAINS (1000) names.
  * `fields` (optional): the per-domain fields this client shows; with it the client gets `frame`
  * messages (columnar, deltas; see `metrics-frames.ts`) instead of `sample`, starting with a
  * keyframe. Each subscribe message replaces the previous subscription.
  */
 export const metricsClientMessageSchema = z.object({
   type: z.literal('subscribe'),
-  domains: z.union([z.literal('*'), z.array(domainNameSchema).max(1000)]),
-  fields: z.array(z.enum(METRICS_FIELDS)).min(1).optional(),
+  domains: z.union([z.literal('*'), z.array(domainNameSchema).max(METRICS_SUBSCRIBE_MAX_DOMAINS)]),
+  fields: z.array(metricsFieldSchema).min(1).optional(),
 });
 export type MetricsClientMessage = z.infer<typeof metricsClientMessageSchema>;
 

@@ -89,12 +89,15 @@ const SECONDS_FIELDS: ReadonlySet<string> = new Set<MetricsField>(['cpuSeconds']
  * The value of `field` as it goes on the wire: percents rounded to 0.1, rates to whole numbers,
  * seconds to 0.01; null stays null; other fields (state, bytes, counts) unchanged.
  */
+/** `v` rounded to one decimal: how every percent goes on the wire. */
+const toTenth = (v: number): number => Math.round(v * 10) / 10;
+
 export function quantizeMetricsValue<F extends MetricsField>(
   field: F,
   value: MetricsDomainSample[F],
 ): MetricsDomainSample[F] {
   if (typeof value !== 'number') return value;
-  if (PERCENT_FIELDS.has(field)) return (Math.round(value * 10) / 10) as MetricsDomainSample[F];
+  if (PERCENT_FIELDS.has(field)) return toTenth(value) as MetricsDomainSample[F];
   if (RATE_FIELDS.has(field)) return Math.round(value) as MetricsDomainSample[F];
   if (SECONDS_FIELDS.has(field)) return (Math.round(value * 100) / 100) as MetricsDomainSample[F];
   return value;
@@ -104,7 +107,7 @@ export function quantizeMetricsValue<F extends MetricsField>(
 function quantizeHost(host: MetricsHostSample): MetricsHostSample {
   return {
     ...host,
-    cpuPercent: host.cpuPercent === null ? null : Math.round(host.cpuPercent * 10) / 10,
+    cpuPercent: host.cpuPercent === null ? null : toTenth(host.cpuPercent),
   };
 }
 

@@ -8,7 +8,7 @@
  * asks for no domain: the frames then carry only the host part, which every page's header and
  * the overview's charts read.
  */
-import type { MetricsClientMessage } from '@xendeck/api';
+import { METRICS_SUBSCRIBE_MAX_DOMAINS, type MetricsClientMessage } from '@xendeck/api';
 import { METRICS_FIELDS, type MetricsField } from './contract';
 
 /** One component's need: `'*'` or domain names, and the per-domain fields it reads. */
@@ -26,7 +26,8 @@ export const ALL_FIELDS: readonly MetricsField[] = METRICS_FIELDS;
 /**
  * The `subscribe` message for `requests` together: `'*'` when any asks for every domain, else
  * the union of names (sorted); the union of fields in `METRICS_FIELDS` order. No request:
- * {@link HOST_ONLY}. Names beyond the schema's 1000 fall back to `'*'`.
+ * {@link HOST_ONLY}. More names than the schema takes (`METRICS_SUBSCRIBE_MAX_DOMAINS`) fall back
+ * to `'*'`.
  */
 export function mergeViews(requests: Iterable<MetricsViewRequest>): MetricsClientMessage {
   let all = false;
@@ -40,7 +41,8 @@ export function mergeViews(requests: Iterable<MetricsViewRequest>): MetricsClien
     for (const f of r.fields) fields.add(f);
   }
   if (!any) return mergeViews([HOST_ONLY]);
-  const domains = all || names.size > 1000 ? ('*' as const) : [...names].sort();
+  const domains =
+    all || names.size > METRICS_SUBSCRIBE_MAX_DOMAINS ? ('*' as const) : [...names].sort();
   return {
     type: 'subscribe',
     domains,
