@@ -3,17 +3,12 @@
  * virtualizer, the table and the row actions (`domains-table.tsx`), which the first page does
  * not need.
  */
-import { lazy, Suspense } from 'react';
+import { lazy } from 'react';
+import { LazyPage } from '@/components/lazy-page';
 
 const Table = lazy(() => import('./domains-table'));
 
 /** {@link import('./domains-table').DomainsTable}, loaded on first use. */
 export function DomainsTable() {
-  return (
-    <Suspense
-      fallback={<p className="p-4 text-sm text-zinc-500 dark:text-zinc-400">Loading domains…</p>}
-    >
-      <Table />
-    </Suspense>
-  );
+  return <LazyPage page={Table} what="domains" className="p-4" />;
 }
